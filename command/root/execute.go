@@ -1,0 +1,41 @@
+package root
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"charm.land/fang/v2"
+	"github.com/spf13/cobra"
+
+	"github.com/cognite-tools/cdflogin/cmdutil"
+)
+
+// Execute runs cmd with fang's help and error styling and returns the
+// process exit code.
+func Execute(ctx context.Context, f *cmdutil.Factory, cmd *cobra.Command) int {
+	err := fang.Execute(ctx, cmd,
+		fang.WithVersion(f.Version),
+		fang.WithoutManpage(),
+		fang.WithErrorHandler(func(w io.Writer, _ fang.Styles, err error) {
+			printError(w, err)
+		}),
+	)
+	if err != nil && ctx.Err() != nil && errors.Is(err, context.Canceled) {
+		return cmdutil.ExitCancelled
+	}
+	return cmdutil.ExitCode(err)
+}
+
+// printError writes one clear line; errors that know more (an AADSTS
+// explanation) implement Detailer.
+func printError(w io.Writer, err error) {
+	fmt.Fprintf(w, "Error: %v\n", err)
+	var d cmdutil.Detailer
+	if errors.As(err, &d) {
+		if more := d.Details(); more != "" {
+			fmt.Fprintln(w, more)
+		}
+	}
+}

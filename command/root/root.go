@@ -1,0 +1,65 @@
+// Package root assembles the cdflogin command tree.
+package root
+
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/cognite-tools/cdflogin/cmdutil"
+)
+
+// NewCmd returns the root command with every subcommand.
+func NewCmd(f *cmdutil.Factory) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "cdflogin",
+		Short: "Sign in to Cognite Data Fusion with Microsoft Entra ID and see what your token says",
+		Long: `cdflogin gets you signed in to Cognite Data Fusion (CDF) with Microsoft Entra ID
+(browser, device code, client secret or certificate), shows the token's claims and
+keeps it fresh, explains AADSTS errors with the fix, and checks which CDF groups
+your token maps to.
+
+Run it without arguments for the interactive program, or try "cdflogin demo" to
+use every flow against a built-in sandbox tenant with no account.`,
+		Args:          cobra.NoArgs,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return cmdutil.NotBuilt("(interactive program)")
+		},
+	}
+	cmd.SetIn(f.IO.In)
+	cmd.SetOut(f.IO.Out)
+	cmd.SetErr(f.IO.ErrOut)
+	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return cmdutil.UsageError("%v (see: %s --help)", err, c.CommandPath())
+	})
+
+	for _, sub := range []*cobra.Command{
+		notBuilt("demo", "The interactive program on the built-in sandbox (no account needed)"),
+		notBuilt("sandbox", "Run the sandbox tenant and CDF in the foreground"),
+		notBuilt("login", "Sign in with a profile"),
+		notBuilt("token", "Print a valid access token for scripts"),
+		notBuilt("claims", "Show the token's claims with their meaning, and findings"),
+		notBuilt("inspect", "Show what CDF grants the token and how its groups map"),
+		notBuilt("doctor", "Check a profile, its app registration and CDF access step by step"),
+		notBuilt("env", "Print CDF_TOKEN and friends as shell exports"),
+		notBuilt("profile", "Manage profiles"),
+		notBuilt("logout", "Remove cached tokens"),
+		newVersionCmd(f),
+	} {
+		cmd.AddCommand(sub)
+	}
+	return cmd
+}
+
+// notBuilt is a placeholder for a command of the documented surface that
+// is not built yet: it fails with a clear message and exit code 1.
+func notBuilt(name, short string) *cobra.Command {
+	return &cobra.Command{
+		Use:                name,
+		Short:              short + " (not built yet)",
+		DisableFlagParsing: true,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return cmdutil.NotBuilt(name)
+		},
+	}
+}
