@@ -32,3 +32,10 @@ func (s *Service) Silent(ctx context.Context, p profiles.Profile, opts SilentOpt
 func (s *Service) Logout(p profiles.Profile) ([]string, error) {
 	return nil, errNotYet
 }
+
+// Cached returns the cached tokens of the profile without any network
+// request, or nil when there are none. Expired tokens are returned too
+// (ExpiresOn tells); it never refreshes.
+func (s *Service) Cached(p profiles.Profile) (*Tokens, error) {
+	return nil, errNotYet
+}

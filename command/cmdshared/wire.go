@@ -1,0 +1,48 @@
+// Package cmdshared wires the Factory to the profile store and the flows,
+// for every command that needs them.
+package cmdshared
+
+import (
+	"fmt"
+
+	"github.com/cognite-tools/cdflogin/cmdutil"
+	"github.com/cognite-tools/cdflogin/flows"
+	"github.com/cognite-tools/cdflogin/profiles"
+)
+
+// Store opens the profile store of this run.
+func Store(f *cmdutil.Factory) (*profiles.Store, error) {
+	paths, err := f.ResolvePaths()
+	if err != nil {
+		return nil, err
+	}
+	return profiles.NewStore(paths.ProfilesFile()), nil
+}
+
+// Profile selects the profile named by -p, else CDFLOGIN_PROFILE, else
+// the default one.
+func Profile(f *cmdutil.Factory, flagName string) (profiles.Profile, error) {
+	store, err := Store(f)
+	if err != nil {
+		return profiles.Profile{}, err
+	}
+	p, err := store.Select(flagName, f.Env("CDFLOGIN_PROFILE"))
+	if err != nil {
+		return profiles.Profile{}, fmt.Errorf("choose a profile: %w", err)
+	}
+	return p, nil
+}
+
+// Flows returns the flows service of this run.
+func Flows(f *cmdutil.Factory) (*flows.Service, error) {
+	paths, err := f.ResolvePaths()
+	if err != nil {
+		return nil, err
+	}
+	return flows.New(flows.Deps{
+		HTTPClient:  f.HTTPClient,
+		Now:         f.Now,
+		OpenBrowser: f.OpenBrowser,
+		CacheDir:    paths.CacheDir,
+	}), nil
+}
