@@ -1,0 +1,116 @@
+// Package ui is cdflogin's interactive program: a Bubble Tea v2 application
+// that walks a person from choosing a profile to a valid token and keeps
+// that token fresh while they watch. It holds no auth logic of its own: it
+// drives a Store (profiles) and an Auth (flows) through the interfaces
+// below, which *profiles.Store and *flows.Service satisfy.
+package ui
+
+import (
+	"context"
+	"io"
+	"time"
+
+	"github.com/cognite-tools/cdflogin/aadsts"
+	"github.com/cognite-tools/cdflogin/flows"
+	"github.com/cognite-tools/cdflogin/profiles"
+)
+
+// Store is the profile store the program reads and edits.
+// *profiles.Store satisfies it.
+type Store interface {
+	List() ([]profiles.Profile, error)
+	Get(name string) (profiles.Profile, error)
+	Add(p profiles.Profile) error
+	Update(name string, change func(*profiles.Profile) error) error
+	Remove(name string) error
+}
+
+// Auth signs in and refreshes. *flows.Service satisfies it.
+type Auth interface {
+	Login(ctx context.Context, p profiles.Profile, flow profiles.Flow, events flows.Events) (*flows.Tokens, error)
+	Silent(ctx context.Context, p profiles.Profile, opts flows.SilentOptions) (*flows.Tokens, error)
+	Cached(p profiles.Profile) (*flows.Tokens, error)
+}
+
+// Access is what CDF grants a token, as the CDF access tab shows it.
+type Access struct {
+	Subject      string
+	Projects     []string
+	Capabilities []string      // e.g. "groupsAcl:LIST (all scope)"
+	Groups       []GroupAccess // CDF groups and whether the token's groups map to them
+	Notes        []string      // findings worth reading (unmatched groups, wrong project)
+}
+
+// GroupAccess is one CDF group and whether the token carries its sourceId.
+type GroupAccess struct {
+	Name     string
+	SourceID string
+	Matched  bool
+}
+
+// DemoHooks are the keys `cdflogin demo` adds: approving a device code and
+// completing a browser sign-in as the sandbox user.
+type DemoHooks struct {
+	// User is the sandbox user the hooks sign in as (shown on the key hint).
+	User string
+	// ApproveDeviceCode approves userCode as User.
+	ApproveDeviceCode func(ctx context.Context, userCode string) error
+	// CompleteBrowser completes the sign-in at authURL as User.
+	CompleteBrowser func(ctx context.Context, authURL string) error
+}
+
+// Config is everything Run needs. Store and Auth are required; the rest
+// have defaults.
+type Config struct {
+	// Store holds the profiles.
+	Store Store
+	// Auth runs the flows.
+	Auth Auth
+
+	// Now is the clock (default time.Now).
+	Now func() time.Time
+	// OpenBrowser opens a URL for the "o" key (nil: the key is hidden).
+	// The flows open the browser themselves through their own Deps.
+	OpenBrowser func(url string) error
+	// CanOpenBrowser reports whether a browser can open here, and why not
+	// (headless, SSH). nil means yes.
+	CanOpenBrowser func() (ok bool, reason string)
+	// Explain turns a sign-in error into an explanation with the fix; nil
+	// or ok=false falls back to the error text.
+	Explain func(err error, c aadsts.Context) (aadsts.Explanation, bool)
+	// Inspect asks CDF what the token grants, for the CDF access tab (nil:
+	// no tab).
+	Inspect func(ctx context.Context, p profiles.Profile, t *flows.Tokens) (*Access, error)
+	// SaveSecret stores a secret typed in the profile form and returns the
+	// reference to keep in the profile ("keyring", "env:VAR"). nil: the form
+	// only accepts references.
+	SaveSecret func(profile, field, value string) (ref string, err error)
+	// ValidateField checks one profile form field ("tenant", "client_id",
+	// "cluster", "project", "name", "cdf_url"); nil uses built-in checks.
+	ValidateField func(field, value string) error
+
+	// In and Out are the terminal (default os.Stdin/os.Stdout).
+	In  io.Reader
+	Out io.Writer
+	// Getenv reads NO_COLOR and TERM (default os.Getenv).
+	Getenv func(string) string
+
+	// StartProfile opens the program straight at this profile's sign-in.
+	StartProfile string
+	// StartFlow is the flow to use with StartProfile (default: the profile's).
+	StartFlow profiles.Flow
+
+	// Demo adds the sandbox keys; nil outside `cdflogin demo`.
+	Demo *DemoHooks
+	// Accessible (or TERM=dumb) gives plain text without animation.
+	Accessible bool
+	// Width and Height fix the size (tests); zero means the terminal's.
+	Width, Height int
+
+	// RefreshLeeway is how long before expiry the token is refreshed
+	// automatically (default 5 minutes, capped at a fifth of the lifetime).
+	RefreshLeeway time.Duration
+	// OnSignedIn is called with every token the program obtains (sign-in and
+	// refresh), e.g. so that `login` can report the result afterwards.
+	OnSignedIn func(*flows.Tokens)
+}

@@ -1,0 +1,99 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+
+	"github.com/cognite-tools/cdflogin/cmdutil"
+)
+
+// ErrCancelled is returned by Run when the person pressed ctrl+c.
+var ErrCancelled = errors.New("cancelled")
+
+// Run starts the interactive program and blocks until the person quits or
+// ctx ends. ctrl+c returns an error wrapping ErrCancelled and
+// context.Canceled with exit code 130; a plain quit returns nil.
+func Run(ctx context.Context, cfg Config) error {
+	if cfg.Store == nil || cfg.Auth == nil {
+		return errors.New("ui: Config.Store and Config.Auth are required")
+	}
+	cfg = cfg.withDefaults()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	m := newApp(ctx, cfg)
+	opts := []tea.ProgramOption{
+		tea.WithContext(ctx),
+		tea.WithInput(cfg.In),
+		tea.WithOutput(cfg.Out),
+		tea.WithEnvironment(environ(cfg.Getenv)),
+	}
+	if cfg.plain() {
+		opts = append(opts, tea.WithColorProfile(colorprofile.Ascii))
+	} else if cfg.Getenv("NO_COLOR") != "" {
+		opts = append(opts, tea.WithColorProfile(colorprofile.Ascii))
+	}
+	if cfg.Width > 0 && cfg.Height > 0 {
+		opts = append(opts, tea.WithWindowSize(cfg.Width, cfg.Height))
+	}
+	final, err := tea.NewProgram(m, opts...).Run()
+	cancel()
+	if fm, ok := final.(*app); ok {
+		fm.stopWork()
+		if fm.interrupted {
+			return cmdutil.WithExitCode(cmdutil.ExitCancelled, fmt.Errorf("%w: %w", ErrCancelled, context.Canceled))
+		}
+	}
+	if err != nil {
+		if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
+			return cmdutil.WithExitCode(cmdutil.ExitCancelled, fmt.Errorf("%w: %w", ErrCancelled, context.Canceled))
+		}
+		if errors.Is(err, tea.ErrInterrupted) {
+			return cmdutil.WithExitCode(cmdutil.ExitCancelled, fmt.Errorf("%w: %w", ErrCancelled, context.Canceled))
+		}
+		return fmt.Errorf("interactive program: %w", err)
+	}
+	return nil
+}
+
+// withDefaults fills the optional fields.
+func (c Config) withDefaults() Config {
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	if c.Getenv == nil {
+		c.Getenv = os.Getenv
+	}
+	if c.In == nil {
+		c.In = os.Stdin
+	}
+	if c.Out == nil {
+		c.Out = os.Stdout
+	}
+	if c.RefreshLeeway <= 0 {
+		c.RefreshLeeway = 5 * time.Minute
+	}
+	return c
+}
+
+// plain reports whether the program runs without colour and animation.
+func (c Config) plain() bool {
+	return c.Accessible || c.Getenv("TERM") == "dumb"
+}
+
+// environ passes the variables the renderer looks at.
+func environ(getenv func(string) string) []string {
+	var env []string
+	for _, k := range []string{"TERM", "COLORTERM", "NO_COLOR", "TERM_PROGRAM", "SSH_TTY", "TMUX", "LANG", "LC_ALL"} {
+		if v := getenv(k); v != "" {
+			env = append(env, k+"="+v)
+		}
+	}
+	return env
+}
