@@ -1,8 +1,26 @@
 package profiles
 
-import "errors"
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
 
-// Store is the profiles.yaml file. (Contract; implemented by the profiles work.)
+	"github.com/gofrs/flock"
+)
+
+// LockTimeout bounds the wait for another cdflogin writing profiles.yaml.
+const LockTimeout = 15 * time.Second
+
+// Store is the profiles.yaml file. Reads need no lock (writes replace the
+// file atomically); every write holds an exclusive lock on
+// profiles.yaml.lock, re-reads the file under it, edits the YAML node tree
+// (comments and key order survive), and replaces the file by rename, mode
+// 0600 in a 0700 folder. A file that does not parse is never written.
 type Store struct{ path string }
 
 // NewStore returns the store kept at path.
@@ -11,24 +29,327 @@ func NewStore(path string) *Store { return &Store{path: path} }
 // Path is the file's location.
 func (s *Store) Path() string { return s.path }
 
-var errNotYet = errors.New("profiles: not implemented yet")
+// load reads and parses the file; a missing file is an empty store.
+func (s *Store) load() (*document, error) {
+	data, err := os.ReadFile(s.path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return &document{path: s.path, indent: 2}, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read profiles: %w", err)
+	}
+	return parseDocument(s.path, data)
+}
 
 // List returns every profile in file order.
-func (s *Store) List() ([]Profile, error) { return nil, errNotYet }
+func (s *Store) List() ([]Profile, error) {
+	doc, err := s.load()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Profile, len(doc.entries))
+	for i, e := range doc.entries {
+		out[i] = e.profile
+	}
+	return out, nil
+}
 
-// Get returns the named profile.
-func (s *Store) Get(name string) (Profile, error) { return Profile{}, errNotYet }
+// Names returns the profile names in file order.
+func (s *Store) Names() ([]string, error) {
+	doc, err := s.load()
+	if err != nil {
+		return nil, err
+	}
+	return doc.names(), nil
+}
+
+// Get returns the named profile as written (it is not validated, so a
+// broken profile can still be shown, edited and removed).
+func (s *Store) Get(name string) (Profile, error) {
+	doc, err := s.load()
+	if err != nil {
+		return Profile{}, err
+	}
+	i := doc.find(name)
+	if i < 0 {
+		return Profile{}, s.notFound(doc, name, "")
+	}
+	return doc.entries[i].profile, nil
+}
+
+func (s *Store) notFound(doc *document, name, source string) error {
+	names := doc.names()
+	return &NotFoundError{Name: name, Path: s.path, Known: names, Suggest: Nearest(name, names), Source: source}
+}
 
 // Select picks the profile to use: the named one (from -p), else the one
 // named by envName (CDFLOGIN_PROFILE), else the one marked default, else
-// the only one.
-func (s *Store) Select(flagName, envName string) (Profile, error) { return Profile{}, errNotYet }
+// the only one. The chosen profile is validated; a problem is reported
+// with its place in the file.
+func (s *Store) Select(flagName, envName string) (Profile, error) {
+	doc, err := s.load()
+	if err != nil {
+		return Profile{}, err
+	}
+	idx := -1
+	switch {
+	case flagName != "":
+		if idx = doc.find(flagName); idx < 0 {
+			return Profile{}, s.notFound(doc, flagName, "")
+		}
+	case envName != "":
+		if idx = doc.find(envName); idx < 0 {
+			return Profile{}, s.notFound(doc, envName, "CDFLOGIN_PROFILE")
+		}
+	default:
+		var defaults []int
+		for i, e := range doc.entries {
+			if e.profile.Default {
+				defaults = append(defaults, i)
+			}
+		}
+		switch {
+		case len(doc.entries) == 0:
+			return Profile{}, fmt.Errorf("%w in %s: add one with cdflogin profile add NAME --tenant … --client-id … --cluster … --project … --flow browser, or cdflogin profile import FILE", ErrNoProfiles, s.path)
+		case len(defaults) == 1:
+			idx = defaults[0]
+		case len(defaults) > 1:
+			names := make([]string, len(defaults))
+			for i, d := range defaults {
+				names[i] = doc.entries[d].profile.Name
+			}
+			return Profile{}, fmt.Errorf("%w: several profiles are marked default (%s) in %s: keep default: true on one only, or pick one with -p NAME", ErrAmbiguous, strings.Join(names, ", "), s.path)
+		case len(doc.entries) == 1:
+			idx = 0
+		default:
+			return Profile{}, fmt.Errorf("%w: there are several profiles (%s) and none is the default: pick one with -p NAME or CDFLOGIN_PROFILE=NAME, or mark one with cdflogin profile edit NAME --default", ErrAmbiguous, strings.Join(doc.names(), ", "))
+		}
+	}
+	e := doc.entries[idx]
+	if err := Validate(e.profile); err != nil {
+		return Profile{}, positioned(s.path, e, err)
+	}
+	return e.profile, nil
+}
 
-// Add stores a new profile; it fails if the name is taken.
-func (s *Store) Add(p Profile) error { return errNotYet }
+// positioned turns a *ValidationError of a stored profile into a
+// *FileError at its first problem, listing every problem.
+func positioned(path string, e entry, err error) error {
+	var ve *ValidationError
+	if !errors.As(err, &ve) || len(ve.Problems) == 0 {
+		return err
+	}
+	line, col := e.fieldPos(ve.Problems[0].Field)
+	msgs := make([]string, len(ve.Problems))
+	for i, p := range ve.Problems {
+		l, c := e.fieldPos(p.Field)
+		msgs[i] = p.Error()
+		if i > 0 {
+			msgs[i] = fmt.Sprintf("(line %d:%d) %s", l, c, msgs[i])
+		}
+	}
+	return &invalidStored{FileError{Path: path, Line: line, Column: col,
+		Msg: fmt.Sprintf("profile %q: %s (fix it with cdflogin profile edit %s or in an editor)", e.profile.Name, strings.Join(msgs, "; "), e.profile.Name)}, ve}
+}
+
+// invalidStored is a stored profile that does not validate: a FileError
+// that also unwraps to the *ValidationError.
+type invalidStored struct {
+	FileError
+	ve *ValidationError
+}
+
+func (e *invalidStored) Unwrap() error { return e.ve }
+
+// Add stores a new profile; it fails if the name is taken or the profile
+// is not valid. A profile added with Default clears the mark on the others.
+func (s *Store) Add(p Profile) error {
+	if err := Validate(p); err != nil {
+		return err
+	}
+	return s.mutate(func(doc *document) error {
+		if doc.find(p.Name) >= 0 {
+			return fmt.Errorf("%w: %q is already in %s: change it with cdflogin profile edit %s, or remove it first", ErrExists, p.Name, s.path, p.Name)
+		}
+		doc.ensureList()
+		if p.Default {
+			clearDefaults(doc, "")
+		}
+		key := newKey(p.Name)
+		val := encodeProfile(p)
+		doc.list.Content = append(doc.list.Content, key, val)
+		doc.entries = append(doc.entries, entry{key: key, value: val, profile: p})
+		return nil
+	})
+}
 
 // Update changes the named profile in place, keeping comments and order.
-func (s *Store) Update(name string, change func(*Profile) error) error { return errNotYet }
+// change may rename the profile (set Name); the result must validate.
+// Setting Default clears the mark on the others.
+func (s *Store) Update(name string, change func(*Profile) error) error {
+	return s.mutate(func(doc *document) error {
+		i := doc.find(name)
+		if i < 0 {
+			return s.notFound(doc, name, "")
+		}
+		e := &doc.entries[i]
+		old := e.profile
+		p := old
+		p.Scopes = append([]string(nil), old.Scopes...)
+		if err := change(&p); err != nil {
+			return err
+		}
+		if err := Validate(p); err != nil {
+			return err
+		}
+		if p.Name != old.Name {
+			if doc.find(p.Name) >= 0 {
+				return fmt.Errorf("%w: cannot rename %q to %q: that name is taken", ErrExists, old.Name, p.Name)
+			}
+			e.key.Value, e.key.Tag, e.key.Style = p.Name, "!!str", 0
+		}
+		if p.Default && !old.Default {
+			clearDefaults(doc, old.Name)
+		}
+		applyProfile(e.value, old, p)
+		e.profile = p
+		return nil
+	})
+}
 
-// Remove deletes the named profile.
-func (s *Store) Remove(name string) error { return errNotYet }
+// SetDefault marks the named profile as the default and clears the mark on
+// every other one.
+func (s *Store) SetDefault(name string) error {
+	return s.Update(name, func(p *Profile) error { p.Default = true; return nil })
+}
+
+// Remove deletes the named profile (with the comments above it).
+func (s *Store) Remove(name string) error {
+	return s.mutate(func(doc *document) error {
+		i := doc.find(name)
+		if i < 0 {
+			return s.notFound(doc, name, "")
+		}
+		e := doc.entries[i]
+		for j := 0; j+1 < len(doc.list.Content); j += 2 {
+			if doc.list.Content[j] == e.key {
+				doc.list.Content = append(doc.list.Content[:j], doc.list.Content[j+2:]...)
+				break
+			}
+		}
+		doc.entries = append(doc.entries[:i], doc.entries[i+1:]...)
+		return nil
+	})
+}
+
+func clearDefaults(doc *document, except string) {
+	for i := range doc.entries {
+		e := &doc.entries[i]
+		if e.profile.Name == except || !e.profile.Default {
+			continue
+		}
+		old := e.profile
+		e.profile.Default = false
+		applyProfile(e.value, old, e.profile)
+	}
+}
+
+// mutate runs edit on the freshly read document under the file lock and
+// writes the result atomically. Nothing is written when the file does not
+// parse or edit fails.
+func (s *Store) mutate(edit func(*document) error) error {
+	dir := filepath.Dir(s.path)
+	if err := ensureDir(dir); err != nil {
+		return err
+	}
+	lock := flock.New(s.path+".lock", flock.SetPermissions(0o600))
+	ctx, cancel := context.WithTimeout(context.Background(), LockTimeout)
+	defer cancel()
+	ok, err := lock.TryLockContext(ctx, 20*time.Millisecond)
+	if err != nil || !ok {
+		if err == nil {
+			err = ctx.Err()
+		}
+		return fmt.Errorf("lock %s (is another cdflogin writing profiles?): %w", s.path, err)
+	}
+	defer func() { _ = lock.Unlock() }()
+
+	doc, err := s.load()
+	if err != nil {
+		return err
+	}
+	if err := edit(doc); err != nil {
+		return err
+	}
+	data, err := doc.encode()
+	if err != nil {
+		return err
+	}
+	// Guard: what we write must read back as the same profiles.
+	check, err := parseDocument(s.path, data)
+	if err != nil {
+		return fmt.Errorf("internal error: the edited profiles would not read back, nothing written: %w", err)
+	}
+	if len(check.entries) != len(doc.entries) {
+		return fmt.Errorf("internal error: the edited profiles would not read back (%d instead of %d), nothing written", len(check.entries), len(doc.entries))
+	}
+	return writeAtomic(s.path, data)
+}
+
+// writeAtomic replaces path with data: a 0600 temp file in the same folder,
+// synced, then renamed over path.
+func writeAtomic(path string, data []byte) error {
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, ".profiles-*.tmp")
+	if err != nil {
+		return fmt.Errorf("write profiles: %w", err)
+	}
+	name := tmp.Name()
+	defer func() {
+		if name != "" {
+			_ = os.Remove(name)
+		}
+	}()
+	if err := tmp.Chmod(0o600); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write profiles: %w", err)
+	}
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write profiles: %w", err)
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write profiles: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("write profiles: %w", err)
+	}
+	if err := os.Rename(name, path); err != nil {
+		return fmt.Errorf("write profiles: %w", err)
+	}
+	name = ""
+	if d, err := os.Open(dir); err == nil {
+		_ = d.Sync()
+		d.Close()
+	}
+	return nil
+}
+
+// ensureDir creates dir with mode 0700 and tightens an existing one that
+// others can read.
+func ensureDir(dir string) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("create %s: %w", dir, err)
+	}
+	info, err := os.Stat(dir)
+	if err != nil {
+		return fmt.Errorf("stat %s: %w", dir, err)
+	}
+	if info.Mode().Perm()&0o077 != 0 {
+		if err := os.Chmod(dir, 0o700); err != nil {
+			return fmt.Errorf("restrict %s to its owner: %w", dir, err)
+		}
+	}
+	return nil
+}

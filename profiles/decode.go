@@ -1,0 +1,493 @@
+package profiles
+
+import (
+	"bytes"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// TopKey is the one top-level key of profiles.yaml.
+const TopKey = "profiles"
+
+// Keys lists the keys of a profile in the order cdflogin writes them.
+var Keys = []string{
+	"tenant", "client_id", "cluster", "project", "flow",
+	"authority", "cdf_url", "scopes", "redirect_port", "login_hint",
+	"client_secret", "certificate", "certificate_password", "ca_file", "default",
+}
+
+// document is a parsed profiles.yaml: the node tree, kept so that an edit
+// changes only what it must and comments and key order survive.
+type document struct {
+	path    string
+	root    *yaml.Node // DocumentNode; nil for an empty file
+	top     *yaml.Node // top-level MappingNode; nil for an empty file
+	list    *yaml.Node // the profiles MappingNode; nil when absent
+	entries []entry
+	crlf    bool
+	indent  int
+	// preamble is the text of a file that holds only comments (yaml.v3
+	// gives no node for it); it is written back before the profiles.
+	preamble []byte
+}
+
+// entry is one profile with its nodes.
+type entry struct {
+	key     *yaml.Node
+	value   *yaml.Node
+	profile Profile
+}
+
+var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
+
+// parseDocument reads profiles.yaml's bytes. Every problem is a
+// *FileError with the line and column.
+func parseDocument(path string, data []byte) (*document, error) {
+	data = bytes.TrimPrefix(data, utf8BOM)
+	doc := &document{path: path, crlf: bytes.Contains(data, []byte("\r\n")), indent: 2}
+	ferr := func(n *yaml.Node, format string, a ...any) error {
+		e := &FileError{Path: path, Msg: fmt.Sprintf(format, a...)}
+		if n != nil {
+			e.Line, e.Column = n.Line, n.Column
+		}
+		return e
+	}
+	var root yaml.Node
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&root); err != nil {
+		if err.Error() == "EOF" {
+			if t := bytes.TrimSpace(data); len(t) > 0 {
+				doc.preamble = append(bytes.ReplaceAll(t, []byte("\r\n"), []byte("\n")), '\n')
+			}
+			return doc, nil
+		}
+		return nil, syntaxError(path, data, err)
+	}
+	var extra yaml.Node
+	if err := dec.Decode(&extra); err == nil {
+		return nil, ferr(&extra, "a second YAML document ('---') is not allowed: keep every profile under one %q key", TopKey)
+	} else if err.Error() != "EOF" {
+		return nil, syntaxError(path, data, err)
+	}
+	doc.root = &root
+	if len(root.Content) == 0 {
+		return doc, nil
+	}
+	top := root.Content[0]
+	if top.Kind == yaml.ScalarNode && top.Tag == "!!null" {
+		return doc, nil
+	}
+	if top.Kind != yaml.MappingNode {
+		return nil, ferr(top, "the file must be a mapping with a %q key, like:\n  profiles:\n    dev:\n      tenant: …", TopKey)
+	}
+	doc.top = top
+	for i := 0; i+1 < len(top.Content); i += 2 {
+		k, v := top.Content[i], top.Content[i+1]
+		if k.Value != TopKey {
+			msg := fmt.Sprintf("unknown top-level key %q", k.Value)
+			if s := Nearest(k.Value, []string{TopKey}); s != "" {
+				msg += fmt.Sprintf("; did you mean %q?", s)
+			} else {
+				msg += fmt.Sprintf(": the only top-level key is %q", TopKey)
+			}
+			return nil, ferr(k, "%s", msg)
+		}
+		if doc.list != nil {
+			return nil, ferr(k, "%q appears twice", TopKey)
+		}
+		if v.Kind == yaml.ScalarNode && v.Tag == "!!null" {
+			// "profiles:" with nothing under it: make it an empty mapping
+			// in place so that an add lands under it.
+			v.Kind, v.Tag, v.Value, v.Style = yaml.MappingNode, "!!map", "", 0
+		}
+		if v.Kind != yaml.MappingNode {
+			return nil, ferr(v, "%q must hold one entry per profile name (a mapping), not a %s", TopKey, kindName(v))
+		}
+		doc.list = v
+	}
+	if doc.list == nil {
+		return doc, nil
+	}
+	seen := map[string]*yaml.Node{}
+	for i := 0; i+1 < len(doc.list.Content); i += 2 {
+		k, v := doc.list.Content[i], doc.list.Content[i+1]
+		if k.Kind != yaml.ScalarNode {
+			return nil, ferr(k, "a profile name must be plain text")
+		}
+		if err := ValidateName(k.Value); err != nil {
+			return nil, ferr(k, "%v", err)
+		}
+		if prev, dup := seen[k.Value]; dup {
+			return nil, ferr(k, "profile %q is defined twice (first at line %d)", k.Value, prev.Line)
+		}
+		seen[k.Value] = k
+		p, err := decodeProfile(path, k.Value, v)
+		if err != nil {
+			return nil, err
+		}
+		doc.entries = append(doc.entries, entry{key: k, value: v, profile: p})
+		if i == 0 && len(v.Content) > 0 && v.Content[0].Column > 1 && k.Column >= 1 {
+			doc.indent = v.Content[0].Column - k.Column
+		}
+	}
+	if doc.indent < 2 || doc.indent > 8 {
+		doc.indent = 2
+	}
+	return doc, nil
+}
+
+// syntaxError turns a yaml.v3 parse error ("yaml: line N: msg") into a
+// *FileError. yaml.v3 reports only the line; the column is that of the
+// line's first non-blank character.
+func syntaxError(path string, data []byte, err error) error {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	line := 0
+	if rest, ok := strings.CutPrefix(msg, "line "); ok {
+		if i := strings.Index(rest, ": "); i > 0 {
+			if n, aerr := strconv.Atoi(rest[:i]); aerr == nil {
+				line, msg = n, rest[i+2:]
+			}
+		}
+	}
+	col := 0
+	if line > 0 {
+		lines := bytes.Split(data, []byte("\n"))
+		if line <= len(lines) {
+			l := lines[line-1]
+			col = len(l) - len(bytes.TrimLeft(l, " \t")) + 1
+		}
+	}
+	if strings.Contains(msg, "found character that cannot start any token") {
+		msg += " (a tab used for indentation? YAML needs spaces)"
+	}
+	return &FileError{Path: path, Line: line, Column: col, Msg: "not valid YAML: " + msg}
+}
+
+func kindName(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "mapping"
+	case yaml.SequenceNode:
+		return "list"
+	case yaml.AliasNode:
+		return "alias"
+	}
+	return "single value"
+}
+
+// decodeProfile reads one profile's mapping strictly: unknown keys,
+// repeated keys and wrong types are errors with their position.
+func decodeProfile(path, name string, n *yaml.Node) (Profile, error) {
+	p := Profile{Name: name}
+	ferr := func(at *yaml.Node, format string, a ...any) error {
+		return &FileError{Path: path, Line: at.Line, Column: at.Column, Msg: fmt.Sprintf("profile %q: ", name) + fmt.Sprintf(format, a...)}
+	}
+	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
+		return p, nil
+	}
+	if n.Kind != yaml.MappingNode {
+		return p, ferr(n, "must be a mapping of settings (tenant, client_id, …), not a %s", kindName(n))
+	}
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if k.Kind != yaml.ScalarNode {
+			return p, ferr(k, "a key must be plain text")
+		}
+		key := k.Value
+		if seen[key] {
+			return p, ferr(k, "key %q appears twice", key)
+		}
+		seen[key] = true
+		if v.Kind == yaml.AliasNode {
+			v = v.Alias
+		}
+		str := func() (string, error) {
+			if v.Kind != yaml.ScalarNode {
+				return "", ferr(v, "%s must be a single value, not a %s", key, kindName(v))
+			}
+			if v.Tag == "!!null" {
+				return "", nil
+			}
+			return v.Value, nil
+		}
+		var err error
+		switch key {
+		case "tenant":
+			p.Tenant, err = str()
+		case "client_id":
+			p.ClientID, err = str()
+		case "cluster":
+			p.Cluster, err = str()
+		case "project":
+			p.Project, err = str()
+		case "flow":
+			var s string
+			s, err = str()
+			p.Flow = Flow(s)
+		case "authority":
+			p.Authority, err = str()
+		case "cdf_url":
+			p.CDFURL, err = str()
+		case "login_hint":
+			p.LoginHint, err = str()
+		case "client_secret":
+			p.ClientSecret, err = str()
+		case "certificate":
+			p.Certificate, err = str()
+		case "certificate_password":
+			p.CertificatePassword, err = str()
+		case "ca_file":
+			p.CAFile, err = str()
+		case "scopes":
+			switch v.Kind {
+			case yaml.SequenceNode:
+				for _, item := range v.Content {
+					if item.Kind != yaml.ScalarNode || item.Tag == "!!null" {
+						return p, ferr(item, "each scope must be text, e.g. https://api.cognitedata.com/.default")
+					}
+					p.Scopes = append(p.Scopes, item.Value)
+				}
+			case yaml.ScalarNode:
+				if v.Tag != "!!null" {
+					p.Scopes = ParseScopes(v.Value)
+				}
+			default:
+				return p, ferr(v, "scopes must be a list of scopes")
+			}
+		case "redirect_port":
+			var s string
+			if s, err = str(); err == nil && s != "" {
+				port, aerr := strconv.Atoi(s)
+				if aerr != nil {
+					return p, ferr(v, "redirect_port %q is not a number: use 1–65535 (default %d)", s, DefaultRedirectPort)
+				}
+				p.RedirectPort = port
+			}
+		case "default":
+			var s string
+			if s, err = str(); err == nil && s != "" {
+				switch strings.ToLower(s) {
+				case "true", "yes", "on":
+					p.Default = true
+				case "false", "no", "off":
+					p.Default = false
+				default:
+					return p, ferr(v, "default must be true or false, not %q", s)
+				}
+			}
+		default:
+			msg := fmt.Sprintf("unknown key %q", key)
+			if s := Nearest(key, Keys); s != "" {
+				msg += fmt.Sprintf("; did you mean %q?", s)
+			} else {
+				msg += "; known keys: " + strings.Join(Keys, ", ")
+			}
+			return p, ferr(k, "%s", msg)
+		}
+		if err != nil {
+			return p, err
+		}
+	}
+	return p, nil
+}
+
+// fieldValues returns p as key → value node (nil for an unset key), in
+// Keys order.
+func fieldNodes(p Profile) map[string]*yaml.Node {
+	str := func(s string) *yaml.Node {
+		if s == "" {
+			return nil
+		}
+		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s}
+	}
+	m := map[string]*yaml.Node{
+		"tenant":               str(p.Tenant),
+		"client_id":            str(p.ClientID),
+		"cluster":              str(p.Cluster),
+		"project":              str(p.Project),
+		"flow":                 str(string(p.Flow)),
+		"authority":            str(p.Authority),
+		"cdf_url":              str(p.CDFURL),
+		"login_hint":           str(p.LoginHint),
+		"client_secret":        str(p.ClientSecret),
+		"certificate":          str(p.Certificate),
+		"certificate_password": str(p.CertificatePassword),
+		"ca_file":              str(p.CAFile),
+	}
+	if len(p.Scopes) > 0 {
+		seq := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq"}
+		for _, s := range p.Scopes {
+			seq.Content = append(seq.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s})
+		}
+		m["scopes"] = seq
+	}
+	if p.RedirectPort != 0 {
+		m["redirect_port"] = &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: strconv.Itoa(p.RedirectPort)}
+	}
+	if p.Default {
+		m["default"] = &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: "true"}
+	}
+	return m
+}
+
+// encodeProfile is a new mapping node for p, keys in Keys order.
+func encodeProfile(p Profile) *yaml.Node {
+	m := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
+	vals := fieldNodes(p)
+	for _, k := range Keys {
+		if v := vals[k]; v != nil {
+			m.Content = append(m.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: k}, v)
+		}
+	}
+	return m
+}
+
+// applyProfile changes the mapping n so that it says p, touching only the
+// keys whose value changed: other keys keep their place and comments,
+// changed scalars keep their comments, new keys go after the last known
+// key that precedes them in Keys order, cleared keys are removed.
+func applyProfile(n *yaml.Node, old, p Profile) {
+	if n.Kind != yaml.MappingNode {
+		*n = *encodeProfile(p)
+		return
+	}
+	oldVals, newVals := fieldNodes(old), fieldNodes(p)
+	for ki, key := range Keys {
+		ov, nv := oldVals[key], newVals[key]
+		if nodesEqual(ov, nv) {
+			continue
+		}
+		idx := indexOfKey(n, key)
+		switch {
+		case nv == nil && idx >= 0:
+			n.Content = append(n.Content[:idx], n.Content[idx+2:]...)
+		case nv != nil && idx >= 0:
+			cur := n.Content[idx+1]
+			if cur.Kind == yaml.ScalarNode && nv.Kind == yaml.ScalarNode {
+				cur.Value, cur.Tag, cur.Style = nv.Value, nv.Tag, 0
+			} else {
+				nv.HeadComment, nv.LineComment, nv.FootComment = cur.HeadComment, cur.LineComment, cur.FootComment
+				n.Content[idx+1] = nv
+			}
+		case nv != nil:
+			at := len(n.Content)
+			for j := ki - 1; j >= 0; j-- {
+				if prev := indexOfKey(n, Keys[j]); prev >= 0 {
+					at = prev + 2
+					break
+				}
+			}
+			kn := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: key}
+			n.Content = append(n.Content[:at], append([]*yaml.Node{kn, nv}, n.Content[at:]...)...)
+		}
+	}
+}
+
+func indexOfKey(n *yaml.Node, key string) int {
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return i
+		}
+	}
+	return -1
+}
+
+func nodesEqual(a, b *yaml.Node) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	if a.Kind != b.Kind || a.Value != b.Value || len(a.Content) != len(b.Content) {
+		return false
+	}
+	for i := range a.Content {
+		if !nodesEqual(a.Content[i], b.Content[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// encode renders the document with the file's own indentation and line
+// endings.
+func (d *document) encode() ([]byte, error) {
+	var buf bytes.Buffer
+	if d.top != nil && len(d.preamble) > 0 {
+		buf.Write(d.preamble)
+		buf.WriteByte('\n')
+	}
+	if d.root != nil && d.top != nil {
+		enc := yaml.NewEncoder(&buf)
+		enc.SetIndent(d.indent)
+		if err := enc.Encode(d.root); err != nil {
+			return nil, fmt.Errorf("encode %s: %w", d.path, err)
+		}
+		if err := enc.Close(); err != nil {
+			return nil, fmt.Errorf("encode %s: %w", d.path, err)
+		}
+	}
+	out := buf.Bytes()
+	if d.crlf {
+		out = bytes.ReplaceAll(out, []byte("\n"), []byte("\r\n"))
+	}
+	return out, nil
+}
+
+// ensureList makes sure the document has a profiles mapping to add to.
+func (d *document) ensureList() {
+	if d.list != nil {
+		return
+	}
+	if d.top == nil {
+		d.top = &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
+		if d.root == nil || len(d.root.Content) == 0 {
+			head := ""
+			if d.root != nil {
+				head = d.root.HeadComment
+			}
+			d.root = &yaml.Node{Kind: yaml.DocumentNode, HeadComment: head, Content: []*yaml.Node{d.top}}
+		} else {
+			// A null document (e.g. only comments): keep its comments.
+			old := d.root.Content[0]
+			d.top.HeadComment, d.top.FootComment = old.HeadComment, old.FootComment
+			d.root.Content[0] = d.top
+		}
+	}
+	d.list = &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
+	d.top.Content = append(d.top.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: TopKey}, d.list)
+}
+
+func (d *document) find(name string) int {
+	for i, e := range d.entries {
+		if e.profile.Name == name {
+			return i
+		}
+	}
+	return -1
+}
+
+func (d *document) names() []string {
+	out := make([]string, len(d.entries))
+	for i, e := range d.entries {
+		out[i] = e.profile.Name
+	}
+	return out
+}
+
+// fieldPos is the position of a profile's field in the file (the value,
+// else the key, else the profile's name).
+func (e entry) fieldPos(field string) (int, int) {
+	if field != "name" && e.value.Kind == yaml.MappingNode {
+		if i := indexOfKey(e.value, field); i >= 0 {
+			return e.value.Content[i+1].Line, e.value.Content[i+1].Column
+		}
+	}
+	return e.key.Line, e.key.Column
+}
+
+func newKey(name string) *yaml.Node {
+	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: name}
+}

@@ -1,0 +1,379 @@
+package profiles
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// RefKeyring is the secret reference that means "in the OS keyring, under
+// this profile and field".
+const RefKeyring = "keyring"
+
+// EnvRefPrefix starts a secret reference to an environment variable.
+const EnvRefPrefix = "env:"
+
+var (
+	guidRE    = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+	nameRE    = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
+	labelRE   = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$`)
+	clusterRE = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]*[a-z0-9])?$`)
+	projectRE = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9_-]*[A-Za-z0-9])?$`)
+	envVarRE  = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+)
+
+// IsGUID reports whether s looks like a GUID (8-4-4-4-12 hex digits).
+func IsGUID(s string) bool { return guidRE.MatchString(s) }
+
+// ValidateName checks a profile name: letters, digits, '.', '_' and '-',
+// starting with a letter or digit, at most 64 characters.
+func ValidateName(name string) error {
+	if name == "" {
+		return errors.New("a profile needs a name, e.g. dev or prod")
+	}
+	if !nameRE.MatchString(name) {
+		return fmt.Errorf("%q is not a usable profile name: use letters, digits, '.', '_' and '-' (at most 64, starting with a letter or digit), e.g. dev or acme-prod", name)
+	}
+	return nil
+}
+
+// ValidateTenant checks a tenant: a directory (tenant) ID GUID or a
+// verified domain such as contoso.onmicrosoft.com.
+func ValidateTenant(tenant string) error {
+	t := strings.TrimSpace(tenant)
+	switch {
+	case t == "":
+		return errors.New("the tenant is missing: use the Directory (tenant) ID from the Entra admin center (Overview page) or a verified domain such as contoso.onmicrosoft.com")
+	case t != tenant:
+		return fmt.Errorf("tenant %q has spaces around it: remove them", tenant)
+	case strings.Contains(t, "://"):
+		return fmt.Errorf("tenant %q is a URL: the tenant is only the ID or domain (e.g. contoso.onmicrosoft.com); put a full URL in authority instead", tenant)
+	case IsGUID(t):
+		return nil
+	}
+	switch strings.ToLower(t) {
+	case "common", "organizations", "consumers":
+		return fmt.Errorf("tenant %q is a multi-tenant alias: CDF needs your own tenant, so use its Directory (tenant) ID or verified domain", tenant)
+	}
+	if !strings.Contains(t, ".") {
+		if len(t) >= 30 && strings.Count(t, "-") >= 3 {
+			return fmt.Errorf("tenant %q is not a GUID (like 72f988bf-86f1-41af-91ab-2d7cd011db47): copy the Directory (tenant) ID again", tenant)
+		}
+		return fmt.Errorf("tenant %q is neither a GUID nor a domain: use the Directory (tenant) ID or a verified domain such as contoso.onmicrosoft.com", tenant)
+	}
+	for _, label := range strings.Split(t, ".") {
+		if !labelRE.MatchString(label) {
+			return fmt.Errorf("tenant %q is not a valid domain name: use a verified domain such as contoso.onmicrosoft.com or the Directory (tenant) ID", tenant)
+		}
+	}
+	return nil
+}
+
+// ValidateClientID checks an application (client) ID: a GUID.
+func ValidateClientID(id string) error {
+	switch {
+	case id == "":
+		return errors.New("the client ID is missing: copy the Application (client) ID from the app registration's Overview page in the Entra admin center")
+	case !IsGUID(id):
+		return fmt.Errorf("client ID %q is not a GUID (like 1b2c3d4e-5f60-4a1b-8c9d-0e1f2a3b4c5d): copy the Application (client) ID from the app registration's Overview page", id)
+	}
+	return nil
+}
+
+// ValidateCluster checks a CDF cluster name such as api, westeurope-1 or
+// az-eastus-1 (the first part of <cluster>.cognitedata.com).
+func ValidateCluster(cluster string) error {
+	c := cluster
+	switch {
+	case c == "":
+		return errors.New("the cluster is missing: use the first part of your CDF host, e.g. westeurope-1 for https://westeurope-1.cognitedata.com")
+	case strings.Contains(c, "://"):
+		host := c[strings.Index(c, "://")+3:]
+		if i := strings.IndexAny(host, "./"); i > 0 {
+			host = host[:i]
+		}
+		return fmt.Errorf("cluster %q is a URL: the cluster is only the first part of the host (here %q); to give a whole URL use cdf_url", cluster, host)
+	case strings.Contains(c, "."):
+		return fmt.Errorf("cluster %q has a dot: the cluster is only the first part of the host, e.g. %q for %s; to give a whole URL use cdf_url", cluster, c[:strings.Index(c, ".")], c)
+	case !clusterRE.MatchString(c):
+		return fmt.Errorf("cluster %q is not a cluster name: use lower-case letters, digits and '-', e.g. api, westeurope-1 or az-eastus-1", cluster)
+	}
+	return nil
+}
+
+// ValidateProject checks a CDF project's URL name (as in
+// /api/v1/projects/<project>).
+func ValidateProject(project string) error {
+	switch {
+	case project == "":
+		return errors.New("the project is missing: use the CDF project's URL name, as in https://<cluster>.cognitedata.com/api/v1/projects/<project>")
+	case strings.ContainsAny(project, " \t"):
+		return fmt.Errorf("project %q has spaces: use the project's URL name (no spaces, e.g. %q), not its display name", project, strings.ToLower(strings.Join(strings.Fields(project), "-")))
+	case strings.Contains(project, "/") || strings.Contains(project, ":"):
+		return fmt.Errorf("project %q is not a project name: give only the name (as in /api/v1/projects/<project>), not a URL or path", project)
+	case !projectRE.MatchString(project):
+		return fmt.Errorf("project %q has characters a CDF project name cannot have: use letters, digits, '-' and '_'", project)
+	}
+	return nil
+}
+
+// flowAliases maps the names other tools use to cdflogin's flows.
+var flowAliases = map[string]Flow{
+	"interactive":        FlowBrowser,
+	"auth_code":          FlowBrowser,
+	"authorization_code": FlowBrowser,
+	"device_code":        FlowDevice,
+	"devicecode":         FlowDevice,
+	"client_credentials": FlowSecret,
+	"client_secret":      FlowSecret,
+	"client_certificate": FlowCertificate,
+	"cert":               FlowCertificate,
+}
+
+// ParseFlow returns the flow named s, accepting the Cognite SDK and
+// Toolkit names (interactive, device_code, client_credentials,
+// client_certificate) too.
+func ParseFlow(s string) (Flow, error) {
+	low := strings.ToLower(strings.TrimSpace(s))
+	for _, f := range Flows {
+		if low == string(f) {
+			return f, nil
+		}
+	}
+	if f, ok := flowAliases[low]; ok {
+		return f, nil
+	}
+	return "", ValidateFlow(s)
+}
+
+// ValidateFlow checks a flow name: browser, device, secret or certificate.
+func ValidateFlow(s string) error {
+	for _, f := range Flows {
+		if s == string(f) {
+			return nil
+		}
+	}
+	if s == "" {
+		return errors.New("the flow is missing: use browser, device, secret or certificate")
+	}
+	if f, ok := flowAliases[strings.ToLower(s)]; ok {
+		return fmt.Errorf("flow %q is called %q here: use browser, device, secret or certificate", s, f)
+	}
+	return fmt.Errorf("flow %q is not a flow: use browser, device, secret or certificate", s)
+}
+
+func validateHTTPSURL(what, raw string, allowLocalHTTP bool) error {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" || u.Scheme == "" {
+		return fmt.Errorf("%s %q is not a URL: write it like https://host/…", what, raw)
+	}
+	if u.User != nil {
+		return fmt.Errorf("%s must not carry a user name or password", what)
+	}
+	if u.RawQuery != "" || u.Fragment != "" {
+		return fmt.Errorf("%s %q has a query or fragment: remove the part after '?' or '#'", what, raw)
+	}
+	if u.Scheme == "https" {
+		return nil
+	}
+	if u.Scheme == "http" && allowLocalHTTP && isLoopbackHost(u.Hostname()) {
+		return nil
+	}
+	return fmt.Errorf("%s %q does not use https: Entra and CDF only answer over https; write https://%s%s", what, raw, u.Host, u.EscapedPath())
+}
+
+func isLoopbackHost(h string) bool {
+	if h == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(h)
+	return ip != nil && ip.IsLoopback()
+}
+
+// ValidateAuthority checks an authority URL (empty means the default
+// https://login.microsoftonline.com/<tenant>).
+func ValidateAuthority(authority string) error {
+	if authority == "" {
+		return nil
+	}
+	if err := validateHTTPSURL("authority", authority, false); err != nil {
+		return err
+	}
+	u, _ := url.Parse(authority)
+	if strings.Trim(u.Path, "/") == "" {
+		return fmt.Errorf("authority %q has no tenant: add it, e.g. %s/<tenant-id>", authority, strings.TrimRight(authority, "/"))
+	}
+	return nil
+}
+
+// ValidateCDFURL checks a CDF base URL (empty means
+// https://<cluster>.cognitedata.com).
+func ValidateCDFURL(cdfURL string) error {
+	if cdfURL == "" {
+		return nil
+	}
+	if err := validateHTTPSURL("cdf_url", cdfURL, true); err != nil {
+		return err
+	}
+	u, _ := url.Parse(cdfURL)
+	if p := strings.Trim(u.Path, "/"); p != "" {
+		return fmt.Errorf("cdf_url %q has a path: give only the base, e.g. %s://%s", cdfURL, u.Scheme, u.Host)
+	}
+	return nil
+}
+
+// ParseScopes splits a scope list written with commas and/or spaces.
+func ParseScopes(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' || r == '\n' || r == '\r' })
+}
+
+// ValidateScopes checks a scope list (empty means <cdf_url>/.default).
+func ValidateScopes(scopes []string) error {
+	for _, s := range scopes {
+		if s == "" || strings.ContainsAny(s, " \t\r\n,") {
+			return fmt.Errorf("scope %q is not one scope: list scopes separately, e.g. https://api.cognitedata.com/.default", s)
+		}
+	}
+	return nil
+}
+
+// ValidateRedirectPort checks the loopback port of the browser flow
+// (0 means the default 53000).
+func ValidateRedirectPort(port int) error {
+	if port < 0 || port > 65535 {
+		return fmt.Errorf("redirect port %d is out of range: use 1–65535 (the app registration must list http://localhost:<port>); default is %d", port, DefaultRedirectPort)
+	}
+	return nil
+}
+
+// ParseRedirectPort parses a port number given as text.
+func ParseRedirectPort(s string) (int, error) {
+	n, err := strconv.Atoi(strings.TrimSpace(s))
+	if err != nil {
+		return 0, fmt.Errorf("redirect port %q is not a number: use 1–65535 (default %d)", s, DefaultRedirectPort)
+	}
+	return n, ValidateRedirectPort(n)
+}
+
+// ValidateSecretRef checks a secret reference: empty, "keyring" or
+// "env:VAR". The value is never quoted in the message (it may be the
+// secret itself).
+func ValidateSecretRef(ref string) error {
+	if ref == "" || ref == RefKeyring {
+		return nil
+	}
+	if v, ok := strings.CutPrefix(ref, EnvRefPrefix); ok {
+		if envVarRE.MatchString(v) {
+			return nil
+		}
+		return errors.New("the env: reference does not name an environment variable: write env:VAR with letters, digits and '_' (e.g. env:IDP_CLIENT_SECRET)")
+	}
+	return errors.New("this field holds a reference, never the secret itself: write env:VAR (e.g. env:IDP_CLIENT_SECRET) or keyring (store it with cdflogin profile edit NAME --secret-stdin)")
+}
+
+// EnvRefVar returns VAR of an "env:VAR" reference.
+func EnvRefVar(ref string) (string, bool) {
+	v, ok := strings.CutPrefix(ref, EnvRefPrefix)
+	return v, ok && envVarRE.MatchString(v)
+}
+
+// ValidateEnvVar checks an environment variable name for --secret-env.
+func ValidateEnvVar(name string) error {
+	if !envVarRE.MatchString(name) {
+		return fmt.Errorf("%q is not an environment variable name: use letters, digits and '_', e.g. IDP_CLIENT_SECRET", name)
+	}
+	return nil
+}
+
+func validateReadable(what, path string) error {
+	if path == "" {
+		return fmt.Errorf("the %s path is missing", what)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		switch {
+		case errors.Is(err, os.ErrNotExist):
+			return fmt.Errorf("%s %s does not exist: check the path (relative paths are from the current folder; prefer an absolute path)", what, path)
+		case errors.Is(err, os.ErrPermission):
+			return fmt.Errorf("%s %s cannot be read by you: fix its permissions (chmod 600 and own it)", what, path)
+		}
+		return fmt.Errorf("%s %s cannot be opened: %v", what, path, err)
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return fmt.Errorf("%s %s: %w", what, path, err)
+	}
+	if info.IsDir() {
+		return fmt.Errorf("%s %s is a folder: give the file itself", what, path)
+	}
+	return nil
+}
+
+// ValidateCertificate checks that the certificate file (PEM with the
+// private key, or PFX/P12) exists and can be read.
+func ValidateCertificate(path string) error {
+	return validateReadable("certificate", path)
+}
+
+// ValidateCAFile checks that the extra CA bundle (PEM) can be read.
+func ValidateCAFile(path string) error {
+	if path == "" {
+		return nil
+	}
+	return validateReadable("ca_file", path)
+}
+
+// Validate checks every field of p and returns a *ValidationError listing
+// all problems, or nil. It reads the certificate and ca_file to see that
+// they exist.
+func Validate(p Profile) error {
+	var probs []*FieldError
+	add := func(field string, err error) {
+		if err != nil {
+			probs = append(probs, &FieldError{Field: field, Msg: err.Error()})
+		}
+	}
+	add("name", ValidateName(p.Name))
+	add("tenant", ValidateTenant(p.Tenant))
+	add("client_id", ValidateClientID(p.ClientID))
+	if p.ClientID != "" && strings.EqualFold(p.ClientID, p.Tenant) {
+		add("client_id", errors.New("client ID is the same as the tenant ID: you copied the Directory (tenant) ID; use the Application (client) ID of the app registration"))
+	}
+	if p.Cluster != "" || p.CDFURL == "" {
+		add("cluster", ValidateCluster(p.Cluster))
+	}
+	add("project", ValidateProject(p.Project))
+	add("flow", ValidateFlow(string(p.Flow)))
+	add("authority", ValidateAuthority(p.Authority))
+	add("cdf_url", ValidateCDFURL(p.CDFURL))
+	add("scopes", ValidateScopes(p.Scopes))
+	add("redirect_port", ValidateRedirectPort(p.RedirectPort))
+	add("client_secret", ValidateSecretRef(p.ClientSecret))
+	add("certificate_password", ValidateSecretRef(p.CertificatePassword))
+	switch p.Flow {
+	case FlowSecret:
+		if p.ClientSecret == "" {
+			add("client_secret", errors.New("the secret flow needs a client secret reference: add it with --secret-env VAR or --secret-stdin (stored in the OS keyring)"))
+		}
+	case FlowCertificate:
+		if p.Certificate == "" {
+			add("certificate", errors.New("the certificate flow needs a certificate: give the path of a PEM (certificate and private key) or PFX file with --certificate PATH"))
+		} else {
+			add("certificate", ValidateCertificate(p.Certificate))
+		}
+	}
+	if p.Flow != FlowCertificate && p.Certificate != "" {
+		add("certificate", ValidateCertificate(p.Certificate))
+	}
+	add("ca_file", ValidateCAFile(p.CAFile))
+	if len(probs) == 0 {
+		return nil
+	}
+	return &ValidationError{Profile: p.Name, Problems: probs}
+}
