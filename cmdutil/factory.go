@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"os"
 	"time"
+
+	"github.com/cognite-tools/cdflogin/secrets"
 )
 
 // Factory carries every outside dependency a command uses. main builds the
@@ -24,6 +26,9 @@ type Factory struct {
 	OpenBrowser func(url string) error
 	// Version is the build's version string.
 	Version string
+	// Keyring stores client secrets and certificate passwords; nil means
+	// no keyring is usable (secrets must then come from env:VAR).
+	Keyring secrets.Keyring
 }
 
 // New returns the Factory of a real process.
@@ -33,6 +38,7 @@ func New(version string) *Factory {
 		Getenv:  os.Getenv,
 		Now:     time.Now,
 		Version: version,
+		Keyring: secrets.System(secrets.DefaultTimeout),
 	}
 	return f
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/cognite-tools/cdflogin/cmdutil"
 	"github.com/cognite-tools/cdflogin/flows"
 	"github.com/cognite-tools/cdflogin/profiles"
+	"github.com/cognite-tools/cdflogin/secrets"
 )
 
 // Store opens the profile store of this run.
@@ -43,6 +44,13 @@ func Flows(f *cmdutil.Factory) (*flows.Service, error) {
 		HTTPClient:  f.HTTPClient,
 		Now:         f.Now,
 		OpenBrowser: f.OpenBrowser,
+		Secret:      SecretResolver(f).Secret,
 		CacheDir:    paths.CacheDir,
 	}), nil
+}
+
+// SecretResolver resolves profiles' secret references (env:VAR, keyring)
+// with the run's environment and keyring.
+func SecretResolver(f *cmdutil.Factory) secrets.Resolver {
+	return secrets.Resolver{Keyring: f.Keyring, Getenv: f.Env}
 }
