@@ -1,0 +1,230 @@
+package flows
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"strings"
+
+	msalerrors "github.com/AzureAD/microsoft-authentication-library-for-go/apps/errors"
+
+	"github.com/cognite-tools/cdflogin/aadsts"
+	"github.com/cognite-tools/cdflogin/profiles"
+)
+
+// ErrNetwork marks a failure to reach Entra ID (connection refused, DNS,
+// TLS, timeout) or an answer that says "try again later" (HTTP 5xx, 429).
+// The cached token, if any, stays usable; retrying later is the caller's
+// choice.
+var ErrNetwork = errors.New("cannot reach Entra ID")
+
+// NetworkError is a failure to reach Entra ID; errors.Is(err, ErrNetwork)
+// holds for it.
+type NetworkError struct {
+	Op  string // what was being done, e.g. "refresh the token of profile \"dev\""
+	Err error
+}
+
+func (e *NetworkError) Error() string {
+	return fmt.Sprintf("%s: Entra ID could not be reached: %v", e.Op, e.Err)
+}
+
+// Unwrap returns ErrNetwork and the cause.
+func (e *NetworkError) Unwrap() []error { return []error{ErrNetwork, e.Err} }
+
+// ErrDeviceCodeExpired means nobody completed the device-code sign-in in
+// time. The *aadsts.Error in the chain has Code "expired_token".
+var ErrDeviceCodeExpired = errors.New("the device code expired")
+
+// ErrDeclined means the person declined the sign-in (device code
+// authorization_declined, or access_denied on the browser redirect).
+var ErrDeclined = errors.New("the sign-in was declined")
+
+// EntraError is Entra ID's refusal of a request made for a profile. It
+// wraps the *aadsts.Error (use errors.As) and names the step that failed.
+type EntraError struct {
+	Op   string
+	Err  *aadsts.Error
+	Kind error // optional sentinel, e.g. ErrDeviceCodeExpired
+}
+
+func (e *EntraError) Error() string { return e.Op + ": " + e.Err.Error() }
+
+// Unwrap returns the *aadsts.Error and the Kind, if any.
+func (e *EntraError) Unwrap() []error {
+	if e.Kind != nil {
+		return []error{e.Err, e.Kind}
+	}
+	return []error{e.Err}
+}
+
+// ExplainContext returns the profile's values that fill the fix texts of
+// aadsts.Explain.
+func ExplainContext(p profiles.Profile, flow profiles.Flow) aadsts.Context {
+	if flow == "" {
+		flow = p.Flow
+	}
+	return aadsts.Context{
+		ClientID:    p.ClientID,
+		Tenant:      p.Tenant,
+		RedirectURI: p.RedirectURI(),
+		Cluster:     p.Cluster,
+		CDFURL:      p.BaseURL(),
+		Flow:        string(flow),
+	}
+}
+
+// classify turns an error from MSAL into one of cdflogin's typed errors:
+// context errors pass through, transport failures and 5xx/429 become
+// *NetworkError, Entra answers become *EntraError. The result never
+// contains MSAL's raw message (which can hold whole response bodies).
+func classify(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return fmt.Errorf("%s: %w", op, err)
+	}
+	status := callStatus(err)
+	ae, ok := aadsts.Parse(err)
+	if status == 429 || status >= 500 {
+		if ok {
+			return &NetworkError{Op: op, Err: ae}
+		}
+		return &NetworkError{Op: op, Err: fmt.Errorf("HTTP %d from %s", status, callHost(err))}
+	}
+	if ok {
+		return &EntraError{Op: op, Err: ae}
+	}
+	if isTransport(err) {
+		return &NetworkError{Op: op, Err: transportCause(err)}
+	}
+	if status != 0 {
+		return fmt.Errorf("%s: unexpected HTTP %d from %s", op, status, callHost(err))
+	}
+	return fmt.Errorf("%s: %w", op, err)
+}
+
+// callStatus is the HTTP status of an MSAL CallErr in err's chain, or 0.
+func callStatus(err error) int {
+	if ce := callErr(err); ce != nil && ce.Resp != nil {
+		return ce.Resp.StatusCode
+	}
+	return 0
+}
+
+func callHost(err error) string {
+	if ce := callErr(err); ce != nil && ce.Req != nil && ce.Req.URL != nil {
+		return ce.Req.URL.Host
+	}
+	return "Entra ID"
+}
+
+func callErr(err error) *msalerrors.CallErr {
+	var ce msalerrors.CallErr
+	if errors.As(err, &ce) {
+		return &ce
+	}
+	var pce *msalerrors.CallErr
+	if errors.As(err, &pce) && pce != nil {
+		return pce
+	}
+	return nil
+}
+
+// isTransport reports whether err is a failure to talk to the server at
+// all (no HTTP answer).
+func isTransport(err error) bool {
+	var ue *url.Error
+	var ne net.Error
+	var oe *net.OpError
+	var de *net.DNSError
+	if errors.As(err, &ue) || errors.As(err, &ne) || errors.As(err, &oe) || errors.As(err, &de) {
+		return true
+	}
+	// MSAL wraps some transport errors with %v, losing the chain.
+	msg := err.Error()
+	for _, s := range []string{"connection refused", "no such host", "i/o timeout", "tls:", "x509:", "connection reset", "EOF"} {
+		if strings.Contains(msg, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// transportCause keeps the innermost *url.Error (method, URL, cause) when
+// there is one; URLs of Entra endpoints carry no secrets.
+func transportCause(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue
+	}
+	return err
+}
+
+// loginRequiredReason says whether an Entra refusal of a refresh means a
+// person must sign in again, and why.
+func loginRequiredReason(ae *aadsts.Error) (string, bool) {
+	code := ae.AADSTS()
+	switch code {
+	case 700082:
+		return "the refresh token expired (AADSTS700082)", true
+	case 70008:
+		return "the refresh token expired after inactivity (AADSTS70008)", true
+	case 50173:
+		return "the sign-in was revoked, e.g. by a password change (AADSTS50173)", true
+	case 70043:
+		return "Conditional Access sign-in frequency requires a new sign-in (AADSTS70043)", true
+	case 65001:
+		return "consent is required for this app (AADSTS65001)", true
+	case 50076, 50079:
+		return fmt.Sprintf("multi-factor authentication is required (AADSTS%d)", code), true
+	case 53003, 530003, 50097:
+		return fmt.Sprintf("Conditional Access requires an interactive sign-in (AADSTS%d)", code), true
+	case 50158:
+		return "an external security challenge must be completed (AADSTS50158)", true
+	case 50057, 50055, 50053:
+		return fmt.Sprintf("the account cannot sign in (AADSTS%d)", code), true
+	}
+	switch {
+	case ae.Suberror == "consent_required":
+		return "consent is required for this app", true
+	case ae.Code == "interaction_required":
+		if code > 0 {
+			return fmt.Sprintf("Entra ID requires an interactive sign-in (AADSTS%d)", code), true
+		}
+		return "Entra ID requires an interactive sign-in", true
+	case ae.Code == "invalid_grant":
+		if code > 0 {
+			return fmt.Sprintf("Entra ID refused the refresh token (AADSTS%d)", code), true
+		}
+		return "Entra ID refused the refresh token", true
+	}
+	return "", false
+}
+
+// deviceCodeError makes the terminal device-code poll answers clear.
+func deviceCodeError(op string, ae *aadsts.Error) error {
+	switch ae.Code {
+	case "expired_token":
+		return &EntraError{Op: op + ": nobody completed the sign-in before the code expired; run the login again", Err: ae, Kind: ErrDeviceCodeExpired}
+	case "authorization_declined":
+		return &EntraError{Op: op + ": the sign-in was declined on the verification page", Err: ae, Kind: ErrDeclined}
+	case "bad_verification_code":
+		return &EntraError{Op: op + ": Entra ID did not recognise the device code; run the login again", Err: ae}
+	}
+	return &EntraError{Op: op, Err: ae}
+}
+
+// expiredDeviceCode is the answer Entra gives for an expired device code,
+// for when MSAL stops polling at the code's expiry on its own.
+func expiredDeviceCode() *aadsts.Error {
+	return &aadsts.Error{
+		Code:        "expired_token",
+		Description: "The device code expired before the sign-in was completed.",
+		Codes:       []int{70020},
+		Source:      aadsts.SourcePoll,
+	}
+}

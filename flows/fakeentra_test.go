@@ -1,0 +1,195 @@
+package flows
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// fakeEntra is a minimal Entra v2.0 tenant over TLS for the flows' unit
+// tests (the full sandbox lives in package sandbox; flows may not import
+// it). It answers discovery, devicecode and token requests.
+type fakeEntra struct {
+	t      *testing.T
+	srv    *httptest.Server
+	tenant string
+
+	mu            sync.Mutex
+	lifetime      time.Duration
+	secret        string
+	refreshTokens map[string]bool
+	deviceAnswer  string // "" approve at once, else the poll error value
+	refreshError  string // JSON error body for refresh_token grants
+	counts        map[string]int
+	issued        []string // every token handed out
+}
+
+func newFakeEntra(t *testing.T) *fakeEntra {
+	t.Helper()
+	f := &fakeEntra{
+		t:             t,
+		tenant:        "11111111-2222-3333-4444-555555555555",
+		lifetime:      time.Hour,
+		secret:        "s3cr3t-" + randHex(8),
+		refreshTokens: map[string]bool{},
+		counts:        map[string]int{},
+	}
+	f.srv = httptest.NewTLSServer(http.HandlerFunc(f.serve))
+	t.Cleanup(f.srv.Close)
+	return f
+}
+
+func randHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+func (f *fakeEntra) authority() string { return f.srv.URL + "/" + f.tenant }
+
+func (f *fakeEntra) count(kind string) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.counts[kind]
+}
+
+func (f *fakeEntra) set(fn func(f *fakeEntra)) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	fn(f)
+}
+
+func (f *fakeEntra) writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+func entraError(errValue string, code int, desc string) map[string]any {
+	return map[string]any{
+		"error":             errValue,
+		"error_description": fmt.Sprintf("AADSTS%d: %s\r\nTrace ID: 0b1c2d3e-0000-0000-0000-000000000001\r\nCorrelation ID: 9f8e7d6c-0000-0000-0000-000000000002\r\nTimestamp: 2026-11-28 12:00:00Z", code, desc),
+		"error_codes":       []int{code},
+		"correlation_id":    "9f8e7d6c-0000-0000-0000-000000000002",
+		"trace_id":          "0b1c2d3e-0000-0000-0000-000000000001",
+	}
+}
+
+func (f *fakeEntra) serve(w http.ResponseWriter, r *http.Request) {
+	base := "/" + f.tenant
+	switch {
+	case r.Method == http.MethodGet && r.URL.Path == base+"/v2.0/.well-known/openid-configuration":
+		f.bump("discovery")
+		f.writeJSON(w, 200, map[string]any{
+			"authorization_endpoint": f.authority() + "/oauth2/v2.0/authorize",
+			"token_endpoint":         f.authority() + "/oauth2/v2.0/token",
+			"issuer":                 f.authority() + "/v2.0",
+		})
+	case r.Method == http.MethodPost && r.URL.Path == base+"/oauth2/v2.0/devicecode":
+		f.bump("devicecode")
+		f.writeJSON(w, 200, map[string]any{
+			"device_code":      "dc-" + randHex(8),
+			"user_code":        "ABCD-EFGH",
+			"verification_uri": "https://microsoft.com/devicelogin",
+			"expires_in":       900,
+			"interval":         1,
+			"message":          "To sign in, use a web browser to open https://microsoft.com/devicelogin and enter the code ABCD-EFGH.",
+		})
+	case r.Method == http.MethodPost && r.URL.Path == base+"/oauth2/v2.0/token":
+		f.token(w, r)
+	default:
+		f.bump("other")
+		http.NotFound(w, r)
+	}
+}
+
+func (f *fakeEntra) bump(kind string) {
+	f.mu.Lock()
+	f.counts[kind]++
+	f.mu.Unlock()
+}
+
+func (f *fakeEntra) token(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		f.writeJSON(w, 400, entraError("invalid_request", 900144, "bad form"))
+		return
+	}
+	grant := r.PostForm.Get("grant_type")
+	f.bump("token:" + grant)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	switch grant {
+	case "client_credentials":
+		if r.PostForm.Get("client_secret") != f.secret && r.PostForm.Get("client_assertion") == "" {
+			f.writeJSON(w, 401, entraError("invalid_client", 7000215, "Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID."))
+			return
+		}
+		f.writeJSON(w, 200, f.tokenResponse(r, false))
+	case "device_code":
+		if f.deviceAnswer != "" {
+			f.writeJSON(w, 400, map[string]any{"error": f.deviceAnswer, "error_description": "device code poll: " + f.deviceAnswer})
+			return
+		}
+		f.writeJSON(w, 200, f.tokenResponse(r, true))
+	case "refresh_token":
+		if f.refreshError != "" {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(400)
+			_, _ = w.Write([]byte(f.refreshError))
+			return
+		}
+		rt := r.PostForm.Get("refresh_token")
+		if !f.refreshTokens[rt] {
+			f.writeJSON(w, 400, entraError("invalid_grant", 9002313, "Invalid request. Request is malformed or invalid."))
+			return
+		}
+		delete(f.refreshTokens, rt)
+		f.writeJSON(w, 200, f.tokenResponse(r, true))
+	default:
+		f.writeJSON(w, 400, entraError("unsupported_grant_type", 70003, "unsupported grant type"))
+	}
+}
+
+func (f *fakeEntra) tokenResponse(r *http.Request, user bool) map[string]any {
+	at := "eyJhbGciOiJub25lIn0.at-" + randHex(16) + ".x"
+	f.issued = append(f.issued, at)
+	resp := map[string]any{
+		"token_type":     "Bearer",
+		"access_token":   at,
+		"expires_in":     int(f.lifetime / time.Second),
+		"ext_expires_in": int(f.lifetime / time.Second),
+		"scope":          r.PostForm.Get("scope"),
+	}
+	if user {
+		rt := "rt-" + randHex(16)
+		f.refreshTokens[rt] = true
+		f.issued = append(f.issued, rt)
+		uid, utid := "00000000-0000-0000-0000-0000000000a1", f.tenant
+		resp["refresh_token"] = rt
+		resp["id_token"] = fakeJWT(map[string]any{
+			"aud": r.PostForm.Get("client_id"), "iss": f.authority() + "/v2.0", "tid": f.tenant,
+			"oid": uid, "sub": "sub-1", "name": "Ada Lovelace", "preferred_username": "ada@example.com",
+			"iat": time.Now().Unix(), "exp": time.Now().Add(time.Hour).Unix(),
+		})
+		ci, _ := json.Marshal(map[string]string{"uid": uid, "utid": utid})
+		resp["client_info"] = base64.RawURLEncoding.EncodeToString(ci)
+		// Entra answers .default with the resource's actual permissions
+		// and the .default scope itself.
+		resp["scope"] = strings.ReplaceAll(r.PostForm.Get("scope"), "/.default", "/user_impersonation") + " " + r.PostForm.Get("scope")
+	}
+	return resp
+}
+
+func fakeJWT(claims map[string]any) string {
+	h := base64.RawURLEncoding.EncodeToString([]byte(`{"alg":"none","typ":"JWT"}`))
+	b, _ := json.Marshal(claims)
+	return h + "." + base64.RawURLEncoding.EncodeToString(b) + ".sig"
+}

@@ -1,0 +1,68 @@
+package flows
+
+import (
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/cognite-tools/cdflogin/profiles"
+)
+
+// defaultHTTPTimeout bounds one request to Entra when no client is
+// injected.
+const defaultHTTPTimeout = 60 * time.Second
+
+// HTTPClient returns the client the flows use for a profile: base (or a
+// default client) with the profile's ca_file added to the trusted roots
+// and HTTPS_PROXY/NO_PROXY honoured. base itself is never modified.
+func HTTPClient(base *http.Client, p profiles.Profile) (*http.Client, error) {
+	if base == nil {
+		base = &http.Client{Timeout: defaultHTTPTimeout}
+	}
+	rt := base.Transport
+	if rt == nil {
+		rt = http.DefaultTransport
+	}
+	tr, ok := rt.(*http.Transport)
+	if !ok {
+		if p.CAFile != "" {
+			return nil, fmt.Errorf("profile %q: ca_file cannot be applied to a custom HTTP transport (%T)", p.Name, rt)
+		}
+		return base, nil
+	}
+	tr = tr.Clone()
+	if tr.Proxy == nil {
+		tr.Proxy = http.ProxyFromEnvironment
+	}
+	if p.CAFile != "" {
+		pem, err := os.ReadFile(p.CAFile)
+		if err != nil {
+			return nil, fmt.Errorf("profile %q: read ca_file: %w", p.Name, err)
+		}
+		var pool *x509.CertPool
+		if tr.TLSClientConfig != nil && tr.TLSClientConfig.RootCAs != nil {
+			pool = tr.TLSClientConfig.RootCAs.Clone()
+		} else if sys, err := x509.SystemCertPool(); err == nil {
+			pool = sys
+		} else {
+			pool = x509.NewCertPool()
+		}
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("profile %q: ca_file %s holds no PEM certificate", p.Name, p.CAFile)
+		}
+		if tr.TLSClientConfig == nil {
+			tr.TLSClientConfig = newTLSConfig()
+		} else {
+			tr.TLSClientConfig = tr.TLSClientConfig.Clone()
+		}
+		tr.TLSClientConfig.RootCAs = pool
+	}
+	c := *base
+	c.Transport = tr
+	return &c, nil
+}
+
+var errNoSecretResolver = errors.New("no secret resolver configured")
