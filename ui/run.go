@@ -46,6 +46,9 @@ func Run(ctx context.Context, cfg Config) error {
 	cancel()
 	if fm, ok := final.(*app); ok {
 		fm.stopWork()
+		// Let the sign-in goroutines see the cancellation and return, so
+		// the loopback port is released before Run does.
+		fm.wait(10 * time.Second)
 		if fm.interrupted {
 			return cmdutil.WithExitCode(cmdutil.ExitCancelled, fmt.Errorf("%w: %w", ErrCancelled, context.Canceled))
 		}

@@ -1,0 +1,123 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"github.com/cognite-tools/cdflogin/aadsts"
+)
+
+// errorKeys are the keys of the Error screen.
+type errorKeys struct {
+	Retry, OtherFlow, Edit, Back, Help key.Binding
+}
+
+func newErrorKeys() errorKeys {
+	return errorKeys{
+		Retry:     bind("r,enter", "r", "retry"),
+		OtherFlow: bind("f", "f", "other flow"),
+		Edit:      bind("e", "e", "edit profile"),
+		Back:      bind("esc", "esc", "profiles"),
+		Help:      bind("?", "?", "more keys"),
+	}
+}
+
+type errorAction int
+
+const (
+	errorNone errorAction = iota
+	errorRetry
+	errorOtherFlow
+	errorEdit
+	errorBack
+)
+
+// errorView is the Error screen: what went wrong, why, the fix, and the
+// ways on.
+type errorView struct {
+	keys          errorKeys
+	st            Styles
+	err           error
+	ex            aadsts.Explanation
+	explained     bool
+	what          string // "Sign-in with device code failed"
+	width, height int
+}
+
+func newErrorView(st Styles, what string, err error, ex aadsts.Explanation, explained bool) errorView {
+	return errorView{keys: newErrorKeys(), st: st, err: err, ex: ex, explained: explained, what: what}
+}
+
+// SetSize sets the space the screen may use.
+func (m *errorView) SetSize(w, h int) { m.width, m.height = w, h }
+
+// Update handles keys.
+func (m errorView) Update(msg tea.Msg) (errorView, errorAction) {
+	k, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return m, errorNone
+	}
+	switch {
+	case key.Matches(k, m.keys.Retry):
+		return m, errorRetry
+	case key.Matches(k, m.keys.OtherFlow):
+		return m, errorOtherFlow
+	case key.Matches(k, m.keys.Edit):
+		return m, errorEdit
+	case key.Matches(k, m.keys.Back):
+		return m, errorBack
+	}
+	return m, errorNone
+}
+
+// View renders the screen. Long texts wrap (they are sentences, not table
+// cells).
+func (m errorView) View() string {
+	w := max(m.width, 10)
+	wrap := lipgloss.NewStyle().Width(w)
+	var b strings.Builder
+	title := m.what
+	if m.explained {
+		title = m.ex.Title
+		if m.ex.Code != 0 {
+			title += fmt.Sprintf(" (AADSTS%d)", m.ex.Code)
+		}
+	}
+	b.WriteString(trunc(m.st.Bad.Render(title), w) + "\n")
+	if m.explained {
+		if m.ex.Cause != "" {
+			b.WriteString(wrap.Render(m.st.Label.Render("Why: ")+m.ex.Cause) + "\n")
+		}
+		if m.ex.Fix != "" {
+			b.WriteString(wrap.Render(m.st.Good.Render("Fix: ")+m.ex.Fix) + "\n")
+		}
+		if m.ex.Suggest != "" {
+			b.WriteString(wrap.Render(m.st.Label.Render("Or: ")+"sign in with the "+m.ex.Suggest+" flow (press f).") + "\n")
+		}
+	}
+	if m.err != nil {
+		b.WriteString(wrap.Render(m.st.Muted.Render(firstLine(m.err.Error()))) + "\n")
+	}
+	return b.String()
+}
+
+// firstLine is the first line of s.
+func firstLine(s string) string {
+	if i := strings.IndexAny(s, "\r\n"); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+// KeyMap is the screen's help.
+func (m errorView) KeyMap() keyMap {
+	k := m.keys
+	return keyMap{
+		short: []key.Binding{k.Retry, k.OtherFlow, k.Edit, k.Back, k.Help},
+		full:  [][]key.Binding{{k.Retry, k.OtherFlow}, {k.Edit, k.Back}},
+	}
+}

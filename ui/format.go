@@ -1,0 +1,99 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+)
+
+// trunc shortens s to width cells with an ellipsis.
+func trunc(s string, width int) string {
+	if width <= 0 {
+		return ""
+	}
+	return ansi.Truncate(s, width, "…")
+}
+
+// truncLines truncates every line of s to width.
+func truncLines(s string, width int) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = trunc(l, width)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// clip keeps at most height lines of s, ending with an ellipsis line when
+// something was cut.
+func clip(s string, height int) string {
+	if height <= 0 {
+		return ""
+	}
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if len(lines) <= height {
+		return strings.Join(lines, "\n")
+	}
+	lines = lines[:height]
+	lines[height-1] = "…"
+	return strings.Join(lines, "\n")
+}
+
+// kv renders "label  value" with the label padded to lw cells and the line
+// truncated to width.
+func kv(st Styles, label, value string, lw, width int) string {
+	pad := lw - lipgloss.Width(label)
+	if pad < 1 {
+		pad = 1
+	}
+	return trunc(st.Label.Render(label)+strings.Repeat(" ", pad)+st.Value.Render(value), width)
+}
+
+// human renders a duration for people: "42 min", "1 h 5 min", "35 s".
+func human(d time.Duration) string {
+	neg := d < 0
+	if neg {
+		d = -d
+	}
+	var s string
+	switch {
+	case d < time.Minute:
+		s = fmt.Sprintf("%d s", int(d/time.Second))
+	case d < time.Hour:
+		s = fmt.Sprintf("%d min", int(d/time.Minute))
+	case d < 48*time.Hour:
+		h := int(d / time.Hour)
+		m := int((d % time.Hour) / time.Minute)
+		if m == 0 {
+			s = fmt.Sprintf("%d h", h)
+		} else {
+			s = fmt.Sprintf("%d h %d min", h, m)
+		}
+	default:
+		s = fmt.Sprintf("%d days", int(d/(24*time.Hour)))
+	}
+	if neg {
+		return s + " ago"
+	}
+	return s
+}
+
+// clock renders a countdown as m:ss or h:mm:ss; negative is 0:00.
+func clock(d time.Duration) string {
+	if d < 0 {
+		d = 0
+	}
+	d = d.Truncate(time.Second)
+	h := int(d / time.Hour)
+	m := int((d % time.Hour) / time.Minute)
+	s := int((d % time.Minute) / time.Second)
+	if h > 0 {
+		return fmt.Sprintf("%d:%02d:%02d", h, m, s)
+	}
+	return fmt.Sprintf("%d:%02d", m, s)
+}
+
+// hhmm renders a wall-clock time in the clock's location.
+func hhmm(t time.Time) string { return t.Format("15:04:05") }

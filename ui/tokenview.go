@@ -1,0 +1,543 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/spinner"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"github.com/cognite-tools/cdflogin/claims"
+	"github.com/cognite-tools/cdflogin/flows"
+	"github.com/cognite-tools/cdflogin/profiles"
+)
+
+// tokenTab is a tab of the Token screen.
+type tokenTab int
+
+const (
+	tabOverview tokenTab = iota
+	tabAccess
+	tabID
+	tabCDF
+)
+
+func (t tokenTab) String() string {
+	return [...]string{"Overview", "Access token", "ID token", "CDF access"}[t]
+}
+
+// tokenKeys are the keys of the Token screen.
+type tokenKeys struct {
+	Refresh, NextTab, PrevTab, Raw, Reveal, Up, Down, SignIn, Back, Quit, Help key.Binding
+}
+
+func newTokenKeys() tokenKeys {
+	return tokenKeys{
+		Refresh: bind("r", "r", "refresh now"),
+		NextTab: bind("tab,right,l", "tab", "next tab"),
+		PrevTab: bind("shift+tab,left,h", "shift+tab", "previous tab"),
+		Raw:     bind("j", "j", "raw JSON"),
+		Reveal:  bind("t", "t", "show raw token"),
+		Up:      bind("up,k", "↑/k", "scroll up"),
+		Down:    bind("down", "↓", "scroll down"),
+		SignIn:  bind("enter", "enter", "sign in again"),
+		Back:    bind("esc", "esc", "profiles"),
+		Quit:    bind("q", "q", "quit"),
+		Help:    bind("?", "?", "more keys"),
+	}
+}
+
+type tokenAction int
+
+const (
+	tokenNone tokenAction = iota
+	tokenRefresh
+	tokenSignIn
+	tokenBack
+	tokenQuit
+	tokenLoadAccess
+)
+
+// decoded is one token decoded for display.
+type decoded struct {
+	tok *claims.Token
+	err error
+}
+
+// tokenView is the Token screen: who signed in, the claims, the findings,
+// CDF access, and the live refresh indicator.
+type tokenView struct {
+	keys     tokenKeys
+	st       Styles
+	now      func() time.Time
+	profile  profiles.Profile
+	tokens   *flows.Tokens
+	access   decoded
+	id       decoded
+	findings []claims.Finding
+	ref      refresher
+	spin     spinner.Model
+	bar      bar
+	tab      tokenTab
+	tabs     []tokenTab
+	raw      bool // raw JSON of the claims
+	reveal   bool // raw access token shown
+	scroll   int
+	lastNote string // result of the last refresh, explained
+
+	cdf        *Access
+	cdfErr     error
+	cdfLoading bool
+
+	width, height int
+}
+
+func newTokenView(st Styles, now func() time.Time, p profiles.Profile, t *flows.Tokens, leeway time.Duration, withCDF bool) tokenView {
+	m := tokenView{
+		keys: newTokenKeys(), st: st, now: now, profile: p,
+		spin: spinner.New(spinner.WithSpinner(spinner.Dot)),
+	}
+	m.bar = newBar(st)
+	m.tabs = []tokenTab{tabOverview, tabAccess}
+	if t.IDToken != "" {
+		m.tabs = append(m.tabs, tabID)
+	}
+	if withCDF {
+		m.tabs = append(m.tabs, tabCDF)
+	}
+	m.setTokens(t)
+	m.ref = newRefresher(leeway, m.issued(), t.ExpiresOn)
+	return m
+}
+
+// setTokens decodes new tokens and runs the claims checks.
+func (m *tokenView) setTokens(t *flows.Tokens) {
+	m.tokens = t
+	m.access = decode(t.AccessToken)
+	m.id = decoded{}
+	if t.IDToken != "" {
+		m.id = decode(t.IDToken)
+	}
+	m.findings = nil
+	if m.access.tok != nil {
+		user := t.Flow.IsUser()
+		m.findings = claims.Check(m.access.tok, claims.Expect{
+			Now: m.now(), Tenant: m.profile.Tenant, CDFURL: m.profile.BaseURL(),
+			ClientID: m.profile.ClientID, UserFlow: &user, Fresh: !t.FromCache,
+		})
+	}
+}
+
+func decode(raw string) decoded {
+	tok, err := claims.Decode(raw)
+	return decoded{tok: tok, err: err}
+}
+
+// issued is when the current access token was issued (iat), or now.
+func (m tokenView) issued() time.Time {
+	if m.access.tok != nil {
+		if t, ok := m.access.tok.Time("iat"); ok {
+			return t
+		}
+	}
+	return m.now()
+}
+
+// SetSize sets the space the screen may use.
+func (m *tokenView) SetSize(w, h int) {
+	m.width, m.height = w, h
+	m.bar.SetWidth(max(min(w-26, 40), 6))
+}
+
+// Refreshing marks a refresh as started.
+func (m *tokenView) Refreshing(forced bool) { m.ref.Start(forced) }
+
+// Refreshed records a refresh's result.
+func (m *tokenView) Refreshed(t *flows.Tokens, err error, needsLogin bool, explained string) {
+	now := m.now()
+	if err != nil {
+		m.ref.Failed(now, err, needsLogin)
+		m.lastNote = explained
+		return
+	}
+	m.setTokens(t)
+	m.ref.Succeeded(now, m.issued(), t.ExpiresOn)
+	m.lastNote = ""
+	m.reveal = false
+}
+
+// SetAccess records what CDF answered.
+func (m *tokenView) SetAccess(a *Access, err error) {
+	m.cdf, m.cdfErr, m.cdfLoading = a, err, false
+}
+
+// Update handles keys and spinner ticks.
+func (m tokenView) Update(msg tea.Msg) (tokenView, tokenAction, tea.Cmd) {
+	switch msg := msg.(type) {
+	case spinner.TickMsg:
+		if !m.ref.refreshing && !m.cdfLoading {
+			return m, tokenNone, nil // stop spinning when idle
+		}
+		var cmd tea.Cmd
+		m.spin, cmd = m.spin.Update(msg)
+		return m, tokenNone, cmd
+	case tea.KeyPressMsg:
+		k := m.keys
+		switch {
+		case key.Matches(msg, k.Refresh):
+			if m.ref.refreshing {
+				return m, tokenNone, nil
+			}
+			return m, tokenRefresh, nil
+		case key.Matches(msg, k.NextTab), key.Matches(msg, k.PrevTab):
+			i := 0
+			for j, t := range m.tabs {
+				if t == m.tab {
+					i = j
+				}
+			}
+			if key.Matches(msg, k.NextTab) {
+				i = (i + 1) % len(m.tabs)
+			} else {
+				i = (i + len(m.tabs) - 1) % len(m.tabs)
+			}
+			m.tab = m.tabs[i]
+			m.scroll = 0
+			if m.tab == tabCDF && m.cdf == nil && m.cdfErr == nil && !m.cdfLoading {
+				m.cdfLoading = true
+				return m, tokenLoadAccess, nil
+			}
+		case key.Matches(msg, k.Raw):
+			m.raw = !m.raw
+			m.scroll = 0
+		case key.Matches(msg, k.Reveal):
+			m.reveal = !m.reveal
+			m.scroll = 0
+		case key.Matches(msg, k.Up):
+			m.scroll = max(m.scroll-1, 0)
+		case key.Matches(msg, k.Down):
+			m.scroll++
+		case key.Matches(msg, k.SignIn):
+			return m, tokenSignIn, nil
+		case key.Matches(msg, k.Back):
+			if m.reveal {
+				m.reveal = false
+				return m, tokenNone, nil
+			}
+			return m, tokenBack, nil
+		case key.Matches(msg, k.Quit):
+			return m, tokenQuit, nil
+		}
+	}
+	return m, tokenNone, nil
+}
+
+// View renders the screen.
+func (m tokenView) View() string {
+	w := m.width
+	var b strings.Builder
+	b.WriteString(m.liveView())
+	b.WriteString(m.tabsView() + "\n")
+	used := strings.Count(b.String(), "\n")
+	body := m.bodyView()
+	lines := strings.Split(strings.TrimRight(body, "\n"), "\n")
+	avail := m.height - used
+	if avail < 1 {
+		return clip(b.String(), m.height)
+	}
+	maxScroll := max(len(lines)-avail, 0)
+	s := min(m.scroll, maxScroll)
+	end := min(s+avail, len(lines))
+	shown := lines[s:end]
+	if end < len(lines) && len(shown) > 0 {
+		shown[len(shown)-1] = m.st.Muted.Render(fmt.Sprintf("… %d more lines (↓)", len(lines)-end+1))
+	}
+	for _, l := range shown {
+		b.WriteString(trunc(l, w) + "\n")
+	}
+	return b.String()
+}
+
+// liveView is the live refresh indicator, on top of every tab.
+func (m tokenView) liveView() string {
+	w := m.width
+	now := m.now()
+	r := m.ref
+	left := r.Left(now)
+	var b strings.Builder
+	line := func(s string) { b.WriteString(trunc(s, w) + "\n") }
+
+	var state string
+	switch {
+	case left <= 0:
+		state = m.st.Bad.Render("Expired") + " at " + hhmm(r.expires)
+	case m.st.Plain:
+		state = "Valid for " + human(left) + ", until " + hhmm(r.expires)
+	default:
+		paint := m.st.Good.Render
+		if left < r.Leeway() {
+			paint = m.st.Warn.Render
+		}
+		state = "Valid " + paint(clock(left)) + " " + m.bar.ViewAs(r.Fraction(now)) + " until " + hhmm(r.expires)
+	}
+	line(state)
+
+	var next string
+	switch {
+	case r.refreshing:
+		spin := m.spin.View() + " "
+		if m.st.Plain {
+			spin = ""
+		}
+		next = spin + "Refreshing…"
+	case r.needsLogin:
+		next = m.st.Bad.Render("Sign-in needed") + " · press enter to sign in again"
+	case r.failures > 0:
+		next = fmt.Sprintf("Retry %s (in %s)", hhmm(r.retryAt), human(r.retryAt.Sub(now)))
+	default:
+		next = "Auto refresh " + hhmm(r.NextAuto()) + " (" + human(r.Leeway()) + " before expiry)"
+	}
+	next += fmt.Sprintf(" · refreshed %d×", r.count)
+	line(next)
+
+	switch {
+	case r.lastErr != nil:
+		msg := m.lastNote
+		if msg == "" {
+			msg = r.lastErr.Error()
+		}
+		line(m.st.Bad.Render("Last refresh "+hhmm(r.lastAt)+" failed: ") + msg)
+	case !r.lastAt.IsZero():
+		line(m.st.Good.Render("Last refresh "+hhmm(r.lastAt)+" ok") + ", new expiry " + hhmm(r.expires))
+	default:
+		src := "signed in"
+		if m.tokens.FromCache {
+			src = "from the cache"
+		}
+		line(m.st.Muted.Render("Token " + src + "; not refreshed yet"))
+	}
+	return b.String()
+}
+
+func (m tokenView) tabsView() string {
+	var parts []string
+	for _, t := range m.tabs {
+		name := t.String()
+		if t == m.tab {
+			if m.st.Plain {
+				name = "[" + name + "]"
+			}
+			parts = append(parts, m.st.TabActive.Render(name))
+		} else {
+			parts = append(parts, m.st.Tab.Render(name))
+		}
+	}
+	return trunc(strings.Join(parts, m.st.Muted.Render(" │ ")), m.width)
+}
+
+func (m tokenView) bodyView() string {
+	if m.reveal {
+		return m.revealView()
+	}
+	switch m.tab {
+	case tabAccess:
+		return m.claimsView(m.access)
+	case tabID:
+		return m.claimsView(m.id)
+	case tabCDF:
+		return m.cdfView()
+	}
+	return m.overview()
+}
+
+func (m tokenView) revealView() string {
+	var b strings.Builder
+	b.WriteString(m.st.Warn.Render("This is your access token. Anyone who has it can use CDF as you until "+hhmm(m.ref.expires)+". Do not paste it anywhere you would not paste a password. Press t to hide.") + "\n")
+	b.WriteString(wrapHard(m.tokens.AccessToken, m.width) + "\n")
+	return b.String()
+}
+
+func (m tokenView) overview() string {
+	t := m.tokens
+	p := m.profile
+	w := m.width
+	var b strings.Builder
+	lw := 11
+	add := func(label, value string) {
+		if value != "" {
+			b.WriteString(kv(m.st, label, value, lw, w) + "\n")
+		}
+	}
+	acct := t.Account
+	tok := m.access.tok
+	if t.Flow.IsUser() {
+		name := acct.Name
+		if name == "" && tok != nil {
+			name = tok.String("name")
+		}
+		add("Signed in", name)
+		upn := acct.Username
+		if upn == "" && tok != nil {
+			upn = tok.Username()
+		}
+		add("User", upn)
+		oid := acct.ObjectID
+		if oid == "" && tok != nil {
+			oid = tok.String("oid")
+		}
+		add("Object ID", oid)
+	} else {
+		add("Signed in", "as the app itself ("+flowLabel(t.Flow)+")")
+		if tok != nil {
+			add("Object ID", tok.String("oid"))
+		}
+	}
+	tenant := acct.TenantID
+	if tenant == "" && tok != nil {
+		tenant = tok.TenantID()
+	}
+	add("Tenant", tenant)
+	app := p.ClientID
+	if tok != nil && tok.ClientID() != "" {
+		app = tok.ClientID()
+	}
+	add("App", app)
+	add("Profile", p.Name+" · "+flowLabel(t.Flow)+" · "+p.Project+" on "+p.BaseURL())
+	if tok != nil {
+		if aud := tok.Audience(); len(aud) > 0 {
+			add("Audience", strings.Join(aud, " "))
+		}
+		if s := tok.Scopes(); len(s) > 0 {
+			add("Scopes", strings.Join(s, " "))
+		}
+		if r := tok.Roles(); len(r) > 0 {
+			add("Roles", strings.Join(r, " "))
+		}
+		if g := tok.Groups(); len(g) > 0 {
+			add("Groups", fmt.Sprintf("%d in the token", len(g)))
+		}
+	} else if m.access.err != nil {
+		b.WriteString(m.st.Warn.Render("The access token cannot be read: "+m.access.err.Error()) + "\n")
+	}
+	if len(m.findings) > 0 {
+		b.WriteString(m.st.Subtitle.Render("Checks") + "\n")
+		for _, f := range m.findings {
+			b.WriteString(trunc(m.finding(f), w) + "\n")
+			if f.Fix != "" && f.Severity >= claims.SeverityWarn {
+				b.WriteString(trunc("    "+m.st.Muted.Render("Fix: "+f.Fix), w) + "\n")
+			}
+		}
+	}
+	return b.String()
+}
+
+func (m tokenView) finding(f claims.Finding) string {
+	switch f.Severity {
+	case claims.SeverityOK:
+		return m.st.Good.Render("ok  ") + f.Message
+	case claims.SeverityInfo:
+		return m.st.Muted.Render("info") + " " + f.Message
+	case claims.SeverityWarn:
+		return m.st.Warn.Render("warn") + " " + f.Message
+	}
+	return m.st.Bad.Render("FAIL") + " " + f.Message
+}
+
+func (m tokenView) claimsView(d decoded) string {
+	if d.err != nil {
+		return m.st.Warn.Render("Cannot read this token: "+d.err.Error()) + "\n"
+	}
+	if d.tok == nil {
+		return m.st.Muted.Render("No token.") + "\n"
+	}
+	if m.raw {
+		return string(d.tok.PayloadJSON())
+	}
+	rows := d.tok.Explain(m.now(), m.now().Location())
+	nameW := 5
+	for _, c := range rows {
+		nameW = max(nameW, lipgloss.Width(c.Name))
+	}
+	nameW = min(nameW, 12)
+	rest := m.width - nameW - 2
+	valW := rest
+	showMeaning := rest >= 50
+	if showMeaning {
+		valW = rest * 45 / 100
+	}
+	var b strings.Builder
+	for _, c := range rows {
+		val := c.Display
+		if val == "" {
+			val = fmt.Sprint(c.Value)
+		}
+		val = strings.ReplaceAll(val, "\n", " ")
+		line := m.st.Label.Render(padRight(trunc(c.Name, nameW), nameW)) + "  " + m.st.Value.Render(padRight(trunc(val, valW), valW))
+		if showMeaning && c.Meaning != "" {
+			line += "  " + m.st.Muted.Render(c.Meaning)
+		}
+		b.WriteString(trunc(line, m.width) + "\n")
+	}
+	b.WriteString(m.st.Muted.Render("j: raw JSON (no signature)") + "\n")
+	return b.String()
+}
+
+func (m tokenView) cdfView() string {
+	switch {
+	case m.cdfLoading:
+		return "Asking CDF what this token grants…\n"
+	case m.cdfErr != nil:
+		return m.st.Bad.Render("CDF: ") + m.cdfErr.Error() + "\n"
+	case m.cdf == nil:
+		return m.st.Muted.Render("No answer from CDF yet.") + "\n"
+	}
+	a := m.cdf
+	var b strings.Builder
+	w := m.width
+	b.WriteString(kv(m.st, "Subject", a.Subject, 10, w) + "\n")
+	b.WriteString(kv(m.st, "Projects", strings.Join(a.Projects, ", "), 10, w) + "\n")
+	b.WriteString(m.st.Subtitle.Render("Groups") + "\n")
+	if len(a.Groups) == 0 {
+		b.WriteString("  none\n")
+	}
+	for _, g := range a.Groups {
+		mark := m.st.Good.Render("matched  ")
+		if !g.Matched {
+			mark = m.st.Warn.Render("unmatched")
+		}
+		b.WriteString(trunc("  "+mark+" "+g.Name+" "+m.st.Muted.Render(g.SourceID), w) + "\n")
+	}
+	b.WriteString(m.st.Subtitle.Render("Capabilities") + "\n")
+	for _, c := range a.Capabilities {
+		b.WriteString(trunc("  "+c, w) + "\n")
+	}
+	for _, n := range a.Notes {
+		b.WriteString(trunc(m.st.Warn.Render(n), w) + "\n")
+	}
+	return b.String()
+}
+
+// padRight pads s with spaces to w cells.
+func padRight(s string, w int) string {
+	if d := w - lipgloss.Width(s); d > 0 {
+		return s + strings.Repeat(" ", d)
+	}
+	return s
+}
+
+// KeyMap is the screen's help.
+func (m tokenView) KeyMap() keyMap {
+	k := m.keys
+	short := []key.Binding{k.Refresh, k.NextTab}
+	if m.ref.needsLogin || m.ref.Left(m.now()) <= 0 {
+		short = append([]key.Binding{k.SignIn}, short...)
+	}
+	short = append(short, k.Back, k.Quit, k.Help)
+	return keyMap{
+		short: short,
+		full:  [][]key.Binding{{k.Refresh, k.SignIn}, {k.NextTab, k.PrevTab, k.Up, k.Down}, {k.Raw, k.Reveal}, {k.Back, k.Quit}},
+	}
+}
