@@ -24,6 +24,9 @@ type Factory struct {
 	HTTPClient *http.Client
 	// OpenBrowser opens a URL in the user's browser.
 	OpenBrowser func(url string) error
+	// Logf receives redacted diagnostics for --verbose and --debug-log;
+	// nil discards them.
+	Logf func(format string, args ...any)
 	// Version is the build's version string.
 	Version string
 	// Keyring stores client secrets and certificate passwords; nil means

@@ -46,6 +46,7 @@ func Flows(f *cmdutil.Factory) (*flows.Service, error) {
 		OpenBrowser: f.OpenBrowser,
 		Secret:      SecretResolver(f).Secret,
 		CacheDir:    paths.CacheDir,
+		Logf:        f.Logf,
 	}), nil
 }
 
