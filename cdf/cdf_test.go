@@ -1,0 +1,330 @@
+package cdf_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/cognite-tools/cdflogin/cdf"
+)
+
+const (
+	token  = "eyJ.secret-bearer-value.sig"
+	groupA = "0b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e"
+	groupB = "6e5d4c3b-2a19-4f8e-9d7c-6b5a4f3e2d1c"
+	groupC = "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee"
+)
+
+const inspectBody = `{"subject":"alice-oid","projects":[{"projectUrlName":"acme-prod","groups":[11,12]},{"projectUrlName":"acme-dev","groups":[21]}],
+"capabilities":[{"groupsAcl":{"actions":["LIST","READ"],"scope":{"all":{}}},"projectScope":{"projects":["acme-prod"]}},
+{"projectsAcl":{"actions":["LIST"],"scope":{"all":{}}},"projectScope":{"allProjects":{}}},
+{"timeSeriesAcl":{"actions":["READ"],"scope":{"datasetScope":{"ids":[1, 2]}}},"projectScope":{"projects":["acme-dev"]}}]}`
+
+var allGroupsBody = `{"items":[
+{"id":11,"name":"prod-readers","sourceId":"` + groupA + `","capabilities":[{"timeSeriesAcl":{"actions":["READ"],"scope":{"all":{}}}}]},
+{"id":12,"name":"prod-admins","sourceId":"` + strings.ToUpper(groupA) + `"},
+{"id":13,"name":"prod-writers","sourceId":"` + groupC + `"},
+{"id":14,"name":"everyone","members":"allUserAccounts"}]}`
+
+const ownGroupsBody = `{"items":[{"id":11,"name":"prod-readers","sourceId":"` + groupA + `"}]}`
+
+// fakeCDF answers like CDF. allowAll decides ?all=true.
+func fakeCDF(t *testing.T, allowAll bool) *httptest.Server {
+	t.Helper()
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Request-Id", "req-"+r.URL.Path[len(r.URL.Path)-4:])
+		if r.Header.Get("Authorization") != "Bearer "+token {
+			w.WriteHeader(401)
+			_, _ = fmt.Fprint(w, `{"error":{"code":401,"message":"Unauthorized"}}`)
+			return
+		}
+		switch r.URL.Path {
+		case "/api/v1/token/inspect":
+			_, _ = fmt.Fprint(w, inspectBody)
+		case "/api/v1/projects/acme-prod/groups":
+			if r.URL.Query().Get("all") == "true" {
+				if !allowAll {
+					w.WriteHeader(403)
+					_, _ = fmt.Fprint(w, `{"error":{"code":403,"message":"Resource not found. This may also be due to insufficient access rights."}}`)
+					return
+				}
+				_, _ = fmt.Fprint(w, allGroupsBody)
+				return
+			}
+			_, _ = fmt.Fprint(w, ownGroupsBody)
+		case "/api/v1/projects/acme-prod":
+			_, _ = fmt.Fprint(w, `{"name":"Acme","urlName":"acme-prod","oidcConfiguration":{"issuer":"https://sts.windows.net/t/","audience":"https://x","accessClaims":[{"claimName":"groups"}],"isGroupCallbackEnabled":true}}`)
+		case "/api/v1/projects/html/groups":
+			w.WriteHeader(502)
+			_, _ = fmt.Fprint(w, "<html>\n<body>Bad   gateway</body></html>")
+		case "/api/v1/projects/broken/groups":
+			_, _ = fmt.Fprint(w, `{"items":`)
+		default:
+			w.WriteHeader(403)
+			_, _ = fmt.Fprint(w, `{"error":{"code":403,"message":"Forbidden"}}`)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func TestInspectToken(t *testing.T) {
+	srv := fakeCDF(t, true)
+	c := cdf.New(srv.URL+"/", srv.Client(), token)
+	insp, err := c.InspectToken(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if insp.Subject != "alice-oid" || len(insp.Projects) != 2 || insp.Projects[0].Groups[1] != 12 {
+		t.Errorf("inspection = %+v", insp)
+	}
+	caps := insp.CapabilitiesIn("acme-prod")
+	var got []string
+	for _, c := range caps {
+		got = append(got, c.String())
+	}
+	want := "groupsAcl: LIST, READ (all) | projectsAcl: LIST (all)"
+	if strings.Join(got, " | ") != want {
+		t.Errorf("capabilities in acme-prod = %q, want %q", strings.Join(got, " | "), want)
+	}
+	dev := insp.CapabilitiesIn("acme-dev")
+	if len(dev) != 2 || dev[1].String() != `timeSeriesAcl: READ (datasetScope {"ids":[1,2]})` {
+		t.Errorf("acme-dev = %v", dev)
+	}
+}
+
+func TestErrors(t *testing.T) {
+	srv := fakeCDF(t, true)
+	ctx := context.Background()
+	tests := []struct {
+		name    string
+		call    func() error
+		status  int
+		say     []string
+		details string
+	}{
+		{"401", func() error { _, err := cdf.New(srv.URL, srv.Client(), "wrong").InspectToken(ctx); return err },
+			401, []string{"CDF GET /api/v1/token/inspect: 401 Unauthorized", "(request ID req-pect)"}, "cdflogin claims"},
+		{"403 project", func() error { _, err := cdf.New(srv.URL, srv.Client(), token).Groups(ctx, "other", false); return err },
+			403, []string{"403 Forbidden", "/api/v1/projects/other/groups"}, `no access to project "other"`},
+		{"html body", func() error { _, err := cdf.New(srv.URL, srv.Client(), token).Groups(ctx, "html", false); return err },
+			502, []string{"502 Bad Gateway: <html> <body>Bad gateway</body></html>"}, ""},
+		{"unreachable", func() error { _, err := cdf.New("https://127.0.0.1:1", srv.Client(), token).InspectToken(ctx); return err },
+			0, []string{"CDF GET /api/v1/token/inspect:", "refused"}, "could not be reached"},
+		{"bad url", func() error { _, err := cdf.New("://nope", srv.Client(), token).InspectToken(ctx); return err },
+			0, []string{"bad CDF URL"}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.call()
+			var ce *cdf.Error
+			if !errors.As(err, &ce) {
+				t.Fatalf("err = %v, want *cdf.Error", err)
+			}
+			if ce.Status != tt.status {
+				t.Errorf("status = %d, want %d", ce.Status, tt.status)
+			}
+			for _, s := range tt.say {
+				if !strings.Contains(err.Error(), s) {
+					t.Errorf("%q does not say %q", err, s)
+				}
+			}
+			if !strings.Contains(ce.Details(), tt.details) {
+				t.Errorf("details %q do not say %q", ce.Details(), tt.details)
+			}
+			if strings.Contains(err.Error()+ce.Details(), "secret-bearer-value") {
+				t.Error("the token leaked into the error")
+			}
+		})
+	}
+	if _, err := cdf.New(srv.URL, srv.Client(), token).Groups(ctx, "broken", false); err == nil || !strings.Contains(err.Error(), "groups answer") {
+		t.Errorf("broken body: %v", err)
+	}
+}
+
+func TestGroupsFallback(t *testing.T) {
+	ctx := context.Background()
+	for _, allowAll := range []bool{true, false} {
+		srv := fakeCDF(t, allowAll)
+		gl, err := cdf.New(srv.URL, srv.Client(), token).Groups(ctx, "acme-prod", true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if gl.All != allowAll {
+			t.Errorf("allowAll=%v: All = %v", allowAll, gl.All)
+		}
+		wantN := 4
+		if !allowAll {
+			wantN = 1
+			if !cdf.IsStatus(gl.AllError, 403) {
+				t.Errorf("AllError = %v", gl.AllError)
+			}
+		}
+		if len(gl.Items) != wantN {
+			t.Errorf("allowAll=%v: %d groups", allowAll, len(gl.Items))
+		}
+	}
+}
+
+func names(gs []cdf.Group) string {
+	var out []string
+	for _, g := range gs {
+		out = append(out, g.Name)
+	}
+	return strings.Join(out, ",")
+}
+
+func TestMapGroups(t *testing.T) {
+	groups, err := cdf.DecodeGroups([]byte(allGroupsBody))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name                                  string
+		token                                 []string
+		matched, unmatchedToken, unmatchedCDF string
+	}{
+		{"one group maps two", []string{groupA}, groupA + "=prod-readers,prod-admins", "", "prod-writers"},
+		{"case and duplicates", []string{strings.ToUpper(groupA), groupA, groupB}, strings.ToUpper(groupA) + "=prod-readers,prod-admins", groupB, "prod-writers"},
+		{"none", nil, "", "", "prod-readers,prod-admins,prod-writers"},
+		{"all", []string{groupC, groupA}, groupC + "=prod-writers;" + groupA + "=prod-readers,prod-admins", "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := cdf.MapGroups("acme-prod", tt.token, groups, true)
+			var matched []string
+			for _, mg := range m.Matched {
+				matched = append(matched, mg.EntraGroupID+"="+names(mg.CDFGroups))
+			}
+			if got := strings.Join(matched, ";"); got != tt.matched {
+				t.Errorf("matched = %q, want %q", got, tt.matched)
+			}
+			if got := strings.Join(m.UnmatchedToken, ","); got != tt.unmatchedToken {
+				t.Errorf("unmatched token = %q, want %q", got, tt.unmatchedToken)
+			}
+			if got := names(m.UnmatchedCDF); got != tt.unmatchedCDF {
+				t.Errorf("unmatched CDF = %q, want %q", got, tt.unmatchedCDF)
+			}
+			if names(m.WithoutSourceID) != "everyone" || !m.Complete {
+				t.Errorf("without source: %q complete %v", names(m.WithoutSourceID), m.Complete)
+			}
+		})
+	}
+}
+
+func TestProjectAccessAndCloseMatches(t *testing.T) {
+	insp, err := cdf.DecodeInspection([]byte(inspectBody))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		project string
+		has     bool
+		mean    string
+	}{
+		{"acme-prod", true, ""},
+		{"acme-prd", false, "acme-prod,acme-dev"},
+		{"acme-prodd", false, "acme-prod"},
+		{"acme-de", false, "acme-dev"},
+		{"acme", false, ""},
+		{"zzz", false, ""},
+		{"", false, ""},
+	}
+	for _, tt := range tests {
+		a := cdf.ProjectAccess(insp, tt.project)
+		if a.HasAccess != tt.has || strings.Join(a.DidYouMean, ",") != tt.mean || strings.Join(a.Reachable, ",") != "acme-dev,acme-prod" {
+			t.Errorf("%q: %+v", tt.project, a)
+		}
+	}
+	if got := cdf.CloseMatches("Acme-Prod", []string{"acme-prod", "acme-prod2", "other"}, 1); strings.Join(got, ",") != "acme-prod" {
+		t.Errorf("CloseMatches = %v", got)
+	}
+}
+
+func TestInspectReport(t *testing.T) {
+	ctx := context.Background()
+	for _, allowAll := range []bool{true, false} {
+		srv := fakeCDF(t, allowAll)
+		r, err := cdf.Inspect(ctx, cdf.New(srv.URL, srv.Client(), token), "acme-prod", []string{groupA, groupB})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !r.Access.HasAccess || r.Mapping == nil || len(r.Mapping.Matched) != 1 || r.Mapping.Complete != allowAll {
+			t.Errorf("allowAll=%v: %+v", allowAll, r)
+		}
+		if (len(r.Warnings) > 0) == allowAll {
+			t.Errorf("allowAll=%v: warnings %v", allowAll, r.Warnings)
+		}
+		if r.Project == nil || !r.Project.OIDCConfiguration.IsGroupCallbackEnabled {
+			t.Errorf("project = %+v", r.Project)
+		}
+		b, err := json.Marshal(r)
+		if err != nil || strings.Contains(string(b), token) {
+			t.Errorf("json: %v", err)
+		}
+	}
+	srv := fakeCDF(t, true)
+	r, err := cdf.Inspect(ctx, cdf.New(srv.URL, srv.Client(), token), "acme-prodd", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Access.HasAccess || r.Mapping != nil || strings.Join(r.Access.DidYouMean, ",") != "acme-prod" {
+		t.Errorf("no access: %+v", r)
+	}
+	if _, err := cdf.Inspect(ctx, cdf.New(srv.URL, srv.Client(), "bad"), "acme-prod", nil); !cdf.IsStatus(err, 401) {
+		t.Errorf("401: %v", err)
+	}
+}
+
+func TestCapabilityJSON(t *testing.T) {
+	tests := []struct {
+		in, err string
+	}{
+		{`{"groupsAcl":{"actions":["LIST"],"scope":{"all":{}}}}`, ""},
+		{`{"acl":"groupsAcl","actions":["LIST"],"scope":{"all":{}}}`, ""},
+		{`{"projectScope":{"allProjects":{}}}`, "without an ACL"},
+		{`[]`, "capability"},
+		{`{"groupsAcl":[]}`, "groupsAcl"},
+		{`{"groupsAcl":{},"projectScope":[]}`, "projectScope"},
+	}
+	for _, tt := range tests {
+		var c cdf.Capability
+		err := json.Unmarshal([]byte(tt.in), &c)
+		if tt.err == "" {
+			if err != nil || c.ACL != "groupsAcl" || c.ScopeText() != "all" {
+				t.Errorf("%s: %+v %v", tt.in, c, err)
+			}
+			// Our output form reads back the same.
+			b, _ := json.Marshal(c)
+			var back cdf.Capability
+			if err := json.Unmarshal(b, &back); err != nil || back.String() != c.String() {
+				t.Errorf("round trip %s: %v %v", b, back, err)
+			}
+			continue
+		}
+		if err == nil || !strings.Contains(err.Error(), tt.err) {
+			t.Errorf("%s: err = %v, want %q", tt.in, err, tt.err)
+		}
+	}
+}
+
+func TestDecodeError(t *testing.T) {
+	tests := []struct{ in, msg, id string }{
+		{`{"error":{"code":401,"message":"Unauthorized"}}`, "Unauthorized", ""},
+		{`{"error":{"code":403,"message":"no","requestId":"r1"}}`, "no", "r1"},
+		{`{"error":{"code":403,"message":"no"},"requestId":"r2"}`, "no", "r2"},
+		{`<html>`, "", ""},
+		{`{"message":"x"}`, "", ""},
+	}
+	for _, tt := range tests {
+		msg, id := cdf.DecodeError([]byte(tt.in))
+		if msg != tt.msg || id != tt.id {
+			t.Errorf("%s: %q %q", tt.in, msg, id)
+		}
+	}
+}

@@ -1,0 +1,236 @@
+package cdf
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// Client calls CDF on one base URL with one bearer token.
+type Client struct {
+	baseURL string
+	http    *http.Client
+	token   string
+	// UserAgent is sent with every request when set.
+	UserAgent string
+}
+
+// New returns a Client for baseURL (e.g. https://westeurope-1.cognitedata.com)
+// that sends token as the bearer. A nil hc means http.DefaultClient.
+func New(baseURL string, hc *http.Client, token string) *Client {
+	if hc == nil {
+		hc = http.DefaultClient
+	}
+	return &Client{baseURL: strings.TrimRight(baseURL, "/"), http: hc, token: token}
+}
+
+// BaseURL is the CDF URL the client talks to.
+func (c *Client) BaseURL() string { return c.baseURL }
+
+// Error is a CDF error answer (or a failed request).
+type Error struct {
+	Method    string
+	Path      string // e.g. /api/v1/token/inspect
+	Status    int    // HTTP status; 0 when no answer came
+	Message   string // CDF's error message
+	RequestID string // X-Request-Id, for Cognite support
+	// Project is the project of the call, when it has one.
+	Project string
+	Err     error // transport error, when Status is 0
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "CDF %s %s: ", e.Method, e.Path)
+	if e.Status == 0 {
+		b.WriteString(e.Err.Error())
+		return b.String()
+	}
+	fmt.Fprintf(&b, "%d %s", e.Status, http.StatusText(e.Status))
+	if e.Message != "" && !strings.EqualFold(e.Message, http.StatusText(e.Status)) {
+		b.WriteString(": " + e.Message)
+	}
+	if e.RequestID != "" {
+		b.WriteString(" (request ID " + e.RequestID + ")")
+	}
+	return b.String()
+}
+
+// Unwrap returns the transport error, if any.
+func (e *Error) Unwrap() error { return e.Err }
+
+// Details says what to do about the error (shown under the error line).
+func (e *Error) Details() string {
+	switch {
+	case e.Status == http.StatusUnauthorized:
+		return "CDF did not accept the token. Usual causes: the token is for another cluster (its aud is not this CDF URL), " +
+			"it has expired, it is from a tenant the project does not trust, or a user token lacks the IDENTITY/user_impersonation scope.\n" +
+			"Run: cdflogin claims (shows aud, tid, scp and exp with findings) and cdflogin doctor."
+	case e.Status == http.StatusForbidden && e.Project != "":
+		return fmt.Sprintf("The token is valid but has no access to project %q: none of its groups is the source ID of a CDF group there "+
+			"with the needed capability.\nRun: cdflogin inspect (shows the projects the token reaches and the group mapping).", e.Project)
+	case e.Status == http.StatusForbidden:
+		return "The token is valid but lacks the capability this call needs.\nRun: cdflogin inspect (shows the capabilities of the token)."
+	case e.Status == http.StatusNotFound && e.Project != "":
+		return fmt.Sprintf("Project %q was not found on this cluster: check the profile's project and cluster.", e.Project)
+	case e.Status == 0:
+		return "CDF could not be reached: check the profile's cluster/cdf_url, the network and any proxy (HTTPS_PROXY)."
+	}
+	return ""
+}
+
+// IsStatus reports whether err is a CDF *Error with the given status.
+func IsStatus(err error, status int) bool {
+	var e *Error
+	return errors.As(err, &e) && e.Status == status
+}
+
+// DecodeError reads CDF's error body {"error":{"code":N,"message":"…"}}
+// and returns the message (and a request ID when the body carries one).
+func DecodeError(body []byte) (message, requestID string) {
+	var w struct {
+		Error *struct {
+			Code      int    `json:"code"`
+			Message   string `json:"message"`
+			RequestID string `json:"requestId"`
+		} `json:"error"`
+		RequestID string `json:"requestId"`
+	}
+	if json.Unmarshal(body, &w) != nil || w.Error == nil {
+		return "", ""
+	}
+	id := w.Error.RequestID
+	if id == "" {
+		id = w.RequestID
+	}
+	return w.Error.Message, id
+}
+
+func (c *Client) get(ctx context.Context, path, project string, query url.Values) ([]byte, error) {
+	u := c.baseURL + path
+	if len(query) > 0 {
+		u += "?" + query.Encode()
+	}
+	fail := func(status int, msg, id string, err error) error {
+		return &Error{Method: http.MethodGet, Path: path, Status: status, Message: msg, RequestID: id, Project: project, Err: err}
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return nil, fail(0, "", "", fmt.Errorf("bad CDF URL %q: %w", c.baseURL, err))
+	}
+	req.Header.Set("Authorization", "Bearer "+c.token)
+	req.Header.Set("Accept", "application/json")
+	if c.UserAgent != "" {
+		req.Header.Set("User-Agent", c.UserAgent)
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return nil, fail(0, "", "", redactURLError(err))
+	}
+	defer func() { _ = resp.Body.Close() }()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	if err != nil {
+		return nil, fail(0, "", resp.Header.Get("X-Request-Id"), fmt.Errorf("read answer: %w", err))
+	}
+	if resp.StatusCode/100 != 2 {
+		msg, id := DecodeError(body)
+		if h := resp.Header.Get("X-Request-Id"); h != "" {
+			id = h
+		}
+		if msg == "" {
+			msg = snippet(body)
+		}
+		return nil, fail(resp.StatusCode, msg, id, nil)
+	}
+	return body, nil
+}
+
+// redactURLError keeps the transport error but not the request (which has
+// no secret in the URL anyway; the bearer is in a header).
+func redactURLError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
+}
+
+// snippet is a short, single-line excerpt of a non-JSON error body (an
+// HTML page from a proxy, say).
+func snippet(body []byte) string {
+	s := strings.Join(strings.Fields(string(body)), " ")
+	if len(s) > 160 {
+		s = s[:160] + "…"
+	}
+	return s
+}
+
+// InspectToken calls GET /api/v1/token/inspect: the subject, the projects
+// the token reaches with their group IDs, and its capabilities.
+func (c *Client) InspectToken(ctx context.Context) (*TokenInspection, error) {
+	body, err := c.get(ctx, "/api/v1/token/inspect", "", nil)
+	if err != nil {
+		return nil, err
+	}
+	return DecodeInspection(body)
+}
+
+// GroupList is the groups of a project as far as the token may see them.
+type GroupList struct {
+	Items []Group
+	// All is true when every group of the project was listed (?all=true);
+	// false when only the token's own groups could be.
+	All bool
+	// AllError is why the full list could not be had (the 403), when All
+	// was asked for and refused.
+	AllError error
+}
+
+// Groups lists the project's groups: all of them when all is true and the
+// token may (groups:list with scope all), else the token's own groups.
+// A 403 on ?all=true falls back to the own groups.
+func (c *Client) Groups(ctx context.Context, project string, all bool) (*GroupList, error) {
+	path := "/api/v1/projects/" + url.PathEscape(project) + "/groups"
+	if all {
+		body, err := c.get(ctx, path, project, url.Values{"all": {"true"}})
+		if err == nil {
+			items, err := DecodeGroups(body)
+			if err != nil {
+				return nil, err
+			}
+			return &GroupList{Items: items, All: true}, nil
+		}
+		if !IsStatus(err, http.StatusForbidden) {
+			return nil, err
+		}
+		own, err2 := c.Groups(ctx, project, false)
+		if err2 != nil {
+			return nil, err2
+		}
+		own.AllError = err
+		return own, nil
+	}
+	body, err := c.get(ctx, path, project, nil)
+	if err != nil {
+		return nil, err
+	}
+	items, err := DecodeGroups(body)
+	if err != nil {
+		return nil, err
+	}
+	return &GroupList{Items: items}, nil
+}
+
+// Project calls GET /api/v1/projects/{project}.
+func (c *Client) Project(ctx context.Context, project string) (*Project, error) {
+	body, err := c.get(ctx, "/api/v1/projects/"+url.PathEscape(project), project, nil)
+	if err != nil {
+		return nil, err
+	}
+	return DecodeProject(body)
+}
