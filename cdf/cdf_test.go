@@ -114,7 +114,10 @@ func TestErrors(t *testing.T) {
 			403, []string{"403 Forbidden", "/api/v1/projects/other/groups"}, `no access to project "other"`},
 		{"html body", func() error { _, err := cdf.New(srv.URL, srv.Client(), token).Groups(ctx, "html", false); return err },
 			502, []string{"502 Bad Gateway: <html> <body>Bad gateway</body></html>"}, ""},
-		{"unreachable", func() error { _, err := cdf.New("https://127.0.0.1:1", srv.Client(), token).InspectToken(ctx); return err },
+		{"unreachable", func() error {
+			_, err := cdf.New("https://127.0.0.1:1", srv.Client(), token).InspectToken(ctx)
+			return err
+		},
 			0, []string{"CDF GET /api/v1/token/inspect:", "refused"}, "could not be reached"},
 		{"bad url", func() error { _, err := cdf.New("://nope", srv.Client(), token).InspectToken(ctx); return err },
 			0, []string{"bad CDF URL"}, ""},
