@@ -2,13 +2,147 @@ package flows
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
 	"errors"
+	"fmt"
+	"net/url"
+	"strings"
 
+	"github.com/AzureAD/microsoft-authentication-library-for-go/apps/public"
+
+	"github.com/cognite-tools/cdflogin/aadsts"
+	"github.com/cognite-tools/cdflogin/loopback"
 	"github.com/cognite-tools/cdflogin/profiles"
 	"github.com/cognite-tools/cdflogin/tokencache"
 )
 
-// loginBrowser runs auth code + PKCE with cdflogin's own loopback listener.
+// errNoOpener is reported in BrowserFailed when no opener is configured.
+var errNoOpener = errors.New("no browser opener configured")
+
+// loginBrowser runs auth code + PKCE with cdflogin's own loopback listener:
+// MSAL builds the authorize URL and redeems the code; the listener, the
+// state and the PKCE verifier are cdflogin's.
 func (s *Service) loginBrowser(ctx context.Context, p profiles.Profile, acc *tokencache.Accessor, events Events) (*Tokens, error) {
-	return nil, errors.New("browser flow: waiting for the loopback listener")
+	op := fmt.Sprintf("browser sign-in for profile %q", p.Name)
+	client, err := s.publicClient(p, acc)
+	if err != nil {
+		return nil, err
+	}
+	verifier, challenge, err := pkcePair()
+	if err != nil {
+		return nil, err
+	}
+	state, err := randomString(24)
+	if err != nil {
+		return nil, err
+	}
+	timeout := s.deps.RedirectTimeout
+	if timeout <= 0 {
+		timeout = DefaultRedirectTimeout
+	}
+	l, err := loopback.Listen(ctx, loopback.Config{Port: p.Port(), State: state, Timeout: timeout, Now: s.deps.Now})
+	if err != nil {
+		return nil, err // *loopback.PortInUseError names the port, the process and the ways out
+	}
+	defer func() { _ = l.Close() }()
+	redirectURI := l.RedirectURI()
+
+	var urlOpts []public.AuthCodeURLOption
+	if p.LoginHint != "" {
+		urlOpts = append(urlOpts, public.WithLoginHint(p.LoginHint))
+	}
+	authURL, err := client.AuthCodeURL(ctx, p.ClientID, redirectURI, withOIDCScopes(p.ScopeList()), urlOpts...)
+	if err != nil {
+		return nil, classify(op+": build the sign-in URL", err)
+	}
+	authURL, err = addPKCE(authURL, state, challenge)
+	if err != nil {
+		return nil, err
+	}
+
+	emit(events, BrowserOpening{URL: authURL})
+	openErr := errNoOpener
+	if s.deps.OpenBrowser != nil {
+		openErr = s.deps.OpenBrowser(authURL)
+	}
+	if openErr != nil {
+		emit(events, BrowserFailed{URL: authURL, Err: openErr})
+	}
+	emit(events, WaitingForRedirect{Addr: l.Addr(), Deadline: l.Deadline()})
+
+	res, err := l.Wait(ctx)
+	if err != nil {
+		var ae *aadsts.Error
+		if errors.As(err, &ae) {
+			var kind error
+			if ae.Code == "access_denied" {
+				kind = ErrDeclined
+			}
+			return nil, &EntraError{Op: op, Err: ae, Kind: kind}
+		}
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
+
+	emit(events, Redeeming{})
+	ar, err := client.AcquireTokenByAuthCode(ctx, res.Code, redirectURI, p.ScopeList(), public.WithChallenge(verifier))
+	if err != nil {
+		return nil, classify(op+": redeem the authorization code", err)
+	}
+	return tokensFromResult(p, profiles.FlowBrowser, ar), nil
+}
+
+// withOIDCScopes adds openid, offline_access (for a refresh token) and
+// profile, which MSAL adds to token requests but not to AuthCodeURL.
+func withOIDCScopes(scopes []string) []string {
+	out := append([]string(nil), scopes...)
+	for _, s := range []string{"openid", "offline_access", "profile"} {
+		found := false
+		for _, have := range scopes {
+			if strings.EqualFold(have, s) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// pkcePair returns a PKCE verifier (RFC 7636: 43 characters from 32
+// random bytes) and its S256 challenge.
+func pkcePair() (verifier, challenge string, err error) {
+	verifier, err = randomString(32)
+	if err != nil {
+		return "", "", err
+	}
+	sum := sha256.Sum256([]byte(verifier))
+	return verifier, base64.RawURLEncoding.EncodeToString(sum[:]), nil
+}
+
+// randomString is n random bytes, base64url without padding.
+func randomString(n int) (string, error) {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("random: %w", err)
+	}
+	return base64.RawURLEncoding.EncodeToString(b), nil
+}
+
+// addPKCE adds state, code_challenge and code_challenge_method=S256 to the
+// authorize URL MSAL built (its AuthCodeURL has no PKCE option).
+func addPKCE(authURL, state, challenge string) (string, error) {
+	u, err := url.Parse(authURL)
+	if err != nil {
+		return "", fmt.Errorf("sign-in URL: %w", err)
+	}
+	q := u.Query()
+	q.Set("state", state)
+	q.Set("code_challenge", challenge)
+	q.Set("code_challenge_method", "S256")
+	u.RawQuery = q.Encode()
+	return u.String(), nil
 }

@@ -2,12 +2,14 @@ package flows
 
 import (
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -30,6 +32,13 @@ type fakeEntra struct {
 	refreshError  string // JSON error body for refresh_token grants
 	counts        map[string]int
 	issued        []string // every token handed out
+	codes         map[string]authCode
+	authorizeErr  string // error value the authorize endpoint redirects with
+}
+
+// authCode is what an issued authorization code was bound to.
+type authCode struct {
+	redirectURI, challenge string
 }
 
 func newFakeEntra(t *testing.T) *fakeEntra {
@@ -41,6 +50,7 @@ func newFakeEntra(t *testing.T) *fakeEntra {
 		secret:        "s3cr3t-" + randHex(8),
 		refreshTokens: map[string]bool{},
 		counts:        map[string]int{},
+		codes:         map[string]authCode{},
 	}
 	f.srv = httptest.NewTLSServer(http.HandlerFunc(f.serve))
 	t.Cleanup(f.srv.Close)
@@ -93,6 +103,8 @@ func (f *fakeEntra) serve(w http.ResponseWriter, r *http.Request) {
 			"token_endpoint":         f.authority() + "/oauth2/v2.0/token",
 			"issuer":                 f.authority() + "/v2.0",
 		})
+	case r.Method == http.MethodGet && r.URL.Path == base+"/oauth2/v2.0/authorize":
+		f.authorize(w, r)
 	case r.Method == http.MethodPost && r.URL.Path == base+"/oauth2/v2.0/devicecode":
 		f.bump("devicecode")
 		f.writeJSON(w, 200, map[string]any{
@@ -136,6 +148,23 @@ func (f *fakeEntra) token(w http.ResponseWriter, r *http.Request) {
 	case "device_code":
 		if f.deviceAnswer != "" {
 			f.writeJSON(w, 400, map[string]any{"error": f.deviceAnswer, "error_description": "device code poll: " + f.deviceAnswer})
+			return
+		}
+		f.writeJSON(w, 200, f.tokenResponse(r, true))
+	case "authorization_code":
+		c, ok := f.codes[r.PostForm.Get("code")]
+		delete(f.codes, r.PostForm.Get("code"))
+		if !ok {
+			f.writeJSON(w, 400, entraError("invalid_grant", 54005, "OAuth2 Authorization code was already redeemed."))
+			return
+		}
+		if c.redirectURI != r.PostForm.Get("redirect_uri") {
+			f.writeJSON(w, 400, entraError("invalid_grant", 500112, "The reply address does not match the reply address provided when requesting Authorization code."))
+			return
+		}
+		sum := sha256.Sum256([]byte(r.PostForm.Get("code_verifier")))
+		if base64.RawURLEncoding.EncodeToString(sum[:]) != c.challenge {
+			f.writeJSON(w, 400, entraError("invalid_grant", 50148, "The code_verifier does not match the code_challenge supplied in the authorization request for PKCE."))
 			return
 		}
 		f.writeJSON(w, 200, f.tokenResponse(r, true))
@@ -186,6 +215,39 @@ func (f *fakeEntra) tokenResponse(r *http.Request, user bool) map[string]any {
 		resp["scope"] = strings.ReplaceAll(r.PostForm.Get("scope"), "/.default", "/user_impersonation") + " " + r.PostForm.Get("scope")
 	}
 	return resp
+}
+
+// authorize signs the user in at once and redirects to the loopback
+// listener with a code (or with authorizeErr).
+func (f *fakeEntra) authorize(w http.ResponseWriter, r *http.Request) {
+	f.bump("authorize")
+	q := r.URL.Query()
+	redirect, err := url.Parse(q.Get("redirect_uri"))
+	if err != nil || redirect.Scheme != "http" || redirect.Hostname() != "localhost" {
+		http.Error(w, "AADSTS50011: redirect URI mismatch", http.StatusBadRequest)
+		return
+	}
+	if q.Get("code_challenge_method") != "S256" || q.Get("code_challenge") == "" || q.Get("state") == "" {
+		http.Error(w, "AADSTS9002325: Proof Key for Code Exchange is required", http.StatusBadRequest)
+		return
+	}
+	if !strings.Contains(q.Get("scope"), "offline_access") {
+		http.Error(w, "no offline_access scope", http.StatusBadRequest)
+		return
+	}
+	back := url.Values{"state": {q.Get("state")}}
+	f.mu.Lock()
+	if f.authorizeErr != "" {
+		back.Set("error", f.authorizeErr)
+		back.Set("error_description", "AADSTS65004: User declined to consent to access the app.")
+	} else {
+		code := "code-" + randHex(12)
+		f.codes[code] = authCode{redirectURI: q.Get("redirect_uri"), challenge: q.Get("code_challenge")}
+		back.Set("code", code)
+	}
+	f.mu.Unlock()
+	redirect.RawQuery = back.Encode()
+	http.Redirect(w, r, redirect.String(), http.StatusFound)
 }
 
 func fakeJWT(claims map[string]any) string {
