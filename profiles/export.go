@@ -1,0 +1,272 @@
+package profiles
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// ExportFormats lists the formats of Export.
+var ExportFormats = []string{FormatDotenv, FormatSDKYAML, FormatPython}
+
+// Export writes p in format (dotenv, sdk-yaml or python). Secrets are
+// written as references, never as values.
+func Export(p Profile, format string) ([]byte, error) {
+	switch format {
+	case FormatDotenv:
+		return ExportDotenv(p)
+	case FormatSDKYAML:
+		return ExportSDKYAML(p)
+	case FormatPython:
+		return ExportPython(p)
+	}
+	return nil, fmt.Errorf("unknown export format %q: use dotenv, sdk-yaml or python", format)
+}
+
+// secretEnvName is the variable an exported secret reference names: VAR of
+// env:VAR, else IDP_CLIENT_SECRET.
+func secretEnvName(ref string) string {
+	if v, ok := EnvRefVar(ref); ok {
+		return v
+	}
+	return DefaultSecretEnv
+}
+
+func keyringNote(p Profile, field string) string {
+	return fmt.Sprintf("cdflogin keeps this secret in the OS keyring (service \"cdflogin\", item %q)", p.Name+"/"+field)
+}
+
+// dotenvQuote writes a value for a .env file, quoting it when needed.
+func dotenvQuote(s string) string {
+	if s == "" || strings.ContainsAny(s, " \t#'\"\\$\n") {
+		r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`, "$", `\$`)
+		return `"` + r.Replace(s) + `"`
+	}
+	return s
+}
+
+// ExportDotenv writes a Cognite Toolkit .env for p. The Toolkit has no
+// certificate flow, so such a profile cannot be written this way.
+func ExportDotenv(p Profile) ([]byte, error) {
+	var flow string
+	switch p.Flow {
+	case FlowBrowser:
+		flow = "interactive"
+	case FlowDevice:
+		flow = "device_code"
+	case FlowSecret:
+		flow = "client_credentials"
+	default:
+		return nil, fmt.Errorf("the Cognite Toolkit .env has no %s flow: export this profile as sdk-yaml or python instead", p.Flow)
+	}
+	var b strings.Builder
+	w := func(k, v string) { fmt.Fprintf(&b, "%s=%s\n", k, dotenvQuote(v)) }
+	fmt.Fprintf(&b, "# Cognite Toolkit .env written by cdflogin from profile %q.\n", p.Name)
+	w("CDF_CLUSTER", p.Cluster)
+	w("CDF_PROJECT", p.Project)
+	w("CDF_URL", p.BaseURL())
+	w("PROVIDER", "entra_id")
+	w("LOGIN_FLOW", flow)
+	w("IDP_CLIENT_ID", p.ClientID)
+	w("IDP_TENANT_ID", p.Tenant)
+	if p.Authority != "" {
+		w("IDP_AUTHORITY_URL", p.AuthorityURL())
+	}
+	w("IDP_TOKEN_URL", p.AuthorityURL()+"/oauth2/v2.0/token")
+	w("IDP_SCOPES", strings.Join(p.ScopeList(), ","))
+	if p.Flow == FlowSecret {
+		if p.ClientSecret == RefKeyring {
+			fmt.Fprintf(&b, "# %s: set IDP_CLIENT_SECRET in your environment or here.\n", keyringNote(p, "client_secret"))
+		}
+		fmt.Fprintf(&b, "IDP_CLIENT_SECRET=${%s}\n", secretEnvName(p.ClientSecret))
+	}
+	keyringSecret := p.Flow == FlowSecret && p.ClientSecret == RefKeyring
+	if p.RedirectPort != 0 || p.LoginHint != "" || p.CAFile != "" || keyringSecret {
+		b.WriteString("# cdflogin's own settings (the Toolkit ignores them).\n")
+		if keyringSecret {
+			w("CDFLOGIN_CLIENT_SECRET", RefKeyring)
+		}
+		if p.RedirectPort != 0 {
+			w("CDFLOGIN_REDIRECT_PORT", strconv.Itoa(p.RedirectPort))
+		}
+		if p.LoginHint != "" {
+			w("CDFLOGIN_LOGIN_HINT", p.LoginHint)
+		}
+		if p.CAFile != "" {
+			w("CDFLOGIN_CA_FILE", p.CAFile)
+		}
+	}
+	return []byte(b.String()), nil
+}
+
+// sdkCredentialKind is the Cognite SDK's credential type of a flow.
+func sdkCredentialKind(f Flow) string {
+	switch f {
+	case FlowDevice:
+		return "device_code"
+	case FlowSecret:
+		return "client_credentials"
+	case FlowCertificate:
+		return "client_certificate"
+	}
+	return "interactive"
+}
+
+// ExportSDKYAML writes a Cognite Python SDK YAML config for p: a client:
+// section for CogniteClient.load (secrets as ${VAR}, to be expanded with
+// os.path.expandvars) and a cdflogin: section with the settings the SDK
+// does not have, so that importing it again gives the same profile.
+func ExportSDKYAML(p Profile) ([]byte, error) {
+	str := func(s string) *yaml.Node { return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s} }
+	mapping := func(kv ...any) *yaml.Node {
+		m := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
+		for i := 0; i+1 < len(kv); i += 2 {
+			var v *yaml.Node
+			switch x := kv[i+1].(type) {
+			case string:
+				v = str(x)
+			case *yaml.Node:
+				v = x
+			}
+			m.Content = append(m.Content, str(kv[i].(string)), v)
+		}
+		return m
+	}
+	scopes := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq"}
+	for _, s := range p.ScopeList() {
+		scopes.Content = append(scopes.Content, str(s))
+	}
+	var cred *yaml.Node
+	switch p.Flow {
+	case FlowSecret:
+		cred = mapping("token_url", p.AuthorityURL()+"/oauth2/v2.0/token", "client_id", p.ClientID,
+			"client_secret", "${"+secretEnvName(p.ClientSecret)+"}", "scopes", scopes)
+		if p.ClientSecret == RefKeyring {
+			cred.Content[5].LineComment = keyringNote(p, "client_secret")
+		}
+	case FlowCertificate:
+		cred = mapping("authority_url", p.AuthorityURL(), "client_id", p.ClientID,
+			"cert_thumbprint", "${CDF_CERT_THUMBPRINT}", "certificate", "${CDF_CERTIFICATE_PEM}", "scopes", scopes)
+		cred.Content[4].HeadComment = "The SDK takes the PEM text and its SHA-1 thumbprint, e.g.\n  export CDF_CERTIFICATE_PEM=\"$(cat " + p.Certificate + ")\"\n  export CDF_CERT_THUMBPRINT=$(openssl x509 -in " + p.Certificate + " -noout -fingerprint -sha1 | cut -d= -f2 | tr -d :)"
+	case FlowDevice:
+		cred = mapping("authority_url", p.AuthorityURL(), "client_id", p.ClientID, "scopes", scopes)
+	default:
+		cred = mapping("authority_url", p.AuthorityURL(), "client_id", p.ClientID, "scopes", scopes,
+			"redirect_port", &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: strconv.Itoa(p.Port())})
+	}
+	client := mapping("project", p.Project, "client_name", "cdflogin-"+p.Name, "base_url", p.BaseURL(),
+		"credentials", mapping(sdkCredentialKind(p.Flow), cred))
+	ext := mapping("profile", p.Name, "tenant", p.Tenant)
+	add := func(k, v string) {
+		if v != "" {
+			ext.Content = append(ext.Content, str(k), str(v))
+		}
+	}
+	if p.RedirectPort != 0 {
+		ext.Content = append(ext.Content, str("redirect_port"), &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: strconv.Itoa(p.RedirectPort)})
+	}
+	add("login_hint", p.LoginHint)
+	add("client_secret", p.ClientSecret)
+	add("certificate", p.Certificate)
+	add("certificate_password", p.CertificatePassword)
+	add("ca_file", p.CAFile)
+	root := mapping("client", client, "cdflogin", ext)
+	root.Content[0].HeadComment = fmt.Sprintf("Cognite SDK config written by cdflogin from profile %q.\nLoad it with: CogniteClient.load(yaml.safe_load(os.path.expandvars(text))[\"client\"])", p.Name)
+	root.Content[2].HeadComment = "cdflogin's own settings (the SDK does not read them)."
+	var buf bytes.Buffer
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	if err := enc.Encode(&yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{root}}); err != nil {
+		return nil, fmt.Errorf("write sdk-yaml: %w", err)
+	}
+	if err := enc.Close(); err != nil {
+		return nil, fmt.Errorf("write sdk-yaml: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// pyStr is a Python string literal (JSON strings are valid Python).
+func pyStr(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
+
+func pyList(list []string) string {
+	q := make([]string, len(list))
+	for i, s := range list {
+		q[i] = pyStr(s)
+	}
+	return "[" + strings.Join(q, ", ") + "]"
+}
+
+// ExportPython writes a ready Cognite Python SDK snippet for p:
+// OAuthInteractive, OAuthDeviceCode, OAuthClientCredentials or
+// OAuthClientCertificate with a ClientConfig.
+func ExportPython(p Profile) ([]byte, error) {
+	var b strings.Builder
+	imports := []string{"from cognite.client import ClientConfig, CogniteClient"}
+	var cred strings.Builder
+	secretExpr := func(field, ref string) string {
+		if ref == RefKeyring {
+			imports = append(imports, "import keyring  # pip install keyring")
+			return fmt.Sprintf("keyring.get_password(\"cdflogin\", %s)", pyStr(p.Name+"/"+field))
+		}
+		imports = append(imports, "import os")
+		return fmt.Sprintf("os.environ[%s]", pyStr(secretEnvName(ref)))
+	}
+	switch p.Flow {
+	case FlowBrowser:
+		imports = append(imports, "from cognite.client.credentials import OAuthInteractive")
+		fmt.Fprintf(&cred, "credentials = OAuthInteractive(\n    authority_url=%s,\n    client_id=%s,\n    scopes=%s,\n    redirect_port=%d,\n)\n",
+			pyStr(p.AuthorityURL()), pyStr(p.ClientID), pyList(p.ScopeList()), p.Port())
+	case FlowDevice:
+		imports = append(imports, "from cognite.client.credentials import OAuthDeviceCode")
+		fmt.Fprintf(&cred, "credentials = OAuthDeviceCode(\n    authority_url=%s,\n    client_id=%s,\n    scopes=%s,\n)\n",
+			pyStr(p.AuthorityURL()), pyStr(p.ClientID), pyList(p.ScopeList()))
+	case FlowSecret:
+		imports = append(imports, "from cognite.client.credentials import OAuthClientCredentials")
+		fmt.Fprintf(&cred, "credentials = OAuthClientCredentials(\n    token_url=%s,\n    client_id=%s,\n    client_secret=%s,\n    scopes=%s,\n)\n",
+			pyStr(p.AuthorityURL()+"/oauth2/v2.0/token"), pyStr(p.ClientID), secretExpr("client_secret", p.ClientSecret), pyList(p.ScopeList()))
+	case FlowCertificate:
+		imports = append(imports,
+			"from pathlib import Path",
+			"from cryptography import x509",
+			"from cryptography.hazmat.primitives import hashes",
+			"from cognite.client.credentials import OAuthClientCertificate")
+		if strings.HasSuffix(strings.ToLower(p.Certificate), ".pfx") || strings.HasSuffix(strings.ToLower(p.Certificate), ".p12") {
+			fmt.Fprintf(&cred, "# The SDK needs PEM: convert once with\n#   openssl pkcs12 -in %s -out app.pem -nodes\n", p.Certificate)
+		}
+		if p.CertificatePassword != "" {
+			cred.WriteString("# The SDK needs an unencrypted private key in the PEM.\n")
+		}
+		fmt.Fprintf(&cred, "pem = Path(%s).read_text()\nthumbprint = x509.load_pem_x509_certificate(pem.encode()).fingerprint(hashes.SHA1()).hex().upper()\n", pyStr(p.Certificate))
+		fmt.Fprintf(&cred, "credentials = OAuthClientCertificate(\n    authority_url=%s,\n    client_id=%s,\n    cert_thumbprint=thumbprint,\n    certificate=pem,\n    scopes=%s,\n)\n",
+			pyStr(p.AuthorityURL()), pyStr(p.ClientID), pyList(p.ScopeList()))
+	default:
+		return nil, fmt.Errorf("profile %q has no flow to export", p.Name)
+	}
+	fmt.Fprintf(&b, "\"\"\"Cognite SDK client for cdflogin profile %s.\"\"\"\n", pyStr(p.Name))
+	seen := map[string]bool{}
+	// "import x" lines first, then "from" lines, as isort would.
+	for _, pass := range []bool{true, false} {
+		for _, line := range imports {
+			if strings.HasPrefix(line, "import ") == pass && !seen[line] {
+				seen[line] = true
+				b.WriteString(line + "\n")
+			}
+		}
+	}
+	b.WriteString("\n")
+	b.WriteString(cred.String())
+	if p.CAFile != "" {
+		fmt.Fprintf(&b, "# Your network needs an extra CA: export REQUESTS_CA_BUNDLE=%s\n", p.CAFile)
+	}
+	fmt.Fprintf(&b, "client = CogniteClient(\n    ClientConfig(\n        client_name=%s,\n        project=%s,\n        base_url=%s,\n        credentials=credentials,\n    )\n)\n",
+		pyStr("cdflogin-"+p.Name), pyStr(p.Project), pyStr(p.BaseURL()))
+	b.WriteString("\nif __name__ == \"__main__\":\n    print(client.iam.token.inspect())\n")
+	return []byte(b.String()), nil
+}
