@@ -136,3 +136,13 @@ func (t *Transport) write(s string) {
 	defer t.mu.Unlock()
 	_, _ = io.WriteString(t.Out, s)
 }
+
+// Unwrap returns the transport the trace wraps (never nil), so that code
+// adjusting a client's *http.Transport (extra CA, proxy) can reach it.
+func (t *Transport) Unwrap() http.RoundTripper { return t.base() }
+
+// Rewrap returns a Transport that traces base to the same output, for use
+// after the wrapped transport was adjusted: t.Rewrap(adjusted(t.Unwrap())).
+func (t *Transport) Rewrap(base http.RoundTripper) http.RoundTripper {
+	return &Transport{Base: base, Out: t.Out, Now: t.Now}
+}

@@ -93,3 +93,24 @@ func TestWrapKeepsClientSettings(t *testing.T) {
 		t.Error("Wrap(nil) must trace the default transport")
 	}
 }
+
+func TestUnwrapRewrap(t *testing.T) {
+	var trace bytes.Buffer
+	inner := &http.Transport{}
+	tr := New(inner, &trace)
+	if tr.Unwrap() != inner {
+		t.Fatal("Unwrap must return the wrapped transport")
+	}
+	if New(nil, nil).Unwrap() != http.DefaultTransport {
+		t.Fatal("Unwrap of a nil base must be the default transport")
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	defer srv.Close()
+	again := tr.Rewrap(inner.Clone())
+	if _, err := (&http.Client{Transport: again}).Get(srv.URL + "/rewrapped"); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(trace.String(), "/rewrapped") {
+		t.Errorf("Rewrap must trace to the same output:\n%s", trace.String())
+	}
+}

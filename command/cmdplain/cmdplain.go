@@ -1,0 +1,151 @@
+// Package cmdplain holds what the scripting commands (login --plain,
+// token, env, logout) share: the flows they need, how they report errors
+// with an exit code and the AADSTS explanation, and time formatting.
+package cmdplain
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/cognite-tools/cdflogin/aadsts"
+	"github.com/cognite-tools/cdflogin/cmdutil"
+	"github.com/cognite-tools/cdflogin/flows"
+	"github.com/cognite-tools/cdflogin/profiles"
+)
+
+// Flows is the part of *flows.Service the scripting commands use; tests
+// give a fake.
+type Flows interface {
+	Login(ctx context.Context, p profiles.Profile, flow profiles.Flow, events flows.Events) (*flows.Tokens, error)
+	Silent(ctx context.Context, p profiles.Profile, opts flows.SilentOptions) (*flows.Tokens, error)
+	Logout(p profiles.Profile) ([]string, error)
+}
+
+var _ Flows = (*flows.Service)(nil)
+
+// Error turns an error of a flow into what the command returns: a sign-in
+// that is needed exits with cmdutil.ExitLoginRequired and names the
+// command to run; an Entra refusal carries its explanation (Details).
+func Error(err error, p profiles.Profile, flow profiles.Flow) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, context.Canceled) {
+		return err
+	}
+	var lr *flows.LoginRequiredError
+	if errors.As(err, &lr) || errors.Is(err, flows.ErrLoginRequired) {
+		var ae *aadsts.Error
+		if errors.As(err, &ae) {
+			return cmdutil.WithExitCode(cmdutil.ExitLoginRequired, &Explained{Err: err, Entra: ae, Context: flows.ExplainContext(p, flow)})
+		}
+		return cmdutil.WithExitCode(cmdutil.ExitLoginRequired, err)
+	}
+	var ae *aadsts.Error
+	if errors.As(err, &ae) {
+		return &Explained{Err: err, Entra: ae, Context: flows.ExplainContext(p, flow)}
+	}
+	return err
+}
+
+// Explained is an error from Entra ID with the explanation of its AADSTS
+// code printed under the error line.
+type Explained struct {
+	Err     error
+	Entra   *aadsts.Error
+	Context aadsts.Context
+}
+
+func (e *Explained) Error() string { return e.Err.Error() }
+
+// Unwrap returns the error.
+func (e *Explained) Unwrap() error { return e.Err }
+
+// Details is the explanation: what the code means, its cause and the fix
+// in the Entra admin center, or Entra's own words and IDs for unknown codes.
+func (e *Explained) Details() string {
+	x := explain(e.Entra, e.Context)
+	var b strings.Builder
+	if x.Title != "" {
+		if x.Code != 0 {
+			fmt.Fprintf(&b, "AADSTS%d: %s\n", x.Code, x.Title)
+		} else {
+			fmt.Fprintf(&b, "%s\n", x.Title)
+		}
+	}
+	if x.Cause != "" {
+		fmt.Fprintf(&b, "Cause: %s\n", x.Cause)
+	}
+	if x.Fix != "" {
+		fmt.Fprintf(&b, "Fix: %s\n", x.Fix)
+	}
+	if x.Suggest != "" {
+		fmt.Fprintf(&b, "Or try another flow: cdflogin login --flow %s\n", x.Suggest)
+	}
+	if id := e.Entra.CorrelationID; id != "" {
+		fmt.Fprintf(&b, "Correlation ID: %s", id)
+		if e.Entra.Timestamp != "" {
+			fmt.Fprintf(&b, " (%s)", e.Entra.Timestamp)
+		}
+		b.WriteByte('\n')
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+// explain is the AADSTS explanation; until the catalogue lands it gives
+// Entra's own description.
+func explain(e *aadsts.Error, c aadsts.Context) aadsts.Explanation {
+	x := aadsts.Explanation{Code: e.AADSTS()}
+	desc := e.Description
+	if i := strings.IndexAny(desc, "\r\n"); i >= 0 {
+		desc = desc[:i]
+	}
+	x.Cause = strings.TrimSpace(desc)
+	return x
+}
+
+// Until formats a token's expiry for people: local time with zone, and how
+// far away it is.
+func Until(t, now time.Time) string {
+	left := t.Sub(now).Round(time.Second)
+	stamp := t.Local().Format("2006-01-02 15:04:05 MST")
+	switch {
+	case left <= 0:
+		return fmt.Sprintf("%s, expired %s ago", stamp, Duration(-left))
+	default:
+		return fmt.Sprintf("%s, in %s", stamp, Duration(left))
+	}
+}
+
+// Duration formats a duration in whole units people read at a glance:
+// "45s", "12m", "1h05m", "2d3h".
+func Duration(d time.Duration) string {
+	d = d.Round(time.Second)
+	switch {
+	case d < time.Minute:
+		return fmt.Sprintf("%ds", int(d.Seconds()))
+	case d < time.Hour:
+		return fmt.Sprintf("%dm", int(d.Minutes()))
+	case d < 48*time.Hour:
+		return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
+	default:
+		return fmt.Sprintf("%dd%dh", int(d.Hours())/24, int(d.Hours())%24)
+	}
+}
+
+// Who names whom a token belongs to: the user, or the app of an app flow.
+func Who(t *flows.Tokens, p profiles.Profile) string {
+	if t.Account.Username != "" {
+		if t.Account.Name != "" && t.Account.Name != t.Account.Username {
+			return fmt.Sprintf("%s (%s)", t.Account.Username, t.Account.Name)
+		}
+		return t.Account.Username
+	}
+	if !t.Flow.IsUser() && t.Flow != "" {
+		return fmt.Sprintf("app %s", p.ClientID)
+	}
+	return "profile " + p.Name
+}

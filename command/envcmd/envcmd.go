@@ -1,0 +1,182 @@
+// Package envcmd is `cdflogin env`: CDF_TOKEN and friends as shell
+// assignments, for eval "$(cdflogin env -p dev)".
+package envcmd
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/cognite-tools/cdflogin/cmdutil"
+	"github.com/cognite-tools/cdflogin/command/cmdplain"
+	"github.com/cognite-tools/cdflogin/command/cmdshared"
+	"github.com/cognite-tools/cdflogin/flows"
+	"github.com/cognite-tools/cdflogin/profiles"
+)
+
+// Formats are the output formats of env.
+var Formats = []string{"sh", "dotenv", "powershell"}
+
+// Options are the inputs of one run.
+type Options struct {
+	IO      *cmdutil.IOStreams
+	Profile func(name string) (profiles.Profile, error)
+	Flows   func() (cmdplain.Flows, error)
+
+	ProfileName string
+	Format      string
+}
+
+// NewCmd returns the env command.
+func NewCmd(f *cmdutil.Factory) *cobra.Command {
+	opts := &Options{
+		IO:      f.IO,
+		Profile: func(name string) (profiles.Profile, error) { return cmdshared.Profile(f, name) },
+		Flows:   func() (cmdplain.Flows, error) { return cmdshared.Flows(f) },
+	}
+	return newCmd(opts, Run)
+}
+
+func newCmd(opts *Options, run func(context.Context, *Options) error) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "env",
+		Short: "Print CDF_TOKEN and friends as shell exports",
+		Long: `Print the profile's access token and CDF settings as variable assignments:
+CDF_TOKEN, CDF_PROJECT, CDF_CLUSTER, CDF_URL, and for the Cognite Toolkit
+LOGIN_FLOW=token, IDP_TENANT_ID and IDP_CLIENT_ID. No secret of the profile is
+printed. The token is the one "cdflogin token" would print; when someone must
+sign in, env exits with code 4 and prints nothing on stdout.`,
+		Example: `  eval "$(cdflogin env -p dev)"
+  cdflogin env -p dev --format dotenv > .env
+  cdflogin env -p dev --format powershell | Invoke-Expression`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if !validFormat(opts.Format) {
+				return cmdutil.UsageError("--format %q: use one of %s", opts.Format, strings.Join(Formats, ", "))
+			}
+			return run(cmd.Context(), opts)
+		},
+	}
+	cmd.Flags().StringVarP(&opts.ProfileName, "profile", "p", "", "profile to use (default: $CDFLOGIN_PROFILE, then the default profile)")
+	cmd.Flags().StringVar(&opts.Format, "format", "sh", "output format: sh (bash, zsh), dotenv or powershell")
+	return cmd
+}
+
+func validFormat(f string) bool {
+	for _, v := range Formats {
+		if f == v {
+			return true
+		}
+	}
+	return false
+}
+
+// Var is one variable to print.
+type Var struct{ Name, Value string }
+
+// Vars are the variables for a profile and its token, in print order.
+// Empty values are left out.
+func Vars(p profiles.Profile, t *flows.Tokens) []Var {
+	all := []Var{
+		{"CDF_TOKEN", t.AccessToken},
+		{"CDF_PROJECT", p.Project},
+		{"CDF_CLUSTER", p.Cluster},
+		{"CDF_URL", p.BaseURL()},
+		{"LOGIN_FLOW", "token"},
+		{"IDP_TENANT_ID", p.Tenant},
+		{"IDP_CLIENT_ID", p.ClientID},
+		{"CDFLOGIN_PROFILE", p.Name},
+	}
+	out := all[:0]
+	for _, v := range all {
+		if v.Value != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// Run prints the variables.
+func Run(ctx context.Context, opts *Options) error {
+	p, err := opts.Profile(opts.ProfileName)
+	if err != nil {
+		return err
+	}
+	svc, err := opts.Flows()
+	if err != nil {
+		return err
+	}
+	t, err := svc.Silent(ctx, p, flows.SilentOptions{})
+	if err != nil {
+		return cmdplain.Error(err, p, p.Flow)
+	}
+	if t.AccessToken == "" {
+		return cmdutil.WithExitCode(cmdutil.ExitLoginRequired,
+			fmt.Errorf("profile %q has no access token; run: cdflogin login -p %s", p.Name, p.Name))
+	}
+	text, err := Format(opts.Format, Vars(p, t))
+	if err != nil {
+		return err
+	}
+	_, err = io.WriteString(opts.IO.Out, text)
+	return err
+}
+
+// Format renders vars in the format, each value quoted so that the shell
+// reads it back unchanged.
+func Format(format string, vars []Var) (string, error) {
+	var b strings.Builder
+	for _, v := range vars {
+		if strings.ContainsAny(v.Value, "\x00\r\n") {
+			return "", fmt.Errorf("%s holds a line break or NUL, which %s cannot carry", v.Name, format)
+		}
+		switch format {
+		case "sh":
+			fmt.Fprintf(&b, "export %s=%s\n", v.Name, ShQuote(v.Value))
+		case "dotenv":
+			fmt.Fprintf(&b, "%s=%s\n", v.Name, DotenvQuote(v.Value))
+		case "powershell":
+			fmt.Fprintf(&b, "$env:%s = %s\n", v.Name, PowerShellQuote(v.Value))
+		default:
+			return "", cmdutil.UsageError("--format %q: use one of %s", format, strings.Join(Formats, ", "))
+		}
+	}
+	return b.String(), nil
+}
+
+// ShQuote quotes s for POSIX shells: single quotes, with ' written as '\”.
+func ShQuote(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// PowerShellQuote quotes s as a PowerShell verbatim string: single quotes,
+// with ' (and its typographic variants, which PowerShell also ends strings
+// with) doubled.
+func PowerShellQuote(s string) string {
+	r := strings.NewReplacer("'", "''", "\u2018", "\u2018\u2018", "\u2019", "\u2019\u2019", "\u201a", "\u201a\u201a", "\u201b", "\u201b\u201b")
+	return "'" + r.Replace(s) + "'"
+}
+
+// DotenvQuote quotes s for .env files (python-dotenv, Docker Compose,
+// dotenv for Node): plain when it is made of safe characters, else single
+// quotes (taken literally), else double quotes with \ and " escaped.
+func DotenvQuote(s string) string {
+	safe := s != ""
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("_-.:/@+=~,%", r)) {
+			safe = false
+			break
+		}
+	}
+	if safe {
+		return s
+	}
+	if !strings.Contains(s, "'") {
+		return "'" + s + "'"
+	}
+	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "$", `\$`)
+	return `"` + r.Replace(s) + `"`
+}
