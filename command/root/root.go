@@ -5,6 +5,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/cognite-tools/cdflogin/cmdutil"
+	"github.com/cognite-tools/cdflogin/command/sandboxcmd"
 )
 
 // NewCmd returns the root command with every subcommand.
@@ -35,7 +36,7 @@ use every flow against a built-in sandbox tenant with no account.`,
 
 	for _, sub := range []*cobra.Command{
 		notBuilt("demo", "The interactive program on the built-in sandbox (no account needed)"),
-		notBuilt("sandbox", "Run the sandbox tenant and CDF in the foreground"),
+		sandboxcmd.NewCmd(f),
 		notBuilt("login", "Sign in with a profile"),
 		notBuilt("token", "Print a valid access token for scripts"),
 		notBuilt("claims", "Show the token's claims with their meaning, and findings"),

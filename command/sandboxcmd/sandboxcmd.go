@@ -1,0 +1,134 @@
+// Package sandboxcmd is `cdflogin sandbox`: the fake Entra tenant and CDF
+// in the foreground, for other processes (tests, scripts, a browser).
+package sandboxcmd
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/cognite-tools/cdflogin/cmdutil"
+	"github.com/cognite-tools/cdflogin/sandbox"
+)
+
+// Options are the inputs of one run.
+type Options struct {
+	IO             *cmdutil.IOStreams
+	Addr           string
+	CDFAddr        string
+	WriteCA        string
+	WriteCert      string
+	DeviceInterval time.Duration
+	// Ready, when set, is called with the settings once serving (tests).
+	Ready func(sandbox.Settings)
+}
+
+// NewCmd returns the sandbox command.
+func NewCmd(f *cmdutil.Factory) *cobra.Command {
+	opts := &Options{IO: f.IO}
+	cmd := &cobra.Command{
+		Use:   "sandbox",
+		Short: "Run the sandbox tenant and CDF in the foreground",
+		Long: `Run the built-in sandbox: a fake Microsoft Entra ID tenant and a fake Cognite Data
+Fusion API on 127.0.0.1, over HTTPS with a CA generated at start. Its settings
+(authority, CDF URL, app client IDs, users, admin API) are printed as JSON on
+stdout; it runs until interrupted.
+
+Other programs trust it through the CA file: --write-ca ca.pem, then
+SSL_CERT_FILE=ca.pem (Linux) or a profile's ca_file. The secret app's client
+secret is the published test value ` + sandbox.SecretAppSecret + `.`,
+		Example: `  cdflogin sandbox --write-ca /tmp/sandbox-ca.pem
+  cdflogin sandbox --addr 127.0.0.1:8443 --device-interval 1s`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return Run(cmd.Context(), opts)
+		},
+	}
+	cmd.Flags().StringVar(&opts.Addr, "addr", "127.0.0.1:0", "address of the Entra side (host:port; port 0 picks a free one)")
+	cmd.Flags().StringVar(&opts.CDFAddr, "cdf-addr", "127.0.0.1:0", "address of the CDF side")
+	cmd.Flags().StringVar(&opts.WriteCA, "write-ca", "", "write the sandbox CA certificate (PEM) to `FILE`")
+	cmd.Flags().StringVar(&opts.WriteCert, "write-cert", "", "write the certificate app's certificate and key (PEM, mode 0600) to `FILE`")
+	cmd.Flags().DurationVar(&opts.DeviceInterval, "device-interval", 5*time.Second, "device code polling interval handed out (Entra: 5s)")
+	return cmd
+}
+
+// Run starts the sandbox, prints its settings and serves until ctx ends.
+func Run(ctx context.Context, opts *Options) error {
+	if opts.DeviceInterval <= 0 {
+		return cmdutil.UsageError("--device-interval must be positive")
+	}
+	sb, err := sandbox.Start(sandbox.Options{Addr: opts.Addr, CDFAddr: opts.CDFAddr, DeviceInterval: opts.DeviceInterval})
+	if err != nil {
+		return fmt.Errorf("start the sandbox: %w", err)
+	}
+	defer func() { _ = sb.Close() }()
+
+	settings := sb.Settings()
+	if opts.WriteCA != "" {
+		abs, err := filepath.Abs(opts.WriteCA)
+		if err != nil {
+			return fmt.Errorf("--write-ca: %w", err)
+		}
+		if err := writeFile(abs, sb.CAPEM(), 0o644); err != nil {
+			return fmt.Errorf("--write-ca: %w", err)
+		}
+		settings.CAFile = abs
+	}
+	if opts.WriteCert != "" {
+		cert, ok := certificate(sb.World())
+		if !ok {
+			return fmt.Errorf("--write-cert: the sandbox has no certificate app")
+		}
+		if err := writeFile(opts.WriteCert, cert.PEM(), 0o600); err != nil {
+			return fmt.Errorf("--write-cert: %w", err)
+		}
+	}
+	enc := json.NewEncoder(opts.IO.Out)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(settings); err != nil {
+		return fmt.Errorf("print settings: %w", err)
+	}
+	fmt.Fprintf(opts.IO.ErrOut, "Sandbox running: authority %s, CDF %s. Device code page: %s\nPress Ctrl+C to stop.\n",
+		settings.Authority, settings.CDFURL, settings.DeviceLoginURL)
+	if opts.Ready != nil {
+		opts.Ready(settings)
+	}
+	<-ctx.Done()
+	return nil
+}
+
+func certificate(w sandbox.World) (sandbox.Certificate, bool) {
+	for _, a := range w.Apps {
+		if len(a.Certificates) > 0 {
+			return a.Certificates[0], true
+		}
+	}
+	return sandbox.Certificate{}, false
+}
+
+// writeFile writes data through a temporary file and a rename, with mode.
+func writeFile(path string, data []byte, mode os.FileMode) error {
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*")
+	if err != nil {
+		return err
+	}
+	defer func() { _ = os.Remove(tmp.Name()) }()
+	if err := tmp.Chmod(mode); err != nil {
+		_ = tmp.Close()
+		return err
+	}
+	if _, err := tmp.Write(data); err != nil {
+		_ = tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}

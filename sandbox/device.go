@@ -1,0 +1,300 @@
+package sandbox
+
+import (
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"math/big"
+	"net/http"
+	"strings"
+	"time"
+)
+
+type deviceState int
+
+const (
+	devicePending deviceState = iota
+	deviceApproved
+	deviceDeclined
+	deviceRedeemed
+)
+
+// deviceCode is an outstanding device authorization.
+type deviceCode struct {
+	deviceCode string
+	userCode   string
+	clientID   string
+	scope      scopeRequest
+	expires    time.Time
+	interval   time.Duration
+	lastPoll   time.Time
+	state      deviceState
+	userOID    string
+}
+
+// ErrUnknownUserCode is returned when no live device code has that user code.
+var ErrUnknownUserCode = errors.New("sandbox: unknown or expired user code")
+
+// ErrUnknownUser is returned for a username the sandbox does not have.
+var ErrUnknownUser = errors.New("sandbox: unknown user")
+
+const userCodeAlphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+func newUserCode() string {
+	var b strings.Builder
+	for range 9 {
+		n, _ := rand.Int(rand.Reader, big.NewInt(int64(len(userCodeAlphabet))))
+		b.WriteByte(userCodeAlphabet[n.Int64()])
+	}
+	return b.String()
+}
+
+// handleDeviceCode is POST /{tenant}/oauth2/v2.0/devicecode.
+func (s *Sandbox) handleDeviceCode(w http.ResponseWriter, r *http.Request) {
+	tenant := r.PathValue("tenant")
+	if !s.tenantOK(tenant) {
+		s.writeEntraError(w, r, errTenantNotFound(tenant))
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		s.writeEntraError(w, r, errMissingParam("client_id"))
+		return
+	}
+	clientID := r.PostForm.Get("client_id")
+	if clientID == "" {
+		s.writeEntraError(w, r, errMissingParam("client_id"))
+		return
+	}
+	app, ok := s.world.App(clientID)
+	if !ok || app.ClientID != clientID {
+		s.writeEntraError(w, r, errUnknownApp(clientID, s.world.TenantID))
+		return
+	}
+	scope := r.PostForm.Get("scope")
+	if scope == "" {
+		s.writeEntraError(w, r, errMissingParam("scope"))
+		return
+	}
+	sr, e := s.parseScope(scope)
+	if e != nil {
+		s.writeEntraError(w, r, e)
+		return
+	}
+	s.mu.Lock()
+	now := s.nowLocked()
+	dc := &deviceCode{
+		deviceCode: "DAQABIQEAAAB" + randomID(120),
+		userCode:   newUserCode(),
+		clientID:   app.ClientID,
+		scope:      sr,
+		expires:    now.Add(s.opts.DeviceCodeLifetime),
+		interval:   s.opts.DeviceInterval,
+		lastPoll:   now,
+	}
+	s.devices[dc.deviceCode] = dc
+	s.mu.Unlock()
+	verify := s.DeviceLoginURL()
+	interval := int((s.opts.DeviceInterval + time.Second - 1) / time.Second)
+	writeJSON(w, http.StatusOK, map[string]any{
+		"user_code":        dc.userCode,
+		"device_code":      dc.deviceCode,
+		"verification_uri": verify,
+		"expires_in":       int(s.opts.DeviceCodeLifetime / time.Second),
+		"interval":         interval,
+		"message":          fmt.Sprintf("To sign in, use a web browser to open the page %s and enter the code %s to authenticate.", verify, dc.userCode),
+	})
+}
+
+// grantDevice answers a device-code poll.
+func (s *Sandbox) grantDevice(r *http.Request, tenant string, app App, cred clientCredential) (map[string]any, *entraError) {
+	code := r.PostForm.Get("device_code")
+	if code == "" {
+		code = r.PostForm.Get("code")
+	}
+	if code == "" {
+		return nil, errMissingParam("device_code")
+	}
+	if cred.present() && !app.Confidential() {
+		return nil, errPublicClientCredential()
+	}
+	s.mu.Lock()
+	dc, ok := s.devices[code]
+	if !ok || dc.clientID != app.ClientID || dc.state == deviceRedeemed {
+		s.mu.Unlock()
+		return nil, errBadDeviceCode()
+	}
+	now := s.nowLocked()
+	if now.After(dc.expires) {
+		s.mu.Unlock()
+		return nil, errDeviceExpired()
+	}
+	if now.Sub(dc.lastPoll) < dc.interval {
+		s.mu.Unlock()
+		return nil, errSlowDown()
+	}
+	dc.lastPoll = now
+	state, userOID, sr := dc.state, dc.userOID, dc.scope
+	switch state {
+	case devicePending:
+		s.mu.Unlock()
+		return nil, errPending()
+	case deviceDeclined:
+		s.mu.Unlock()
+		return nil, errDeclined()
+	}
+	// Approved: only now does Entra look at the app's client type.
+	acr := "0"
+	if cred.present() {
+		s.mu.Unlock()
+		var e *entraError
+		if acr, e = s.authenticate(tenant, app, cred); e != nil {
+			return nil, e
+		}
+		s.mu.Lock()
+	} else if !app.PublicClientFlows {
+		s.mu.Unlock()
+		return nil, errPublicClientFlows()
+	}
+	if !app.Consented && sr.resource != "" {
+		s.mu.Unlock()
+		return nil, errNoConsent(app.ClientID, app.Name, sr.resource)
+	}
+	dc.state = deviceRedeemed
+	s.mu.Unlock()
+	u, ok := s.world.User(userOID)
+	if !ok {
+		return nil, errBadDeviceCode()
+	}
+	resp, err := s.tokenResponse(principal{app: app, user: &u, acr: acr}, sr, "", r.PostForm.Get("client_info") == "1", false)
+	if err != nil {
+		return nil, eErr("server_error", 50000, "There was an error issuing a token: %v", err)
+	}
+	return resp, nil
+}
+
+// findUserCode returns the live device code with userCode (locked).
+func (s *Sandbox) findUserCodeLocked(userCode string) *deviceCode {
+	userCode = normalizeUserCode(userCode)
+	now := s.nowLocked()
+	for _, dc := range s.devices {
+		if dc.userCode == userCode && dc.state == devicePending && now.Before(dc.expires) {
+			return dc
+		}
+	}
+	return nil
+}
+
+func normalizeUserCode(c string) string {
+	return strings.ToUpper(strings.Map(func(r rune) rune {
+		if r == '-' || r == ' ' {
+			return -1
+		}
+		return r
+	}, c))
+}
+
+// ApproveDeviceCode approves the pending device code userCode as username,
+// as if that person finished the verification page.
+func (s *Sandbox) ApproveDeviceCode(userCode, username string) error {
+	u, ok := s.world.User(username)
+	if !ok {
+		return fmt.Errorf("%w %q", ErrUnknownUser, username)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	dc := s.findUserCodeLocked(userCode)
+	if dc == nil {
+		return fmt.Errorf("%w: %q", ErrUnknownUserCode, userCode)
+	}
+	dc.state = deviceApproved
+	dc.userOID = u.ObjectID
+	return nil
+}
+
+// DeclineDeviceCode declines the pending device code userCode.
+func (s *Sandbox) DeclineDeviceCode(userCode string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	dc := s.findUserCodeLocked(userCode)
+	if dc == nil {
+		return fmt.Errorf("%w: %q", ErrUnknownUserCode, userCode)
+	}
+	dc.state = deviceDeclined
+	return nil
+}
+
+// PendingUserCodes lists the user codes waiting for approval (newest
+// last is not guaranteed); the demo uses it to approve from the TUI.
+func (s *Sandbox) PendingUserCodes() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.nowLocked()
+	var out []string
+	for _, dc := range s.devices {
+		if dc.state == devicePending && now.Before(dc.expires) {
+			out = append(out, dc.userCode)
+		}
+	}
+	return out
+}
+
+// handleDeviceLoginPage shows the "Enter code" page.
+func (s *Sandbox) handleDeviceLoginPage(w http.ResponseWriter, r *http.Request) {
+	s.renderPage(w, http.StatusOK, "devicecode", pageData{Title: "Enter code", Code: r.URL.Query().Get("otc")})
+}
+
+// handleDeviceLoginCode takes the typed code and shows the account and
+// approve/decline page.
+func (s *Sandbox) handleDeviceLoginCode(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		s.renderPage(w, http.StatusBadRequest, "devicecode", pageData{Title: "Enter code", Error: "The request could not be read."})
+		return
+	}
+	code := r.PostForm.Get("otc")
+	s.mu.Lock()
+	dc := s.findUserCodeLocked(code)
+	var clientID string
+	if dc != nil {
+		clientID = dc.clientID
+	}
+	s.mu.Unlock()
+	if dc == nil {
+		s.renderPage(w, http.StatusBadRequest, "devicecode", pageData{Title: "Enter code", Code: code,
+			Error: "That code didn't work. Check the code and try again."})
+		return
+	}
+	app, _ := s.world.App(clientID)
+	s.renderPage(w, http.StatusOK, "deviceconfirm", pageData{Title: "Are you trying to sign in?", Code: normalizeUserCode(code),
+		AppName: app.Name, Users: s.world.Users})
+}
+
+// handleDeviceLoginConfirm approves or declines.
+func (s *Sandbox) handleDeviceLoginConfirm(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		s.renderPage(w, http.StatusBadRequest, "devicecode", pageData{Title: "Enter code", Error: "The request could not be read."})
+		return
+	}
+	code, username, action := r.PostForm.Get("otc"), r.PostForm.Get("username"), r.PostForm.Get("action")
+	var err error
+	switch action {
+	case "approve":
+		err = s.ApproveDeviceCode(code, username)
+	case "decline":
+		err = s.DeclineDeviceCode(code)
+	default:
+		err = errors.New("choose Continue or Cancel")
+	}
+	if err != nil {
+		msg := "That code didn't work. Check the code and try again."
+		if errors.Is(err, ErrUnknownUser) {
+			msg = "We couldn't find an account with that username. (AADSTS50034)"
+		}
+		s.renderPage(w, http.StatusBadRequest, "devicecode", pageData{Title: "Enter code", Code: code, Error: msg})
+		return
+	}
+	if action == "decline" {
+		s.renderPage(w, http.StatusOK, "message", pageData{Title: "Sign-in canceled", Message: "You have declined to sign in to the application on the other device. You may now close this window."})
+		return
+	}
+	s.renderPage(w, http.StatusOK, "message", pageData{Title: "You're signed in", Message: "You have signed in to the application on your device. You may now close this window."})
+}
