@@ -10,7 +10,6 @@ import (
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
-	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/cognite-tools/cdflogin/aadsts"
@@ -117,7 +116,9 @@ type app struct {
 	work          *sync.WaitGroup
 
 	clock      ticker // the 1 s clock of countdowns and auto refresh
-	spin       spinner.Model
+	spinner    ticker // redraws while something is in progress
+	after      afterFunc
+	pendingNav *afterSaveMsg // where to go once the saved profile is loaded
 	working    string // what the Working screen says
 	status     string // a one-line note in the footer
 	statusBad  bool
@@ -130,9 +131,8 @@ func newApp(ctx context.Context, cfg Config) *app {
 	m := &app{
 		ctx: ctx, cfg: cfg, isDark: true, keys: newGlobalKeys(), help: help.New(),
 		width: cfg.Width, height: cfg.Height, firstLoad: true, work: &sync.WaitGroup{},
-		clock: newTicker(1, time.Second),
-		spin:  spinner.New(spinner.WithSpinner(spinner.Dot)),
 	}
+	m.setAfter(tea.Tick)
 	if m.width == 0 {
 		m.width = 80
 	}
@@ -147,6 +147,13 @@ func newApp(ctx context.Context, cfg Config) *app {
 	m.list = newProfileList(m.st, cfg.Now)
 	m.layout()
 	return m
+}
+
+// setAfter sets how timers are scheduled (tests record them instead).
+func (m *app) setAfter(after afterFunc) {
+	m.after = after
+	m.clock = newTicker(1, time.Second, after)
+	m.spinner = newTicker(2, spinInterval, after)
 }
 
 // stopWork cancels in-flight sign-ins and refreshes.
@@ -268,8 +275,48 @@ func (m *app) textInput() bool {
 	return m.screen == scrForm || (m.screen == scrProfiles && m.list.Busy())
 }
 
-// Update is the program's state machine.
+// Update is the program's state machine. After every message the timers
+// are started or stopped to match the screen.
 func (m *app) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	model, cmd := m.update(msg)
+	return model, tea.Batch(cmd, m.timers())
+}
+
+// timers runs the 1 s clock on the screens that count down and the
+// spinner while something is in progress (never in plain mode).
+func (m *app) timers() tea.Cmd {
+	var cmds []tea.Cmd
+	needClock := m.screen == scrWorking || m.screen == scrDevice || m.screen == scrBrowser || m.screen == scrToken
+	switch {
+	case needClock && !m.clock.Running():
+		cmds = append(cmds, m.clock.Start())
+	case !needClock && m.clock.Running():
+		m.clock.Stop()
+	}
+	needSpin := !m.st.Plain && m.busy()
+	switch {
+	case needSpin && !m.spinner.Running():
+		cmds = append(cmds, m.spinner.Start())
+	case !needSpin && m.spinner.Running():
+		m.spinner.Stop()
+	}
+	return tea.Batch(cmds...)
+}
+
+// busy reports whether the screen shows a spinner.
+func (m *app) busy() bool {
+	switch m.screen {
+	case scrWorking, scrBrowser:
+		return true
+	case scrDevice:
+		return m.device.waiting
+	case scrToken:
+		return m.token.ref.refreshing || m.token.cdfLoading
+	}
+	return false
+}
+
+func (m *app) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.KeyPressMsg:
 		if key.Matches(msg, m.keys.Quit) {
@@ -305,14 +352,14 @@ func (m *app) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 
 	case tickMsg:
+		if ok, cmd := m.spinner.Update(msg); ok {
+			return m, cmd // a redraw is all a spinner tick does
+		}
 		ok, cmd := m.clock.Update(msg)
 		if !ok {
 			return m, nil
 		}
 		return m, tea.Batch(cmd, m.onSecond())
-
-	case spinner.TickMsg:
-		return m.updateScreen(msg)
 
 	case profilesMsg:
 		return m.onProfiles(msg)
@@ -376,20 +423,9 @@ func (m *app) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, m.loadProfiles()
 		}
 		m.setStatus(fmt.Sprintf("Saved profile %q.", msg.name), false)
-		back := m.formBack
-		return m, tea.Sequence(m.loadProfiles(), func() tea.Msg { return afterSaveMsg{name: msg.name, back: back} })
-
-	case afterSaveMsg:
-		if msg.back == scrProfiles {
-			m.screen = scrProfiles
-			return m, nil
-		}
-		for _, r := range m.rows {
-			if r.Profile.Name == msg.name {
-				m.openPicker(r.Profile, "")
-			}
-		}
-		return m, nil
+		m.pendingNav = &afterSaveMsg{name: msg.name, back: m.formBack}
+		m.screen = scrLoading
+		return m, m.loadProfiles()
 
 	case deletedMsg:
 		if msg.err != nil {
@@ -430,6 +466,18 @@ func (m *app) onProfiles(msg profilesMsg) (tea.Model, tea.Cmd) {
 	}
 	m.rows = msg.rows
 	m.list.SetRows(msg.rows)
+	if nav := m.pendingNav; nav != nil {
+		m.pendingNav = nil
+		m.screen = scrProfiles
+		if nav.back != scrProfiles {
+			for _, r := range m.rows {
+				if r.Profile.Name == nav.name {
+					m.openPicker(r.Profile, "")
+				}
+			}
+		}
+		return m, nil
+	}
 	if m.screen == scrLoading {
 		m.screen = scrProfiles
 		if first && len(msg.rows) == 0 {
@@ -535,11 +583,6 @@ func (m *app) updateScreen(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 
 	case scrWorking:
-		if sp, ok := msg.(spinner.TickMsg); ok {
-			var cmd tea.Cmd
-			m.spin, cmd = m.spin.Update(sp)
-			return m, cmd
-		}
 		if k, ok := msg.(tea.KeyPressMsg); ok && k.String() == "esc" {
 			return m, m.cancelLogin()
 		}
@@ -599,7 +642,7 @@ func (m *app) updateScreen(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.leaveToken()
 			return m, tea.Quit
 		case tokenLoadAccess:
-			return m, tea.Batch(m.loadAccess(), m.spinTick(m.token.spin))
+			return m, m.loadAccess()
 		}
 		return m, cmd
 
@@ -677,13 +720,6 @@ func (m *app) open(u string) tea.Cmd {
 	return func() tea.Msg { return openedMsg{err: open(u)} }
 }
 
-func (m *app) spinTick(s spinner.Model) tea.Cmd {
-	if m.st.Plain {
-		return nil
-	}
-	return s.Tick
-}
-
 // startLogin runs a sign-in with flow and shows its progress.
 func (m *app) startLogin(p profiles.Profile, flow profiles.Flow) tea.Cmd {
 	m.stopWork()
@@ -721,7 +757,7 @@ func (m *app) startLogin(p profiles.Profile, flow profiles.Flow) tea.Cmd {
 	m.screen = scrWorking
 	m.startedAt = m.cfg.Now()
 	m.layout()
-	return tea.Batch(login, waitEvent(attempt, ch), m.clock.Start(), m.spinTick(m.spin))
+	return tea.Batch(login, waitEvent(attempt, ch))
 }
 
 // useCached shows the cached token (refreshing it silently if needed).
@@ -736,10 +772,10 @@ func (m *app) useCached(p profiles.Profile) tea.Cmd {
 	m.working = "Reading the cached sign-in…"
 	m.screen = scrWorking
 	m.layout()
-	return tea.Batch(m.goWork(func() tea.Msg {
+	return m.goWork(func() tea.Msg {
 		t, err := auth.Silent(ctx, p, flows.SilentOptions{})
 		return loginDoneMsg{attempt: attempt, tokens: t, err: err}
-	}), m.spinTick(m.spin))
+	})
 }
 
 // waitEvent delivers the next flow event.
@@ -770,13 +806,11 @@ func (m *app) onFlowEvent(ev flows.Event) tea.Cmd {
 		demoUser = m.cfg.Demo.User
 	}
 	canOpen := m.canOpen && m.cfg.OpenBrowser != nil
-	var cmds []tea.Cmd
 	ensureBrowser := func() {
 		if m.screen != scrBrowser {
 			m.browser = newBrowserView(m.st, m.cfg.Now, "", demoUser, canOpen)
 			m.screen = scrBrowser
 			m.layout()
-			cmds = append(cmds, m.spinTick(m.browser.spin))
 		}
 	}
 	switch ev := ev.(type) {
@@ -784,7 +818,6 @@ func (m *app) onFlowEvent(ev flows.Event) tea.Cmd {
 		m.device = newDeviceView(m.st, m.cfg.Now, ev, demoUser, canOpen)
 		m.screen = scrDevice
 		m.layout()
-		cmds = append(cmds, m.spinTick(m.device.spin))
 	case flows.BrowserOpening:
 		ensureBrowser()
 		m.browser.url = ev.URL
@@ -809,7 +842,7 @@ func (m *app) onFlowEvent(ev flows.Event) tea.Cmd {
 			m.working = "Redeeming the sign-in…"
 		}
 	}
-	return tea.Batch(append(cmds, waitEvent(m.attempt, m.events))...)
+	return waitEvent(m.attempt, m.events)
 }
 
 // onLoginDone shows the token or the error.
@@ -834,7 +867,7 @@ func (m *app) onLoginDone(msg loginDoneMsg) tea.Cmd {
 	m.token = newTokenView(m.st, m.cfg.Now, m.profile, msg.tokens, m.cfg.RefreshLeeway, m.cfg.Inspect != nil)
 	m.screen = scrToken
 	m.layout()
-	return m.clock.Start()
+	return nil
 }
 
 // showError explains err on the Error screen.
@@ -866,10 +899,10 @@ func (m *app) startRefresh(forced bool) tea.Cmd {
 	m.cancelRefresh = cancel
 	m.token.Refreshing(forced)
 	auth, p := m.cfg.Auth, m.token.profile
-	return tea.Batch(m.goWork(func() tea.Msg {
+	return m.goWork(func() tea.Msg {
 		t, err := auth.Silent(ctx, p, flows.SilentOptions{Force: true})
 		return refreshDoneMsg{attempt: seq, tokens: t, err: err}
-	}), m.spinTick(m.token.spin))
+	})
 }
 
 func (m *app) onRefreshDone(msg refreshDoneMsg) {
@@ -987,10 +1020,7 @@ func (m *app) View() tea.View {
 	case scrFlow:
 		body = m.picker.View()
 	case scrWorking:
-		line := m.working
-		if !m.st.Plain {
-			line = m.spin.View() + " " + line
-		}
+		line := spinView(m.st, m.cfg.Now()) + " " + m.working
 		body = line + "\n" + m.st.Muted.Render("esc cancels")
 	case scrDevice:
 		body = m.device.View()
@@ -1021,13 +1051,14 @@ func (m *app) View() tea.View {
 		b.WriteString(trunc(paint(m.status), w) + "\n")
 	}
 	if m.help.ShowAll {
-		b.WriteString(truncLines(clip(m.help.FullHelpView(m.keyMap().FullHelp()), 4), w) + "\n")
+		b.WriteString(truncLines(clip(m.help.FullHelpView(m.keyMap().FullHelp()), 4), w))
 	} else {
-		b.WriteString(trunc(m.help.ShortHelpView(m.keyMap().ShortHelp()), w) + "\n")
+		b.WriteString(trunc(m.help.ShortHelpView(m.keyMap().ShortHelp()), w))
 	}
 	content := m.st.App.Render(b.String())
-	if !m.cfg.plain() {
-		content = strings.TrimSuffix(content, "\n")
+	if m.cfg.plain() {
+		// An inline frame keeps its last line on exit only with a newline.
+		content += "\n"
 	}
 	v := tea.NewView(content)
 	v.AltScreen = !m.cfg.plain()

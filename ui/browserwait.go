@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"charm.land/bubbles/v2/key"
-	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 )
 
@@ -49,14 +48,12 @@ type browserView struct {
 	failed    string // why the browser could not open
 	redeeming bool
 	status    string
-	spin      spinner.Model
 	width     int
 	height    int
 }
 
 func newBrowserView(st Styles, now func() time.Time, addr, demoUser string, canOpen bool) browserView {
-	return browserView{keys: newBrowserKeys(demoUser, canOpen), st: st, now: now, addr: addr,
-		spin: spinner.New(spinner.WithSpinner(spinner.Dot))}
+	return browserView{keys: newBrowserKeys(demoUser, canOpen), st: st, now: now, addr: addr}
 }
 
 // SetSize sets the space the screen may use.
@@ -65,10 +62,6 @@ func (m *browserView) SetSize(w, h int) { m.width, m.height = w, h }
 // Update handles keys and spinner ticks.
 func (m browserView) Update(msg tea.Msg) (browserView, browserAction, tea.Cmd) {
 	switch msg := msg.(type) {
-	case spinner.TickMsg:
-		var cmd tea.Cmd
-		m.spin, cmd = m.spin.Update(msg)
-		return m, browserNone, cmd
 	case tea.KeyPressMsg:
 		switch {
 		case key.Matches(msg, m.keys.Copy) && m.url != "":
@@ -92,7 +85,7 @@ func (m browserView) View() string {
 	var b strings.Builder
 	line := func(s string) { b.WriteString(trunc(s, w) + "\n") }
 	if m.url == "" {
-		line(m.spin.View() + " Preparing the sign-in…")
+		line(spinView(m.st, m.now()) + " Preparing the sign-in…")
 		return b.String()
 	}
 	if m.failed != "" {
@@ -109,13 +102,13 @@ func (m browserView) View() string {
 	}
 	switch {
 	case m.redeeming:
-		line(m.spin.View() + " The browser answered; redeeming the code…")
+		line(spinView(m.st, m.now()) + " The browser answered; redeeming the code…")
 	case m.deadline.IsZero():
-		line(m.spin.View() + " Waiting for the redirect on " + addr + "…")
+		line(spinView(m.st, m.now()) + " Waiting for the redirect on " + addr + "…")
 	case m.st.Plain:
 		line("Waiting for the redirect on " + addr + " until " + hhmm(m.deadline) + ".")
 	default:
-		line(m.spin.View() + " Waiting for the redirect on " + addr + "… " + clock(m.deadline.Sub(m.now())) + " left")
+		line(spinView(m.st, m.now()) + " Waiting for the redirect on " + addr + "… " + clock(m.deadline.Sub(m.now())) + " left")
 	}
 	if m.status != "" {
 		line(m.st.Muted.Render(m.status))

@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"charm.land/bubbles/v2/key"
-	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/mdp/qrterminal/v3"
@@ -52,7 +51,6 @@ type deviceView struct {
 	showQR  bool
 	qr      string
 	status  string // "Copied…", "Signing in…", demo errors
-	spin    spinner.Model
 	width   int
 	height  int
 	waiting bool // false once the code was redeemed
@@ -61,7 +59,6 @@ type deviceView struct {
 func newDeviceView(st Styles, now func() time.Time, code flows.DeviceCode, demoUser string, canOpen bool) deviceView {
 	return deviceView{
 		keys: newDeviceKeys(demoUser, canOpen), st: st, now: now, code: code, waiting: true,
-		spin: spinner.New(spinner.WithSpinner(spinner.Dot)),
 	}
 }
 
@@ -74,10 +71,6 @@ func (m *deviceView) SetStatus(s string) { m.status = s }
 // Update handles keys and spinner ticks.
 func (m deviceView) Update(msg tea.Msg) (deviceView, deviceAction, tea.Cmd) {
 	switch msg := msg.(type) {
-	case spinner.TickMsg:
-		var cmd tea.Cmd
-		m.spin, cmd = m.spin.Update(msg)
-		return m, deviceNone, cmd
 	case tea.KeyPressMsg:
 		switch {
 		case key.Matches(msg, m.keys.Copy):
@@ -146,7 +139,7 @@ func (m deviceView) View() string {
 	case m.st.Plain:
 		line("Waiting for you to sign in. The code expires at " + hhmm(m.code.ExpiresAt) + ".")
 	default:
-		line(m.spin.View() + " Waiting for you to sign in… code expires in " + clock(left))
+		line(spinView(m.st, m.now()) + " Waiting for you to sign in… code expires in " + clock(left))
 	}
 	if m.status != "" {
 		line(m.st.Muted.Render(m.status))

@@ -40,7 +40,7 @@ func NewStyles(isDark, plain bool) Styles {
 		return Styles{
 			Plain: true, App: n, Title: n, Subtitle: n, Label: n, Value: n, Muted: n,
 			Good: n, Warn: n, Bad: n, Key: n, Selected: n, Code: n, TabActive: n, Tab: n,
-			Box: n.Border(lipgloss.ASCIIBorder()).Padding(0, 1),
+			Box:  n.Border(lipgloss.ASCIIBorder()).Padding(0, 1),
 			Help: help.Styles{Ellipsis: n, ShortKey: n, ShortDesc: n, ShortSeparator: n, FullKey: n, FullDesc: n, FullSeparator: n},
 		}
 	}

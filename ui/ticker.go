@@ -14,6 +14,10 @@ type tickMsg struct {
 	Tag int
 }
 
+// afterFunc schedules msg after d (tea.Tick in the program; tests record
+// the request and fire ticks themselves).
+type afterFunc func(d time.Duration, fn func(time.Time) tea.Msg) tea.Cmd
+
 // ticker is a repeating timer in the shape of bubbles/spinner: it emits
 // one tickMsg per interval while running.
 type ticker struct {
@@ -21,11 +25,15 @@ type ticker struct {
 	tag      int
 	interval time.Duration
 	running  bool
+	after    afterFunc
 }
 
 // newTicker returns a stopped ticker with the given id (unique in the app).
-func newTicker(id int, interval time.Duration) ticker {
-	return ticker{id: id, interval: interval}
+func newTicker(id int, interval time.Duration, after afterFunc) ticker {
+	if after == nil {
+		after = tea.Tick
+	}
+	return ticker{id: id, interval: interval, after: after}
 }
 
 // Start (re)starts the ticker; ticks of an earlier run are ignored.
@@ -41,6 +49,12 @@ func (t *ticker) Stop() {
 	t.running = false
 }
 
+// Running reports whether the ticker runs.
+func (t *ticker) Running() bool { return t.running }
+
+// Current is the tick the ticker waits for (tests fire it).
+func (t *ticker) Current() tickMsg { return tickMsg{ID: t.id, Tag: t.tag} }
+
 // Update reports whether msg is this ticker's current tick and schedules
 // the next one.
 func (t *ticker) Update(msg tea.Msg) (bool, tea.Cmd) {
@@ -54,5 +68,5 @@ func (t *ticker) Update(msg tea.Msg) (bool, tea.Cmd) {
 
 func (t *ticker) next() tea.Cmd {
 	id, tag := t.id, t.tag
-	return tea.Tick(t.interval, func(time.Time) tea.Msg { return tickMsg{ID: id, Tag: tag} })
+	return t.after(t.interval, func(time.Time) tea.Msg { return tickMsg{ID: id, Tag: tag} })
 }

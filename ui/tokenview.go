@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"charm.land/bubbles/v2/key"
-	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
@@ -79,7 +78,6 @@ type tokenView struct {
 	id       decoded
 	findings []claims.Finding
 	ref      refresher
-	spin     spinner.Model
 	bar      bar
 	tab      tokenTab
 	tabs     []tokenTab
@@ -98,7 +96,6 @@ type tokenView struct {
 func newTokenView(st Styles, now func() time.Time, p profiles.Profile, t *flows.Tokens, leeway time.Duration, withCDF bool) tokenView {
 	m := tokenView{
 		keys: newTokenKeys(), st: st, now: now, profile: p,
-		spin: spinner.New(spinner.WithSpinner(spinner.Dot)),
 	}
 	m.bar = newBar(st)
 	m.tabs = []tokenTab{tabOverview, tabAccess}
@@ -177,13 +174,6 @@ func (m *tokenView) SetAccess(a *Access, err error) {
 // Update handles keys and spinner ticks.
 func (m tokenView) Update(msg tea.Msg) (tokenView, tokenAction, tea.Cmd) {
 	switch msg := msg.(type) {
-	case spinner.TickMsg:
-		if !m.ref.refreshing && !m.cdfLoading {
-			return m, tokenNone, nil // stop spinning when idle
-		}
-		var cmd tea.Cmd
-		m.spin, cmd = m.spin.Update(msg)
-		return m, tokenNone, cmd
 	case tea.KeyPressMsg:
 		k := m.keys
 		switch {
@@ -288,11 +278,7 @@ func (m tokenView) liveView() string {
 	var next string
 	switch {
 	case r.refreshing:
-		spin := m.spin.View() + " "
-		if m.st.Plain {
-			spin = ""
-		}
-		next = spin + "Refreshing…"
+		next = spinView(m.st, now) + " Refreshing…"
 	case r.needsLogin:
 		next = m.st.Bad.Render("Sign-in needed") + " · press enter to sign in again"
 	case r.failures > 0:
@@ -488,7 +474,7 @@ func (m tokenView) claimsView(d decoded) string {
 func (m tokenView) cdfView() string {
 	switch {
 	case m.cdfLoading:
-		return "Asking CDF what this token grants…\n"
+		return spinView(m.st, m.now()) + " Asking CDF what this token grants…\n"
 	case m.cdfErr != nil:
 		return m.st.Bad.Render("CDF: ") + m.cdfErr.Error() + "\n"
 	case m.cdf == nil:

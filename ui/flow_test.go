@@ -1,0 +1,159 @@
+package ui
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cognite-tools/cdflogin/profiles"
+)
+
+// onScreen waits until the app shows s.
+func onScreen(s screen) func(*app) bool { return func(m *app) bool { return m.screen == s } }
+
+func TestDevicePathToToken(t *testing.T) {
+	approved := false
+	d := newDriver(t, 80, 24, []profiles.Profile{devProfile, secretProfile}, func(c *Config) {
+		c.Demo = &DemoHooks{User: "alice", ApproveDeviceCode: nil}
+	})
+	d.m.cfg.Demo.ApproveDeviceCode = func(_ context.Context, code string) error {
+		if code != "ABCD-EFGH" {
+			t.Errorf("approved code %q", code)
+		}
+		approved = true
+		d.auth.approve <- struct{}{}
+		return nil
+	}
+	d.waitFor("profiles", onScreen(scrProfiles))
+	d.requireView("dev", "robot", "device code", "none")
+	d.press("enter")
+	d.waitFor("flow picker", onScreen(scrFlow))
+	d.requireView("> Device code")
+	d.press("enter")
+	d.waitFor("device code", onScreen(scrDevice))
+	d.requireView("A B C D - E F G H", "https://microsoft.com/devicelogin", "expires in 15:00")
+	d.tick(90 * time.Second)
+	d.requireView("expires in 13:30")
+	d.press("c")
+	d.requireView("Copied ABCD-EFGH to the clipboard (OSC 52")
+	d.press("a")
+	d.waitFor("token", onScreen(scrToken))
+	if !approved {
+		t.Fatal("the demo key did not approve")
+	}
+	d.requireView("Alice Example", "alice@contoso.example", "Valid 1:00:00", "refreshed 0×")
+}
+
+func TestQRToggle(t *testing.T) {
+	d := newDriver(t, 80, 40, []profiles.Profile{devProfile})
+	d.waitFor("profiles", onScreen(scrProfiles))
+	d.press("enter", "enter")
+	d.waitFor("device code", onScreen(scrDevice))
+	d.press("q")
+	d.requireView("Scan to open https://microsoft.com/devicelogin", "▀")
+	d.press("q")
+	d.requireView("A B C D - E F G H")
+}
+
+func TestCancelDeviceCode(t *testing.T) {
+	d := newDriver(t, 80, 24, []profiles.Profile{devProfile})
+	d.waitFor("profiles", onScreen(scrProfiles))
+	d.press("enter", "enter")
+	d.waitFor("device code", onScreen(scrDevice))
+	d.press("esc")
+	if d.m.screen != scrFlow {
+		t.Fatalf("esc on device code: screen %v, want the flow picker", d.m.screen)
+	}
+	d.waitFor("the flow to see the cancellation", func(*app) bool { return d.auth.cancelCount() == 1 })
+	d.requireView("Sign-in cancelled.")
+}
+
+func TestCtrlCQuitsAndCancels(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		profile profiles.Profile
+		wait    screen
+	}{
+		{"device", devProfile, scrDevice},
+		{"browser", browserProfile, scrBrowser},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d := newDriver(t, 80, 24, []profiles.Profile{tc.profile})
+			d.waitFor("profiles", onScreen(scrProfiles))
+			d.press("enter", "enter")
+			d.waitFor("waiting screen", onScreen(tc.wait))
+			d.press("ctrl+c")
+			d.waitFor("quit", func(*app) bool { return d.quit })
+			if !d.m.interrupted {
+				t.Error("ctrl+c did not mark the run as interrupted")
+			}
+			d.m.wait(5 * time.Second)
+			if d.auth.cancelCount() != 1 {
+				t.Errorf("the flow saw %d cancellations, want 1", d.auth.cancelCount())
+			}
+		})
+	}
+}
+
+func TestBrowserPath(t *testing.T) {
+	for _, fail := range []bool{false, true} {
+		name := "opens"
+		if fail {
+			name = "cannot-open"
+		}
+		t.Run(name, func(t *testing.T) {
+			d := newDriver(t, 80, 24, []profiles.Profile{browserProfile})
+			d.auth.browserFail = fail
+			d.waitFor("profiles", onScreen(scrProfiles))
+			d.press("enter")
+			d.waitFor("flows", onScreen(scrFlow))
+			d.requireView("> Browser (auth code + PKCE)")
+			d.press("enter")
+			d.waitFor("browser url", func(m *app) bool { return m.screen == scrBrowser && m.browser.url != "" })
+			d.requireView("localhost:53000", "5:00 left", "https://login.microsoftonline.com/")
+			if fail {
+				d.requireView("The browser could not open (no DISPLAY).")
+			}
+			d.tick(time.Minute)
+			d.requireView("4:00 left")
+			d.auth.complete <- struct{}{}
+			d.waitFor("token", onScreen(scrToken))
+			d.requireView("Signed in", "Alice Example")
+		})
+	}
+}
+
+func TestCancelBrowser(t *testing.T) {
+	d := newDriver(t, 80, 24, []profiles.Profile{browserProfile})
+	d.waitFor("profiles", onScreen(scrProfiles))
+	d.press("enter", "enter")
+	d.waitFor("browser", onScreen(scrBrowser))
+	d.press("esc")
+	if d.m.screen != scrFlow {
+		t.Fatalf("esc: screen %v, want flows", d.m.screen)
+	}
+	d.waitFor("cancellation", func(*app) bool { return d.auth.cancelCount() == 1 })
+	// A late answer of the cancelled attempt must not move the screen.
+	d.tick(time.Second)
+	if d.m.screen != scrFlow {
+		t.Fatalf("after cancel: screen %v", d.m.screen)
+	}
+}
+
+func TestSecretPath(t *testing.T) {
+	d := newDriver(t, 80, 24, []profiles.Profile{secretProfile})
+	d.waitFor("profiles", onScreen(scrProfiles))
+	d.press("enter")
+	d.waitFor("flows", onScreen(scrFlow))
+	d.requireView("> Client secret")
+	if strings.Contains(d.view(), "Device code") {
+		t.Error("an app profile offers the device code flow")
+	}
+	d.press("enter")
+	d.waitFor("token", onScreen(scrToken))
+	d.requireView("as the app itself (secret)", "Valid 1:00:00")
+	if strings.Contains(d.view(), "ID token") {
+		t.Error("an app token shows an ID token tab")
+	}
+}
