@@ -5,7 +5,11 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/cognite-tools/cdflogin/cmdutil"
+	"github.com/cognite-tools/cdflogin/command/envcmd"
+	"github.com/cognite-tools/cdflogin/command/login"
+	"github.com/cognite-tools/cdflogin/command/logout"
 	"github.com/cognite-tools/cdflogin/command/sandboxcmd"
+	"github.com/cognite-tools/cdflogin/command/token"
 )
 
 // NewCmd returns the root command with every subcommand.
@@ -30,6 +34,7 @@ use every flow against a built-in sandbox tenant with no account.`,
 	cmd.SetIn(f.IO.In)
 	cmd.SetOut(f.IO.Out)
 	cmd.SetErr(f.IO.ErrOut)
+	addDebugFlags(cmd, f)
 	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return cmdutil.UsageError("%v (see: %s --help)", err, c.CommandPath())
 	})
@@ -37,14 +42,14 @@ use every flow against a built-in sandbox tenant with no account.`,
 	for _, sub := range []*cobra.Command{
 		notBuilt("demo", "The interactive program on the built-in sandbox (no account needed)"),
 		sandboxcmd.NewCmd(f),
-		notBuilt("login", "Sign in with a profile"),
-		notBuilt("token", "Print a valid access token for scripts"),
+		login.NewCmd(f),
+		token.NewCmd(f),
 		notBuilt("claims", "Show the token's claims with their meaning, and findings"),
 		notBuilt("inspect", "Show what CDF grants the token and how its groups map"),
 		notBuilt("doctor", "Check a profile, its app registration and CDF access step by step"),
-		notBuilt("env", "Print CDF_TOKEN and friends as shell exports"),
+		envcmd.NewCmd(f),
 		notBuilt("profile", "Manage profiles"),
-		notBuilt("logout", "Remove cached tokens"),
+		logout.NewCmd(f),
 		newVersionCmd(f),
 	} {
 		cmd.AddCommand(sub)

@@ -1,0 +1,196 @@
+// Package login is `cdflogin login`: sign in with a profile, in the
+// interactive program on a terminal, or with line-oriented progress on
+// stderr (--plain, and whenever stdout or stderr is not a terminal).
+package login
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/cognite-tools/cdflogin/cmdutil"
+	"github.com/cognite-tools/cdflogin/command/cmdplain"
+	"github.com/cognite-tools/cdflogin/command/cmdshared"
+	"github.com/cognite-tools/cdflogin/flows"
+	"github.com/cognite-tools/cdflogin/profiles"
+	"github.com/cognite-tools/cdflogin/ui"
+)
+
+// Options are the inputs of one run.
+type Options struct {
+	IO      *cmdutil.IOStreams
+	Now     func() time.Time
+	Profile func(name string) (profiles.Profile, error)
+	Flows   func() (cmdplain.Flows, error)
+	// Interactive runs the interactive program at the profile's sign-in;
+	// nil means plain mode always.
+	Interactive func(ctx context.Context, p profiles.Profile, flow profiles.Flow) error
+
+	ProfileName string
+	Flow        string
+	Plain       bool
+}
+
+// NewCmd returns the login command.
+func NewCmd(f *cmdutil.Factory) *cobra.Command {
+	opts := &Options{
+		IO:      f.IO,
+		Now:     f.Now,
+		Profile: func(name string) (profiles.Profile, error) { return cmdshared.Profile(f, name) },
+		Flows:   func() (cmdplain.Flows, error) { return cmdshared.Flows(f) },
+		Interactive: func(ctx context.Context, p profiles.Profile, flow profiles.Flow) error {
+			return runUI(ctx, f, p, flow)
+		},
+	}
+	return newCmd(opts, Run)
+}
+
+func newCmd(opts *Options, run func(context.Context, *Options) error) *cobra.Command {
+	flowNames := make([]string, len(profiles.Flows))
+	for i, fl := range profiles.Flows {
+		flowNames[i] = string(fl)
+	}
+	cmd := &cobra.Command{
+		Use:   "login",
+		Short: "Sign in with a profile",
+		Long: `Sign in with a profile and cache the tokens for "cdflogin token", "env" and the
+other commands.
+
+On a terminal this opens the interactive program at the profile's sign-in.
+With --plain, or when stdout or stderr is not a terminal (CI, pipes, scripts),
+progress is written line by line on stderr: for the device code the URL and
+code to enter, for the browser the URL (printed before the browser is tried),
+then "Signed in as … (token valid until …)".`,
+		Example: `  cdflogin login -p dev
+  cdflogin login -p dev --flow device --plain
+  cdflogin login -p ci-secret 2>login.log`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if opts.Flow != "" && !validFlow(profiles.Flow(opts.Flow)) {
+				return cmdutil.UsageError("--flow %q: use one of %s", opts.Flow, strings.Join(flowNames, ", "))
+			}
+			return run(cmd.Context(), opts)
+		},
+	}
+	cmd.Flags().StringVarP(&opts.ProfileName, "profile", "p", "", "profile to sign in with (default: $CDFLOGIN_PROFILE, then the default profile)")
+	cmd.Flags().StringVar(&opts.Flow, "flow", "", "sign-in flow instead of the profile's: "+strings.Join(flowNames, ", "))
+	cmd.Flags().BoolVar(&opts.Plain, "plain", false, "line-oriented progress on stderr instead of the interactive program")
+	return cmd
+}
+
+func validFlow(f profiles.Flow) bool {
+	for _, v := range profiles.Flows {
+		if f == v {
+			return true
+		}
+	}
+	return false
+}
+
+// PlainMode reports whether login writes plain progress: asked for, or
+// not every stream is a terminal.
+func PlainMode(io *cmdutil.IOStreams, plain bool) bool {
+	return plain || !io.Interactive()
+}
+
+// Run signs in.
+func Run(ctx context.Context, opts *Options) error {
+	p, err := opts.Profile(opts.ProfileName)
+	if err != nil {
+		return err
+	}
+	flow := profiles.Flow(opts.Flow)
+	if flow == "" {
+		flow = p.Flow
+	}
+	if !PlainMode(opts.IO, opts.Plain) && opts.Interactive != nil {
+		return opts.Interactive(ctx, p, flow)
+	}
+	svc, err := opts.Flows()
+	if err != nil {
+		return err
+	}
+	pr := &progress{w: opts.IO.ErrOut, now: opts.Now}
+	pr.printf("Signing in with profile %q (%s flow)…", p.Name, flow)
+	t, err := svc.Login(ctx, p, flow, pr.event)
+	if err != nil {
+		if errors.Is(err, context.Canceled) && ctx.Err() != nil {
+			pr.printf("Sign-in cancelled; nothing was cached.")
+		}
+		return cmdplain.Error(err, p, flow)
+	}
+	pr.printf("Signed in as %s (token valid until %s)", cmdplain.Who(t, p), cmdplain.Until(t.ExpiresOn, opts.Now()))
+	return nil
+}
+
+// progress writes flow events as lines. Events come from the flow's
+// goroutine.
+type progress struct {
+	mu  sync.Mutex
+	w   io.Writer
+	now func() time.Time
+}
+
+func (p *progress) printf(format string, a ...any) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	fmt.Fprintf(p.w, format+"\n", a...)
+}
+
+func (p *progress) event(e flows.Event) {
+	switch e := e.(type) {
+	case flows.DeviceCode:
+		p.printf("To sign in, open %s and enter the code %s", e.VerificationURL, e.UserCode)
+		if msg := strings.TrimSpace(e.Message); msg != "" {
+			p.printf("%s", msg)
+		}
+		if !e.ExpiresAt.IsZero() {
+			p.printf("Waiting for the sign-in (the code expires at %s)…", cmdplain.Until(e.ExpiresAt, p.now()))
+		}
+	case flows.BrowserOpening:
+		p.printf("Opening the browser to sign in. If it does not open, open this URL yourself:\n  %s", e.URL)
+	case flows.BrowserFailed:
+		p.printf("Could not open a browser (%v): open the URL above yourself, on this machine.", e.Err)
+	case flows.WaitingForRedirect:
+		if e.Deadline.IsZero() {
+			p.printf("Waiting for the browser to return to http://%s …", e.Addr)
+		} else {
+			p.printf("Waiting for the browser to return to http://%s (until %s)…", e.Addr, e.Deadline.Local().Format("15:04:05"))
+		}
+	case flows.Redeeming:
+		p.printf("The browser answered; redeeming the code…")
+	case flows.Refreshing:
+		p.printf("Refreshing the token…")
+	case flows.Refreshed:
+		p.printf("Token refreshed (valid until %s)", cmdplain.Until(e.ExpiresAt, p.now()))
+	}
+}
+
+// runUI opens the interactive program at the profile's sign-in.
+func runUI(ctx context.Context, f *cmdutil.Factory, p profiles.Profile, flow profiles.Flow) error {
+	store, err := cmdshared.Store(f)
+	if err != nil {
+		return err
+	}
+	svc, err := cmdshared.Flows(f)
+	if err != nil {
+		return err
+	}
+	return ui.Run(ctx, ui.Config{
+		Store:        store,
+		Auth:         svc,
+		Now:          f.Now,
+		OpenBrowser:  f.OpenBrowser,
+		In:           f.IO.In,
+		Out:          f.IO.Out,
+		Getenv:       f.Getenv,
+		StartProfile: p.Name,
+		StartFlow:    flow,
+	})
+}

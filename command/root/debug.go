@@ -1,0 +1,116 @@
+package root
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"sync"
+
+	"github.com/spf13/cobra"
+
+	"github.com/cognite-tools/cdflogin/cmdutil"
+	"github.com/cognite-tools/cdflogin/httplog"
+)
+
+// debugFlags are the global --verbose and --debug-log flags.
+type debugFlags struct {
+	verbose bool
+	logFile string
+}
+
+// addDebugFlags adds --verbose and --debug-log to cmd and installs, before
+// any subcommand runs, the redacted HTTP trace on the Factory's client and
+// its Logf.
+func addDebugFlags(cmd *cobra.Command, f *cmdutil.Factory) {
+	d := &debugFlags{}
+	cmd.PersistentFlags().BoolVar(&d.verbose, "verbose", false, "trace HTTP requests and answers on stderr (secrets and tokens redacted)")
+	cmd.PersistentFlags().StringVar(&d.logFile, "debug-log", "", "append the redacted HTTP trace and diagnostics to `FILE` (mode 0600)")
+	cmd.PersistentPreRunE = func(c *cobra.Command, args []string) error {
+		return d.install(f, c)
+	}
+}
+
+// install wires the trace into f when asked for.
+func (d *debugFlags) install(f *cmdutil.Factory, c *cobra.Command) error {
+	var outs []io.Writer
+	if d.verbose {
+		outs = append(outs, f.IO.ErrOut)
+	}
+	if d.logFile != "" {
+		lf, err := newLogFile(d.logFile)
+		if err != nil {
+			return cmdutil.UsageError("--debug-log %s: %v", d.logFile, err)
+		}
+		now := ""
+		if f.Now != nil {
+			now = f.Now().UTC().Format("2006-01-02T15:04:05Z")
+		}
+		fmt.Fprintf(lf, "# cdflogin %s: %s %s\n", f.Version, now, strings.Join(append([]string{c.CommandPath()}, redactArgs(os.Args[1:])...), " "))
+		outs = append(outs, lf)
+	}
+	if len(outs) == 0 {
+		return nil
+	}
+	w := &lockedWriter{w: io.MultiWriter(outs...)}
+	f.HTTPClient = httplog.Wrap(f.HTTPClient, w)
+	f.Logf = func(format string, args ...any) {
+		fmt.Fprintf(w, "cdflogin: %s\n", httplog.RedactText(fmt.Sprintf(format, args...)))
+	}
+	return nil
+}
+
+// redactArgs keeps the command line readable in the log without values
+// that could be secrets.
+func redactArgs(args []string) []string {
+	out := make([]string, len(args))
+	for i, a := range args {
+		out[i] = httplog.RedactText(a)
+	}
+	return out
+}
+
+// logFile appends each write to a file opened only for that write, so no
+// descriptor stays open and every line is on disk at once.
+type logFile struct{ path string }
+
+func newLogFile(path string) (*logFile, error) {
+	fh, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	if err != nil {
+		return nil, err
+	}
+	defer fh.Close()
+	info, err := fh.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if info.Mode().IsRegular() && info.Mode().Perm()&0o077 != 0 {
+		if err := fh.Chmod(0o600); err != nil {
+			return nil, fmt.Errorf("restrict to its owner: %w", err)
+		}
+	}
+	return &logFile{path: path}, nil
+}
+
+func (l *logFile) Write(p []byte) (int, error) {
+	fh, err := os.OpenFile(l.path, os.O_WRONLY|os.O_APPEND, 0o600)
+	if err != nil {
+		return 0, err
+	}
+	n, err := fh.Write(p)
+	if cerr := fh.Close(); err == nil {
+		err = cerr
+	}
+	return n, err
+}
+
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
