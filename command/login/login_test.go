@@ -71,7 +71,7 @@ func linesInOrder(t *testing.T, s string, want ...string) {
 func TestPlainDevice(t *testing.T) {
 	fake := &cmdplain.FakeFlows{
 		LoginEvents: []flows.Event{flows.DeviceCode{UserCode: "ABCD-EFGH", VerificationURL: "https://microsoft.com/devicelogin",
-			Message: "To sign in, use a web browser to open the page https://microsoft.com/devicelogin and enter the code ABCD-EFGH to authenticate.",
+			Message:   "To sign in, use a web browser to open the page https://microsoft.com/devicelogin and enter the code ABCD-EFGH to authenticate.",
 			ExpiresAt: now.Add(15 * time.Minute)}},
 		LoginTokens: userTokens(profiles.FlowDevice),
 	}
