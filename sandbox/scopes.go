@@ -42,6 +42,16 @@ func (s *Sandbox) resourceVersion(uri string) (version int, ok bool) {
 	return 0, false
 }
 
+// oidcScope reports whether s is one of the OpenID Connect scopes Entra
+// handles itself.
+func oidcScope(s string) bool {
+	switch strings.ToLower(s) {
+	case "openid", "profile", "email", "offline_access":
+		return true
+	}
+	return false
+}
+
 // parseScope parses a scope parameter the way Entra's v2 endpoint does.
 func (s *Sandbox) parseScope(raw string) (scopeRequest, *entraError) {
 	req := scopeRequest{raw: raw}

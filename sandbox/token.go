@@ -4,7 +4,6 @@ import (
 	"crypto/rsa"
 	"crypto/sha256"
 	"crypto/subtle"
-	"encoding/base64"
 	"net/http"
 	"slices"
 	"strings"
@@ -124,7 +123,7 @@ func (s *Sandbox) checkAssertion(tenant string, app App, assertion string) (stri
 		if thumb == "" {
 			thumb = x5t
 		}
-		if raw, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(thumb, "=")); err == nil {
+		if raw, ok := decodeThumbprint(thumb); ok {
 			thumb = strings.ToUpper(hexString(raw))
 		}
 		return "", errUnknownCert(app.ClientID, thumb)
@@ -185,11 +184,18 @@ func (s *Sandbox) grantClientCredentials(r *http.Request, tenant string, app App
 	if scope == "" {
 		return nil, errMissingParam("scope")
 	}
-	fields := strings.Fields(scope)
-	if len(fields) != 1 || !strings.HasSuffix(fields[0], "/.default") {
+	// MSAL adds openid, profile and offline_access even here; Entra
+	// ignores them. What remains must be exactly one <resource>/.default.
+	var resource []string
+	for _, f := range strings.Fields(scope) {
+		if !oidcScope(f) {
+			resource = append(resource, f)
+		}
+	}
+	if len(resource) != 1 || !strings.HasSuffix(resource[0], "/.default") {
 		return nil, errClientCredentialsScope(scope)
 	}
-	sr, e := s.parseScope(scope)
+	sr, e := s.parseScope(resource[0])
 	if e != nil {
 		return nil, e
 	}

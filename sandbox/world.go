@@ -189,10 +189,24 @@ func NewCertificate(subject, password string, now time.Time) (Certificate, error
 func (c Certificate) matches(x5t, x5tS256 string) bool {
 	if x5tS256 != "" {
 		sum := sha256.Sum256(c.Cert.Raw)
-		return x5tS256 == base64.RawURLEncoding.EncodeToString(sum[:]) || x5tS256 == base64.URLEncoding.EncodeToString(sum[:])
+		got, ok := decodeThumbprint(x5tS256)
+		return ok && bytes.Equal(got, sum[:])
 	}
 	sum := sha1.Sum(c.Cert.Raw) //nolint:gosec // x5t is SHA-1 by definition
-	return x5t == base64.RawURLEncoding.EncodeToString(sum[:]) || x5t == base64.URLEncoding.EncodeToString(sum[:])
+	got, ok := decodeThumbprint(x5t)
+	return ok && bytes.Equal(got, sum[:])
+}
+
+// decodeThumbprint decodes an x5t/x5t#S256 header value. RFC 7515 says
+// base64url; MSAL Go sends standard base64 with padding, which Entra
+// accepts too.
+func decodeThumbprint(s string) ([]byte, bool) {
+	for _, enc := range []*base64.Encoding{base64.RawURLEncoding, base64.URLEncoding, base64.StdEncoding, base64.RawStdEncoding} {
+		if b, err := enc.DecodeString(s); err == nil {
+			return b, true
+		}
+	}
+	return nil, false
 }
 
 // User is a person of the tenant.

@@ -24,6 +24,7 @@ type Options struct {
 	WriteCA        string
 	WriteCert      string
 	DeviceInterval time.Duration
+	TokenLifetime  time.Duration
 	// Ready, when set, is called with the settings once serving (tests).
 	Ready func(sandbox.Settings)
 }
@@ -54,6 +55,7 @@ secret is the published test value ` + sandbox.SecretAppSecret + `.`,
 	cmd.Flags().StringVar(&opts.WriteCA, "write-ca", "", "write the sandbox CA certificate (PEM) to `FILE`")
 	cmd.Flags().StringVar(&opts.WriteCert, "write-cert", "", "write the certificate app's certificate and key (PEM, mode 0600) to `FILE`")
 	cmd.Flags().DurationVar(&opts.DeviceInterval, "device-interval", 5*time.Second, "device code polling interval handed out (Entra: 5s)")
+	cmd.Flags().DurationVar(&opts.TokenLifetime, "token-lifetime", time.Hour, "lifetime of access tokens (short ones show refreshes)")
 	return cmd
 }
 
@@ -62,7 +64,11 @@ func Run(ctx context.Context, opts *Options) error {
 	if opts.DeviceInterval <= 0 {
 		return cmdutil.UsageError("--device-interval must be positive")
 	}
-	sb, err := sandbox.Start(sandbox.Options{Addr: opts.Addr, CDFAddr: opts.CDFAddr, DeviceInterval: opts.DeviceInterval})
+	if opts.TokenLifetime < 0 {
+		return cmdutil.UsageError("--token-lifetime must be positive")
+	}
+	sb, err := sandbox.Start(sandbox.Options{Addr: opts.Addr, CDFAddr: opts.CDFAddr,
+		DeviceInterval: opts.DeviceInterval, AccessTokenLifetime: opts.TokenLifetime})
 	if err != nil {
 		return fmt.Errorf("start the sandbox: %w", err)
 	}
