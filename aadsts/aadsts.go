@@ -40,4 +40,10 @@ type Explanation struct {
 	Cause   string
 	Fix     string // in the words of the Entra admin center, with values filled in
 	Suggest string // a different flow to try, if any ("browser", "device")
+
+	Known         bool   // the catalogue has this error
+	Error         string // the OAuth error value (invalid_client, …)
+	Entra         string // Entra's own description, first line
+	CorrelationID string // for the sign-in logs and Microsoft support
+	Timestamp     string
 }

@@ -107,7 +107,7 @@ func Parse(err error) (*Error, bool) {
 	// 3. An AADSTS number anywhere in the text.
 	if m := aadstsRe.FindStringSubmatch(text); m != nil {
 		n, convErr := strconv.Atoi(m[1])
-		if convErr == nil {
+		if convErr == nil && n > 0 {
 			return &Error{
 				Description: clean(firstLine(text[strings.Index(text, m[0]):])),
 				Codes:       []int{n},
@@ -221,7 +221,7 @@ func ParseBody(body []byte, status int) (*Error, bool) {
 		return nil, false
 	}
 	if m := aadstsRe.FindSubmatch(body); m != nil {
-		if n, err := strconv.Atoi(string(m[1])); err == nil {
+		if n, err := strconv.Atoi(string(m[1])); err == nil && n > 0 {
 			return &Error{Codes: []int{n}, HTTPStatus: status, Source: SourceToken}, true
 		}
 	}
@@ -291,7 +291,7 @@ func FromRedirect(v url.Values) *Error {
 // codeInText returns the first AADSTS number in s, or 0.
 func codeInText(s string) int {
 	if m := aadstsRe.FindStringSubmatch(s); m != nil {
-		if n, err := strconv.Atoi(m[1]); err == nil {
+		if n, err := strconv.Atoi(m[1]); err == nil && n > 0 {
 			return n
 		}
 	}

@@ -1,0 +1,297 @@
+package aadsts
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// Suggested flows.
+const (
+	FlowBrowser = "browser"
+	FlowDevice  = "device"
+)
+
+// byErrorValue are OAuth error values that decide the explanation whatever
+// AADSTS number comes with them: the device-code poll answers, whose
+// numbers are unreliable (authorization_declined comes with 70000 in some
+// answers, which otherwise means a bad grant).
+var byErrorValue = []string{"authorization_declined", "expired_token", "code_expired", "bad_verification_code", "authorization_pending"}
+
+// lookup finds the catalogue entry for e.
+func lookup(e *Error) (entry, bool) {
+	for _, v := range byErrorValue {
+		if e.Code == v {
+			for _, en := range catalogue {
+				for _, ev := range en.Errors {
+					if ev == v {
+						return en, true
+					}
+				}
+			}
+		}
+	}
+	for _, n := range e.Codes {
+		for _, en := range catalogue {
+			for _, c := range en.Codes {
+				if c == n {
+					return en, true
+				}
+			}
+		}
+	}
+	return entry{}, false
+}
+
+// Known reports whether the catalogue explains AADSTS number n.
+func Known(n int) bool {
+	_, ok := lookup(&Error{Codes: []int{n}})
+	return ok
+}
+
+// KnownCodes lists every AADSTS number the catalogue explains.
+func KnownCodes() []int {
+	var out []int
+	for _, en := range catalogue {
+		out = append(out, en.Codes...)
+	}
+	return out
+}
+
+// Explain tells what e means and how to fix it, with the profile's values
+// filled in. Unknown codes get Entra's own description and a pointer to
+// the sign-in logs with the correlation ID.
+func Explain(e *Error, c Context) Explanation {
+	if e == nil {
+		return Explanation{}
+	}
+	r := c.replacer()
+	x := Explanation{
+		Code:          e.AADSTS(),
+		Error:         e.Code,
+		Entra:         e.Summary(),
+		CorrelationID: e.CorrelationID,
+		Timestamp:     e.Timestamp,
+	}
+	if en, ok := lookup(e); ok {
+		x.Known = true
+		x.Title = r.Replace(en.Title)
+		x.Cause = r.Replace(en.Cause)
+		x.Fix = r.Replace(en.Fix)
+		if f, ok := en.FixFor[c.Flow]; ok {
+			x.Fix = r.Replace(f)
+		}
+		if en.Suggest != "" && en.Suggest != c.Flow && (c.Flow == "" || c.Flow == FlowBrowser || c.Flow == FlowDevice) {
+			x.Suggest = en.Suggest
+		}
+		return x
+	}
+	x.Title = "Microsoft Entra ID refused the sign-in"
+	if e.Code != "" {
+		x.Title += " (" + e.Code + ")"
+	}
+	x.Cause = "cdflogin does not know this error; Entra says: " + orDefault(x.Entra, "(no description)")
+	var fix strings.Builder
+	fix.WriteString("Look the failed sign-in up in Microsoft Entra admin center › " + pSignInLogs)
+	if e.CorrelationID != "" {
+		fix.WriteString(" (filter on correlation ID " + e.CorrelationID + ")")
+	}
+	if n := e.AADSTS(); n > 0 {
+		fmt.Fprintf(&fix, ", and read https://login.microsoftonline.com/error?code=%d", n)
+	}
+	fix.WriteString(".")
+	x.Fix = fix.String()
+	return x
+}
+
+func orDefault(s, d string) string {
+	if s == "" {
+		return d
+	}
+	return s
+}
+
+// replacer fills the catalogue's placeholders.
+func (c Context) replacer() *strings.Replacer {
+	redirect := c.RedirectURI
+	if redirect == "" {
+		redirect = "http://localhost:53000"
+	}
+	port := "53000"
+	if u, err := url.Parse(redirect); err == nil && u.Port() != "" {
+		port = u.Port()
+	}
+	cdf := strings.TrimRight(c.CDFURL, "/")
+	cluster := c.Cluster
+	if cluster == "" {
+		cluster = clusterOf(cdf)
+	}
+	if cdf == "" {
+		if cluster != "" {
+			cdf = "https://" + cluster + ".cognitedata.com"
+		} else {
+			cdf = "https://<cluster>.cognitedata.com"
+		}
+	}
+	if cluster == "" {
+		cluster = "<cluster>"
+	}
+	return strings.NewReplacer(
+		"{app}", orDefault(c.ClientID, "<application (client) ID>"),
+		"{tenant}", orDefault(c.Tenant, "<directory (tenant) ID>"),
+		"{redirect}", redirect,
+		"{port}", port,
+		"{cluster}", cluster,
+		"{cdf}", cdf,
+		"{scope}", cdf+"/.default",
+	)
+}
+
+// clusterOf returns "westeurope-1" for https://westeurope-1.cognitedata.com.
+func clusterOf(cdfURL string) string {
+	u, err := url.Parse(cdfURL)
+	if err != nil {
+		return ""
+	}
+	host := strings.ToLower(u.Hostname())
+	if c, ok := strings.CutSuffix(host, ".cognitedata.com"); ok && c != "" && !strings.Contains(c, ".") {
+		return c
+	}
+	return ""
+}
+
+// String is the explanation as text for a terminal, several lines:
+//
+//	AADSTS7000218: The app is treated as confidential (public client flows off)
+//	Cause: …
+//	Fix:   …
+//	Try:   cdflogin login --flow browser
+//	Entra: AADSTS7000218: The request body must contain …
+//	Correlation ID: … (2026-11-28 10:00:00Z)
+func (x Explanation) String() string {
+	if x.Title == "" && x.Cause == "" && x.Fix == "" {
+		return ""
+	}
+	var b strings.Builder
+	if x.Code > 0 {
+		b.WriteString("AADSTS" + strconv.Itoa(x.Code) + ": ")
+	}
+	b.WriteString(x.Title)
+	b.WriteString("\n")
+	if x.Cause != "" {
+		b.WriteString(wrap("Cause: ", x.Cause))
+	}
+	if x.Fix != "" {
+		b.WriteString(wrap("Fix:   ", x.Fix))
+	}
+	if x.Suggest != "" {
+		b.WriteString("Try:   cdflogin login --flow " + x.Suggest + "\n")
+	}
+	if x.Known && x.Entra != "" {
+		b.WriteString(wrap("Entra: ", x.Entra))
+	}
+	if x.CorrelationID != "" {
+		b.WriteString("Correlation ID: " + x.CorrelationID)
+		if x.Timestamp != "" {
+			b.WriteString(" (" + x.Timestamp + ")")
+		}
+		b.WriteString("\n")
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+// wrapWidth is the width String wraps at.
+const wrapWidth = 100
+
+// wrap writes label and text, wrapping at wrapWidth with a hanging indent.
+func wrap(label, text string) string {
+	indent := strings.Repeat(" ", len(label))
+	var b strings.Builder
+	line, empty := label, true
+	for _, w := range strings.Fields(text) {
+		if !empty && utf8.RuneCountInString(line)+1+utf8.RuneCountInString(w) > wrapWidth {
+			b.WriteString(line + "\n")
+			line, empty = indent, true
+		}
+		if !empty {
+			line += " "
+		}
+		line += w
+		empty = false
+	}
+	b.WriteString(line + "\n")
+	return b.String()
+}
+
+// ExplainedError is an Entra error with its explanation: commands return
+// it and the root prints Error() as the one-line message and Details()
+// under it.
+type ExplainedError struct {
+	Err *Error
+	Explanation
+	// Cause is the error Err was parsed from (MSAL's), kept for errors.Is
+	// and errors.As; may be nil.
+	Cause error
+}
+
+// Error is the one-line message.
+func (e *ExplainedError) Error() string {
+	if e.Err == nil {
+		return "entra id error"
+	}
+	return e.Err.Error()
+}
+
+// Details is the multi-line explanation (cmdutil.Detailer).
+func (e *ExplainedError) Details() string { return e.Explanation.String() }
+
+// Unwrap returns the Entra error and the original cause.
+func (e *ExplainedError) Unwrap() []error {
+	out := []error{}
+	if e.Err != nil {
+		out = append(out, e.Err)
+	}
+	if e.Cause != nil && e.Cause != error(e.Err) {
+		out = append(out, e.Cause)
+	}
+	return out
+}
+
+// Wrap returns err as an *ExplainedError when it carries an Entra error
+// answer (see Parse), and err unchanged otherwise (nil stays nil). An
+// *ExplainedError already in err's chain is returned as is.
+func Wrap(err error, c Context) error {
+	if err == nil {
+		return nil
+	}
+	var xe *ExplainedError
+	if errors.As(err, &xe) {
+		return err
+	}
+	e, ok := Parse(err)
+	if !ok {
+		return err
+	}
+	return &ExplainedError{Err: e, Explanation: Explain(e, c), Cause: err}
+}
+
+// NeedsInteraction reports whether the error can only be resolved by a
+// person signing in again (expired or revoked refresh token, MFA, consent,
+// Conditional Access…), as opposed to a configuration or network problem.
+func NeedsInteraction(e *Error) bool {
+	if e == nil {
+		return false
+	}
+	switch e.Code {
+	case "invalid_grant", "interaction_required", "consent_required", "login_required":
+		return true
+	}
+	switch e.Suberror {
+	case "basic_action", "additional_action", "message_only", "consent_required", "user_password_expired", "bad_token", "token_expired", "protection_policy_required":
+		return true
+	}
+	return false
+}
