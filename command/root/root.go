@@ -5,6 +5,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/cognite-tools/cdflogin/cmdutil"
+	"github.com/cognite-tools/cdflogin/command/claimscmd"
 	"github.com/cognite-tools/cdflogin/command/envcmd"
 	"github.com/cognite-tools/cdflogin/command/login"
 	"github.com/cognite-tools/cdflogin/command/logout"
@@ -44,7 +45,7 @@ use every flow against a built-in sandbox tenant with no account.`,
 		sandboxcmd.NewCmd(f),
 		login.NewCmd(f),
 		token.NewCmd(f),
-		notBuilt("claims", "Show the token's claims with their meaning, and findings"),
+		claimscmd.NewCmd(f),
 		notBuilt("inspect", "Show what CDF grants the token and how its groups map"),
 		notBuilt("doctor", "Check a profile, its app registration and CDF access step by step"),
 		envcmd.NewCmd(f),
