@@ -69,6 +69,8 @@ import (
 	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/cognite-tools/cdflogin/sandbox"
 )
 
 // waitLimit bounds every wait of the harness so that a broken script fails
@@ -291,9 +293,9 @@ func flatten(prefix string, v any) map[string]string {
 			for i, e := range x {
 				key := strconv.Itoa(i)
 				if o, ok := e.(map[string]any); ok {
-					for _, nk := range []string{"name", "username", "id"} {
+					for _, nk := range []string{"key", "username", "name", "id"} {
 						if s, ok := o[nk].(string); ok && s != "" {
-							key = s
+							key, _, _ = strings.Cut(s, "@")
 							break
 						}
 					}
@@ -542,8 +544,18 @@ func browserDoubleMain(args []string) int {
 	return 0
 }
 
-// signInAs plays the person in the browser. It is replaced by the
-// sandbox's browser double once the sandbox lands.
-func signInAs(ctx context.Context, url, user string) error {
-	return fmt.Errorf("cannot sign in as %s at %s: the sandbox browser double is not available", user, url)
+// signInAs plays the person in the browser, with the sandbox's browser
+// double; the user "cancel" presses Cancel on the sign-in page. The client
+// trusts the sandbox through SSL_CERT_FILE like any other process.
+func signInAs(ctx context.Context, authorizeURL, user string) error {
+	client := &http.Client{Timeout: waitLimit}
+	if user == "cancel" {
+		_, err := sandbox.CancelSignIn(ctx, client, authorizeURL)
+		return err
+	}
+	if !strings.Contains(user, "@") {
+		user += "@" + sandbox.TenantDomain
+	}
+	_, err := sandbox.SignInAs(ctx, client, authorizeURL, user)
+	return err
 }

@@ -140,7 +140,7 @@ func Duration(d time.Duration) string {
 func Who(t *flows.Tokens, p profiles.Profile) string {
 	if t.Account.Username != "" {
 		if t.Account.Name != "" && t.Account.Name != t.Account.Username {
-			return fmt.Sprintf("%s (%s)", t.Account.Username, t.Account.Name)
+			return fmt.Sprintf("%s <%s>", t.Account.Name, t.Account.Username)
 		}
 		return t.Account.Username
 	}

@@ -95,7 +95,7 @@ func TestWho(t *testing.T) {
 		t    flows.Tokens
 		want string
 	}{
-		{flows.Tokens{Flow: profiles.FlowDevice, Account: flows.Account{Username: "alice@x", Name: "Alice"}}, "alice@x (Alice)"},
+		{flows.Tokens{Flow: profiles.FlowDevice, Account: flows.Account{Username: "alice@x", Name: "Alice"}}, "Alice <alice@x>"},
 		{flows.Tokens{Flow: profiles.FlowBrowser, Account: flows.Account{Username: "alice@x"}}, "alice@x"},
 		{flows.Tokens{Flow: profiles.FlowSecret}, "app app-id"},
 		{flows.Tokens{Flow: profiles.FlowDevice}, "profile dev"},

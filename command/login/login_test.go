@@ -85,7 +85,7 @@ func TestPlainDevice(t *testing.T) {
 	linesInOrder(t, r.stderr,
 		"To sign in, open https://microsoft.com/devicelogin and enter the code ABCD-EFGH\n",
 		"To sign in, use a web browser to open the page",
-		"Signed in as alice@contoso.example (Alice) (token valid until ",
+		"Signed in as Alice <alice@contoso.example> (token valid until ",
 		", in 1h00m)")
 	if strings.Contains(r.stderr, "at-secret-value") {
 		t.Error("the token must never be printed")
@@ -110,7 +110,7 @@ func TestPlainBrowserPrintsURLBeforeTheBrowser(t *testing.T) {
 	if r.err != nil {
 		t.Fatal(r.err)
 	}
-	linesInOrder(t, r.stderr, "http://localhost:53000", url, "Could not open a browser (no DISPLAY)", "redeeming", "Signed in as alice@contoso.example")
+	linesInOrder(t, r.stderr, "http://localhost:53000", url, "Could not open a browser (no DISPLAY)", "redeeming", "Signed in as Alice <alice@contoso.example>")
 	if fake.LoginCalls[0] != profiles.FlowBrowser {
 		t.Errorf("--flow must override the profile's flow: %v", fake.LoginCalls)
 	}
