@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -55,12 +56,18 @@ func parseDocument(path string, data []byte) (*document, error) {
 		}
 		return e
 	}
+	if !utf8.Valid(data) {
+		line := bytes.Count(data[:invalidUTF8At(data)], []byte("\n")) + 1
+		return nil, &FileError{Path: path, Line: line, Column: 1, Msg: "not UTF-8 text: save the file as UTF-8 (an editor may have written UTF-16 or Latin-1)"}
+	}
 	var root yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&root); err != nil {
 		if err.Error() == "EOF" {
-			if t := bytes.TrimSpace(data); len(t) > 0 {
-				doc.preamble = append(bytes.ReplaceAll(t, []byte("\r\n"), []byte("\n")), '\n')
+			for _, l := range bytes.Split(data, []byte("\n")) {
+				if l = bytes.TrimSpace(l); bytes.HasPrefix(l, []byte("#")) {
+					doc.preamble = append(append(doc.preamble, l...), '\n')
+				}
 			}
 			return doc, nil
 		}
@@ -420,6 +427,7 @@ func (d *document) encode() ([]byte, error) {
 		buf.WriteByte('\n')
 	}
 	if d.root != nil && d.top != nil {
+		fixEmptyCollections(d.root)
 		enc := yaml.NewEncoder(&buf)
 		enc.SetIndent(d.indent)
 		if err := enc.Encode(d.root); err != nil {
@@ -490,4 +498,36 @@ func (e entry) fieldPos(field string) (int, int) {
 
 func newKey(name string) *yaml.Node {
 	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: name}
+}
+
+// fixEmptyCollections works around yaml.v3 writing "key: #c\n{}" (which
+// does not parse) for an empty block mapping or list whose key carries a
+// line comment: such a value is written in flow style, "key: {} #c".
+func fixEmptyCollections(n *yaml.Node) {
+	if n.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			if (v.Kind == yaml.MappingNode || v.Kind == yaml.SequenceNode) && len(v.Content) == 0 {
+				v.Style |= yaml.FlowStyle
+				if k.LineComment != "" && v.LineComment == "" {
+					v.LineComment, k.LineComment = k.LineComment, ""
+				}
+			}
+		}
+	}
+	for _, c := range n.Content {
+		fixEmptyCollections(c)
+	}
+}
+
+// invalidUTF8At is the offset of the first byte that is not UTF-8.
+func invalidUTF8At(b []byte) int {
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size <= 1 {
+			return i
+		}
+		i += size
+	}
+	return len(b)
 }
