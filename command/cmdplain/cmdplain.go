@@ -7,7 +7,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/cognite-tools/cdflogin/aadsts"
@@ -67,44 +66,7 @@ func (e *Explained) Unwrap() error { return e.Err }
 // Details is the explanation: what the code means, its cause and the fix
 // in the Entra admin center, or Entra's own words and IDs for unknown codes.
 func (e *Explained) Details() string {
-	x := explain(e.Entra, e.Context)
-	var b strings.Builder
-	if x.Title != "" {
-		if x.Code != 0 {
-			fmt.Fprintf(&b, "AADSTS%d: %s\n", x.Code, x.Title)
-		} else {
-			fmt.Fprintf(&b, "%s\n", x.Title)
-		}
-	}
-	if x.Cause != "" {
-		fmt.Fprintf(&b, "Cause: %s\n", x.Cause)
-	}
-	if x.Fix != "" {
-		fmt.Fprintf(&b, "Fix: %s\n", x.Fix)
-	}
-	if x.Suggest != "" {
-		fmt.Fprintf(&b, "Or try another flow: cdflogin login --flow %s\n", x.Suggest)
-	}
-	if id := e.Entra.CorrelationID; id != "" {
-		fmt.Fprintf(&b, "Correlation ID: %s", id)
-		if e.Entra.Timestamp != "" {
-			fmt.Fprintf(&b, " (%s)", e.Entra.Timestamp)
-		}
-		b.WriteByte('\n')
-	}
-	return strings.TrimRight(b.String(), "\n")
-}
-
-// explain is the AADSTS explanation; until the catalogue lands it gives
-// Entra's own description.
-func explain(e *aadsts.Error, c aadsts.Context) aadsts.Explanation {
-	x := aadsts.Explanation{Code: e.AADSTS()}
-	desc := e.Description
-	if i := strings.IndexAny(desc, "\r\n"); i >= 0 {
-		desc = desc[:i]
-	}
-	x.Cause = strings.TrimSpace(desc)
-	return x
+	return aadsts.Explain(e.Entra, e.Context).String()
 }
 
 // Until formats a token's expiry for people: local time with zone, and how

@@ -30,6 +30,9 @@ func TestError(t *testing.T) {
 		{"login required with AADSTS", &flows.LoginRequiredError{Profile: "dev", Reason: "refresh token expired", Err: entra}, cmdutil.ExitLoginRequired, "cdflogin login -p dev",
 			[]string{"The refresh token has expired due to inactivity.", "Correlation ID: corr-1"}, false},
 		{"entra refusal", &flows.EntraError{Op: "sign in", Err: entra}, cmdutil.ExitError, "sign in: ", []string{"expired due to inactivity"}, false},
+		{"known code gets the portal fix", &flows.EntraError{Op: "device-code sign-in", Err: &aadsts.Error{Code: "invalid_client",
+			Description: "AADSTS7000218: The request body must contain the following parameter: 'client_assertion' or 'client_secret'.", Codes: []int{7000218}}},
+			cmdutil.ExitError, "device-code sign-in", []string{"AADSTS7000218: ", "Allow public client flows", "app-id"}, false},
 		{"plain error", errors.New("disk full"), cmdutil.ExitError, "disk full", nil, true},
 		{"cancelled", fmt.Errorf("wait: %w", context.Canceled), cmdutil.ExitError, "wait", nil, true},
 	}
