@@ -119,8 +119,8 @@ type app struct {
 	spinner    ticker // redraws while something is in progress
 	after      afterFunc
 	pendingNav *afterSaveMsg // where to go once the saved profile is loaded
-	working    string // what the Working screen says
-	status     string // a one-line note in the footer
+	working    string        // what the Working screen says
+	status     string        // a one-line note in the footer
 	statusBad  bool
 	startedAt  time.Time
 	canOpen    bool
@@ -423,7 +423,11 @@ func (m *app) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, m.loadProfiles()
 		}
 		m.setStatus(fmt.Sprintf("Saved profile %q.", msg.name), false)
-		m.pendingNav = &afterSaveMsg{name: msg.name, back: m.formBack}
+		back := m.formBack
+		if m.form.editing == "" {
+			back = scrFlow // a new profile goes on to its sign-in
+		}
+		m.pendingNav = &afterSaveMsg{name: msg.name, back: back}
 		m.screen = scrLoading
 		return m, m.loadProfiles()
 

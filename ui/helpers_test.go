@@ -313,6 +313,20 @@ func (d *driver) waitFor(what string, cond func(*app) bool) {
 	}
 }
 
+// waitView handles messages until the screen shows every want.
+func (d *driver) waitView(want ...string) {
+	d.t.Helper()
+	d.waitFor(fmt.Sprintf("%q on screen", want), func(*app) bool {
+		v := d.view()
+		for _, w := range want {
+			if !strings.Contains(v, w) {
+				return false
+			}
+		}
+		return true
+	})
+}
+
 // drain handles every message already queued (without waiting for more).
 func (d *driver) drain() {
 	for {
@@ -354,6 +368,8 @@ func keyMsg(k string) tea.KeyPressMsg {
 		return tea.KeyPressMsg{Code: tea.KeyUp}
 	case "down":
 		return tea.KeyPressMsg{Code: tea.KeyDown}
+	case "backspace":
+		return tea.KeyPressMsg{Code: tea.KeyBackspace}
 	case "ctrl+c":
 		return tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl}
 	}

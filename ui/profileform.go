@@ -140,7 +140,9 @@ func newProfileForm(st Styles, p *profiles.Profile, taken func(string) bool, val
 // SetSize sets the space the form may use.
 func (m *profileForm) SetSize(w, h int) {
 	m.width, m.height = w, h
-	m.form = m.form.WithWidth(w).WithHeight(max(h-1, 4))
+	// Leave room under the fields for a validation message (huh adds it
+	// below its viewport).
+	m.form = m.form.WithWidth(w).WithHeight(max(h-3, 4))
 }
 
 // Init starts the form.

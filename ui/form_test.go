@@ -1,0 +1,66 @@
+package ui
+
+import (
+	"context"
+	"testing"
+
+	"github.com/cognite-tools/cdflogin/claims/claimstest"
+	"github.com/cognite-tools/cdflogin/profiles"
+)
+
+func TestFirstRunNewProfileToDeviceToToken(t *testing.T) {
+	d := newDriver(t, 80, 30, nil, func(c *Config) {
+		c.Demo = &DemoHooks{User: "alice"}
+	})
+	d.m.cfg.Demo.ApproveDeviceCode = func(context.Context, string) error {
+		d.auth.approve <- struct{}{}
+		return nil
+	}
+	d.waitFor("the new-profile form on first run", onScreen(scrForm))
+	d.requireView("New profile", "Profile name")
+	d.typeText("acme dev")
+	d.press("enter")
+	d.waitView("not a usable profile name") // inline validation from profiles
+	for range len("acme dev") {
+		d.press("backspace")
+	}
+	d.fillForm("acme-dev", "", claimstest.TenantID, claimstest.ClientID, "westeurope-1", "acme")
+	d.waitFor("flows", onScreen(scrFlow))
+	p, err := d.store.Get("acme-dev")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := profiles.Profile{Name: "acme-dev", Tenant: claimstest.TenantID, ClientID: claimstest.ClientID, Cluster: "westeurope-1", Project: "acme", Flow: profiles.FlowDevice}
+	if p.Name != want.Name || p.Tenant != want.Tenant || p.ClientID != want.ClientID || p.Cluster != want.Cluster || p.Project != want.Project || p.Flow != want.Flow {
+		t.Fatalf("stored %+v, want %+v", p, want)
+	}
+	d.press("enter")
+	d.waitFor("device code", onScreen(scrDevice))
+	d.press("a")
+	d.waitFor("token", onScreen(scrToken))
+}
+
+// fillForm types the form's fields in order (name only for a new one),
+// waiting for the focus to move after each enter as huh does it through
+// commands.
+func (d *driver) fillForm(name, _ string, tenant, client, cluster, project string) {
+	d.t.Helper()
+	focus := func(key string) {
+		d.waitFor("focus on "+key, func(m *app) bool {
+			f := m.form.form.GetFocusedField()
+			return f != nil && f.GetKey() == key
+		})
+	}
+	if name != "" {
+		focus("name")
+		d.typeText(name)
+		d.press("enter")
+	}
+	focus("flow")
+	d.press("enter") // keep device code
+	for _, f := range []struct{ key, v string }{{"tenant", tenant}, {"client_id", client}, {"cluster", cluster}, {"project", project}} {
+		focus(f.key)
+		d.typeText(f.v)
+		d.press("enter")
+	}
+}
