@@ -37,7 +37,8 @@ type CertInfo struct {
 	SHA1 string
 	// SHA256 is the SHA-256 thumbprint (upper-case hex).
 	SHA256 string
-	// X5TS256 is the base64url SHA-256 thumbprint MSAL sends as x5t#S256.
+	// X5TS256 is the SHA-256 thumbprint as MSAL sends it in the client
+	// assertion header x5t#S256 (standard base64).
 	X5TS256 string
 }
 
@@ -60,7 +61,7 @@ func CertificateInfo(p profiles.Profile, deps Deps) (CertInfo, error) {
 		NotAfter:  cert.NotAfter,
 		SHA1:      strings.ToUpper(hex.EncodeToString(s1[:])),
 		SHA256:    strings.ToUpper(hex.EncodeToString(s256[:])),
-		X5TS256:   base64.RawURLEncoding.EncodeToString(s256[:]),
+		X5TS256:   base64.StdEncoding.EncodeToString(s256[:]),
 	}, nil
 }
 

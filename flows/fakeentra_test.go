@@ -34,6 +34,7 @@ type fakeEntra struct {
 	issued        []string // every token handed out
 	codes         map[string]authCode
 	authorizeErr  string // error value the authorize endpoint redirects with
+	certX5T       string // x5t#S256 a client assertion must carry
 }
 
 // authCode is what an issued authorization code was bound to.
@@ -140,7 +141,12 @@ func (f *fakeEntra) token(w http.ResponseWriter, r *http.Request) {
 	defer f.mu.Unlock()
 	switch grant {
 	case "client_credentials":
-		if r.PostForm.Get("client_secret") != f.secret && r.PostForm.Get("client_assertion") == "" {
+		if a := r.PostForm.Get("client_assertion"); a != "" {
+			if f.certX5T == "" || assertionX5T(a) != f.certX5T {
+				f.writeJSON(w, 401, entraError("invalid_client", 700027, "Client assertion failed signature validation."))
+				return
+			}
+		} else if r.PostForm.Get("client_secret") != f.secret {
 			f.writeJSON(w, 401, entraError("invalid_client", 7000215, "Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID."))
 			return
 		}
@@ -248,6 +254,21 @@ func (f *fakeEntra) authorize(w http.ResponseWriter, r *http.Request) {
 	f.mu.Unlock()
 	redirect.RawQuery = back.Encode()
 	http.Redirect(w, r, redirect.String(), http.StatusFound)
+}
+
+// assertionX5T reads the x5t#S256 header of a client assertion.
+func assertionX5T(jwt string) string {
+	head, _, _ := strings.Cut(jwt, ".")
+	b, err := base64.RawURLEncoding.DecodeString(head)
+	if err != nil {
+		return ""
+	}
+	var h map[string]any
+	if json.Unmarshal(b, &h) != nil {
+		return ""
+	}
+	s, _ := h["x5t#S256"].(string)
+	return s
 }
 
 func fakeJWT(claims map[string]any) string {
