@@ -28,6 +28,11 @@ package main
 //	                                 the process is stopped when the script ends
 //	sandbox-admin METHOD PATH [JSON] calls the sandbox's /_sandbox/ admin API;
 //	                                 the answer body goes to stdout
+//	sandbox-counts [-reset]          prints the sandbox's request counts as
+//	                                 sorted "endpoint=N" lines (endpoint:grant
+//	                                 too; the admin API's own requests left
+//	                                 out), nothing when no request came; -reset
+//	                                 clears the log afterwards
 //	waitmatch FILE REGEXP [VAR...]   waits (up to a minute) until FILE matches
 //	                                 REGEXP and sets VARs to its submatches
 //	expand SRC DST                   copies SRC to DST, replacing $VAR and ${VAR}
@@ -39,6 +44,7 @@ package main
 //	                                 "refresh_token", "id_token", "client_secret"
 //	                                 strings (an MSAL cache, `token --json`);
 //	                                 otherwise its trimmed content is the secret.
+//	                                 SOURCE may be a glob pattern.
 //	                                 At least one secret must be found.
 //
 // Environment of every script: CDFLOGIN_HOME=$WORK/home, HOME=$WORK,
@@ -105,11 +111,12 @@ func TestScripts(t *testing.T) {
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"sandbox-start": cmdSandboxStart,
-			"sandbox-admin": cmdSandboxAdmin,
-			"waitmatch":     cmdWaitMatch,
-			"expand":        cmdExpand,
-			"no-leak":       cmdNoLeak,
+			"sandbox-start":  cmdSandboxStart,
+			"sandbox-admin":  cmdSandboxAdmin,
+			"sandbox-counts": cmdSandboxCounts,
+			"waitmatch":      cmdWaitMatch,
+			"expand":         cmdExpand,
+			"no-leak":        cmdNoLeak,
 		},
 	})
 }
@@ -364,6 +371,43 @@ func cmdSandboxAdmin(ts *testscript.TestScript, neg bool, args []string) {
 	}
 }
 
+func cmdSandboxCounts(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) > 1 || len(args) == 1 && args[0] != "-reset" {
+		ts.Fatalf("usage: sandbox-counts [-reset]")
+	}
+	out := ts.Stdout() // set stdout even when nothing is printed
+	sb := sandboxOf(ts)
+	base := adminBase(sb.settings)
+	resp, err := sb.client.Get(base + "/requests")
+	ts.Check(err)
+	var body struct {
+		Counts map[string]int `json:"counts"`
+	}
+	err = json.NewDecoder(resp.Body).Decode(&body)
+	resp.Body.Close()
+	ts.Check(err)
+	keys := make([]string, 0, len(body.Counts))
+	for k := range body.Counts {
+		if k != "admin" && !strings.HasPrefix(k, "admin:") {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		fmt.Fprintf(out, "%s=%d\n", k, body.Counts[k])
+	}
+	if len(args) == 1 {
+		req, err := http.NewRequest(http.MethodDelete, base+"/requests", nil)
+		ts.Check(err)
+		resp, err := sb.client.Do(req)
+		ts.Check(err)
+		resp.Body.Close()
+		if resp.StatusCode/100 != 2 {
+			ts.Fatalf("reset the sandbox requests: %s", resp.Status)
+		}
+	}
+}
+
 // adminBase finds the sandbox admin API base URL in the settings: an
 // explicit admin URL, else /_sandbox on the Entra listener.
 func adminBase(settings map[string]any) string {
@@ -450,7 +494,15 @@ func cmdNoLeak(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	var secrets []string
 	for _, src := range sources {
-		secrets = append(secrets, secretsIn([]byte(ts.ReadFile(src)))...)
+		names := []string{src}
+		if strings.ContainsAny(src, "*?[") {
+			matches, err := filepath.Glob(ts.MkAbs(src))
+			ts.Check(err)
+			names = matches
+		}
+		for _, name := range names {
+			secrets = append(secrets, secretsIn([]byte(ts.ReadFile(name)))...)
+		}
 	}
 	if len(secrets) == 0 {
 		ts.Fatalf("no-leak: no secret found in %v: the check would prove nothing", sources)
