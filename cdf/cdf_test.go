@@ -260,7 +260,7 @@ func TestInspectReport(t *testing.T) {
 		if !r.Access.HasAccess || r.Mapping == nil || len(r.Mapping.Matched) != 1 || r.Mapping.Complete != allowAll {
 			t.Errorf("allowAll=%v: %+v", allowAll, r)
 		}
-		if (len(r.Warnings) > 0) == allowAll {
+		if len(r.Warnings) > 0 {
 			t.Errorf("allowAll=%v: warnings %v", allowAll, r.Warnings)
 		}
 		if r.Project == nil || !r.Project.OIDCConfiguration.IsGroupCallbackEnabled {

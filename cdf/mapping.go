@@ -193,11 +193,10 @@ func Inspect(ctx context.Context, c *Client, project string, tokenGroups []strin
 	if err != nil {
 		r.Warnings = append(r.Warnings, "could not list the project's groups: "+err.Error())
 	} else {
+		// Without groupsAcl LIST scope all only the token's own groups are
+		// listed; Mapping.Complete says so.
 		m := MapGroups(project, tokenGroups, gl.Items, gl.All)
 		r.Mapping = &m
-		if gl.AllError != nil {
-			r.Warnings = append(r.Warnings, "only the token's own groups are listed: listing all groups needs groups:list with scope all")
-		}
 	}
 	p, err := c.Project(ctx, project)
 	switch {

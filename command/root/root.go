@@ -7,6 +7,7 @@ import (
 	"github.com/cognite-tools/cdflogin/cmdutil"
 	"github.com/cognite-tools/cdflogin/command/claimscmd"
 	"github.com/cognite-tools/cdflogin/command/envcmd"
+	"github.com/cognite-tools/cdflogin/command/inspect"
 	"github.com/cognite-tools/cdflogin/command/login"
 	"github.com/cognite-tools/cdflogin/command/logout"
 	"github.com/cognite-tools/cdflogin/command/sandboxcmd"
@@ -46,7 +47,7 @@ use every flow against a built-in sandbox tenant with no account.`,
 		login.NewCmd(f),
 		token.NewCmd(f),
 		claimscmd.NewCmd(f),
-		notBuilt("inspect", "Show what CDF grants the token and how its groups map"),
+		inspect.NewCmd(f),
 		notBuilt("doctor", "Check a profile, its app registration and CDF access step by step"),
 		envcmd.NewCmd(f),
 		notBuilt("profile", "Manage profiles"),

@@ -1,0 +1,176 @@
+package inspect
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/exp/golden"
+
+	"github.com/cognite-tools/cdflogin/cdf"
+	"github.com/cognite-tools/cdflogin/claims/claimstest"
+	"github.com/cognite-tools/cdflogin/cmdutil"
+	"github.com/cognite-tools/cdflogin/command/claimscmd"
+	"github.com/cognite-tools/cdflogin/flows"
+	"github.com/cognite-tools/cdflogin/profiles"
+)
+
+var now = time.Date(2026, 11, 28, 16, 0, 0, 0, time.UTC)
+
+type fakeFlows struct {
+	tokens *flows.Tokens
+	err    error
+}
+
+func (f fakeFlows) Silent(ctx context.Context, p profiles.Profile, opts flows.SilentOptions) (*flows.Tokens, error) {
+	return f.tokens, f.err
+}
+
+type handlerTransport struct{ h http.Handler }
+
+func (t handlerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	rec := httptest.NewRecorder()
+	t.h.ServeHTTP(rec, r)
+	return rec.Result(), nil
+}
+
+const groupRetired = "9f1c0a11-0000-4000-9000-000000000a05"
+
+// fakeCDF is a CDF with project acme (groups mapped from GroupA, and a
+// retired one) that accepts the bearer accepted.
+func fakeCDF(accepted string, allowAll bool) *http.Client {
+	mux := http.NewServeMux()
+	auth := func(h http.HandlerFunc) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("X-Request-Id", "req-7f3a")
+			if r.Header.Get("Authorization") != "Bearer "+accepted {
+				w.WriteHeader(401)
+				_, _ = fmt.Fprint(w, `{"error":{"code":401,"message":"Unauthorized"}}`)
+				return
+			}
+			h(w, r)
+		}
+	}
+	mux.HandleFunc("/api/v1/token/inspect", auth(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = fmt.Fprint(w, `{"subject":"`+claimstest.UserOID+`","projects":[{"projectUrlName":"acme","groups":[101]},{"projectUrlName":"acme-dev","groups":[201]}],
+"capabilities":[{"groupsAcl":{"actions":["LIST"],"scope":{"currentuserscope":{}}},"projectScope":{"projects":["acme"]}},
+{"timeSeriesAcl":{"actions":["READ","WRITE"],"scope":{"datasetScope":{"ids":[7]}}},"projectScope":{"projects":["acme"]}},
+{"projectsAcl":{"actions":["LIST"],"scope":{"all":{}}},"projectScope":{"allProjects":{}}}]}`)
+	}))
+	mux.HandleFunc("/api/v1/projects/acme/groups", auth(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Query().Get("all") == "true" && !allowAll {
+			w.WriteHeader(403)
+			_, _ = fmt.Fprint(w, `{"error":{"code":403,"message":"Forbidden"}}`)
+			return
+		}
+		items := `{"id":101,"name":"acme-readers","sourceId":"` + claimstest.GroupA + `","capabilities":[{"timeSeriesAcl":{"actions":["READ","WRITE"],"scope":{"datasetScope":{"ids":[7]}}}}]}`
+		if r.URL.Query().Get("all") == "true" {
+			items += `,{"id":102,"name":"acme-retired","sourceId":"` + groupRetired + `","capabilities":[]}`
+		}
+		_, _ = fmt.Fprint(w, `{"items":[`+items+`]}`)
+	}))
+	mux.HandleFunc("/api/v1/projects/acme", auth(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(403)
+		_, _ = fmt.Fprint(w, `{"error":{"code":403,"message":"Forbidden"}}`)
+	}))
+	return &http.Client{Transport: handlerTransport{mux}}
+}
+
+func profile(project string) profiles.Profile {
+	return profiles.Profile{Name: "dev", Tenant: claimstest.TenantID, ClientID: claimstest.ClientID,
+		Cluster: "westeurope-1", Project: project, Flow: profiles.FlowDevice}
+}
+
+type env struct {
+	opts *Options
+	out  *bytes.Buffer
+}
+
+func newEnv(p profiles.Profile, svc claimscmd.Silenter, hc *http.Client) env {
+	out := &bytes.Buffer{}
+	return env{&Options{
+		IO:         &cmdutil.IOStreams{In: strings.NewReader(""), Out: out, ErrOut: &bytes.Buffer{}},
+		Profile:    func(string) (profiles.Profile, error) { return p, nil },
+		Flows:      func() (claimscmd.Silenter, error) { return svc, nil },
+		HTTPClient: func(profiles.Profile) (*http.Client, error) { return hc, nil },
+	}, out}
+}
+
+func run(e env, args ...string) error {
+	cmd := newCmd(e.opts, Run)
+	cmd.SetArgs(append([]string{}, args...))
+	cmd.SilenceUsage, cmd.SilenceErrors = true, true
+	return cmd.ExecuteContext(context.Background())
+}
+
+func userToken(kv ...any) string {
+	return claimstest.Unsigned(claimstest.With(claimstest.V2User(now), kv...))
+}
+
+func TestInspectGolden(t *testing.T) {
+	tok := userToken() // groups A (mapped) and B (unmatched)
+	tests := []struct {
+		name     string
+		project  string
+		allowAll bool
+		args     []string
+		tok      string
+	}{
+		{"matched_and_unmatched", "acme", true, nil, tok},
+		{"own_groups_only", "acme", false, nil, tok},
+		{"no_access", "acme-prd", true, nil, tok},
+		{"overage", "acme", true, nil, userToken("groups", nil, "hasgroups", true)},
+		{"json", "acme", true, []string{"--json"}, tok},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(profile(tt.project), fakeFlows{tokens: &flows.Tokens{AccessToken: tt.tok}}, fakeCDF(tt.tok, tt.allowAll))
+			if err := run(e, tt.args...); err != nil {
+				t.Fatal(err)
+			}
+			if strings.Contains(e.out.String(), tt.tok[:30]) {
+				t.Error("the raw token is in the output")
+			}
+			golden.RequireEqual(t, e.out.Bytes())
+		})
+	}
+}
+
+func TestInspectErrors(t *testing.T) {
+	tok := userToken()
+	lr := &flows.LoginRequiredError{Profile: "dev", Reason: "no cached sign-in"}
+	tests := []struct {
+		name    string
+		svc     claimscmd.Silenter
+		hc      *http.Client
+		code    int
+		say     string
+		details string
+	}{
+		{"401", fakeFlows{tokens: &flows.Tokens{AccessToken: tok}}, fakeCDF("other", true), cmdutil.ExitError, "401 Unauthorized (request ID req-7f3a)", "cdflogin claims"},
+		{"login required", fakeFlows{err: lr}, fakeCDF(tok, true), cmdutil.ExitLoginRequired, "cdflogin login -p dev", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(profile("acme"), tt.svc, tt.hc)
+			err := run(e)
+			if cmdutil.ExitCode(err) != tt.code || !strings.Contains(err.Error(), tt.say) {
+				t.Fatalf("err = %v (exit %d)", err, cmdutil.ExitCode(err))
+			}
+			var d cmdutil.Detailer
+			if tt.details != "" && (!errors.As(err, &d) || !strings.Contains(d.Details(), tt.details)) {
+				t.Errorf("details of %v lack %q", err, tt.details)
+			}
+			var ce *cdf.Error
+			if tt.code == cmdutil.ExitError && !errors.As(err, &ce) {
+				t.Errorf("not a *cdf.Error: %T", err)
+			}
+		})
+	}
+}
