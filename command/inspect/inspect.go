@@ -72,8 +72,8 @@ errors are shown with their request ID.`,
 
 // Output is the --json document of inspect.
 type Output struct {
-	Profile       string `json:"profile"`
-	*cdf.Report          // cdfUrl, subject, projects, access, capabilities, groupMapping, projectInfo, warnings
+	Profile       string   `json:"profile"`
+	*cdf.Report            // cdfUrl, subject, projects, access, capabilities, groupMapping, projectInfo, warnings
 	TokenGroups   []string `json:"tokenGroups"`
 	GroupsOverage bool     `json:"groupsOverage"`
 }
