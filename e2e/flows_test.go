@@ -48,6 +48,12 @@ type flowEnv struct {
 
 func newFlowEnv(t *testing.T, opts sandbox.Options) *flowEnv {
 	t.Helper()
+	return newFlowEnvOn(t, startFlowSandbox(t, opts))
+}
+
+// startFlowSandbox starts a sandbox that allows fast device-code polling.
+func startFlowSandbox(t *testing.T, opts sandbox.Options) *sandbox.Sandbox {
+	t.Helper()
 	if opts.DeviceInterval == 0 {
 		opts.DeviceInterval = time.Millisecond
 	}
@@ -56,6 +62,13 @@ func newFlowEnv(t *testing.T, opts sandbox.Options) *flowEnv {
 		t.Fatalf("sandbox: %v", err)
 	}
 	t.Cleanup(func() { _ = sb.Close() })
+	return sb
+}
+
+// newFlowEnvOn is a flowEnv with its own cache folder and service on a
+// shared sandbox (starting one costs several RSA key generations).
+func newFlowEnvOn(t *testing.T, sb *sandbox.Sandbox) *flowEnv {
+	t.Helper()
 	e := &flowEnv{t: t, sb: sb, dir: filepath.Join(t.TempDir(), "cache")}
 	e.deps = flows.Deps{
 		HTTPClient: sb.HTTPClient(),
@@ -382,8 +395,9 @@ func TestFlowsBrowser(t *testing.T) {
 }
 
 func TestFlowsBrowserErrors(t *testing.T) {
+	sb := startFlowSandbox(t, sandbox.Options{})
 	t.Run("cancelled on the sign-in page", func(t *testing.T) {
-		e := newFlowEnv(t, sandbox.Options{})
+		e := newFlowEnvOn(t, sb)
 		e.withDeps(func(d *flows.Deps) {
 			d.OpenBrowser = func(u string) error {
 				go func() { _, _ = sandbox.CancelSignIn(context.Background(), e.sb.HTTPClient(), u) }()
@@ -397,7 +411,7 @@ func TestFlowsBrowserErrors(t *testing.T) {
 		}
 	})
 	t.Run("redirect URI under Web (7000218 on redemption)", func(t *testing.T) {
-		e := newFlowEnv(t, sandbox.Options{})
+		e := newFlowEnvOn(t, sb)
 		_, err := e.login(e.profile(sandbox.AppNoPublic, profiles.FlowBrowser), nil)
 		var ae *aadsts.Error
 		if !errors.As(err, &ae) || ae.AADSTS() != 7000218 {
@@ -405,7 +419,7 @@ func TestFlowsBrowserErrors(t *testing.T) {
 		}
 	})
 	t.Run("browser cannot open, URL opened by hand", func(t *testing.T) {
-		e := newFlowEnv(t, sandbox.Options{})
+		e := newFlowEnvOn(t, sb)
 		byHand := e.signInAs(sandbox.AliceUsername)
 		e.withDeps(func(d *flows.Deps) { d.OpenBrowser = func(string) error { return errors.New("no display") } })
 		var failed *flows.BrowserFailed
@@ -424,7 +438,7 @@ func TestFlowsBrowserErrors(t *testing.T) {
 		}
 	})
 	t.Run("error page in the browser: the listener times out", func(t *testing.T) {
-		e := newFlowEnv(t, sandbox.Options{})
+		e := newFlowEnvOn(t, sb)
 		e.withDeps(func(d *flows.Deps) { d.RedirectTimeout = 300 * time.Millisecond })
 		p := e.profile(sandbox.AppBrowser, profiles.FlowBrowser)
 		p.ClientID = "00000000-0000-4000-8000-000000000000" // unknown app: Entra shows AADSTS700016 in the browser
@@ -435,7 +449,7 @@ func TestFlowsBrowserErrors(t *testing.T) {
 		}
 	})
 	t.Run("port in use", func(t *testing.T) {
-		e := newFlowEnv(t, sandbox.Options{})
+		e := newFlowEnvOn(t, sb)
 		p := e.profile(sandbox.AppBrowser, profiles.FlowBrowser)
 		busy, err := loopback.Listen(context.Background(), loopback.Config{Port: p.RedirectPort, State: "x", FindProcess: loopback.NoProcessLookup})
 		if err != nil {
@@ -558,9 +572,10 @@ func TestFlowsAADSTS(t *testing.T) {
 		{name: "client credentials without .default (1002012)", app: sandbox.AppSecret, flow: profiles.FlowSecret,
 			mutate: func(p *profiles.Profile) { p.Scopes = []string{p.CDFURL + "/user_impersonation"} }, code: 1002012, errCode: "invalid_scope"},
 	}
+	sb := startFlowSandbox(t, sandbox.Options{})
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e := newFlowEnv(t, sandbox.Options{})
+			e := newFlowEnvOn(t, sb)
 			p := e.profile(tt.app, tt.flow)
 			if tt.mutate != nil {
 				tt.mutate(&p)
