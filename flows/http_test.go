@@ -1,0 +1,87 @@
+package flows
+
+import (
+	"crypto/tls"
+	"encoding/pem"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/cognite-tools/cdflogin/profiles"
+)
+
+type customRT struct{}
+
+func (customRT) RoundTrip(*http.Request) (*http.Response, error) { return nil, http.ErrNotSupported }
+
+func TestHTTPClient(t *testing.T) {
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte("ok")) }))
+	defer srv.Close()
+	dir := t.TempDir()
+	caFile := filepath.Join(dir, "ca.pem")
+	if err := os.WriteFile(caFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	notPEM := filepath.Join(dir, "junk.pem")
+	if err := os.WriteFile(notPEM, []byte("hello"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	tests := []struct {
+		name    string
+		base    *http.Client
+		caFile  string
+		wantErr string
+		reach   bool // the TLS test server is trusted
+	}{
+		{name: "default client, no CA", reach: false},
+		{name: "default client + ca_file", caFile: caFile, reach: true},
+		{name: "injected client keeps its roots", base: srv.Client(), reach: true},
+		{name: "injected client + ca_file", base: srv.Client(), caFile: caFile, reach: true},
+		{name: "ca_file missing", caFile: filepath.Join(dir, "nope.pem"), wantErr: "read ca_file"},
+		{name: "ca_file not PEM", caFile: notPEM, wantErr: "no PEM certificate"},
+		{name: "custom transport + ca_file", base: &http.Client{Transport: customRT{}}, caFile: caFile, wantErr: "custom HTTP transport"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var before *tls.Config
+			if tt.base != nil {
+				if tr, ok := tt.base.Transport.(*http.Transport); ok {
+					before = tr.TLSClientConfig
+				}
+			}
+			c, err := HTTPClient(tt.base, profiles.Profile{Name: "p", CAFile: tt.caFile})
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err = %v, want %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			tr := c.Transport.(*http.Transport)
+			if tr.Proxy == nil {
+				t.Error("HTTPS_PROXY is not honoured (Proxy is nil)")
+			}
+			if tt.base != nil {
+				if orig, ok := tt.base.Transport.(*http.Transport); ok && (orig == tr || orig.TLSClientConfig != before) {
+					t.Error("the injected client's transport was modified")
+				}
+			}
+			resp, err := c.Get(srv.URL)
+			if tt.reach {
+				if err != nil {
+					t.Fatalf("GET: %v", err)
+				}
+				resp.Body.Close()
+			} else if err == nil {
+				resp.Body.Close()
+				t.Fatal("an untrusted server was reached")
+			}
+		})
+	}
+}
