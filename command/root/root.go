@@ -6,12 +6,15 @@ import (
 
 	"github.com/cognite-tools/cdflogin/cmdutil"
 	"github.com/cognite-tools/cdflogin/command/claimscmd"
+	"github.com/cognite-tools/cdflogin/command/demo"
 	"github.com/cognite-tools/cdflogin/command/envcmd"
 	"github.com/cognite-tools/cdflogin/command/inspect"
 	"github.com/cognite-tools/cdflogin/command/login"
 	"github.com/cognite-tools/cdflogin/command/logout"
+	"github.com/cognite-tools/cdflogin/command/profile"
 	"github.com/cognite-tools/cdflogin/command/sandboxcmd"
 	"github.com/cognite-tools/cdflogin/command/token"
+	"github.com/cognite-tools/cdflogin/command/tui"
 )
 
 // NewCmd returns the root command with every subcommand.
@@ -30,9 +33,10 @@ use every flow against a built-in sandbox tenant with no account.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return cmdutil.NotBuilt("(interactive program)")
+			return tui.RunRoot(cmd, f)
 		},
 	}
+	tui.AddFlags(cmd)
 	cmd.SetIn(f.IO.In)
 	cmd.SetOut(f.IO.Out)
 	cmd.SetErr(f.IO.ErrOut)
@@ -42,7 +46,7 @@ use every flow against a built-in sandbox tenant with no account.`,
 	})
 
 	for _, sub := range []*cobra.Command{
-		notBuilt("demo", "The interactive program on the built-in sandbox (no account needed)"),
+		demo.NewCmd(f),
 		sandboxcmd.NewCmd(f),
 		login.NewCmd(f),
 		token.NewCmd(f),
@@ -50,7 +54,7 @@ use every flow against a built-in sandbox tenant with no account.`,
 		inspect.NewCmd(f),
 		notBuilt("doctor", "Check a profile, its app registration and CDF access step by step"),
 		envcmd.NewCmd(f),
-		notBuilt("profile", "Manage profiles"),
+		profile.NewCmd(f),
 		logout.NewCmd(f),
 		newVersionCmd(f),
 	} {

@@ -1,0 +1,236 @@
+package profile
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/cognite-tools/cdflogin/cmdutil"
+	"github.com/cognite-tools/cdflogin/profiles"
+	"github.com/cognite-tools/cdflogin/secrets"
+)
+
+// fieldFlags are the per-field flags of add and edit.
+type fieldFlags struct {
+	tenant, clientID, cluster, project, flow string
+	authority, cdfURL, scopes, loginHint     string
+	redirectPort                             int
+	secretEnv                                string
+	secretStdin                              bool
+	certificate, certPassEnv, caFile         string
+	certPassStdin                            bool
+	isDefault                                bool
+}
+
+func (ff *fieldFlags) bind(fs *pflag.FlagSet) {
+	fs.StringVar(&ff.tenant, "tenant", "", "Directory (tenant) ID or verified domain, e.g. contoso.onmicrosoft.com")
+	fs.StringVar(&ff.clientID, "client-id", "", "Application (client) ID of the app registration")
+	fs.StringVar(&ff.cluster, "cluster", "", "CDF cluster, e.g. westeurope-1 (for https://westeurope-1.cognitedata.com)")
+	fs.StringVar(&ff.project, "project", "", "CDF project (URL name)")
+	fs.StringVar(&ff.flow, "flow", "", "sign-in flow: browser, device, secret or certificate")
+	fs.StringVar(&ff.authority, "authority", "", "authority URL (default https://login.microsoftonline.com/<tenant>)")
+	fs.StringVar(&ff.cdfURL, "cdf-url", "", "CDF base URL (default https://<cluster>.cognitedata.com)")
+	fs.StringVar(&ff.scopes, "scopes", "", "scopes, comma-separated (default <cdf-url>/.default)")
+	fs.IntVar(&ff.redirectPort, "redirect-port", 0, "loopback port of the browser flow (default 53000)")
+	fs.StringVar(&ff.loginHint, "login-hint", "", "user name to pre-fill at sign-in")
+	fs.StringVar(&ff.secretEnv, "secret-env", "", "read the client secret from this environment variable (stores env:VAR)")
+	fs.BoolVar(&ff.secretStdin, "secret-stdin", false, "read the client secret from stdin and keep it in the OS keyring")
+	fs.StringVar(&ff.certificate, "certificate", "", "certificate file: PEM with the private key, or PFX/P12")
+	fs.StringVar(&ff.certPassEnv, "certificate-password-env", "", "read the certificate's password from this environment variable")
+	fs.BoolVar(&ff.certPassStdin, "certificate-password-stdin", false, "read the certificate's password from stdin and keep it in the OS keyring")
+	fs.StringVar(&ff.caFile, "ca-file", "", "extra trusted CA bundle (PEM), e.g. for a TLS-inspecting proxy")
+	fs.BoolVar(&ff.isDefault, "default", false, "make this the default profile")
+}
+
+// check rejects flag combinations that cannot work.
+func (ff *fieldFlags) check(fs *pflag.FlagSet) error {
+	if fs.Changed("secret-env") && ff.secretStdin {
+		return cmdutil.UsageError("use either --secret-env VAR or --secret-stdin, not both")
+	}
+	if fs.Changed("certificate-password-env") && ff.certPassStdin {
+		return cmdutil.UsageError("use either --certificate-password-env VAR or --certificate-password-stdin, not both")
+	}
+	if ff.secretStdin && ff.certPassStdin {
+		return cmdutil.UsageError("stdin can carry one secret: use --certificate-password-env VAR for the certificate password")
+	}
+	for flag, v := range map[string]string{"secret-env": ff.secretEnv, "certificate-password-env": ff.certPassEnv} {
+		if fs.Changed(flag) {
+			if err := profiles.ValidateEnvVar(v); err != nil {
+				return cmdutil.UsageError("--%s: %v", flag, err)
+			}
+		}
+	}
+	if fs.Changed("flow") {
+		if _, err := profiles.ParseFlow(ff.flow); err != nil {
+			return cmdutil.UsageError("--flow: %v", err)
+		}
+	}
+	return nil
+}
+
+// apply sets the fields whose flags were given (all of them for add).
+func (ff *fieldFlags) apply(fs *pflag.FlagSet, p *profiles.Profile) {
+	set := func(flag string, dst *string, v string) {
+		if fs.Changed(flag) {
+			*dst = strings.TrimSpace(v)
+		}
+	}
+	set("tenant", &p.Tenant, ff.tenant)
+	set("client-id", &p.ClientID, ff.clientID)
+	set("cluster", &p.Cluster, ff.cluster)
+	set("project", &p.Project, ff.project)
+	if fs.Changed("flow") {
+		p.Flow, _ = profiles.ParseFlow(ff.flow)
+	}
+	set("authority", &p.Authority, ff.authority)
+	set("cdf-url", &p.CDFURL, ff.cdfURL)
+	if fs.Changed("scopes") {
+		p.Scopes = profiles.ParseScopes(ff.scopes)
+	}
+	if fs.Changed("redirect-port") {
+		p.RedirectPort = ff.redirectPort
+	}
+	set("login-hint", &p.LoginHint, ff.loginHint)
+	if fs.Changed("secret-env") {
+		p.ClientSecret = profiles.EnvRefPrefix + ff.secretEnv
+	}
+	if ff.secretStdin {
+		p.ClientSecret = profiles.RefKeyring
+	}
+	set("certificate", &p.Certificate, ff.certificate)
+	if fs.Changed("certificate-password-env") {
+		p.CertificatePassword = profiles.EnvRefPrefix + ff.certPassEnv
+	}
+	if ff.certPassStdin {
+		p.CertificatePassword = profiles.RefKeyring
+	}
+	set("ca-file", &p.CAFile, ff.caFile)
+	if fs.Changed("default") {
+		p.Default = ff.isDefault
+	}
+}
+
+// stdinSecret is the secret that goes to the keyring, if any.
+type stdinSecret struct{ field, value, envFlag string }
+
+func (ff *fieldFlags) readStdinSecret(opts *Options) (*stdinSecret, error) {
+	switch {
+	case ff.secretStdin:
+		v, err := readSecret(opts.IO, "client secret")
+		if err != nil {
+			return nil, err
+		}
+		return &stdinSecret{field: secrets.FieldClientSecret, value: v, envFlag: "--secret-env"}, nil
+	case ff.certPassStdin:
+		v, err := readSecret(opts.IO, "certificate password")
+		if err != nil {
+			return nil, err
+		}
+		return &stdinSecret{field: secrets.FieldCertificatePassword, value: v, envFlag: "--certificate-password-env"}, nil
+	}
+	return nil, nil
+}
+
+func newAddCmd(opts *Options) *cobra.Command {
+	ff := &fieldFlags{}
+	cmd := &cobra.Command{
+		Use:   "add NAME --tenant T --client-id ID --cluster C --project P --flow F",
+		Short: "Add a profile",
+		Long: `Add a profile to profiles.yaml. Every setting is checked first, with a
+message that says what to fix.
+
+Secrets are never written to the file: --secret-stdin keeps the client secret
+in the OS keyring (Keychain, Windows Credential Manager, Secret Service);
+--secret-env VAR makes the profile read it from the environment variable VAR.
+When no keyring is usable, --secret-stdin fails and says so.`,
+		Example: `  cdflogin profile add dev --tenant contoso.onmicrosoft.com \
+    --client-id 1b2c3d4e-5f60-4a1b-8c9d-0e1f2a3b4c5d \
+    --cluster westeurope-1 --project acme-dev --flow browser --default
+  printenv IDP_CLIENT_SECRET | cdflogin profile add ci --tenant … --client-id … \
+    --cluster westeurope-1 --project acme-prod --flow secret --secret-stdin
+  cdflogin profile add ci --flow secret --secret-env IDP_CLIENT_SECRET …`,
+		Args: exactName("add"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			fs := cmd.Flags()
+			if err := ff.check(fs); err != nil {
+				return err
+			}
+			p := profiles.Profile{Name: args[0]}
+			ff.apply(fs, &p)
+			return runAdd(opts, ff, p)
+		},
+	}
+	ff.bind(cmd.Flags())
+	return cmd
+}
+
+func runAdd(opts *Options, ff *fieldFlags, p profiles.Profile) error {
+	if err := profiles.Validate(p); err != nil {
+		return validationUsage(err)
+	}
+	store, err := opts.Store()
+	if err != nil {
+		return err
+	}
+	// The file must parse and the name be free before a secret goes
+	// anywhere.
+	if _, err := store.Get(p.Name); err == nil {
+		return fmt.Errorf("%w: %q is already in %s: change it with cdflogin profile edit %s", profiles.ErrExists, p.Name, store.Path(), p.Name)
+	} else if !errors.Is(err, profiles.ErrNotFound) {
+		return err
+	}
+	sec, err := ff.readStdinSecret(opts)
+	if err != nil {
+		return err
+	}
+	if sec != nil {
+		if err := keyringStore(opts, p.Name, sec.field, sec.value, sec.envFlag); err != nil {
+			return err
+		}
+	}
+	if err := store.Add(p); err != nil {
+		if sec != nil {
+			_ = opts.Keyring.Delete(secrets.Service, secrets.Item(p.Name, sec.field))
+		}
+		return err
+	}
+	fmt.Fprintf(opts.IO.ErrOut, "Added profile %q to %s.\n", p.Name, store.Path())
+	if sec != nil {
+		fmt.Fprintf(opts.IO.ErrOut, "The %s is in the OS keyring (service %q, item %q).\n", sec.field, secrets.Service, secrets.Item(p.Name, sec.field))
+	}
+	if p.Flow == profiles.FlowBrowser {
+		fmt.Fprintf(opts.IO.ErrOut, "The app registration must list %s as a redirect URI under \"Mobile and desktop applications\".\n", p.RedirectURI())
+	}
+	fmt.Fprintf(opts.IO.ErrOut, "Sign in with: cdflogin login -p %s\n", p.Name)
+	return nil
+}
+
+// validationUsage makes an invalid profile from flags a usage error
+// (exit 2) with every problem on its own line.
+func validationUsage(err error) error {
+	var ve *profiles.ValidationError
+	if !errors.As(err, &ve) {
+		return err
+	}
+	lines := make([]string, len(ve.Problems))
+	for i, p := range ve.Problems {
+		lines[i] = "  " + flagName(p.Field) + ": " + p.Msg
+	}
+	return cmdutil.WithExitCode(cmdutil.ExitUsage, fmt.Errorf("profile %q is not valid:\n%s", ve.Profile, strings.Join(lines, "\n")))
+}
+
+// flagName is the flag that sets a profile field.
+func flagName(field string) string {
+	switch field {
+	case "name":
+		return "NAME"
+	case "client_secret":
+		return "--secret-env/--secret-stdin"
+	case "certificate_password":
+		return "--certificate-password-env/--certificate-password-stdin"
+	}
+	return "--" + strings.ReplaceAll(field, "_", "-")
+}
