@@ -7,6 +7,7 @@ import (
 	"github.com/cognite-tools/cdflogin/cmdutil"
 	"github.com/cognite-tools/cdflogin/command/claimscmd"
 	"github.com/cognite-tools/cdflogin/command/demo"
+	"github.com/cognite-tools/cdflogin/command/doctor"
 	"github.com/cognite-tools/cdflogin/command/envcmd"
 	"github.com/cognite-tools/cdflogin/command/inspect"
 	"github.com/cognite-tools/cdflogin/command/login"
@@ -52,7 +53,7 @@ use every flow against a built-in sandbox tenant with no account.`,
 		token.NewCmd(f),
 		claimscmd.NewCmd(f),
 		inspect.NewCmd(f),
-		notBuilt("doctor", "Check a profile, its app registration and CDF access step by step"),
+		doctor.NewCmd(f),
 		envcmd.NewCmd(f),
 		profile.NewCmd(f),
 		logout.NewCmd(f),

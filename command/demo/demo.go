@@ -1,0 +1,221 @@
+// Package demo is `cdflogin demo`: the interactive program on the built-in
+// sandbox tenant and CDF, with a profile for every flow and keys that sign
+// in as the sandbox user, so that everything can be tried with no account.
+package demo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/cognite-tools/cdflogin/cmdutil"
+	"github.com/cognite-tools/cdflogin/flows"
+	"github.com/cognite-tools/cdflogin/profiles"
+	"github.com/cognite-tools/cdflogin/sandbox"
+	"github.com/cognite-tools/cdflogin/ui"
+)
+
+// Options are the inputs of one demo run.
+type Options struct {
+	Accessible     bool
+	TokenLifetime  time.Duration
+	DeviceInterval time.Duration
+	// Run runs the program (ui.Run; tests replace it).
+	Run func(ctx context.Context, cfg ui.Config) error
+}
+
+// NewCmd returns the demo command.
+func NewCmd(f *cmdutil.Factory) *cobra.Command {
+	opts := &Options{Run: ui.Run}
+	cmd := &cobra.Command{
+		Use:   "demo",
+		Short: "The interactive program on the built-in sandbox (no account needed)",
+		Long: `Start the built-in sandbox (a fake Microsoft Entra ID tenant and CDF on 127.0.0.1)
+and open the interactive program on a temporary set of profiles, one per flow:
+
+  sandbox-device       device code; press a to approve as the sandbox user
+  sandbox-browser      browser sign-in; press a to sign in as the sandbox user
+  sandbox-secret       client secret (the sandbox's published test secret)
+  sandbox-certificate  client certificate (generated for this run)
+  sandbox-nopublic     an app with "Allow public client flows" off, to see
+                       how an AADSTS error is explained
+
+Nothing is written outside a temporary folder, which is removed on exit.`,
+		Example: `  cdflogin demo
+  cdflogin demo --token-lifetime 2m   # watch refreshes happen`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return Run(cmd.Context(), f, opts)
+		},
+	}
+	cmd.Flags().BoolVar(&opts.Accessible, "accessible", false, "plain text without colour or animation (screen readers)")
+	cmd.Flags().DurationVar(&opts.TokenLifetime, "token-lifetime", 10*time.Minute, "lifetime of the sandbox's access tokens (short ones show refreshes)")
+	cmd.Flags().DurationVar(&opts.DeviceInterval, "device-interval", time.Second, "device code polling interval of the sandbox")
+	return cmd
+}
+
+// Run starts the sandbox, writes the demo profiles into a temporary
+// folder, runs the program and removes the folder.
+func Run(ctx context.Context, f *cmdutil.Factory, opts *Options) error {
+	if !f.IO.Interactive() {
+		return cmdutil.UsageError("cdflogin demo is interactive and needs a terminal; for scripts run cdflogin sandbox")
+	}
+	if opts.TokenLifetime < time.Minute {
+		return cmdutil.UsageError("--token-lifetime must be at least 1m")
+	}
+	if opts.DeviceInterval <= 0 {
+		return cmdutil.UsageError("--device-interval must be positive")
+	}
+	now := f.Now
+	if now == nil {
+		now = time.Now
+	}
+	sb, err := sandbox.Start(sandbox.Options{Now: now, AccessTokenLifetime: opts.TokenLifetime, DeviceInterval: opts.DeviceInterval})
+	if err != nil {
+		return fmt.Errorf("start the sandbox: %w", err)
+	}
+	defer func() { _ = sb.Close() }()
+
+	dir, err := os.MkdirTemp("", "cdflogin-demo-")
+	if err != nil {
+		return fmt.Errorf("make the demo folder: %w", err)
+	}
+	defer func() { _ = os.RemoveAll(dir) }()
+
+	env, err := Setup(sb, dir)
+	if err != nil {
+		return err
+	}
+	svc := flows.New(flows.Deps{
+		HTTPClient: sb.HTTPClient(),
+		Now:        now,
+		// The demo opens no real browser (it would not trust the sandbox's
+		// CA); the browser screen says so and offers the demo key.
+		OpenBrowser: func(string) error {
+			return errors.New("the demo opens no browser; press a to sign in as the sandbox user")
+		},
+		Secret:   env.Secret,
+		CacheDir: filepath.Join(dir, "cache"),
+		Logf:     f.Logf,
+	})
+	run := opts.Run
+	if run == nil {
+		run = ui.Run
+	}
+	return run(ctx, ui.Config{
+		Store:          env.Store,
+		Auth:           svc,
+		Now:            now,
+		CanOpenBrowser: func() (bool, string) { return true, "" },
+		Inspect:        ui.CDFInspector(sb.HTTPClient()),
+		In:             f.IO.In,
+		Out:            f.IO.Out,
+		Getenv:         f.Getenv,
+		Demo:           Hooks(sb),
+		Accessible:     opts.Accessible,
+	})
+}
+
+// Env is the demo's profile store and secret resolver.
+type Env struct {
+	Store  *profiles.Store
+	Secret func(p profiles.Profile, field string) (string, error)
+}
+
+// Setup writes the demo profiles for sb into dir (a private folder): one
+// per flow plus one whose app has public client flows off.
+func Setup(sb *sandbox.Sandbox, dir string) (*Env, error) {
+	if err := cmdutil.EnsureDir(dir); err != nil {
+		return nil, err
+	}
+	w := sb.World()
+	app, ok := w.App(sandbox.AppCertificate)
+	if !ok || len(app.Certificates) == 0 {
+		return nil, errors.New("the sandbox world has no certificate app")
+	}
+	certFile := filepath.Join(dir, "sandbox-certificate.pem")
+	if err := os.WriteFile(certFile, app.Certificates[0].PEM(), 0o600); err != nil {
+		return nil, fmt.Errorf("write the demo certificate: %w", err)
+	}
+	port, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	base := profiles.Profile{
+		Tenant: w.TenantID, Project: sandbox.ProjectName,
+		Authority: sb.AuthorityURL(), CDFURL: sb.CDFURL(),
+	}
+	mk := func(name, clientID string, flow profiles.Flow, change func(*profiles.Profile)) profiles.Profile {
+		p := base
+		p.Name, p.ClientID, p.Flow = name, clientID, flow
+		if change != nil {
+			change(&p)
+		}
+		return p
+	}
+	list := []profiles.Profile{
+		mk("sandbox-device", sandbox.DeviceAppID, profiles.FlowDevice, nil),
+		mk("sandbox-browser", sandbox.BrowserAppID, profiles.FlowBrowser, func(p *profiles.Profile) {
+			p.RedirectPort = port
+			p.LoginHint = sandbox.AliceUsername
+		}),
+		mk("sandbox-secret", sandbox.SecretAppID, profiles.FlowSecret, func(p *profiles.Profile) {
+			p.ClientSecret = "env:CDFLOGIN_SANDBOX_SECRET"
+		}),
+		mk("sandbox-certificate", sandbox.CertificateAppID, profiles.FlowCertificate, func(p *profiles.Profile) {
+			p.Certificate = certFile
+		}),
+		mk("sandbox-nopublic", sandbox.NoPublicAppID, profiles.FlowDevice, nil),
+	}
+	store := profiles.NewStore(filepath.Join(dir, "profiles.yaml"))
+	for _, p := range list {
+		if err := store.Add(p); err != nil {
+			return nil, fmt.Errorf("write demo profile %s: %w", p.Name, err)
+		}
+	}
+	return &Env{Store: store, Secret: func(p profiles.Profile, field string) (string, error) {
+		if field == "client_secret" {
+			return sandbox.SecretAppSecret, nil
+		}
+		return "", nil // the demo certificate's key is not encrypted
+	}}, nil
+}
+
+// Hooks are the demo keys: approve a device code and complete a browser
+// sign-in as the sandbox user.
+func Hooks(sb *sandbox.Sandbox) *ui.DemoHooks {
+	return &ui.DemoHooks{
+		User: sandbox.AliceUsername,
+		ApproveDeviceCode: func(_ context.Context, userCode string) error {
+			return sb.ApproveDeviceCode(userCode, sandbox.AliceUsername)
+		},
+		CompleteBrowser: func(ctx context.Context, authURL string) error {
+			status, err := sandbox.SignInAs(ctx, sb.HTTPClient(), authURL, sandbox.AliceUsername)
+			if err != nil {
+				return err
+			}
+			if status >= http.StatusBadRequest {
+				return fmt.Errorf("the redirect listener answered HTTP %d", status)
+			}
+			return nil
+		},
+	}
+}
+
+// freePort finds a free loopback port for the browser profile, so that the
+// demo does not need 53000.
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "localhost:0")
+	if err != nil {
+		return 0, fmt.Errorf("find a free port for the browser profile: %w", err)
+	}
+	defer func() { _ = l.Close() }()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}

@@ -1,0 +1,85 @@
+// Package tui wires the interactive program (package ui) to a real run:
+// the profile store, the flows, the keyring, CDF and the browser check. The
+// root command (plain `cdflogin`) runs it; `login` in a terminal can use
+// Config to open it at a profile.
+package tui
+
+import (
+	"context"
+	"runtime"
+
+	"github.com/spf13/cobra"
+
+	"github.com/cognite-tools/cdflogin/cmdutil"
+	"github.com/cognite-tools/cdflogin/command/cmdshared"
+	"github.com/cognite-tools/cdflogin/ui"
+)
+
+// Config returns the program's configuration for the run f.
+func Config(f *cmdutil.Factory) (ui.Config, error) {
+	store, err := cmdshared.Store(f)
+	if err != nil {
+		return ui.Config{}, err
+	}
+	svc, err := cmdshared.Flows(f)
+	if err != nil {
+		return ui.Config{}, err
+	}
+	getenv := f.Env
+	return ui.Config{
+		Store:       store,
+		Auth:        svc,
+		Now:         f.Now,
+		OpenBrowser: f.OpenBrowser,
+		CanOpenBrowser: func() (bool, string) {
+			return BrowserAvailable(getenv, runtime.GOOS)
+		},
+		Inspect:    ui.CDFInspector(f.HTTPClient),
+		SaveSecret: ui.KeyringSaver(f.Keyring),
+		In:         f.IO.In,
+		Out:        f.IO.Out,
+		Getenv:     getenv,
+	}, nil
+}
+
+// AddFlags adds the program's flags (--accessible) to the root command.
+func AddFlags(cmd *cobra.Command) {
+	cmd.Flags().Bool("accessible", false, "plain text without colour or animation (screen readers); also TERM=dumb")
+}
+
+// RunRoot is plain `cdflogin`: the program on the real profiles.
+func RunRoot(cmd *cobra.Command, f *cmdutil.Factory) error {
+	if !f.IO.Interactive() {
+		return cmdutil.UsageError("cdflogin without a command opens the interactive program, which needs a terminal; in scripts use a command such as cdflogin token -p NAME (see cdflogin --help)")
+	}
+	cfg, err := Config(f)
+	if err != nil {
+		return err
+	}
+	cfg.Accessible, _ = cmd.Flags().GetBool("accessible")
+	ctx := cmd.Context()
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	return ui.Run(ctx, cfg)
+}
+
+// BrowserAvailable reports whether a browser can open on this machine
+// and, when not, why: an SSH session, or (on Linux and BSD) no graphical
+// display. Such sessions get the device code flow preselected.
+func BrowserAvailable(getenv func(string) string, goos string) (bool, string) {
+	if getenv("SSH_CONNECTION") != "" || getenv("SSH_TTY") != "" || getenv("SSH_CLIENT") != "" {
+		return false, "this is an SSH session, so a browser would open on the remote machine"
+	}
+	switch goos {
+	case "windows", "darwin", "ios", "android":
+		return true, ""
+	}
+	if getenv("DISPLAY") == "" && getenv("WAYLAND_DISPLAY") == "" {
+		if getenv("BROWSER") != "" {
+			return true, ""
+		}
+		return false, "there is no graphical display (DISPLAY and WAYLAND_DISPLAY are not set)"
+	}
+	return true, ""
+}
