@@ -1,0 +1,520 @@
+// Package doctor is `cdflogin doctor`: the checks of a profile, its app
+// registration, its token and its CDF access, run in order and printed
+// ✓/✗/! with the fix for each.
+package doctor
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/cognite-tools/cdflogin/aadsts"
+	"github.com/cognite-tools/cdflogin/cdf"
+	"github.com/cognite-tools/cdflogin/claims"
+	"github.com/cognite-tools/cdflogin/cmdutil"
+	"github.com/cognite-tools/cdflogin/command/claimscmd"
+	"github.com/cognite-tools/cdflogin/command/cmdshared"
+	"github.com/cognite-tools/cdflogin/flows"
+	"github.com/cognite-tools/cdflogin/profiles"
+)
+
+// Status is the outcome of one check.
+type Status string
+
+// Outcomes, printed as ✓ i ! ✗ -.
+const (
+	StatusOK   Status = "ok"
+	StatusInfo Status = "info"
+	StatusWarn Status = "warn"
+	StatusFail Status = "fail"
+	StatusSkip Status = "skip"
+)
+
+// Check is one step of the doctor.
+type Check struct {
+	ID      string `json:"id"`
+	Status  Status `json:"status"`
+	Message string `json:"message"`
+	Fix     string `json:"fix,omitempty"`
+	// Details is more text, such as an AADSTS explanation.
+	Details string `json:"details,omitempty"`
+}
+
+// Check IDs, in the order they run (claims checks appear as
+// "claims/<finding id>").
+const (
+	CheckProfile      = "profile"
+	CheckAuthority    = "authority"
+	CheckRedirectPort = "redirect-port"
+	CheckDeviceCode   = "device-code"
+	CheckToken        = "token"
+	CheckCDF          = "cdf"
+	CheckProject      = "project-access"
+	CheckGroups       = "group-mapping"
+)
+
+// Options are the inputs of one run.
+type Options struct {
+	IO      *cmdutil.IOStreams
+	Now     func() time.Time
+	Profile func(name string) (profiles.Profile, error)
+	Flows   func() (claimscmd.Silenter, error)
+	// HTTPClient is the client for Entra and CDF with the profile's ca_file.
+	HTTPClient func(p profiles.Profile) (*http.Client, error)
+	// PortFree reports whether the loopback redirect port can be bound;
+	// nil means trying to listen on localhost:port.
+	PortFree  func(port int) error
+	UserAgent string
+
+	ProfileName string
+	JSON        bool
+}
+
+// NewCmd returns the doctor command.
+func NewCmd(f *cmdutil.Factory) *cobra.Command {
+	opts := &Options{
+		IO:         f.IO,
+		Now:        f.Now,
+		Profile:    func(name string) (profiles.Profile, error) { return cmdshared.Profile(f, name) },
+		Flows:      func() (claimscmd.Silenter, error) { return cmdshared.Flows(f) },
+		HTTPClient: func(p profiles.Profile) (*http.Client, error) { return flows.HTTPClient(f.HTTPClient, p) },
+		UserAgent:  "cdflogin/" + f.Version,
+	}
+	return newCmd(opts, Run)
+}
+
+func newCmd(opts *Options, run func(context.Context, *Options) error) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "doctor",
+		Short: "Check a profile, its app registration and CDF access step by step",
+		Long: `Run, in order, and print ✓ (ok), i (info), ! (warning), ✗ (failed) or - (skipped)
+with the fix for each:
+
+  profile          the profile is valid
+  authority        the authority's OIDC discovery answers (the tenant exists)
+  redirect-port    browser flow: the loopback redirect port is free
+  device-code      device flow: Entra hands out a device code to the client
+  token            a token can be had without a prompt (else: which login)
+  claims/…         the token's checks (audience, tenant, scopes, groups, expiry,
+                   clock skew, issuer version, signature)
+  cdf              CDF answers and accepts the token
+  project-access   the token reaches the profile's project
+  group-mapping    the token's groups map to the project's CDF groups
+
+doctor never starts a sign-in a person must finish. It exits with 1 when any
+check fails.`,
+		Example: `  cdflogin doctor -p dev
+  cdflogin doctor -p dev --json | jq '.checks[] | select(.status=="fail")'`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error { return run(cmd.Context(), opts) },
+	}
+	cmd.Flags().StringVarP(&opts.ProfileName, "profile", "p", "", "profile to check (default: $CDFLOGIN_PROFILE, then the default profile)")
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the checks as JSON (see the README for the schema)")
+	return cmd
+}
+
+// Output is the --json document of doctor.
+type Output struct {
+	Profile string  `json:"profile,omitempty"`
+	OK      bool    `json:"ok"`
+	Checks  []Check `json:"checks"`
+}
+
+// Run runs the checks, prints them, and fails when any failed.
+func Run(ctx context.Context, opts *Options) error {
+	name, checks := Diagnose(ctx, opts)
+	failed := 0
+	for _, c := range checks {
+		if c.Status == StatusFail {
+			failed++
+		}
+	}
+	var err error
+	if opts.JSON {
+		enc := json.NewEncoder(opts.IO.Out)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		err = enc.Encode(Output{Profile: name, OK: failed == 0, Checks: checks})
+	} else {
+		err = WriteText(opts.IO.Out, name, checks)
+	}
+	if err != nil {
+		return fmt.Errorf("write output: %w", err)
+	}
+	if failed > 0 {
+		return cmdutil.WithExitCode(cmdutil.ExitError, fmt.Errorf("doctor: %d check(s) failed", failed))
+	}
+	return nil
+}
+
+// doctor carries one run's state.
+type doctor struct {
+	opts   *Options
+	checks []Check
+}
+
+func (d *doctor) add(c Check) { d.checks = append(d.checks, c) }
+
+func (d *doctor) skip(id, why string) { d.add(Check{ID: id, Status: StatusSkip, Message: "skipped: " + why}) }
+
+// Diagnose runs every check in order and returns the profile's name and
+// the checks. Checks that need an earlier one that failed are skipped.
+func Diagnose(ctx context.Context, opts *Options) (string, []Check) {
+	d := &doctor{opts: opts}
+	p, err := opts.Profile(opts.ProfileName)
+	if err != nil {
+		c := Check{ID: CheckProfile, Status: StatusFail, Message: err.Error(), Fix: "Create or fix the profile: cdflogin profile add / cdflogin profile edit"}
+		var det cmdutil.Detailer
+		if errors.As(err, &det) {
+			c.Details = det.Details()
+		}
+		d.add(c)
+		return opts.ProfileName, d.checks
+	}
+	if err := profiles.Validate(p); err != nil {
+		d.add(Check{ID: CheckProfile, Status: StatusFail, Message: err.Error(), Fix: "cdflogin profile edit " + p.Name})
+		return p.Name, d.checks
+	}
+	d.add(Check{ID: CheckProfile, Status: StatusOK, Message: fmt.Sprintf("profile %s is valid (%s flow, client %s, %s, project %s)", p.Name, p.Flow, p.ClientID, p.BaseURL(), p.Project)})
+
+	hc, err := opts.HTTPClient(p)
+	if err != nil {
+		d.add(Check{ID: CheckAuthority, Status: StatusFail, Message: err.Error(), Fix: "Fix the profile's ca_file"})
+		return p.Name, d.checks
+	}
+	xctx := flows.ExplainContext(p, p.Flow)
+
+	cfg := d.authority(ctx, hc, p, xctx)
+	switch p.Flow {
+	case profiles.FlowBrowser:
+		d.redirectPort(p)
+	case profiles.FlowDevice:
+		if cfg == nil {
+			d.skip(CheckDeviceCode, "the authority did not answer")
+		} else {
+			d.deviceCode(ctx, hc, cfg, p, xctx)
+		}
+	}
+
+	tok, fresh := d.token(ctx, p, cfg != nil, xctx)
+	if tok == "" {
+		for _, id := range []string{"claims", CheckCDF, CheckProject, CheckGroups} {
+			d.skip(id, "no token")
+		}
+		return p.Name, d.checks
+	}
+	d.claims(ctx, hc, p, tok, fresh)
+	d.cdf(ctx, hc, p, tok)
+	return p.Name, d.checks
+}
+
+func (d *doctor) authority(ctx context.Context, hc *http.Client, p profiles.Profile, xctx aadsts.Context) *claims.OIDCConfig {
+	cfg, err := claims.Discover(ctx, hc, p.AuthorityURL())
+	if err == nil {
+		d.add(Check{ID: CheckAuthority, Status: StatusOK, Message: "OIDC discovery of " + p.AuthorityURL() + " answered; issuer " + cfg.Issuer})
+		return cfg
+	}
+	c := Check{ID: CheckAuthority, Status: StatusFail, Message: firstLine(err.Error())}
+	var he *claims.HTTPError
+	if errors.As(err, &he) {
+		if ae, ok := aadsts.ParseBody([]byte(he.Body), he.Status); ok {
+			x := aadsts.Explain(ae, xctx)
+			c.Message = "OIDC discovery of " + p.AuthorityURL() + ": " + ae.Summary()
+			c.Fix = x.Fix
+			c.Details = x.String()
+		} else {
+			c.Fix = "Check the profile's tenant and authority: " + claims.DiscoveryURL(p.AuthorityURL()) + " must answer"
+		}
+	} else {
+		c.Fix = "Check the network, any proxy (HTTPS_PROXY) and the profile's authority; a TLS-inspecting proxy needs ca_file"
+	}
+	d.add(c)
+	return nil
+}
+
+func (d *doctor) redirectPort(p profiles.Profile) {
+	free := d.opts.PortFree
+	if free == nil {
+		free = listenFree
+	}
+	port := p.Port()
+	if err := free(port); err != nil {
+		d.add(Check{ID: CheckRedirectPort, Status: StatusFail,
+			Message: fmt.Sprintf("the redirect port %d cannot be used: %v", port, err),
+			Fix:     fmt.Sprintf("Stop the program on port %d (e.g. another sign-in or a Jupyter kernel with the Cognite SDK), or set redirect_port in the profile; Entra ignores the port of http://localhost redirect URIs, so the app registration needs no change", port)})
+		return
+	}
+	d.add(Check{ID: CheckRedirectPort, Status: StatusOK, Message: fmt.Sprintf("%s is free for the browser's redirect", p.RedirectURI())})
+}
+
+// listenFree tries to bind localhost:port, as the browser flow will.
+func listenFree(port int) error {
+	ln, err := net.Listen("tcp", net.JoinHostPort("localhost", strconv.Itoa(port)))
+	if err != nil {
+		return err
+	}
+	return ln.Close()
+}
+
+// deviceCode asks Entra for a device code. Nobody needs to finish it (it
+// just expires), so no sign-in is started that a person must complete.
+func (d *doctor) deviceCode(ctx context.Context, hc *http.Client, cfg *claims.OIDCConfig, p profiles.Profile, xctx aadsts.Context) {
+	endpoint := cfg.DeviceAuthorizationEndpoint
+	if endpoint == "" {
+		endpoint = strings.TrimSuffix(cfg.TokenEndpoint, "/token") + "/devicecode"
+	}
+	scopes := append(p.ScopeList(), "offline_access")
+	form := url.Values{"client_id": {p.ClientID}, "scope": {strings.Join(scopes, " ")}}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, strings.NewReader(form.Encode()))
+	if err != nil {
+		d.add(Check{ID: CheckDeviceCode, Status: StatusFail, Message: err.Error()})
+		return
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err := hc.Do(req)
+	if err != nil {
+		d.add(Check{ID: CheckDeviceCode, Status: StatusFail, Message: "device-code request: " + err.Error(), Fix: "Check the network and any proxy (HTTPS_PROXY)"})
+		return
+	}
+	defer func() { _ = resp.Body.Close() }()
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if resp.StatusCode/100 == 2 {
+		d.add(Check{ID: CheckDeviceCode, Status: StatusOK,
+			Message: "Entra hands out device codes to client " + p.ClientID + " (the code was not shown and simply expires)",
+			Fix:     "Entra tells whether \"Allow public client flows\" is on only after someone signs in; if login then fails with AADSTS7000218: App registrations › app › Authentication › Allow public client flows › Yes"})
+		return
+	}
+	c := Check{ID: CheckDeviceCode, Status: StatusFail, Message: fmt.Sprintf("the device-code endpoint answered %d", resp.StatusCode)}
+	if ae, ok := aadsts.ParseBody(body, resp.StatusCode); ok {
+		x := aadsts.Explain(ae, xctx)
+		c.Message = "device code refused: " + ae.Summary()
+		c.Fix = x.Fix
+		c.Details = x.String()
+	}
+	d.add(c)
+}
+
+func (d *doctor) token(ctx context.Context, p profiles.Profile, authorityOK bool, xctx aadsts.Context) (string, bool) {
+	svc, err := d.opts.Flows()
+	if err != nil {
+		d.add(Check{ID: CheckToken, Status: StatusFail, Message: err.Error()})
+		return "", false
+	}
+	t, err := svc.Silent(ctx, p, flows.SilentOptions{})
+	if err != nil {
+		c := Check{ID: CheckToken, Status: StatusFail, Message: firstLine(err.Error())}
+		var lr *flows.LoginRequiredError
+		switch {
+		case errors.As(err, &lr) || errors.Is(err, flows.ErrLoginRequired):
+			c.Message = "no token without a sign-in: " + reasonOf(err)
+			c.Fix = "cdflogin login -p " + p.Name
+		case !authorityOK:
+			c.Fix = "Fix the authority first (see above)"
+		}
+		if ae, ok := aadsts.Parse(err); ok {
+			x := aadsts.Explain(ae, xctx)
+			if c.Fix == "" {
+				c.Fix = x.Fix
+			}
+			c.Details = x.String()
+		}
+		d.add(c)
+		return "", false
+	}
+	how := "a new token"
+	if t.FromCache {
+		how = "the cached token"
+	}
+	who := t.Account.Username
+	if tok, err := claims.Decode(t.AccessToken); who == "" && err == nil {
+		who = tok.Subject()
+		if tok.IsApp() {
+			who = "application " + tok.ClientID()
+		}
+	}
+	if who == "" {
+		who = "profile " + p.Name
+	}
+	d.add(Check{ID: CheckToken, Status: StatusOK, Message: fmt.Sprintf("%s for %s, valid until %s", how, who, t.ExpiresOn.UTC().Format(time.RFC3339))})
+	return t.AccessToken, !t.FromCache
+}
+
+func reasonOf(err error) string {
+	var lr *flows.LoginRequiredError
+	if errors.As(err, &lr) {
+		return lr.Reason
+	}
+	return err.Error()
+}
+
+func (d *doctor) claims(ctx context.Context, hc *http.Client, p profiles.Profile, raw string, fresh bool) {
+	tok, err := claims.Decode(raw)
+	if err != nil {
+		d.add(Check{ID: "claims", Status: StatusFail, Message: err.Error(), Fix: "Request the token for CDF: scopes <cdf_url>/.default"})
+		return
+	}
+	fs := claims.Check(tok, claimscmd.ExpectFor(p, d.opts.Now(), fresh))
+	fs = append(fs, claims.VerifySignature(ctx, hc, p.AuthorityURL(), tok))
+	for _, f := range fs {
+		d.add(Check{ID: "claims/" + f.ID, Status: statusOf(f.Severity), Message: f.Message, Fix: f.Fix})
+	}
+}
+
+func statusOf(s claims.Severity) Status {
+	switch s {
+	case claims.SeverityOK:
+		return StatusOK
+	case claims.SeverityInfo:
+		return StatusInfo
+	case claims.SeverityWarn:
+		return StatusWarn
+	}
+	return StatusFail
+}
+
+func (d *doctor) cdf(ctx context.Context, hc *http.Client, p profiles.Profile, raw string) {
+	c := cdf.New(p.BaseURL(), hc, raw)
+	c.UserAgent = d.opts.UserAgent
+	var groups []string
+	overage := false
+	if tok, err := claims.Decode(raw); err == nil {
+		groups, overage = tok.Groups(), tok.GroupsOverage()
+	}
+	rep, err := cdf.Inspect(ctx, c, p.Project, groups)
+	if err != nil {
+		ch := Check{ID: CheckCDF, Status: StatusFail, Message: err.Error()}
+		var ce *cdf.Error
+		if errors.As(err, &ce) {
+			ch.Fix = ce.Details()
+			switch {
+			case ce.Status == http.StatusUnauthorized:
+				ch.Message = "CDF did not accept the token: " + err.Error()
+				ch.Fix = "See the claims/… checks above (audience, tenant, scopes, expiry); the project must trust this tenant"
+			case ce.Status == 0:
+				ch.Message = "CDF could not be reached: " + err.Error()
+				ch.Fix = "Check the profile's cluster/cdf_url, the network and any proxy"
+			}
+		}
+		d.add(ch)
+		d.skip(CheckProject, "CDF did not answer token/inspect")
+		d.skip(CheckGroups, "CDF did not answer token/inspect")
+		return
+	}
+	d.add(Check{ID: CheckCDF, Status: StatusOK, Message: fmt.Sprintf("%s accepted the token (subject %s, %d project(s))", p.BaseURL(), rep.Subject, len(rep.Projects))})
+
+	a := rep.Access
+	switch {
+	case p.Project == "":
+		d.add(Check{ID: CheckProject, Status: StatusInfo, Message: "the profile names no project; the token reaches: " + orNone(a.Reachable)})
+	case a.HasAccess:
+		d.add(Check{ID: CheckProject, Status: StatusOK, Message: fmt.Sprintf("the token reaches project %s (capabilities there: %d)", p.Project, len(rep.Capabilities))})
+	default:
+		msg := fmt.Sprintf("the token has no access to project %s; it reaches: %s", p.Project, orNone(a.Reachable))
+		fix := "Make the signed-in user or app a member of an Entra group that is the source ID of a CDF group in " + p.Project + " (CDF › Manage & Configure › Access management), or fix the profile's project"
+		if len(a.DidYouMean) > 0 {
+			fix = "Did you mean " + strings.Join(a.DidYouMean, " or ") + "? Fix the profile's project; otherwise: " + fix
+		}
+		d.add(Check{ID: CheckProject, Status: StatusFail, Message: msg, Fix: fix})
+	}
+
+	m := rep.Mapping
+	switch {
+	case m == nil:
+		d.skip(CheckGroups, "no access to the project's groups")
+	case overage:
+		d.add(Check{ID: CheckGroups, Status: StatusWarn, Message: "the token carries no groups (overage), so no CDF group is mapped from it",
+			Fix: "Turn on CDF's group callback or reduce the group memberships (see claims/groups-overage)"})
+	case len(m.Matched) == 0:
+		d.add(Check{ID: CheckGroups, Status: StatusWarn, Message: fmt.Sprintf("none of the token's %d group(s) is the source ID of a CDF group in %s", len(groups), p.Project),
+			Fix: "Set a CDF group's source ID to the Entra group's object ID, or add the user/app to a mapped group; see: cdflogin inspect"})
+	default:
+		n := 0
+		for _, mg := range m.Matched {
+			n += len(mg.CDFGroups)
+		}
+		msg := fmt.Sprintf("%d of the token's %d group(s) map to %d CDF group(s)", len(m.Matched), len(groups), n)
+		if len(m.UnmatchedToken) > 0 {
+			msg += fmt.Sprintf("; %d map to none", len(m.UnmatchedToken))
+		}
+		if len(m.UnmatchedCDF) > 0 {
+			msg += fmt.Sprintf("; %d CDF group(s) have a source ID the token lacks", len(m.UnmatchedCDF))
+		}
+		if !m.Complete {
+			msg += " (only the token's own groups could be listed)"
+		}
+		d.add(Check{ID: CheckGroups, Status: StatusOK, Message: msg})
+	}
+	for _, w := range rep.Warnings {
+		d.add(Check{ID: CheckCDF, Status: StatusWarn, Message: w})
+	}
+}
+
+func orNone(s []string) string {
+	if len(s) == 0 {
+		return "no project"
+	}
+	return strings.Join(s, ", ")
+}
+
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return strings.TrimRight(s[:i], ": ")
+	}
+	return s
+}
+
+// Symbol is the mark of a status.
+func Symbol(s Status) string {
+	switch s {
+	case StatusOK:
+		return "✓"
+	case StatusInfo:
+		return "i"
+	case StatusWarn:
+		return "!"
+	case StatusSkip:
+		return "-"
+	}
+	return "✗"
+}
+
+// WriteText prints the checks for people.
+func WriteText(w io.Writer, profile string, checks []Check) error {
+	var b strings.Builder
+	if profile != "" {
+		fmt.Fprintf(&b, "Doctor for profile %s\n\n", profile)
+	}
+	width := 0
+	for _, c := range checks {
+		width = max(width, len(c.ID))
+	}
+	pad := strings.Repeat(" ", width+6)
+	counts := map[Status]int{}
+	for _, c := range checks {
+		counts[c.Status]++
+		fmt.Fprintf(&b, "  %s %-*s  %s\n", Symbol(c.Status), width, c.ID, c.Message)
+		switch {
+		case c.Status == StatusOK || c.Status == StatusSkip:
+		case c.Details != "":
+			// The details (an AADSTS explanation) carry the fix.
+			for _, l := range strings.Split(c.Details, "\n") {
+				fmt.Fprintf(&b, "%s%s\n", pad, l)
+			}
+		case c.Fix != "":
+			fmt.Fprintf(&b, "%sfix: %s\n", pad, c.Fix)
+		}
+	}
+	fmt.Fprintf(&b, "\n%d ok, %d failed, %d warning(s), %d skipped\n", counts[StatusOK], counts[StatusFail], counts[StatusWarn], counts[StatusSkip])
+	_, err := io.WriteString(w, b.String())
+	return err
+}

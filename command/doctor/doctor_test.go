@@ -1,0 +1,256 @@
+package doctor
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/exp/golden"
+
+	"github.com/cognite-tools/cdflogin/aadsts"
+	"github.com/cognite-tools/cdflogin/claims/claimstest"
+	"github.com/cognite-tools/cdflogin/cmdutil"
+	"github.com/cognite-tools/cdflogin/command/claimscmd"
+	"github.com/cognite-tools/cdflogin/flows"
+	"github.com/cognite-tools/cdflogin/profiles"
+)
+
+var now = time.Date(2026, 11, 28, 16, 0, 0, 0, time.UTC)
+
+const (
+	entraHost = "https://login.example.test"
+	otherTID  = "00000000-1111-4222-8333-444444444444"
+)
+
+var signerOnce = sync.OnceValues(func() (*claimstest.Signer, error) { return claimstest.NewSigner("kid-1") })
+
+type fakeFlows struct {
+	tokens *flows.Tokens
+	err    error
+}
+
+func (f fakeFlows) Silent(ctx context.Context, p profiles.Profile, opts flows.SilentOptions) (*flows.Tokens, error) {
+	return f.tokens, f.err
+}
+
+type handlerTransport struct{ h http.Handler }
+
+func (t handlerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	if r.URL.Host == "unreachable.example.test" {
+		return nil, errors.New("dial tcp: connection refused")
+	}
+	rec := httptest.NewRecorder()
+	t.h.ServeHTTP(rec, r)
+	return rec.Result(), nil
+}
+
+// world is a fake Entra tenant (login.example.test/<TenantID>) and CDF
+// (westeurope-1.cognitedata.com) that accepts the bearer token.
+type world struct {
+	token         string
+	knownClient   string
+	projectGroups string // groups of project acme: source IDs
+}
+
+func (w world) client(t *testing.T) *http.Client {
+	s, err := signerOnce()
+	if err != nil {
+		t.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	entraErr := func(rw http.ResponseWriter, status int, code string, n int, desc string) {
+		rw.WriteHeader(status)
+		_, _ = fmt.Fprintf(rw, `{"error":%q,"error_description":"AADSTS%d: %s\r\nTrace ID: t1\r\nCorrelation ID: c1\r\nTimestamp: 2026-11-28 16:00:00Z","error_codes":[%d],"trace_id":"t1","correlation_id":"c1"}`, code, n, desc, n)
+	}
+	mux.HandleFunc("/{tenant}/v2.0/.well-known/openid-configuration", func(rw http.ResponseWriter, r *http.Request) {
+		tenant := r.PathValue("tenant")
+		if tenant != claimstest.TenantID {
+			entraErr(rw, 400, "invalid_tenant", 90002, "Tenant '"+tenant+"' not found.")
+			return
+		}
+		base := entraHost + "/" + tenant
+		_, _ = fmt.Fprintf(rw, `{"issuer":"%s/v2.0","authorization_endpoint":"%s/oauth2/v2.0/authorize","token_endpoint":"%s/oauth2/v2.0/token","device_authorization_endpoint":"%s/oauth2/v2.0/devicecode","jwks_uri":"%s/discovery/v2.0/keys"}`, base, base, base, base, base)
+	})
+	mux.HandleFunc("/{tenant}/discovery/v2.0/keys", func(rw http.ResponseWriter, r *http.Request) { _, _ = rw.Write(s.JWKS()) })
+	mux.HandleFunc("POST /{tenant}/oauth2/v2.0/devicecode", func(rw http.ResponseWriter, r *http.Request) {
+		_ = r.ParseForm()
+		if r.PostForm.Get("client_id") != w.knownClient {
+			entraErr(rw, 400, "unauthorized_client", 700016, "Application with identifier '"+r.PostForm.Get("client_id")+"' was not found in the directory.")
+			return
+		}
+		_, _ = fmt.Fprint(rw, `{"user_code":"ABCD1234","device_code":"dc","verification_uri":"https://microsoft.com/devicelogin","expires_in":900,"interval":5}`)
+	})
+	cdfAuth := func(h http.HandlerFunc) http.HandlerFunc {
+		return func(rw http.ResponseWriter, r *http.Request) {
+			rw.Header().Set("X-Request-Id", "req-42")
+			if r.Host != "westeurope-1.cognitedata.com" || r.Header.Get("Authorization") != "Bearer "+w.token {
+				rw.WriteHeader(401)
+				_, _ = fmt.Fprint(rw, `{"error":{"code":401,"message":"Unauthorized"}}`)
+				return
+			}
+			h(rw, r)
+		}
+	}
+	mux.HandleFunc("/api/v1/token/inspect", cdfAuth(func(rw http.ResponseWriter, r *http.Request) {
+		_, _ = fmt.Fprint(rw, `{"subject":"`+claimstest.UserOID+`","projects":[{"projectUrlName":"acme","groups":[101]}],"capabilities":[{"groupsAcl":{"actions":["LIST"],"scope":{"all":{}}},"projectScope":{"projects":["acme"]}}]}`)
+	}))
+	mux.HandleFunc("/api/v1/projects/acme/groups", cdfAuth(func(rw http.ResponseWriter, r *http.Request) {
+		_, _ = fmt.Fprint(rw, `{"items":[`+w.projectGroups+`]}`)
+	}))
+	mux.HandleFunc("/api/v1/projects/acme", cdfAuth(func(rw http.ResponseWriter, r *http.Request) {
+		_, _ = fmt.Fprint(rw, `{"name":"Acme","urlName":"acme"}`)
+	}))
+	return &http.Client{Transport: handlerTransport{mux}}
+}
+
+func signed(t *testing.T, payload map[string]any) string {
+	t.Helper()
+	s, err := signerOnce()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := s.Sign(payload)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok
+}
+
+func profile(flow profiles.Flow, mod ...func(*profiles.Profile)) profiles.Profile {
+	p := profiles.Profile{Name: "dev", Tenant: claimstest.TenantID, ClientID: claimstest.ClientID, Cluster: "westeurope-1",
+		Project: "acme", Flow: flow, Authority: entraHost + "/" + claimstest.TenantID}
+	if flow == profiles.FlowSecret {
+		p.ClientSecret = "env:DEV_SECRET"
+	}
+	for _, m := range mod {
+		m(&p)
+	}
+	return p
+}
+
+type tcase struct {
+	name     string
+	p        profiles.Profile
+	profErr  error
+	svc      claimscmd.Silenter
+	w        world
+	portBusy bool
+	args     []string
+	exit     int
+	golden   bool
+	want     []string // "id status" pairs that must be there
+}
+
+const mapped = `{"id":101,"name":"acme-readers","sourceId":"` + claimstest.GroupA + `"},{"id":102,"name":"acme-retired","sourceId":"9f1c0a11-0000-4000-9000-000000000a05"}`
+
+func TestDoctor(t *testing.T) {
+	userTok := signed(t, claimstest.V2User(now.Add(-10*time.Minute)))
+	appTok := signed(t, claimstest.V1App(now.Add(-10*time.Minute)))
+	okUser := fakeFlows{tokens: &flows.Tokens{AccessToken: userTok, FromCache: true, ExpiresOn: now.Add(50 * time.Minute), Account: flows.Account{Username: claimstest.UserEmail}}}
+	okApp := fakeFlows{tokens: &flows.Tokens{AccessToken: appTok, FromCache: true, ExpiresOn: now.Add(50 * time.Minute)}}
+	goodWorld := world{token: userTok, knownClient: claimstest.ClientID, projectGroups: mapped}
+	needLogin := fakeFlows{err: &flows.LoginRequiredError{Profile: "dev", Reason: "no cached sign-in"}}
+	consent := &aadsts.Error{Code: "invalid_grant", Description: "AADSTS65001: The user or administrator has not consented to use the application.", Codes: []int{65001}, Suberror: "consent_required", HTTPStatus: 400, Source: "token"}
+	wrongCluster := signed(t, claimstest.With(claimstest.V2User(now), "aud", "https://api.cognitedata.com"))
+
+	tests := []tcase{
+		{name: "all_good_device", p: profile(profiles.FlowDevice), svc: okUser, w: goodWorld, exit: 0, golden: true},
+		{name: "all_good_json", p: profile(profiles.FlowDevice), svc: okUser, w: goodWorld, args: []string{"--json"}, exit: 0, golden: true},
+		{name: "unknown_tenant", p: profile(profiles.FlowDevice, func(p *profiles.Profile) { p.Tenant = otherTID; p.Authority = entraHost + "/" + otherTID }),
+			svc: needLogin, w: goodWorld, exit: 1, golden: true,
+			want: []string{"authority fail", "device-code skip", "token fail", "cdf skip"}},
+		{name: "unknown_client_device", p: profile(profiles.FlowDevice), svc: needLogin, w: world{knownClient: "someone-else"}, exit: 1, golden: true,
+			want: []string{"authority ok", "device-code fail", "token fail"}},
+		{name: "browser_port_busy", p: profile(profiles.FlowBrowser), svc: okUser, w: goodWorld, portBusy: true, exit: 1,
+			want: []string{"redirect-port fail", "token ok", "group-mapping ok"}},
+		{name: "browser_port_free", p: profile(profiles.FlowBrowser), svc: okUser, w: goodWorld, exit: 0,
+			want: []string{"redirect-port ok"}},
+		{name: "consent_missing", p: profile(profiles.FlowBrowser), svc: fakeFlows{err: &flows.LoginRequiredError{Profile: "dev", Reason: "consent needed (AADSTS65001)", Err: consent}}, w: goodWorld, exit: 1,
+			want: []string{"token fail"}},
+		{name: "wrong_cluster_401", p: profile(profiles.FlowDevice), svc: fakeFlows{tokens: &flows.Tokens{AccessToken: wrongCluster, ExpiresOn: now.Add(time.Hour)}}, w: goodWorld, exit: 1, golden: true,
+			want: []string{"claims/audience fail", "cdf fail", "project-access skip"}},
+		{name: "no_project_access", p: profile(profiles.FlowDevice, func(p *profiles.Profile) { p.Project = "acme-prd" }), svc: okUser, w: goodWorld, exit: 1,
+			want: []string{"cdf ok", "project-access fail", "group-mapping skip"}},
+		{name: "unmapped_groups", p: profile(profiles.FlowDevice), svc: okUser, w: world{token: userTok, knownClient: claimstest.ClientID, projectGroups: `{"id":102,"name":"acme-retired","sourceId":"x"}`}, exit: 0,
+			want: []string{"group-mapping warn"}},
+		{name: "app_secret", p: profile(profiles.FlowSecret), svc: okApp, w: world{token: appTok, projectGroups: mapped}, exit: 0,
+			want: []string{"claims/roles info", "claims/token-kind ok", "group-mapping ok"}},
+		{name: "profile_missing", profErr: errors.New(`profile "dev" not found`), exit: 1, want: []string{"profile fail"}},
+		{name: "profile_invalid", p: profile(profiles.FlowDevice, func(p *profiles.Profile) { p.ClientID = "not-a-guid" }), exit: 1, want: []string{"profile fail"}},
+		{name: "cdf_unreachable", p: profile(profiles.FlowDevice, func(p *profiles.Profile) { p.Cluster = ""; p.CDFURL = "https://unreachable.example.test" }), svc: okUser, w: goodWorld, exit: 1,
+			want: []string{"cdf fail"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out := &bytes.Buffer{}
+			hc := tt.w.client(t)
+			opts := &Options{
+				IO:  &cmdutil.IOStreams{In: strings.NewReader(""), Out: out, ErrOut: &bytes.Buffer{}},
+				Now: func() time.Time { return now },
+				Profile: func(string) (profiles.Profile, error) {
+					return tt.p, tt.profErr
+				},
+				Flows:      func() (claimscmd.Silenter, error) { return tt.svc, nil },
+				HTTPClient: func(profiles.Profile) (*http.Client, error) { return hc, nil },
+				PortFree: func(port int) error {
+					if tt.portBusy {
+						return fmt.Errorf("listen tcp 127.0.0.1:%d: bind: address already in use", port)
+					}
+					return nil
+				},
+			}
+			cmd := newCmd(opts, Run)
+			cmd.SetArgs(append([]string{}, tt.args...))
+			cmd.SilenceUsage, cmd.SilenceErrors = true, true
+			err := cmd.ExecuteContext(context.Background())
+			if got := cmdutil.ExitCode(err); got != tt.exit {
+				t.Errorf("exit %d (%v), want %d\n%s", got, err, tt.exit, out)
+			}
+			_, checks := Diagnose(context.Background(), opts)
+			got := map[string]Status{}
+			for _, c := range checks {
+				if _, seen := got[c.ID]; !seen {
+					got[c.ID] = c.Status
+				}
+			}
+			for _, w := range tt.want {
+				id, st, _ := strings.Cut(w, " ")
+				if got[id] != Status(st) {
+					t.Errorf("%s = %q, want %s\n%s", id, got[id], st, out)
+				}
+			}
+			for _, secret := range []string{userTok, appTok, wrongCluster} {
+				if strings.Contains(out.String(), secret[:40]) {
+					t.Error("a raw token is in the output")
+				}
+			}
+			if tt.golden {
+				golden.RequireEqual(t, out.Bytes())
+			}
+		})
+	}
+}
+
+func TestListenFree(t *testing.T) {
+	ln, err := net.Listen("tcp", "localhost:0")
+	if err != nil {
+		t.Skipf("no loopback: %v", err)
+	}
+	defer func() { _ = ln.Close() }()
+	port := ln.Addr().(*net.TCPAddr).Port
+	if err := listenFree(port); err == nil {
+		t.Errorf("port %d is taken but listenFree says free", port)
+	}
+	_ = ln.Close()
+	if err := listenFree(port); err != nil {
+		t.Errorf("port %d was released but listenFree says %v", port, err)
+	}
+}
