@@ -165,7 +165,9 @@ type doctor struct {
 
 func (d *doctor) add(c Check) { d.checks = append(d.checks, c) }
 
-func (d *doctor) skip(id, why string) { d.add(Check{ID: id, Status: StatusSkip, Message: "skipped: " + why}) }
+func (d *doctor) skip(id, why string) {
+	d.add(Check{ID: id, Status: StatusSkip, Message: "skipped: " + why})
+}
 
 // Diagnose runs every check in order and returns the profile's name and
 // the checks. Checks that need an earlier one that failed are skipped.
