@@ -120,10 +120,11 @@ func ListeningInodes(data []byte, port int) []string {
 		if err != nil || int(p) != port || fields[3] != stateListen {
 			continue
 		}
-		if fields[9] == "0" {
+		ino, err := strconv.ParseUint(fields[9], 10, 64)
+		if err != nil || ino == 0 {
 			continue
 		}
-		out = append(out, fields[9])
+		out = append(out, strconv.FormatUint(ino, 10))
 	}
 	return out
 }
