@@ -41,7 +41,7 @@ func New(version string) *Factory {
 		Getenv:  os.Getenv,
 		Now:     time.Now,
 		Version: version,
-		Keyring: secrets.System(secrets.DefaultTimeout),
+		Keyring: secrets.FromEnv(os.Getenv),
 	}
 	return f
 }

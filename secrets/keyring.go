@@ -45,6 +45,21 @@ func System(timeout time.Duration) Keyring {
 	return WithTimeout(osKeyring{}, timeout)
 }
 
+// EnvKeyring is the variable that turns the OS keyring off
+// (CDFLOGIN_KEYRING=off), e.g. on CI machines and in tests, so that
+// nothing is stored in, or read from, the user's keyring.
+const EnvKeyring = "CDFLOGIN_KEYRING"
+
+// FromEnv returns the system keyring, or an Unavailable one when
+// CDFLOGIN_KEYRING is "off".
+func FromEnv(getenv func(string) string) Keyring {
+	switch v := getenv(EnvKeyring); v {
+	case "off", "0", "false", "no":
+		return Unavailable{Reason: EnvKeyring + "=" + v + " turns it off"}
+	}
+	return System(DefaultTimeout)
+}
+
 // osKeyring is zalando/go-keyring with its errors mapped.
 type osKeyring struct{}
 

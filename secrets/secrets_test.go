@@ -116,3 +116,13 @@ func TestForget(t *testing.T) {
 		t.Errorf("Forget of env refs touched the keyring: %v %v", removed, err)
 	}
 }
+
+func TestFromEnv(t *testing.T) {
+	k := FromEnv(func(string) string { return "off" })
+	if err := k.Set(Service, "x", "y"); !errors.Is(err, ErrUnavailable) || !strings.Contains(err.Error(), "CDFLOGIN_KEYRING=off") {
+		t.Errorf("Set with CDFLOGIN_KEYRING=off = %v", err)
+	}
+	if _, ok := FromEnv(func(string) string { return "" }).(timeoutKeyring); !ok {
+		t.Error("the default is not the system keyring with a timeout")
+	}
+}
