@@ -16,6 +16,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -32,11 +33,34 @@ type testCert struct {
 	pfx  []byte // password "pfx-pass"
 }
 
-func newTestCert(t testing.TB) testCert {
+var (
+	testCertsOnce sync.Once
+	testCerts     [2]testCert
+	testCertsErr  error
+)
+
+// newTestCert returns one of two certificates generated once per test
+// binary (RSA key generation is slow on a busy machine); i is 0 or 1.
+func newTestCert(t testing.TB, i int) testCert {
 	t.Helper()
+	testCertsOnce.Do(func() {
+		for j := range testCerts {
+			testCerts[j], testCertsErr = generateTestCert()
+			if testCertsErr != nil {
+				return
+			}
+		}
+	})
+	if testCertsErr != nil {
+		t.Fatal(testCertsErr)
+	}
+	return testCerts[i]
+}
+
+func generateTestCert() (testCert, error) {
 	key, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
-		t.Fatal(err)
+		return testCert{}, err
 	}
 	tmpl := &x509.Certificate{
 		SerialNumber: big.NewInt(42),
@@ -46,20 +70,20 @@ func newTestCert(t testing.TB) testCert {
 	}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
 	if err != nil {
-		t.Fatal(err)
+		return testCert{}, err
 	}
 	cert, _ := x509.ParseCertificate(der)
 	pk8, _ := x509.MarshalPKCS8PrivateKey(key)
 	pemData := append(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: pk8})...)
 	pfx, err := pkcs12.Modern.Encode(key, cert, nil, "pfx-pass")
 	if err != nil {
-		t.Fatal(err)
+		return testCert{}, err
 	}
-	return testCert{cert: cert, key: key, pem: pemData, pfx: pfx}
+	return testCert{cert: cert, key: key, pem: pemData, pfx: pfx}, nil
 }
 
 func TestCertificateLoginAndInfo(t *testing.T) {
-	tc := newTestCert(t)
+	tc := newTestCert(t, 0)
 	dir := t.TempDir()
 	pemPath := filepath.Join(dir, "app.pem")
 	pfxPath := filepath.Join(dir, "app.pfx")
@@ -120,8 +144,8 @@ func TestCertificateLoginAndInfo(t *testing.T) {
 }
 
 func TestCertificateErrors(t *testing.T) {
-	tc := newTestCert(t)
-	other := newTestCert(t)
+	tc := newTestCert(t, 0)
+	other := newTestCert(t, 1)
 	dir := t.TempDir()
 	write := func(name string, data []byte) string {
 		p := filepath.Join(dir, name)
@@ -172,7 +196,7 @@ func TestCertificateErrors(t *testing.T) {
 // FuzzParseCertificate checks that no file content makes the certificate
 // parser panic.
 func FuzzParseCertificate(f *testing.F) {
-	tc := newTestCert(f)
+	tc := newTestCert(f, 0)
 	f.Add(tc.pem, "")
 	f.Add(tc.pfx, "pfx-pass")
 	f.Add([]byte("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"), "")

@@ -192,8 +192,10 @@ func (s *Service) Login(ctx context.Context, p profiles.Profile, flow profiles.F
 		return nil, err
 	}
 	t.Flow = flow
-	if !acc.Exported() {
-		s.logf("token cache: Entra's answer for profile %q was not cached (token lifetime under 5 minutes?)", p.Name)
+	if acc.Exported() {
+		if err := s.keepAccessToken(ctx, file, p, flow, t, false); err != nil {
+			s.logf("warning: token cache of profile %q: %v", p.Name, err)
+		}
 	}
 	s.logf("signed in: profile %q, flow %s, token valid until %s", p.Name, flow, t.ExpiresOn.Format(time.RFC3339))
 	return t, nil
@@ -355,6 +357,11 @@ func (s *Service) Silent(ctx context.Context, p profiles.Profile, opts SilentOpt
 		if err != nil {
 			return nil, err
 		}
+		if acc.Exported() {
+			if err := s.keepAccessToken(ctx, file, p, flow, t, true); err != nil {
+				s.logf("warning: token cache of profile %q: %v", p.Name, err)
+			}
+		}
 		emit(opts.Events, Refreshed{ExpiresAt: t.ExpiresOn})
 		s.logf("token refreshed: profile %q, valid until %s", p.Name, t.ExpiresOn.Format(time.RFC3339))
 		return t, nil
@@ -372,9 +379,57 @@ func (s *Service) Silent(ctx context.Context, p profiles.Profile, opts SilentOpt
 	if err != nil {
 		return nil, err
 	}
+	if acc.Exported() {
+		if err := s.keepAccessToken(ctx, file, p, flow, t, true); err != nil {
+			s.logf("warning: token cache of profile %q: %v", p.Name, err)
+		}
+	}
 	emit(opts.Events, Refreshed{ExpiresAt: t.ExpiresOn})
 	s.logf("token refreshed: profile %q, valid until %s", p.Name, t.ExpiresOn.Format(time.RFC3339))
 	return t, nil
+}
+
+// keepAccessToken makes sure the token just acquired is in the cache
+// file. MSAL leaves out access tokens that expire within 5 minutes; without
+// them every Silent call would fetch a new token however small MinValid is.
+func (s *Service) keepAccessToken(ctx context.Context, file *tokencache.File, p profiles.Profile, flow profiles.Flow, t *Tokens, locked bool) error {
+	if t.AccessToken == "" {
+		return nil
+	}
+	if !locked {
+		unlock, err := file.Lock(ctx)
+		if err != nil {
+			return err
+		}
+		defer unlock()
+	}
+	data, err := file.Load()
+	if err != nil {
+		return err
+	}
+	contents, err := tokencache.Parse(data)
+	if err != nil {
+		return err
+	}
+	q := cacheQuery(p, flow)
+	if e := contents.Find(q); e.AccessToken != nil && e.AccessToken.Secret == t.AccessToken {
+		return nil
+	}
+	out, err := tokencache.PutAccessToken(data, tokencache.AccessToken{
+		HomeAccountID: t.Account.HomeAccountID,
+		Environment:   q.Environment,
+		Realm:         q.Realm,
+		ClientID:      p.ClientID,
+		Secret:        t.AccessToken,
+		Target:        strings.Join(t.Scopes, " "),
+		ExpiresOn:     tokencache.Unix{T: t.ExpiresOn},
+		CachedAt:      tokencache.Unix{T: time.Now()},
+	})
+	if err != nil {
+		return err
+	}
+	s.logf("token cache: kept the short-lived token of profile %q (MSAL does not cache tokens valid under 5 minutes)", p.Name)
+	return file.Save(out)
 }
 
 // refreshUser redeems the cached refresh token of the account.

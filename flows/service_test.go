@@ -511,3 +511,41 @@ func TestCheckProfile(t *testing.T) {
 		})
 	}
 }
+
+// TestShortLivedTokensAreCached checks that tokens MSAL will not cache
+// (valid under 5 minutes) are still answered from the cache while they are
+// valid beyond MinValid.
+func TestShortLivedTokensAreCached(t *testing.T) {
+	for _, flow := range []profiles.Flow{profiles.FlowDevice, profiles.FlowSecret} {
+		t.Run(string(flow), func(t *testing.T) {
+			h := newHarness(t)
+			h.entra.set(func(f *fakeEntra) { f.lifetime = 2 * time.Minute })
+			p := h.profile(flow)
+			tok, err := h.svc.Login(ctxT(t), p, "", nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			before := h.requests()
+			c, err := h.svc.Silent(ctxT(t), p, SilentOptions{MinValid: 30 * time.Second})
+			if err != nil || !c.FromCache || c.AccessToken != tok.AccessToken || h.requests() != before {
+				t.Fatalf("Silent = %+v, %v; %d requests", c, err, h.requests()-before)
+			}
+			if flow.IsUser() && c.Account.Username != "ada@example.com" {
+				t.Errorf("account = %+v", c.Account)
+			}
+			// Past MinValid it refreshes, and the refreshed short token is
+			// kept too.
+			h.clock.Add(100 * time.Second)
+			r, err := h.svc.Silent(ctxT(t), p, SilentOptions{MinValid: 30 * time.Second})
+			if err != nil || r.FromCache {
+				t.Fatalf("Silent near expiry = %+v, %v", r, err)
+			}
+			h.clock.Add(-100 * time.Second)
+			before = h.requests()
+			c, err = h.svc.Silent(ctxT(t), p, SilentOptions{MinValid: 30 * time.Second})
+			if err != nil || !c.FromCache || c.AccessToken != r.AccessToken || h.requests() != before {
+				t.Fatalf("Silent after the refresh = fromCache %v same %v, %v", c.FromCache, c.AccessToken == r.AccessToken, err)
+			}
+		})
+	}
+}

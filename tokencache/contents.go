@@ -309,3 +309,73 @@ func DecodeIDToken(raw string) (IDClaims, error) {
 	}
 	return c, nil
 }
+
+// PutAccessToken adds (or replaces) an access token in a serialized MSAL
+// cache, under the key MSAL itself would use. MSAL does not cache access
+// tokens that expire within 5 minutes of being issued; cdflogin stores
+// them anyway so that a short-lived token is not fetched again on every
+// call (MSAL still treats them as expired and never returns them itself).
+func PutAccessToken(data []byte, at AccessToken) ([]byte, error) {
+	doc := map[string]json.RawMessage{}
+	if len(data) > 0 {
+		if err := json.Unmarshal(data, &doc); err != nil {
+			return nil, fmt.Errorf("token cache: %s", describeJSONError(err))
+		}
+	}
+	section := map[string]json.RawMessage{}
+	if raw, ok := doc["AccessToken"]; ok && len(raw) > 0 && string(raw) != "null" {
+		if err := json.Unmarshal(raw, &section); err != nil {
+			return nil, fmt.Errorf("token cache: AccessToken section: %s", describeJSONError(err))
+		}
+	}
+	unix := func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return strconv.FormatInt(t.Unix(), 10)
+	}
+	entry := map[string]string{
+		"home_account_id":     at.HomeAccountID,
+		"environment":         at.Environment,
+		"realm":               at.Realm,
+		"credential_type":     "AccessToken",
+		"client_id":           at.ClientID,
+		"secret":              at.Secret,
+		"target":              at.Target,
+		"cached_at":           unix(at.CachedAt.T),
+		"expires_on":          unix(at.ExpiresOn.T),
+		"extended_expires_on": unix(at.ExpiresOn.T),
+		"token_type":          firstNonEmpty(at.TokenType, "Bearer"),
+	}
+	for k, v := range entry {
+		if v == "" && k != "home_account_id" {
+			delete(entry, k)
+		}
+	}
+	if at.HomeAccountID == "" {
+		delete(entry, "home_account_id")
+	}
+	raw, err := json.Marshal(entry)
+	if err != nil {
+		return nil, fmt.Errorf("token cache: %w", err)
+	}
+	key := strings.ToLower(strings.Join([]string{at.HomeAccountID, at.Environment, "AccessToken", at.ClientID, at.Realm, at.Target}, "-"))
+	section[key] = raw
+	if doc["AccessToken"], err = json.Marshal(section); err != nil {
+		return nil, fmt.Errorf("token cache: %w", err)
+	}
+	out, err := json.Marshal(doc)
+	if err != nil {
+		return nil, fmt.Errorf("token cache: %w", err)
+	}
+	return out, nil
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, v := range s {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}

@@ -213,3 +213,33 @@ func FuzzLoad(f *testing.F) {
 		}
 	})
 }
+
+func TestPutAccessToken(t *testing.T) {
+	exp := time.Unix(1800000000, 0)
+	at := AccessToken{HomeAccountID: "uid.utid", Environment: "127.0.0.1:8443", Realm: "tenant", ClientID: "client",
+		Secret: "short-at", Target: "https://x.cognitedata.com/user_impersonation https://x.cognitedata.com/.default", ExpiresOn: Unix{T: exp}, CachedAt: Unix{T: exp.Add(-time.Minute)}}
+	for _, base := range []string{"", "{}", sample} {
+		out, err := PutAccessToken([]byte(base), at)
+		if err != nil {
+			t.Fatalf("PutAccessToken(%.20q): %v", base, err)
+		}
+		c, err := Parse(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		q := Query{ClientID: "client", Environment: "127.0.0.1:8443", Realm: "tenant", Scopes: []string{"https://x.cognitedata.com/.default"}}
+		e := c.Find(q)
+		if e.AccessToken == nil || e.AccessToken.Secret != "short-at" || !e.AccessToken.ExpiresOn.T.Equal(exp) {
+			t.Fatalf("after Put into %.20q: %+v", base, e.AccessToken)
+		}
+		// Other sections survive; the same key is replaced, not duplicated.
+		if base == sample {
+			if len(c.RefreshTokens) != 1 || len(c.Accounts) != 1 || len(c.AccessTokens) != 2 {
+				t.Fatalf("sections after Put: %d RTs, %d accounts, %d ATs", len(c.RefreshTokens), len(c.Accounts), len(c.AccessTokens))
+			}
+		}
+	}
+	if _, err := PutAccessToken([]byte("[]"), at); err == nil {
+		t.Fatal("PutAccessToken into a non-object succeeded")
+	}
+}
