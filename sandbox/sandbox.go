@@ -75,7 +75,6 @@ type Sandbox struct {
 	refresh  map[string]*refreshToken
 	faults   []*faultRule
 	requests []Request
-	seq      int64
 
 	wg sync.WaitGroup
 }
