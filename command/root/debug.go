@@ -46,7 +46,7 @@ func (d *debugFlags) install(f *cmdutil.Factory, c *cobra.Command) error {
 		if f.Now != nil {
 			now = f.Now().UTC().Format("2006-01-02T15:04:05Z")
 		}
-		fmt.Fprintf(lf, "# cdflogin %s: %s %s\n", f.Version, now, strings.Join(append([]string{c.CommandPath()}, redactArgs(os.Args[1:])...), " "))
+		fmt.Fprintf(lf, "# cdflogin %s: %s %s: cdflogin %s\n", f.Version, now, c.CommandPath(), strings.Join(redactArgs(os.Args[1:]), " "))
 		outs = append(outs, lf)
 	}
 	if len(outs) == 0 {
