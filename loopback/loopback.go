@@ -100,23 +100,9 @@ func Listen(ctx context.Context, cfg Config) (*Listener, error) {
 		listen = net.Listen
 	}
 
-	ln4, err := listen("tcp4", net.JoinHostPort("127.0.0.1", strconv.Itoa(cfg.Port)))
+	lns, port, err := bindLoopback(cfg, listen)
 	if err != nil {
-		return nil, listenError(cfg, cfg.Port, "127.0.0.1", err)
-	}
-	port := ln4.Addr().(*net.TCPAddr).Port
-	lns := []net.Listener{ln4}
-	ln6, err := listen("tcp6", net.JoinHostPort("::1", strconv.Itoa(port)))
-	switch {
-	case err == nil:
-		lns = append(lns, ln6)
-	case errors.Is(err, syscall.EADDRINUSE):
-		// Someone else answers on [::1]:PORT: a browser resolving
-		// localhost to ::1 would reach them, not us.
-		_ = ln4.Close()
-		return nil, listenError(cfg, port, "::1", err)
-	default:
-		// No IPv6 loopback on this machine: 127.0.0.1 alone is fine.
+		return nil, err
 	}
 
 	l := &Listener{
@@ -152,6 +138,38 @@ func Listen(ctx context.Context, cfg Config) (*Listener, error) {
 		_ = l.Close()
 	})
 	return l, nil
+}
+
+// bindLoopback binds 127.0.0.1:PORT and, where IPv6 is available,
+// [::1]:PORT. With port 0 it retries a few times when the port the system
+// picked for IPv4 is taken on IPv6.
+func bindLoopback(cfg Config, listen func(network, address string) (net.Listener, error)) ([]net.Listener, int, error) {
+	attempts := 1
+	if cfg.Port == 0 {
+		attempts = 5
+	}
+	var lastErr error
+	for range attempts {
+		ln4, err := listen("tcp4", net.JoinHostPort("127.0.0.1", strconv.Itoa(cfg.Port)))
+		if err != nil {
+			return nil, 0, listenError(cfg, cfg.Port, "127.0.0.1", err)
+		}
+		port := ln4.Addr().(*net.TCPAddr).Port
+		ln6, err := listen("tcp6", net.JoinHostPort("::1", strconv.Itoa(port)))
+		switch {
+		case err == nil:
+			return []net.Listener{ln4, ln6}, port, nil
+		case errors.Is(err, syscall.EADDRINUSE):
+			// Someone else answers on [::1]:PORT: a browser resolving
+			// localhost to ::1 would reach them, not us.
+			_ = ln4.Close()
+			lastErr = listenError(cfg, port, "::1", err)
+		default:
+			// No IPv6 loopback on this machine: 127.0.0.1 alone is fine.
+			return []net.Listener{ln4}, port, nil
+		}
+	}
+	return nil, 0, lastErr
 }
 
 // listenError turns a bind failure into a PortInUseError when the port is
@@ -264,13 +282,13 @@ type PortInUseError struct {
 }
 
 func (e *PortInUseError) Error() string {
-	who := "another program"
+	who, stop := "another program", "stop it"
 	if e.Process != "" {
-		who = e.Process
+		who, stop = e.Process, "stop "+e.Process
 	}
 	return fmt.Sprintf("port %d on localhost is in use by %s, so the browser sign-in cannot receive its redirect there: "+
-		"stop %s, or use --redirect-port N with http://localhost:N registered under Authentication › Mobile and desktop applications, or use --flow device",
-		e.Port, who, who)
+		"%s, or use --redirect-port N with http://localhost:N registered under Authentication › Mobile and desktop applications, or use --flow device",
+		e.Port, who, stop)
 }
 
 // Unwrap returns the bind error (errors.Is(err, syscall.EADDRINUSE)).
@@ -359,7 +377,7 @@ func (h *handler) classify(r *http.Request) callback {
 	}
 	var params url.Values
 	switch r.Method {
-	case http.MethodGet, http.MethodHead:
+	case http.MethodGet:
 		params = r.URL.Query()
 	case http.MethodPost:
 		ct := r.Header.Get("Content-Type")

@@ -179,6 +179,7 @@ func TestStrayRequestsDoNotEndTheFlow(t *testing.T) {
 		{name: "wrong Host port", method: "GET", host: "localhost:1", target: "/?code=evil&state=" + testState, status: 421, bodyHas: "Wrong address"},
 		{name: "Host without port", method: "GET", host: "localhost", target: "/?code=evil&state=" + testState, status: 421, bodyHas: "Wrong address"},
 		{name: "PUT", method: "PUT", target: "/?code=evil&state=" + testState, status: 405},
+		{name: "HEAD (prefetch) does not consume the answer", method: "HEAD", target: "/?code=evil&state=" + testState, status: 405},
 		{name: "POST wrong content type", method: "POST", target: "/", status: 400, bodyHas: "waiting"},
 		{name: "POST with state in query only", method: "POST", target: "/?state=" + testState, form: url.Values{"code": {"evil"}}, status: 400, bodyHas: "does not belong"},
 	}
@@ -364,25 +365,42 @@ func TestPortInUse(t *testing.T) {
 func TestPortInUseOnIPv6Only(t *testing.T) {
 	// A listener that already holds [::1]:PORT would get the browser's
 	// answer when localhost resolves to ::1.
-	calls := 0
-	cfg := Config{State: "s", FindProcess: NoProcessLookup, Listen: func(network, addr string) (net.Listener, error) {
-		calls++
-		if network == "tcp6" {
-			return nil, &net.OpError{Op: "listen", Net: network, Err: os.NewSyscallError("bind", syscall.EADDRINUSE)}
-		}
-		return net.Listen(network, addr)
-	}}
-	_, err := Listen(t.Context(), cfg)
-	var pe *PortInUseError
-	if !errors.As(err, &pe) || calls != 2 {
-		t.Fatalf("err = %v, calls %d", err, calls)
-	}
-	// The IPv4 socket was released.
-	ln, err := net.Listen("tcp4", net.JoinHostPort("127.0.0.1", strconv.Itoa(pe.Port)))
+	free, err := net.Listen("tcp4", "127.0.0.1:0")
 	if err != nil {
-		t.Fatalf("127.0.0.1:%d not released: %v", pe.Port, err)
+		t.Fatal(err)
 	}
-	ln.Close()
+	fixed := free.Addr().(*net.TCPAddr).Port
+	free.Close()
+	tests := []struct {
+		name      string
+		port      int
+		wantCalls int // port 0 retries with other ports
+	}{
+		{"fixed port", fixed, 2},
+		{"any port", 0, 10},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			calls := 0
+			cfg := Config{Port: tt.port, State: "s", FindProcess: NoProcessLookup, Listen: func(network, addr string) (net.Listener, error) {
+				calls++
+				if network == "tcp6" {
+					return nil, &net.OpError{Op: "listen", Net: network, Err: os.NewSyscallError("bind", syscall.EADDRINUSE)}
+				}
+				return net.Listen(network, addr)
+			}}
+			_, err := Listen(t.Context(), cfg)
+			var pe *PortInUseError
+			if !errors.As(err, &pe) || calls != tt.wantCalls {
+				t.Fatalf("err = %v, calls %d, want %d", err, calls, tt.wantCalls)
+			}
+			if !strings.Contains(err.Error(), "stop it,") {
+				t.Errorf("message = %q", err)
+			}
+			// The IPv4 socket was released.
+			portFree(t, pe.Port)
+		})
+	}
 }
 
 func TestNoIPv6IsFine(t *testing.T) {
