@@ -916,20 +916,20 @@ func (m *app) onRefreshDone(msg refreshDoneMsg) {
 			err = errors.New("the refresh returned no token")
 		}
 		needsLogin := errors.Is(err, flows.ErrLoginRequired)
-		note := firstLine(err.Error())
+		note, fix := firstLine(err.Error()), ""
 		if ex, ok := m.explain(err); ok {
-			note = ex.Title
-			if ex.Fix != "" {
-				note += ". " + ex.Fix
+			note, fix = ex.Title, ex.Fix
+			if ex.Code != 0 {
+				note += fmt.Sprintf(" (AADSTS%d)", ex.Code)
 			}
 		}
-		m.token.Refreshed(nil, err, needsLogin, note)
+		m.token.Refreshed(nil, err, needsLogin, note, fix)
 		return
 	}
 	if m.cfg.OnSignedIn != nil {
 		m.cfg.OnSignedIn(msg.tokens)
 	}
-	m.token.Refreshed(msg.tokens, nil, false, "")
+	m.token.Refreshed(msg.tokens, nil, false, "", "")
 }
 
 // loadAccess asks CDF what the token grants.
@@ -1025,7 +1025,7 @@ func (m *app) View() tea.View {
 		body = m.picker.View()
 	case scrWorking:
 		line := spinView(m.st, m.cfg.Now()) + " " + m.working
-		body = line + "\n" + m.st.Muted.Render("esc cancels")
+		body = line
 	case scrDevice:
 		body = m.device.View()
 	case scrBrowser:

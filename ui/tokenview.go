@@ -85,6 +85,8 @@ type tokenView struct {
 	reveal   bool // raw access token shown
 	scroll   int
 	lastNote string // result of the last refresh, explained
+	lastFix  string // the fix for the last failure, if known
+	signedAt time.Time
 
 	cdf        *Access
 	cdfErr     error
@@ -107,6 +109,7 @@ func newTokenView(st Styles, now func() time.Time, p profiles.Profile, t *flows.
 	}
 	m.setTokens(t)
 	m.ref = newRefresher(leeway, m.issued(), t.ExpiresOn)
+	m.signedAt = now()
 	return m
 }
 
@@ -153,16 +156,16 @@ func (m *tokenView) SetSize(w, h int) {
 func (m *tokenView) Refreshing(forced bool) { m.ref.Start(forced) }
 
 // Refreshed records a refresh's result.
-func (m *tokenView) Refreshed(t *flows.Tokens, err error, needsLogin bool, explained string) {
+func (m *tokenView) Refreshed(t *flows.Tokens, err error, needsLogin bool, explained, fix string) {
 	now := m.now()
 	if err != nil {
 		m.ref.Failed(now, err, needsLogin)
-		m.lastNote = explained
+		m.lastNote, m.lastFix = explained, fix
 		return
 	}
 	m.setTokens(t)
 	m.ref.Succeeded(now, m.issued(), t.ExpiresOn)
-	m.lastNote = ""
+	m.lastNote, m.lastFix = "", ""
 	m.reveal = false
 }
 
@@ -296,14 +299,17 @@ func (m tokenView) liveView() string {
 			msg = r.lastErr.Error()
 		}
 		line(m.st.Bad.Render("Last refresh "+hhmm(r.lastAt)+" failed: ") + msg)
+		if m.lastFix != "" {
+			line(m.st.Muted.Render("Fix: " + m.lastFix))
+		}
 	case !r.lastAt.IsZero():
 		line(m.st.Good.Render("Last refresh "+hhmm(r.lastAt)+" ok") + ", new expiry " + hhmm(r.expires))
 	default:
-		src := "signed in"
+		src := "Signed in at " + hhmm(m.signedAt)
 		if m.tokens.FromCache {
-			src = "from the cache"
+			src = "Token from the cache"
 		}
-		line(m.st.Muted.Render("Token " + src + "; not refreshed yet"))
+		line(m.st.Muted.Render(src + "; not refreshed yet"))
 	}
 	return b.String()
 }
@@ -409,7 +415,7 @@ func (m tokenView) overview() string {
 		b.WriteString(m.st.Warn.Render("The access token cannot be read: "+m.access.err.Error()) + "\n")
 	}
 	if len(m.findings) > 0 {
-		b.WriteString(m.st.Subtitle.Render("Checks") + "\n")
+		b.WriteString(m.st.Subtitle.Render("Checks at sign-in") + "\n")
 		for _, f := range m.findings {
 			b.WriteString(trunc(m.finding(f), w) + "\n")
 			if f.Fix != "" && f.Severity >= claims.SeverityWarn {

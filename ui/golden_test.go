@@ -1,0 +1,224 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/cognite-tools/cdflogin/flows"
+	"github.com/cognite-tools/cdflogin/profiles"
+)
+
+// fakeAccess is a fixed CDF answer for the CDF access tab.
+func fakeAccess(context.Context, profiles.Profile, *flows.Tokens) (*Access, error) {
+	return &Access{
+		Subject:  "mJ0c2VyX3N1YmplY3Q",
+		Projects: []string{"acme-dev", "acme-prod"},
+		Capabilities: []string{"projectsAcl: LIST, READ (all)", "groupsAcl: LIST (current user)",
+			"assetsAcl: READ, WRITE (all)", "timeSeriesAcl: READ (all)"},
+		Groups: []GroupAccess{
+			{Name: "admins", SourceID: "0b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e", Matched: true},
+			{Name: "readers", SourceID: "6e5d4c3b-2a19-4f8e-9d7c-6b5a4f3e2d1c", Matched: true},
+			{Name: "retired-team", SourceID: "11111111-2222-4333-8444-555555555555"},
+		},
+		Notes: []string{"1 group(s) of the token map to no CDF group: 99999999-0000-4000-8000-000000000000"},
+	}, nil
+}
+
+// goldenScreens drives the app to every screen; each returns the driver
+// positioned on its screen.
+var goldenScreens = []struct {
+	name string
+	to   func(t *testing.T, w, h int) *driver
+}{
+	{"profiles", func(t *testing.T, w, h int) *driver {
+		d := newDriver(t, w, h, []profiles.Profile{devProfile, browserProfile, secretProfile})
+		d.auth.cached["dev"] = &flows.Tokens{ExpiresOn: t0.Add(42 * time.Minute)}
+		d.auth.cached["robot"] = &flows.Tokens{ExpiresOn: t0.Add(-time.Hour)}
+		d.waitFor("profiles", onScreen(scrProfiles))
+		d.press("down")
+		return d
+	}},
+	{"profiles-filter", func(t *testing.T, w, h int) *driver {
+		d := newDriver(t, w, h, []profiles.Profile{devProfile, browserProfile, secretProfile})
+		d.waitFor("profiles", onScreen(scrProfiles))
+		d.press("/")
+		d.typeText("rob")
+		return d
+	}},
+	{"profiles-delete", func(t *testing.T, w, h int) *driver {
+		d := newDriver(t, w, h, []profiles.Profile{devProfile, secretProfile})
+		d.waitFor("profiles", onScreen(scrProfiles))
+		d.press("d")
+		return d
+	}},
+	{"new-profile", func(t *testing.T, w, h int) *driver {
+		d := newDriver(t, w, h, nil)
+		d.waitFor("form", onScreen(scrForm))
+		return d
+	}},
+	{"flows", func(t *testing.T, w, h int) *driver {
+		d := newDriver(t, w, h, []profiles.Profile{browserProfile})
+		d.auth.cached["desk"] = &flows.Tokens{ExpiresOn: t0.Add(42 * time.Minute)}
+		d.waitFor("profiles", onScreen(scrProfiles))
+		d.press("enter")
+		return d
+	}},
+	{"flows-headless", func(t *testing.T, w, h int) *driver {
+		d := newDriver(t, w, h, []profiles.Profile{browserProfile}, func(c *Config) {
+			c.CanOpenBrowser = func() (bool, string) { return false, "this is an SSH session" }
+		})
+		d.waitFor("profiles", onScreen(scrProfiles))
+		d.press("enter")
+		return d
+	}},
+	{"device-code", func(t *testing.T, w, h int) *driver {
+		d := newDriver(t, w, h, []profiles.Profile{devProfile}, func(c *Config) {
+			c.Demo = &DemoHooks{User: "alice@contoso.example"}
+			c.OpenBrowser = func(string) error { return nil }
+		})
+		d.waitFor("profiles", onScreen(scrProfiles))
+		d.press("enter", "enter")
+		d.waitFor("device", onScreen(scrDevice))
+		d.tick(75 * time.Second)
+		return d
+	}},
+	{"device-qr", func(t *testing.T, w, h int) *driver {
+		d := newDriver(t, w, h, []profiles.Profile{devProfile})
+		d.waitFor("profiles", onScreen(scrProfiles))
+		d.press("enter", "enter")
+		d.waitFor("device", onScreen(scrDevice))
+		d.press("q")
+		return d
+	}},
+	{"browser", func(t *testing.T, w, h int) *driver {
+		d := newDriver(t, w, h, []profiles.Profile{browserProfile})
+		d.waitFor("profiles", onScreen(scrProfiles))
+		d.press("enter", "enter")
+		d.waitFor("browser", func(m *app) bool { return m.screen == scrBrowser && m.browser.url != "" && !m.browser.deadline.IsZero() })
+		d.tick(10 * time.Second)
+		return d
+	}},
+	{"browser-failed", func(t *testing.T, w, h int) *driver {
+		d := newDriver(t, w, h, []profiles.Profile{browserProfile})
+		d.auth.browserFail = true
+		d.waitFor("profiles", onScreen(scrProfiles))
+		d.press("enter", "enter")
+		d.waitFor("browser", func(m *app) bool { return m.screen == scrBrowser && m.browser.failed != "" && !m.browser.deadline.IsZero() })
+		return d
+	}},
+	{"signing-in", func(t *testing.T, w, h int) *driver {
+		d := newDriver(t, w, h, []profiles.Profile{secretProfile})
+		d.waitFor("profiles", onScreen(scrProfiles))
+		d.press("enter")
+		d.waitFor("flows", onScreen(scrFlow))
+		// Show the Working screen without letting the sign-in finish.
+		d.m.working = "Signing in as the app with its client secret…"
+		d.m.screen = scrWorking
+		d.m.profile = secretProfile
+		return d
+	}},
+	{"token", func(t *testing.T, w, h int) *driver {
+		d := userToken(t, w, h)
+		d.tick(17*time.Minute + 23*time.Second)
+		return d
+	}},
+	{"token-access-claims", func(t *testing.T, w, h int) *driver {
+		d := userToken(t, w, h)
+		d.press("tab")
+		return d
+	}},
+	{"token-id-claims", func(t *testing.T, w, h int) *driver {
+		d := userToken(t, w, h)
+		d.press("tab", "tab")
+		return d
+	}},
+	{"token-raw-json", func(t *testing.T, w, h int) *driver {
+		d := userToken(t, w, h)
+		d.press("tab", "j")
+		return d
+	}},
+	{"token-reveal", func(t *testing.T, w, h int) *driver {
+		d := userToken(t, w, h)
+		d.press("t")
+		return d
+	}},
+	{"token-cdf-access", func(t *testing.T, w, h int) *driver {
+		d := userToken(t, w, h)
+		d.press("shift+tab")
+		d.waitFor("access", func(m *app) bool { return m.token.cdf != nil })
+		return d
+	}},
+	{"token-refreshing", func(t *testing.T, w, h int) *driver {
+		d := userToken(t, w, h)
+		d.m.token.Refreshing(true)
+		return d
+	}},
+	{"token-refresh-failed", func(t *testing.T, w, h int) *driver {
+		d := userToken(t, w, h)
+		d.auth.silentErr = &flows.NetworkError{Op: "refresh", Err: errors.New("dial tcp: connection refused")}
+		d.tick(55 * time.Minute)
+		d.waitFor("failure", func(m *app) bool { return m.token.ref.failures == 1 })
+		d.tick(3 * time.Second)
+		return d
+	}},
+	{"token-expired", func(t *testing.T, w, h int) *driver {
+		d := userToken(t, w, h)
+		d.auth.silentErr = &flows.LoginRequiredError{Profile: "dev", Reason: "refresh token expired (AADSTS700082)"}
+		d.tick(55 * time.Minute)
+		d.waitFor("failure", func(m *app) bool { return m.token.ref.failures == 1 })
+		d.tick(6 * time.Minute)
+		return d
+	}},
+	{"error-7000218", func(t *testing.T, w, h int) *driver {
+		d := newDriver(t, w, h, []profiles.Profile{devProfile})
+		d.auth.loginErr = entraErr("device code sign-in", "invalid_client", 7000218, "AADSTS7000218: The request body must contain the following parameter: 'client_assertion' or 'client_secret'.")
+		d.waitFor("profiles", onScreen(scrProfiles))
+		d.press("enter", "enter")
+		d.waitFor("error", onScreen(scrError))
+		return d
+	}},
+	{"full-help", func(t *testing.T, w, h int) *driver {
+		d := userToken(t, w, h)
+		d.press("?")
+		return d
+	}},
+}
+
+// userToken drives a device sign-in to the token screen, with the CDF tab.
+func userToken(t *testing.T, w, h int) *driver {
+	t.Helper()
+	d := newDriver(t, w, h, []profiles.Profile{devProfile}, func(c *Config) { c.Inspect = fakeAccess })
+	d.waitFor("profiles", onScreen(scrProfiles))
+	d.press("enter", "enter")
+	d.waitFor("device", onScreen(scrDevice))
+	d.auth.approve <- struct{}{}
+	d.waitFor("token", onScreen(scrToken))
+	return d
+}
+
+func TestGoldenScreens(t *testing.T) {
+	for _, size := range [][2]int{{80, 24}, {120, 40}} {
+		for _, sc := range goldenScreens {
+			t.Run(fmt.Sprintf("%dx%d/%s", size[0], size[1], sc.name), func(t *testing.T) {
+				d := sc.to(t, size[0], size[1])
+				d.golden()
+			})
+		}
+	}
+}
+
+// TestLayoutFits checks every screen at small and odd sizes: nothing
+// wider or taller than the terminal.
+func TestLayoutFits(t *testing.T) {
+	for _, size := range [][2]int{{40, 12}, {52, 16}, {200, 60}} {
+		for _, sc := range goldenScreens {
+			t.Run(fmt.Sprintf("%dx%d/%s", size[0], size[1], sc.name), func(t *testing.T) {
+				d := sc.to(t, size[0], size[1])
+				checkFits(t, d.view(), size[0], size[1])
+			})
+		}
+	}
+}
