@@ -152,6 +152,7 @@ func (s *Sandbox) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 	}
 	ctxID := randomID(24)
 	s.mu.Lock()
+	s.sweepLocked(s.nowLocked())
 	pl.expires = s.nowLocked().Add(30 * time.Minute)
 	s.logins[ctxID] = pl
 	s.mu.Unlock()

@@ -91,6 +91,7 @@ func (s *Sandbox) handleDeviceCode(w http.ResponseWriter, r *http.Request) {
 		interval:   s.opts.DeviceInterval,
 		lastPoll:   now,
 	}
+	s.sweepLocked(now)
 	s.devices[dc.deviceCode] = dc
 	s.mu.Unlock()
 	verify := s.DeviceLoginURL()

@@ -227,6 +227,10 @@ func TestDeviceCodeErrors(t *testing.T) {
 		if err := sb.ApproveDeviceCode(uc, sandbox.AliceUsername); !errors.Is(err, sandbox.ErrUnknownUserCode) {
 			t.Errorf("approving an expired code: %v", err)
 		}
+		// Long after expiry the sandbox forgets the code, as Entra does.
+		clock.Add(2 * time.Hour)
+		deviceStart(t, sb, sandbox.DeviceAppID, scope)
+		checkEntraError(t, poll(sandbox.DeviceAppID, dc), 400, "bad_verification_code", 70019)
 	})
 	t.Run("another app's device code", func(t *testing.T) {
 		dc, _ := deviceStart(t, sb, sandbox.DeviceAppID, scope)

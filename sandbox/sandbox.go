@@ -244,6 +244,27 @@ func (s *Sandbox) Advance(d time.Duration) {
 	s.mu.Unlock()
 }
 
+// sweepLocked forgets sign-ins, codes and device codes well past their
+// expiry, so a long-running sandbox does not grow. s.mu must be held.
+func (s *Sandbox) sweepLocked(now time.Time) {
+	const grace = time.Hour // expired codes still answer "expired" for a while
+	for k, v := range s.logins {
+		if now.After(v.expires) {
+			delete(s.logins, k)
+		}
+	}
+	for k, v := range s.codes {
+		if now.After(v.expires.Add(grace)) {
+			delete(s.codes, k)
+		}
+	}
+	for k, v := range s.devices {
+		if now.After(v.expires.Add(grace)) {
+			delete(s.devices, k)
+		}
+	}
+}
+
 func (s *Sandbox) issuerV2() string { return s.AuthorityURL() + "/v2.0" }
 func (s *Sandbox) issuerV1() string { return "https://sts.windows.net/" + s.world.TenantID + "/" }
 func (s *Sandbox) tokenEndpoint(tenant string) string {
