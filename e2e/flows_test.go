@@ -130,8 +130,9 @@ func (e *flowEnv) events(onCode func(flows.DeviceCode)) (flows.Events, func() []
 // keep records a result (token values for the secret check) and an error.
 func (e *flowEnv) keep(tok *flows.Tokens, err error) (*flows.Tokens, error) {
 	if tok != nil {
+		cached := e.cacheSecrets() // refresh tokens too, before a logout removes them
 		e.mu.Lock()
-		e.tokens = append(e.tokens, tok.AccessToken)
+		e.tokens = append(append(e.tokens, tok.AccessToken, tok.IDToken), cached...)
 		e.mu.Unlock()
 	}
 	if err != nil {
@@ -462,6 +463,29 @@ func TestFlowsBrowserErrors(t *testing.T) {
 			t.Fatalf("err = %v, want *loopback.PortInUseError", err)
 		}
 	})
+}
+
+// TestFlowsShortLivedTokens checks that tokens living under MSAL's 5
+// minute leeway are still answered from the cache.
+func TestFlowsShortLivedTokens(t *testing.T) {
+	e := newFlowEnv(t, sandbox.Options{AccessTokenLifetime: 3 * time.Minute})
+	for _, p := range []profiles.Profile{e.profile(sandbox.AppDevice, profiles.FlowDevice), e.profile(sandbox.AppSecret, profiles.FlowSecret)} {
+		events, _ := e.events(e.approve(sandbox.AliceUsername))
+		tok, err := e.login(p, events)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.sb.ResetRequests()
+		c, err := e.silent(p, flows.SilentOptions{MinValid: 30 * time.Second})
+		if err != nil || !c.FromCache || c.AccessToken != tok.AccessToken || len(e.sb.Requests()) != 0 {
+			t.Fatalf("%s: Silent = %v, %v; %d requests", p.Flow, c, err, len(e.sb.Requests()))
+		}
+		// With the default 5 minute leeway a 3 minute token is refreshed.
+		r, err := e.silent(p, flows.SilentOptions{})
+		if err != nil || r.FromCache {
+			t.Fatalf("%s: Silent with the default leeway = %v, %v", p.Flow, r, err)
+		}
+	}
 }
 
 func TestFlowsSecret(t *testing.T) {
