@@ -159,6 +159,14 @@ func syntaxError(path string, data []byte, err error) error {
 			}
 		}
 	}
+	// yaml.v3 counts lines from 0 for parser errors (and prints none for
+	// the first line), from 1 for scanner errors.
+	if parserProblems[msg] {
+		line++
+		if strings.HasPrefix(msg, "did not find expected") {
+			msg += " (yaml reports where the enclosing block starts: look for a wrongly indented or unclosed line from here on)"
+		}
+	}
 	col := 0
 	if line > 0 {
 		lines := bytes.Split(data, []byte("\n"))
@@ -171,6 +179,21 @@ func syntaxError(path string, data []byte, err error) error {
 		msg += " (a tab used for indentation? YAML needs spaces)"
 	}
 	return &FileError{Path: path, Line: line, Column: col, Msg: "not valid YAML: " + msg}
+}
+
+// parserProblems are the messages of yaml.v3's parser (not scanner) errors.
+var parserProblems = map[string]bool{
+	"did not find expected ',' or ']'":       true,
+	"did not find expected ',' or '}'":       true,
+	"did not find expected '-' indicator":    true,
+	"did not find expected <document start>": true,
+	"did not find expected <stream-start>":   true,
+	"did not find expected key":              true,
+	"did not find expected node content":     true,
+	"found duplicate %TAG directive":         true,
+	"found duplicate %YAML directive":        true,
+	"found incompatible YAML document":       true,
+	"found undefined tag handle":             true,
 }
 
 func kindName(n *yaml.Node) string {

@@ -338,3 +338,25 @@ func TestStoreConcurrentAdds(t *testing.T) {
 		t.Fatalf("after %d concurrent adds: %v, %v", n, names, err)
 	}
 }
+
+func TestSyntaxErrorLines(t *testing.T) {
+	cases := []struct {
+		in        string
+		line, col int
+	}{
+		{"profiles:\n  dev:\n    tenant: t\n    client_id: [1b2c\n    cluster: w\n", 4, 5}, // parser error (0-based in yaml.v3)
+		{"profiles:\n  dev:\n    tenant: t\n   bad: x\n", 2, 3},                            // parser error: where the block starts
+		{"profiles:\n  dev:\n    tenant: \"open\n", 3, 5},                                  // scanner error
+		{"profiles:\n  dev:\n    tenant: x: y\n", 3, 5},                                    // scanner error
+		{"- a\nb: c\n", 2, 1},            // parser error
+		{"profiles:\n\tdev: {}\n", 2, 2}, // tab
+		{"profiles: {\n", 2, 1},          // end of file
+	}
+	for _, tc := range cases {
+		_, err := parseDocument("p.yaml", []byte(tc.in))
+		var fe *FileError
+		if !errors.As(err, &fe) || fe.Line != tc.line || fe.Column != tc.col {
+			t.Errorf("%q: %v (want line %d col %d)", tc.in, err, tc.line, tc.col)
+		}
+	}
+}
