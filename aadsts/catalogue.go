@@ -121,7 +121,7 @@ var catalogue = []entry{
 		Codes: []int{700027},
 		Title: "Certificate not registered on the app",
 		Cause: "The certificate cdflogin signs with is not registered on app {app} (not uploaded, uploaded to another app, or expired).",
-		Fix:   pAppSecrets + " › Certificates › Upload certificate (the public .cer/.pem of the profile's certificate), then compare the thumbprint with the one `cdflogin profile show` prints.",
+		Fix:   pAppSecrets + " › Certificates › Upload certificate (the public .cer/.pem of the profile's certificate), then compare the thumbprint the portal shows with the certificate's (openssl x509 -in cert.pem -noout -fingerprint -sha1).",
 	},
 	{
 		Codes: []int{7000112},

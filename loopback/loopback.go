@@ -287,7 +287,8 @@ func (e *PortInUseError) Error() string {
 		who, stop = e.Process, "stop "+e.Process
 	}
 	return fmt.Sprintf("port %d on localhost is in use by %s, so the browser sign-in cannot receive its redirect there: "+
-		"%s, or use --redirect-port N with http://localhost:N registered under Authentication › Mobile and desktop applications, or use --flow device",
+		"%s; or pick another port with --redirect-port N (cdflogin profile edit) and register http://localhost:N "+
+		"(or http://localhost, which covers every port) under Authentication › Mobile and desktop applications; or use --flow device",
 		e.Port, who, stop)
 }
 
