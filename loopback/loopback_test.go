@@ -394,7 +394,7 @@ func TestPortInUseOnIPv6Only(t *testing.T) {
 			if !errors.As(err, &pe) || calls != tt.wantCalls {
 				t.Fatalf("err = %v, calls %d, want %d", err, calls, tt.wantCalls)
 			}
-			if !strings.Contains(err.Error(), "stop it,") {
+			if !strings.Contains(err.Error(), "stop it;") {
 				t.Errorf("message = %q", err)
 			}
 			// The IPv4 socket was released.
