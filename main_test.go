@@ -185,8 +185,6 @@ func xrunMain(args []string) int {
 
 // ---- script commands ----
 
-type sandboxKey struct{}
-
 // sandboxProc is the sandbox process of one script.
 type sandboxProc struct {
 	settings map[string]any
