@@ -392,6 +392,20 @@ func TestRefreshTokenExpiry(t *testing.T) {
 			rt = a.str("refresh_token")
 		}
 	})
+	t.Run("without scope, and for another resource", func(t *testing.T) {
+		rt := login()
+		a := postToken(t, sb, url.Values{"grant_type": {"refresh_token"}, "client_id": {sandbox.BrowserAppID}, "refresh_token": {rt}})
+		if a.status != 200 || claimsOf(t, a.str("access_token"))["aud"] != sb.CDFURL() {
+			t.Fatalf("refresh without scope: %s", a.raw)
+		}
+		b := postToken(t, sb, url.Values{"grant_type": {"refresh_token"}, "client_id": {sandbox.BrowserAppID},
+			"refresh_token": {a.str("refresh_token")}, "scope": {"https://api.cognitedata.com/.default offline_access"}})
+		if b.status != 200 || claimsOf(t, b.str("access_token"))["aud"] != "https://api.cognitedata.com" {
+			t.Fatalf("refresh for another resource: %s", b.raw)
+		}
+		c := postToken(t, sb, url.Values{"grant_type": {"refresh_token"}, "client_id": {sandbox.DeviceAppID}, "refresh_token": {rt}})
+		checkEntraError(t, c, 400, "invalid_grant", 70000)
+	})
 	t.Run("expired by the test hook", func(t *testing.T) {
 		rt := login()
 		if n := sb.ExpireRefreshTokens(sandbox.AliceUsername); n == 0 {

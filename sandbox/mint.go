@@ -160,7 +160,7 @@ func (s *Sandbox) tokenResponse(p principal, sr scopeRequest, nonce string, want
 	}
 	resp["scope"] = sr.granted()
 	if sr.offline {
-		resp["refresh_token"] = s.newRefreshToken(p, web, now)
+		resp["refresh_token"] = s.newRefreshToken(p, sr, web, now)
 	}
 	if sr.openid {
 		idt, err := s.idToken(p, nonce, now)
@@ -180,14 +180,15 @@ type refreshToken struct {
 	clientID string
 	userOID  string
 	web      bool // issued for a Web-platform redirect: redemption needs a credential
+	scope    scopeRequest
 	issued   time.Time
 	revoked  bool
 }
 
-func (s *Sandbox) newRefreshToken(p principal, web bool, now time.Time) string {
+func (s *Sandbox) newRefreshToken(p principal, sr scopeRequest, web bool, now time.Time) string {
 	rt := "1.AXkA" + randomID(96)
 	s.mu.Lock()
-	s.refresh[rt] = &refreshToken{clientID: p.app.ClientID, userOID: p.user.ObjectID, web: web, issued: now}
+	s.refresh[rt] = &refreshToken{clientID: p.app.ClientID, userOID: p.user.ObjectID, web: web, scope: sr, issued: now}
 	s.mu.Unlock()
 	return rt
 }

@@ -318,13 +318,12 @@ func (s *Sandbox) grantRefresh(r *http.Request, tenant string, app App, cred cli
 		}
 		return nil, errRefreshExpired(snapshot.issued, inactive)
 	}
-	scope := f.Get("scope")
-	if scope == "" {
-		return nil, errMissingParam("scope")
-	}
-	sr, e := s.parseScope(scope)
-	if e != nil {
-		return nil, e
+	// Without a scope Entra renews the scopes the token was issued for.
+	sr := snapshot.scope
+	if scope := f.Get("scope"); scope != "" {
+		if sr, e = s.parseScope(scope); e != nil {
+			return nil, e
+		}
 	}
 	if !app.Consented && sr.resource != "" {
 		return nil, errNoConsent(app.ClientID, app.Name, sr.resource)
