@@ -535,10 +535,15 @@ func (s *Service) Cached(p profiles.Profile) (*Tokens, error) {
 	if err != nil {
 		return nil, err
 	}
-	flow := p.Flow
-	entry := contents.Find(cacheQuery(p, flow))
-	if entry.Empty() {
-		return nil, nil
+	candidates := []profiles.Flow{p.Flow}
+	if p.Flow == "" {
+		// A profile being edited: show whatever it has cached.
+		candidates = []profiles.Flow{profiles.FlowBrowser, profiles.FlowSecret}
 	}
-	return tokensFromEntry(p, flow, entry), nil
+	for _, flow := range candidates {
+		if entry := contents.Find(cacheQuery(p, flow)); !entry.Empty() {
+			return tokensFromEntry(p, flow, entry), nil
+		}
+	}
+	return nil, nil
 }

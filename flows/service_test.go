@@ -549,3 +549,21 @@ func TestShortLivedTokensAreCached(t *testing.T) {
 		})
 	}
 }
+
+func TestCachedWithoutFlow(t *testing.T) {
+	for _, flow := range []profiles.Flow{profiles.FlowDevice, profiles.FlowSecret} {
+		t.Run(string(flow), func(t *testing.T) {
+			h := newHarness(t)
+			p := h.profile(flow)
+			tok, err := h.svc.Login(ctxT(t), p, "", nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p.Flow = ""
+			c, err := h.svc.Cached(p)
+			if err != nil || c == nil || c.AccessToken != tok.AccessToken || c.Flow.IsUser() != flow.IsUser() {
+				t.Fatalf("Cached = %+v, %v", c, err)
+			}
+		})
+	}
+}

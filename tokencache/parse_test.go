@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -242,4 +243,17 @@ func TestPutAccessToken(t *testing.T) {
 	if _, err := PutAccessToken([]byte("[]"), at); err == nil {
 		t.Fatal("PutAccessToken into a non-object succeeded")
 	}
+}
+
+// FuzzDecodeIDToken checks that no ID token text makes the decoder panic
+// and that a decoded token had three parts.
+func FuzzDecodeIDToken(f *testing.F) {
+	f.Add("eyJhbGciOiJub25lIn0.eyJuYW1lIjoiQWRhIn0.sig")
+	f.Add("a.b.c")
+	f.Add("..")
+	f.Fuzz(func(t *testing.T, raw string) {
+		if _, err := DecodeIDToken(raw); err == nil && strings.Count(raw, ".") != 2 {
+			t.Fatalf("decoded a token without three parts: %q", raw)
+		}
+	})
 }
