@@ -108,7 +108,11 @@ func (o *Opener) Open(rawURL string) error {
 			tried = append(tried, c.name+" (not found)")
 			continue
 		}
-		if err := o.Run(path, c.args...); err != nil {
+		run := o.Run
+		if run == nil {
+			run = ExecRunner{}.Run
+		}
+		if err := run(path, c.args...); err != nil {
 			tried = append(tried, c.name)
 			errs = append(errs, fmt.Errorf("%s: %w", c.name, err))
 			continue

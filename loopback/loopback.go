@@ -11,6 +11,8 @@ import (
 	"crypto/subtle"
 	"errors"
 	"fmt"
+	"io"
+	"log"
 	"net"
 	"net/http"
 	"net/url"
@@ -119,7 +121,9 @@ func Listen(ctx context.Context, cfg Config) (*Listener, error) {
 			WriteTimeout:      30 * time.Second,
 			IdleTimeout:       30 * time.Second,
 			MaxHeaderBytes:    32 << 10,
-			ErrorLog:          nil,
+			// The standard logger writes to stderr, which would tear a
+			// full-screen UI: connection errors are of no interest here.
+			ErrorLog: log.New(io.Discard, "", 0),
 		}
 		l.servers = append(l.servers, srv)
 		go func(srv *http.Server, ln net.Listener) { _ = srv.Serve(ln) }(srv, ln)

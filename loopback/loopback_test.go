@@ -141,7 +141,7 @@ func TestCodeAnswers(t *testing.T) {
 			} else {
 				r = do(t, l, "GET", host, "/?code=0.AbC-code&state="+testState+"&session_state=x", nil)
 			}
-			if r.status != http.StatusOK || !strings.Contains(r.body, "You are signed in") {
+			if r.status != http.StatusOK || !strings.Contains(r.body, "Sign-in received") {
 				t.Fatalf("reply = %d %q", r.status, r.body)
 			}
 			res, err := wait(t, l)

@@ -59,9 +59,9 @@ func writePage(w http.ResponseWriter, status int, p page) {
 
 func pageSuccess() page {
 	return page{
-		Title:   "Signed in",
-		Heading: "You are signed in",
-		Lines:   []string{"cdflogin received the answer from Microsoft Entra ID.", "You can close this tab and return to the terminal."},
+		Title:   "Sign-in received",
+		Heading: "Sign-in received",
+		Lines:   []string{"cdflogin received Microsoft Entra ID's answer and finishes the sign-in in the terminal.", "You can close this tab."},
 		OK:      true,
 	}
 }
