@@ -5,6 +5,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/cognite-tools/cdflogin/browser"
 	"github.com/cognite-tools/cdflogin/secrets"
 )
 
@@ -43,6 +44,7 @@ func New(version string) *Factory {
 		Version: version,
 		Keyring: secrets.FromEnv(os.Getenv),
 	}
+	f.OpenBrowser = browser.New().Open
 	return f
 }
 
