@@ -247,3 +247,9 @@ func pageError(status int, page string) error {
 	e.Code = reAADSTS.FindString(e.Text)
 	return e
 }
+
+// SignInAs is the package-level SignInAs with a client that trusts this
+// sandbox.
+func (s *Sandbox) SignInAs(ctx context.Context, authorizeURL, username string) (int, error) {
+	return SignInAs(ctx, s.HTTPClient(), authorizeURL, username)
+}

@@ -143,7 +143,7 @@ func TestAuthCodePKCEAndRefresh(t *testing.T) {
 			lb := newLoopback(t)
 			verifier := "verifier-" + strings.Repeat("x", 40)
 			scope := sb.CDFURL() + "/.default openid profile offline_access"
-			status, err := sandbox.SignInAs(context.Background(), sb.HTTPClient(),
+			status, err := sb.SignInAs(context.Background(),
 				authorizeURL(sb, sandbox.BrowserAppID, lb.url, scope, pkce(verifier), mode), sandbox.AliceUsername)
 			if err != nil || status != 200 {
 				t.Fatalf("SignInAs: %d %v", status, err)

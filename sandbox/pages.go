@@ -37,7 +37,7 @@ h1{font-size:1.4em;font-weight:600}.err{color:#a80000}.muted{color:#666;font-siz
 {{if .Error}}<p class="err" id="error">{{.Error}}</p>{{end}}
 <form method="post" action="{{.Action}}" id="signin">
 <input type="hidden" name="ctx" value="{{.Ctx}}">
-{{range .Users}}<label><input type="radio" name="username" value="{{.Username}}"{{if eq .Username $.LoginHint}} checked{{end}}> {{.Name}} &lt;{{.Username}}&gt;</label>
+{{range .Users}}<label><input type="radio" name="username" value="{{.Username}}" required{{if eq .Username $.LoginHint}} checked{{end}}> {{.Name}} &lt;{{.Username}}&gt;</label>
 {{end}}
 <p class="muted">Signing in lets the app access the Cognite API as you (user_impersonation, IDENTITY).</p>
 <button type="submit" name="action" value="signin">Sign in</button><button type="submit" name="action" value="cancel" formnovalidate>Cancel</button>
@@ -65,9 +65,9 @@ h1{font-size:1.4em;font-weight:600}.err{color:#a80000}.muted{color:#666;font-siz
 <p>Only continue if you got this code from <b>{{.AppName}}</b> on a device or app you trust.</p>
 <form method="post" action="/devicelogin/confirm" id="deviceconfirm">
 <input type="hidden" name="otc" value="{{.Code}}">
-{{range .Users}}<label><input type="radio" name="username" value="{{.Username}}"> {{.Name}} &lt;{{.Username}}&gt;</label>
+{{range .Users}}<label><input type="radio" name="username" value="{{.Username}}" required> {{.Name}} &lt;{{.Username}}&gt;</label>
 {{end}}
-<button type="submit" name="action" value="approve">Continue</button><button type="submit" name="action" value="decline">Cancel</button>
+<button type="submit" name="action" value="approve">Continue</button><button type="submit" name="action" value="decline" formnovalidate>Cancel</button>
 </form>{{template "bottom" .}}{{end}}
 
 {{define "message"}}{{template "top" .}}<p id="message">{{.Message}}</p>{{template "bottom" .}}{{end}}
