@@ -344,7 +344,9 @@ func clean(s string) string {
 			return r
 		case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0):
 			return -1
-		case r == 0x2028 || r == 0x2029 || r == 0x202e || r == 0x202d:
+		case r == 0x2028 || r == 0x2029, r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069, r == 0x200e || r == 0x200f:
+			// line separators and bidirectional controls, which can
+			// make a terminal line read differently from what it is
 			return -1
 		}
 		return r

@@ -219,3 +219,20 @@ func TestErrorOneLineNoTokens(t *testing.T) {
 		t.Fatalf("Error() = %q, want %q", got, want)
 	}
 }
+
+func TestCleanDropsControls(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"plain", "plain"},
+		{"a\x1b[31mred\x1b[0m", "a[31mred[0m"},
+		{"evil\u202egnp.exe", "evilgnp.exe"},
+		{"x\u2066y\u2069z", "xyz"},
+		{"line1\r\nline2", "line1\r\nline2"},
+		{"  padded  ", "padded"},
+		{strings.Repeat("é", 600), strings.Repeat("é", 512) + "…"},
+	}
+	for _, tt := range tests {
+		if got := clean(tt.in); got != tt.want {
+			t.Errorf("clean(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

@@ -9,7 +9,7 @@ import (
 
 // DefaultGrace is how long ExecRunner waits to see whether a browser
 // command fails at once.
-const DefaultGrace = 2 * time.Second
+const DefaultGrace = time.Second
 
 // ExecRunner starts browser commands detached from the terminal: stdin is
 // /dev/null, stdout and stderr go to Log (discarded when nil), and on Unix
