@@ -117,11 +117,13 @@ func Run(ctx context.Context, opts *Options) error {
 		return err
 	}
 	pr := &progress{w: opts.IO.ErrOut, now: opts.Now}
-	pr.printf("Signing in with profile %q (%s flow)…", p.Name, flow)
+	if !flow.IsUser() {
+		pr.printf("Signing in with profile %q (%s flow)…", p.Name, flow)
+	}
 	t, err := svc.Login(ctx, p, flow, pr.event)
 	if err != nil {
 		if errors.Is(err, context.Canceled) && ctx.Err() != nil {
-			pr.printf("Sign-in cancelled; nothing was cached.")
+			pr.printf("Sign-in cancelled; the token cache is unchanged.")
 		}
 		return cmdplain.Error(err, p, flow)
 	}

@@ -184,7 +184,7 @@ func TestCancel(t *testing.T) {
 	if !errors.Is(r.err, context.Canceled) {
 		t.Fatalf("err %v, want context.Canceled", r.err)
 	}
-	if !strings.Contains(r.stderr, "Sign-in cancelled") {
+	if !strings.Contains(r.stderr, "Sign-in cancelled; the token cache is unchanged.") {
 		t.Errorf("stderr %q", r.stderr)
 	}
 }
