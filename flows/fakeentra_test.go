@@ -20,7 +20,7 @@ import (
 // tests (the full sandbox lives in package sandbox; flows may not import
 // it). It answers discovery, devicecode and token requests.
 type fakeEntra struct {
-	t      *testing.T
+	t      testing.TB
 	srv    *httptest.Server
 	tenant string
 
@@ -42,7 +42,7 @@ type authCode struct {
 	redirectURI, challenge string
 }
 
-func newFakeEntra(t *testing.T) *fakeEntra {
+func newFakeEntra(t testing.TB) *fakeEntra {
 	t.Helper()
 	f := &fakeEntra{
 		t:             t,

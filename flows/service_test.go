@@ -55,7 +55,9 @@ type harness struct {
 	dir   string
 }
 
-func newHarness(t *testing.T) *harness {
+func newHarness(t *testing.T) *harness { return newBenchHarness(t) }
+
+func newBenchHarness(t testing.TB) *harness {
 	t.Helper()
 	h := &harness{entra: newFakeEntra(t), clock: &clock{t: time.Now()}, logs: &logBuf{}, dir: filepath.Join(t.TempDir(), "cache")}
 	h.svc = New(Deps{
@@ -563,6 +565,33 @@ func TestCachedWithoutFlow(t *testing.T) {
 			c, err := h.svc.Cached(p)
 			if err != nil || c == nil || c.AccessToken != tok.AccessToken || c.Flow.IsUser() != flow.IsUser() {
 				t.Fatalf("Cached = %+v, %v", c, err)
+			}
+		})
+	}
+}
+
+// BenchmarkSilentWarm measures Silent answered from the cache file (lock,
+// read, parse, match; no MSAL client, no request).
+func BenchmarkSilentWarm(b *testing.B) {
+	for _, flow := range []profiles.Flow{profiles.FlowDevice, profiles.FlowSecret} {
+		b.Run(string(flow), func(b *testing.B) {
+			h := newBenchHarness(b)
+			p := h.profile(flow)
+			ctx := context.Background()
+			if _, err := h.svc.Login(ctx, p, "", nil); err != nil {
+				b.Fatal(err)
+			}
+			before := h.requests()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				tok, err := h.svc.Silent(ctx, p, SilentOptions{})
+				if err != nil || !tok.FromCache {
+					b.Fatalf("Silent = %v, %v", tok, err)
+				}
+			}
+			b.StopTimer()
+			if n := h.requests() - before; n != 0 {
+				b.Fatalf("%d requests on a warm cache", n)
 			}
 		})
 	}
