@@ -11,6 +11,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -335,6 +337,15 @@ func TestInsightProfilesAgainstSandbox(t *testing.T) {
 		p.Authority = strings.TrimSuffix(e.sb.AuthorityURL(), sandbox.TenantID) + p.Tenant
 	})
 	nopublic := e.profile("nopublic", sandbox.NoPublicAppID, profiles.FlowDevice)
+	certApp, ok := e.sb.World().App(sandbox.AppCertificate)
+	if !ok || len(certApp.Certificates) == 0 {
+		t.Fatal("the sandbox has no certificate app")
+	}
+	pemPath := filepath.Join(t.TempDir(), "app.pem")
+	if err := os.WriteFile(pemPath, certApp.Certificates[0].PEM(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	e.profile("cert", sandbox.CertificateAppID, profiles.FlowCertificate, func(p *profiles.Profile) { p.Certificate = pemPath })
 
 	t.Run("app token healthy", func(t *testing.T) {
 		r := e.run("doctor", "-p", "app")
@@ -344,6 +355,19 @@ func TestInsightProfilesAgainstSandbox(t *testing.T) {
 			t.Fatalf("doctor: %v\n%s", r.err, r.out)
 		}
 		if !strings.Contains(r.out, "✓ claims/token-kind") || !strings.Contains(r.out, "✓ group-mapping") {
+			t.Errorf("doctor:\n%s", r.out)
+		}
+	})
+
+	t.Run("certificate app healthy", func(t *testing.T) {
+		r := e.run("doctor", "-p", "cert")
+		e.rememberCachedTokens("cert")
+		e.noTokensIn(r.out)
+		if r.err != nil {
+			t.Fatalf("doctor: %v\n%s", r.err, r.out)
+		}
+		thumb := certApp.Certificates[0].ThumbprintSHA1()
+		if !strings.Contains(r.out, "✓ certificate") || !strings.Contains(r.out, thumb) || !strings.Contains(r.out, "✓ group-mapping") {
 			t.Errorf("doctor:\n%s", r.out)
 		}
 	})

@@ -9,10 +9,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
@@ -25,6 +23,7 @@ import (
 	"github.com/cognite-tools/cdflogin/command/claimscmd"
 	"github.com/cognite-tools/cdflogin/command/cmdshared"
 	"github.com/cognite-tools/cdflogin/flows"
+	"github.com/cognite-tools/cdflogin/loopback"
 	"github.com/cognite-tools/cdflogin/profiles"
 )
 
@@ -56,6 +55,7 @@ const (
 	CheckProfile      = "profile"
 	CheckAuthority    = "authority"
 	CheckRedirectPort = "redirect-port"
+	CheckCertificate  = "certificate"
 	CheckDeviceCode   = "device-code"
 	CheckToken        = "token"
 	CheckCDF          = "cdf"
@@ -72,8 +72,11 @@ type Options struct {
 	// HTTPClient is the client for Entra and CDF with the profile's ca_file.
 	HTTPClient func(p profiles.Profile) (*http.Client, error)
 	// PortFree reports whether the loopback redirect port can be bound;
-	// nil means trying to listen on localhost:port.
-	PortFree  func(port int) error
+	// nil means binding it as the browser flow does.
+	PortFree func(port int) error
+	// CertInfo loads the certificate of a certificate profile; nil skips
+	// the check.
+	CertInfo  func(p profiles.Profile) (flows.CertInfo, error)
 	UserAgent string
 
 	ProfileName string
@@ -88,7 +91,10 @@ func NewCmd(f *cmdutil.Factory) *cobra.Command {
 		Profile:    func(name string) (profiles.Profile, error) { return cmdshared.Profile(f, name) },
 		Flows:      func() (claimscmd.Silenter, error) { return cmdshared.Flows(f) },
 		HTTPClient: func(p profiles.Profile) (*http.Client, error) { return flows.HTTPClient(f.HTTPClient, p) },
-		UserAgent:  "cdflogin/" + f.Version,
+		CertInfo: func(p profiles.Profile) (flows.CertInfo, error) {
+			return flows.CertificateInfo(p, flows.Deps{Secret: cmdshared.SecretResolver(f).Secret})
+		},
+		UserAgent: "cdflogin/" + f.Version,
 	}
 	return newCmd(opts, Run)
 }
@@ -103,6 +109,7 @@ with the fix for each:
   profile          the profile is valid
   authority        the authority's OIDC discovery answers (the tenant exists)
   redirect-port    browser flow: the loopback redirect port is free
+  certificate      certificate flow: the certificate and key load and are in date
   device-code      device flow: Entra hands out a device code to the client
   token            a token can be had without a prompt (else: which login)
   claims/…         the token's checks (audience, tenant, scopes, groups, expiry,
@@ -200,6 +207,8 @@ func Diagnose(ctx context.Context, opts *Options) (string, []Check) {
 	switch p.Flow {
 	case profiles.FlowBrowser:
 		d.redirectPort(p)
+	case profiles.FlowCertificate:
+		d.certificate(p)
 	case profiles.FlowDevice:
 		if cfg == nil {
 			d.skip(CheckDeviceCode, "the authority did not answer")
@@ -251,21 +260,61 @@ func (d *doctor) redirectPort(p profiles.Profile) {
 	}
 	port := p.Port()
 	if err := free(port); err != nil {
-		d.add(Check{ID: CheckRedirectPort, Status: StatusFail,
-			Message: fmt.Sprintf("the redirect port %d cannot be used: %v", port, err),
-			Fix:     fmt.Sprintf("Stop the program on port %d (e.g. another sign-in or a Jupyter kernel with the Cognite SDK), or set redirect_port in the profile; Entra ignores the port of http://localhost redirect URIs, so the app registration needs no change", port)})
+		c := Check{ID: CheckRedirectPort, Status: StatusFail, Message: err.Error()}
+		var inUse *loopback.PortInUseError
+		if !errors.As(err, &inUse) {
+			c.Message = fmt.Sprintf("the redirect port %d cannot be used: %v", port, err)
+			c.Fix = fmt.Sprintf("Stop the program on port %d, or set another redirect_port in the profile (cdflogin profile edit); Entra ignores the port of http://localhost redirect URIs", port)
+		}
+		d.add(c)
 		return
 	}
 	d.add(Check{ID: CheckRedirectPort, Status: StatusOK, Message: fmt.Sprintf("%s is free for the browser's redirect", p.RedirectURI())})
 }
 
-// listenFree tries to bind localhost:port, as the browser flow will.
+// listenFree binds the redirect port as the browser flow does (the
+// loopback listener on 127.0.0.1 and ::1) and releases it at once.
 func listenFree(port int) error {
-	ln, err := net.Listen("tcp", net.JoinHostPort("localhost", strconv.Itoa(port)))
+	l, err := loopback.Listen(context.Background(), loopback.Config{Port: port, State: "cdflogin-doctor-port-check", Timeout: time.Second})
 	if err != nil {
 		return err
 	}
-	return ln.Close()
+	return l.Close()
+}
+
+// certExpiryWarning is how long before its end a certificate is reported.
+const certExpiryWarning = 30 * 24 * time.Hour
+
+func (d *doctor) certificate(p profiles.Profile) {
+	if d.opts.CertInfo == nil {
+		d.skip(CheckCertificate, "no certificate loader")
+		return
+	}
+	info, err := d.opts.CertInfo(p)
+	if err != nil {
+		d.add(Check{ID: CheckCertificate, Status: StatusFail, Message: err.Error(),
+			Fix: "Give a PEM (certificate and PKCS#8/PKCS#1 RSA key) or PFX file with its password reference: cdflogin profile edit " + p.Name})
+		return
+	}
+	now := d.opts.Now()
+	upload := "App registrations › app › Certificates & secrets › Certificates must list thumbprint " + info.SHA1
+	switch {
+	case now.After(info.NotAfter):
+		d.add(Check{ID: CheckCertificate, Status: StatusFail,
+			Message: fmt.Sprintf("the certificate %s expired %s", info.Subject, claims.RelativeTo(info.NotAfter, now)),
+			Fix:     "Create a new certificate, upload its public part under App registrations › app › Certificates & secrets › Certificates › Upload certificate, and point the profile at it"})
+	case now.Before(info.NotBefore):
+		d.add(Check{ID: CheckCertificate, Status: StatusFail,
+			Message: fmt.Sprintf("the certificate %s is not valid before %s", info.Subject, info.NotBefore.UTC().Format(time.RFC3339)),
+			Fix:     "Check this machine's clock, or use a certificate that is already valid"})
+	case info.NotAfter.Sub(now) < certExpiryWarning:
+		d.add(Check{ID: CheckCertificate, Status: StatusWarn,
+			Message: fmt.Sprintf("the certificate %s expires %s (thumbprint %s)", info.Subject, claims.RelativeTo(info.NotAfter, now), info.SHA1),
+			Fix:     "Renew it soon and upload the new one under App registrations › app › Certificates & secrets › Certificates"})
+	default:
+		d.add(Check{ID: CheckCertificate, Status: StatusOK,
+			Message: fmt.Sprintf("certificate %s (%s) is valid until %s; %s", info.Subject, info.Format, info.NotAfter.UTC().Format("2006-01-02"), upload)})
+	}
 }
 
 // deviceCode asks Entra for a device code. Nobody needs to finish it (it

@@ -20,6 +20,7 @@ import (
 	"github.com/cognite-tools/cdflogin/cmdutil"
 	"github.com/cognite-tools/cdflogin/command/claimscmd"
 	"github.com/cognite-tools/cdflogin/flows"
+	"github.com/cognite-tools/cdflogin/loopback"
 	"github.com/cognite-tools/cdflogin/profiles"
 )
 
@@ -246,11 +247,47 @@ func TestListenFree(t *testing.T) {
 	}
 	defer func() { _ = ln.Close() }()
 	port := ln.Addr().(*net.TCPAddr).Port
-	if err := listenFree(port); err == nil {
-		t.Errorf("port %d is taken but listenFree says free", port)
+	err = listenFree(port)
+	var inUse *loopback.PortInUseError
+	if !errors.As(err, &inUse) || inUse.Port != port {
+		t.Errorf("port %d is taken but listenFree says %v", port, err)
 	}
 	_ = ln.Close()
 	if err := listenFree(port); err != nil {
 		t.Errorf("port %d was released but listenFree says %v", port, err)
+	}
+}
+
+func TestCertificateCheck(t *testing.T) {
+	info := flows.CertInfo{Subject: "CN=cdf-app", Format: "PEM", SHA1: "AB12", NotBefore: now.AddDate(-1, 0, 0), NotAfter: now.AddDate(1, 0, 0)}
+	with := func(f func(*flows.CertInfo)) flows.CertInfo { i := info; f(&i); return i }
+	tests := []struct {
+		name   string
+		info   flows.CertInfo
+		err    error
+		status Status
+		say    string
+	}{
+		{"valid", info, nil, StatusOK, "thumbprint AB12"},
+		{"expiring", with(func(i *flows.CertInfo) { i.NotAfter = now.Add(72 * time.Hour) }), nil, StatusWarn, "expires in 3 days"},
+		{"expired", with(func(i *flows.CertInfo) { i.NotAfter = now.Add(-time.Hour) }), nil, StatusFail, "expired 1 h ago"},
+		{"not yet valid", with(func(i *flows.CertInfo) { i.NotBefore = now.Add(time.Hour) }), nil, StatusFail, "not valid before"},
+		{"unreadable", flows.CertInfo{}, errors.New("certificate: open /x.pem: no such file"), StatusFail, "no such file"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := &doctor{opts: &Options{Now: func() time.Time { return now }, CertInfo: func(profiles.Profile) (flows.CertInfo, error) { return tt.info, tt.err }}}
+			d.certificate(profile(profiles.FlowCertificate))
+			if len(d.checks) != 1 {
+				t.Fatalf("checks: %+v", d.checks)
+			}
+			c := d.checks[0]
+			if c.ID != CheckCertificate || c.Status != tt.status || !strings.Contains(c.Message, tt.say) {
+				t.Errorf("got %+v, want %s saying %q", c, tt.status, tt.say)
+			}
+			if c.Status != StatusOK && c.Fix == "" {
+				t.Error("no fix")
+			}
+		})
 	}
 }
