@@ -275,6 +275,23 @@ func (e *TimeoutError) Error() string {
 	return fmt.Sprintf("no answer from the browser on %s within %s: open the sign-in URL again, or use --flow device", e.Addr, e.Timeout)
 }
 
+// pageOnlyCodes are Entra errors shown on the sign-in page only: Entra
+// never redirects them to the listener, so the wait ends in a timeout.
+var pageOnlyCodes = []int{50011, 500113, 700016, 50020, 50105, 53003, 530003}
+
+// Details lists the errors Entra shows only in the browser (see
+// cmdutil.Detailer), so that a person who saw one knows what it means.
+func (e *TimeoutError) Details() string {
+	var b strings.Builder
+	b.WriteString("Entra shows some errors only on the sign-in page and never sends them back. If the page showed one of these:\n")
+	for _, n := range pageOnlyCodes {
+		x := aadsts.Explain(&aadsts.Error{Codes: []int{n}}, aadsts.Context{RedirectURI: "http://" + e.Addr})
+		fmt.Fprintf(&b, "  AADSTS%-7d %s\n", n, x.Title)
+	}
+	b.WriteString("run cdflogin doctor to check the app registration; otherwise open the sign-in URL again, or use --flow device.")
+	return b.String()
+}
+
 // Is makes errors.Is(err, context.DeadlineExceeded) true.
 func (e *TimeoutError) Is(target error) bool { return target == context.DeadlineExceeded }
 

@@ -451,6 +451,15 @@ func TestTimeout(t *testing.T) {
 	if !strings.Contains(err.Error(), "--flow device") {
 		t.Errorf("message %q gives no way out", err)
 	}
+	var d interface{ Details() string }
+	if !errors.As(err, &d) {
+		t.Fatal("TimeoutError has no Details")
+	}
+	for _, want := range []string{"AADSTS50011   Redirect URI not registered", "AADSTS700016  Application not found", "cdflogin doctor"} {
+		if !strings.Contains(d.Details(), want) {
+			t.Errorf("Details lacks %q:\n%s", want, d.Details())
+		}
+	}
 	portFree(t, l.Port())
 }
 
