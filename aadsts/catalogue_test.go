@@ -58,6 +58,10 @@ func TestCatalogueRequiredCodes(t *testing.T) {
 		{0, "bad_verification_code", "device", "not recognised", []string{"exactly"}, ""},
 		{70019, "bad_verification_code", "device", "not recognised", []string{"exactly"}, ""},
 		{70000, "invalid_grant", "browser", "Grant not valid", []string{"cdflogin login"}, ""},
+		{0, "access_denied", "browser", "Consent declined", []string{"Grant admin consent"}, ""},
+		{0, "consent_required", "browser", "Consent missing", []string{"Grant admin consent"}, ""},
+		{0, "invalid_tenant", "device", "Tenant not found", []string{fullCtx.Tenant}, ""},
+		{50011, "access_denied", "browser", "Redirect URI", []string{"Mobile and desktop applications"}, "device"},
 	}
 	for _, tt := range tests {
 		t.Run(fmt.Sprintf("%d_%s_%s", tt.code, tt.errVal, tt.flow), func(t *testing.T) {

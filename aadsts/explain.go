@@ -43,7 +43,24 @@ func lookup(e *Error) (entry, bool) {
 			}
 		}
 	}
+	if n := weakCode(e.Code); n > 0 {
+		return lookup(&Error{Codes: []int{n}})
+	}
 	return entry{}, false
+}
+
+// weakCode is the AADSTS number an OAuth error value most likely stands
+// for, used only when the answer carries no known number.
+func weakCode(errorValue string) int {
+	switch errorValue {
+	case "access_denied":
+		return 65004
+	case "consent_required":
+		return 65001
+	case "invalid_tenant":
+		return 90002
+	}
+	return 0
 }
 
 // Known reports whether the catalogue explains AADSTS number n.
