@@ -47,7 +47,9 @@ type Options struct {
 	// DeviceCodeLifetime; default 15 minutes (expires_in 900).
 	DeviceCodeLifetime time.Duration
 	// DeviceInterval is the polling interval handed out (and enforced with
-	// slow_down); default 5s like Entra. Tests want 1s or less.
+	// slow_down); default 5s like Entra. Tests want 1s or less. Polls are
+	// timed on the sandbox clock: with a frozen Now every poll is too fast
+	// until the clock moves (Advance).
 	DeviceInterval time.Duration
 
 	// Logf receives one line per request; nil discards.
