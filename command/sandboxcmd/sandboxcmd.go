@@ -23,6 +23,7 @@ type Options struct {
 	CDFAddr        string
 	WriteCA        string
 	WriteCert      string
+	WriteSettings  string
 	DeviceInterval time.Duration
 	TokenLifetime  time.Duration
 	// Ready, when set, is called with the settings once serving (tests).
@@ -44,6 +45,7 @@ Other programs trust it through the CA file: --write-ca ca.pem, then
 SSL_CERT_FILE=ca.pem (Linux) or a profile's ca_file. The secret app's client
 secret is the published test value ` + sandbox.SecretAppSecret + `.`,
 		Example: `  cdflogin sandbox --write-ca /tmp/sandbox-ca.pem
+  cdflogin sandbox --write-ca ca.pem --write-settings sandbox.json &
   cdflogin sandbox --addr 127.0.0.1:8443 --device-interval 1s`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -54,6 +56,7 @@ secret is the published test value ` + sandbox.SecretAppSecret + `.`,
 	cmd.Flags().StringVar(&opts.CDFAddr, "cdf-addr", "127.0.0.1:0", "address of the CDF side")
 	cmd.Flags().StringVar(&opts.WriteCA, "write-ca", "", "write the sandbox CA certificate (PEM) to `FILE`")
 	cmd.Flags().StringVar(&opts.WriteCert, "write-cert", "", "write the certificate app's certificate and key (PEM, mode 0600) to `FILE`")
+	cmd.Flags().StringVar(&opts.WriteSettings, "write-settings", "", "also write the settings JSON to `FILE` once serving (for scripts that run the sandbox in the background)")
 	cmd.Flags().DurationVar(&opts.DeviceInterval, "device-interval", 5*time.Second, "device code polling interval handed out (Entra: 5s)")
 	cmd.Flags().DurationVar(&opts.TokenLifetime, "token-lifetime", time.Hour, "lifetime of access tokens (short ones show refreshes)")
 	return cmd
@@ -94,9 +97,18 @@ func Run(ctx context.Context, opts *Options) error {
 			return fmt.Errorf("--write-cert: %w", err)
 		}
 	}
-	enc := json.NewEncoder(opts.IO.Out)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(settings); err != nil {
+	doc, err := json.MarshalIndent(settings, "", "  ")
+	if err != nil {
+		return fmt.Errorf("print settings: %w", err)
+	}
+	doc = append(doc, '\n')
+	if opts.WriteSettings != "" {
+		// Written last and atomically: its presence means "ready".
+		if err := writeFile(opts.WriteSettings, doc, 0o644); err != nil {
+			return fmt.Errorf("--write-settings: %w", err)
+		}
+	}
+	if _, err := opts.IO.Out.Write(doc); err != nil {
 		return fmt.Errorf("print settings: %w", err)
 	}
 	fmt.Fprintf(opts.IO.ErrOut, "Sandbox running: authority %s, CDF %s. Device code page: %s\nPress Ctrl+C to stop.\n",

@@ -47,6 +47,7 @@ func TestRun(t *testing.T) {
 		CDFAddr:        "127.0.0.1:0",
 		WriteCA:        filepath.Join(dir, "ca.pem"),
 		WriteCert:      filepath.Join(dir, "cert.pem"),
+		WriteSettings:  filepath.Join(dir, "settings.json"),
 		DeviceInterval: time.Second,
 		TokenLifetime:  time.Hour,
 		Ready:          func(s sandbox.Settings) { ready <- s },
@@ -67,6 +68,9 @@ func TestRun(t *testing.T) {
 	}
 	if printed.Authority != st.Authority || printed.CAFile != opts.WriteCA || printed.DeviceInterval != "1s" {
 		t.Errorf("printed settings: %+v", printed)
+	}
+	if b, err := os.ReadFile(opts.WriteSettings); err != nil || string(b) != out.String() {
+		t.Errorf("settings file: %v\n%s", err, b)
 	}
 	if !strings.Contains(errOut.String(), "Sandbox running") {
 		t.Errorf("stderr: %q", errOut.String())
