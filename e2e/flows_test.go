@@ -587,6 +587,14 @@ func TestFlowsAADSTS(t *testing.T) {
 			onCode: func(e *flowEnv, dc flows.DeviceCode) { _ = e.sb.DeclineDeviceCode(dc.UserCode) }, errCode: "authorization_declined", kind: flows.ErrDeclined},
 		{name: "device code expired", app: sandbox.AppDevice, flow: profiles.FlowDevice,
 			onCode: func(e *flowEnv, dc flows.DeviceCode) { e.sb.Advance(16 * time.Minute) }, errCode: "expired_token", kind: flows.ErrDeviceCodeExpired},
+		{name: "unknown resource (500011)", app: sandbox.AppDevice, flow: profiles.FlowDevice,
+			mutate: func(p *profiles.Profile) { p.Scopes = []string{"https://nowhere.cognitedata.example/.default"} }, code: 500011, errCode: "invalid_resource"},
+		{name: "two resources (70011, not compatible)", app: sandbox.AppDevice, flow: profiles.FlowDevice,
+			mutate: func(p *profiles.Profile) {
+				p.Scopes = []string{p.CDFURL + "/.default", "https://westeurope-1.cognitedata.com/.default"}
+			}, code: 70011, errCode: "invalid_scope"},
+		{name: "malformed scope (70011)", app: sandbox.AppDevice, flow: profiles.FlowDevice,
+			mutate: func(p *profiles.Profile) { p.Scopes = []string{"cdf-please"} }, code: 70011, errCode: "invalid_scope"},
 		{name: "unknown tenant (90002)", app: sandbox.AppSecret, flow: profiles.FlowSecret,
 			mutate: func(p *profiles.Profile) {
 				p.Authority = strings.TrimSuffix(p.Authority, sandbox.TenantID) + "00000000-0000-4000-8000-00000000dead"
