@@ -97,7 +97,9 @@ var goldenScreens = []struct {
 		d := newDriver(t, w, h, []profiles.Profile{browserProfile})
 		d.waitFor("profiles", onScreen(scrProfiles))
 		d.press("enter", "enter")
-		d.waitFor("browser", func(m *app) bool { return m.screen == scrBrowser && m.browser.url != "" && !m.browser.deadline.IsZero() })
+		d.waitFor("browser", func(m *app) bool {
+			return m.screen == scrBrowser && m.browser.url != "" && !m.browser.deadline.IsZero()
+		})
 		d.tick(10 * time.Second)
 		return d
 	}},
@@ -106,7 +108,9 @@ var goldenScreens = []struct {
 		d.auth.browserFail = true
 		d.waitFor("profiles", onScreen(scrProfiles))
 		d.press("enter", "enter")
-		d.waitFor("browser", func(m *app) bool { return m.screen == scrBrowser && m.browser.failed != "" && !m.browser.deadline.IsZero() })
+		d.waitFor("browser", func(m *app) bool {
+			return m.screen == scrBrowser && m.browser.failed != "" && !m.browser.deadline.IsZero()
+		})
 		return d
 	}},
 	{"signing-in", func(t *testing.T, w, h int) *driver {

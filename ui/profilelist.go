@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"net/url"
 	"strings"
 	"time"
 
@@ -258,7 +259,7 @@ func (m profileList) View() string {
 		name := trunc(p.Name, nameW)
 		var line string
 		if wide {
-			where := p.Cluster + "/" + p.Project
+			where := placeOf(p)
 			if p.Tenant != "" {
 				where += " · " + p.Tenant
 			}
@@ -310,4 +311,16 @@ func flowLabel(f profiles.Flow) string {
 		return "certificate"
 	}
 	return string(f)
+}
+
+// placeOf is where a profile signs in to: cluster/project, or the CDF
+// URL's host/project for a custom cdf_url.
+func placeOf(p profiles.Profile) string {
+	host := p.Cluster
+	if p.CDFURL != "" {
+		if u, err := url.Parse(p.CDFURL); err == nil && u.Host != "" {
+			host = u.Host
+		}
+	}
+	return host + "/" + p.Project
 }
