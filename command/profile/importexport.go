@@ -74,7 +74,7 @@ func runImport(opts *Options, file, format, name, certificate string, isDefault,
 	if err != nil {
 		var ie *profiles.ImportError
 		if errors.As(err, &ie) {
-			return fmt.Errorf("%s: %w\nNothing was imported.", file, err)
+			return fmt.Errorf("%s: %w; nothing was imported", file, err)
 		}
 		return err
 	}
@@ -105,9 +105,9 @@ func runImport(opts *Options, file, format, name, certificate string, isDefault,
 	if err := profiles.Validate(check); err != nil {
 		var ve *profiles.ValidationError
 		if errors.As(err, &ve) && ve.Field("certificate") != nil && p.Flow == profiles.FlowCertificate {
-			return cmdutil.UsageError("%v\nGive the certificate file with --certificate PATH. Nothing was imported.", err)
+			return cmdutil.UsageError("%v; give the certificate file with --certificate PATH; nothing was imported", err)
 		}
-		return fmt.Errorf("%s: the imported settings are not valid: %w\nNothing was imported.", file, err)
+		return fmt.Errorf("%s: the imported settings are not valid: %w; nothing was imported", file, err)
 	}
 	stored := false
 	if imp.ClearSecret != "" {

@@ -374,7 +374,7 @@ func TestImportDotenv(t *testing.T) {
 		h := newHarness(t)
 		h.files[".env"] = []byte("PROVIDER=auth0\n" + env)
 		r := h.run("", "import", ".env")
-		if r.err == nil || !strings.Contains(r.err.Error(), "PROVIDER=auth0") || !strings.Contains(r.err.Error(), "Nothing was imported") {
+		if r.err == nil || !strings.Contains(r.err.Error(), "PROVIDER=auth0") || !strings.Contains(r.err.Error(), "nothing was imported") {
 			t.Fatalf("err = %v", r.err)
 		}
 		if _, err := os.Stat(h.path); !errors.Is(err, os.ErrNotExist) {
