@@ -93,6 +93,7 @@ func (s *Sandbox) Settings() Settings {
 //	POST   /_sandbox/faults                   a Fault
 //	DELETE /_sandbox/faults                   clear faults
 //	POST   /_sandbox/refresh-tokens/expire    {"username":"…"} (empty: everyone)
+//	POST   /_sandbox/consent/revoke           {"app":"browser"} (key or client ID)
 //	POST   /_sandbox/clock/advance            {"by":"1h30m"}
 //	GET    /_sandbox/certificate.pem          certificate app's cert + key (PEM)
 //	GET    /_sandbox/certificate.pfx          the same as PKCS#12 (password CertificatePFXPassword)
@@ -152,6 +153,15 @@ func (s *Sandbox) adminRoutes(m *http.ServeMux) {
 			return
 		}
 		writeJSON(w, http.StatusOK, map[string]any{"ok": true, "expired": s.ExpireRefreshTokens(body.Username)})
+	})
+	m.HandleFunc("POST /_sandbox/consent/revoke", func(w http.ResponseWriter, r *http.Request) {
+		var body struct {
+			App string `json:"app"`
+		}
+		if !readJSON(w, r, &body) {
+			return
+		}
+		adminResult(w, s.RevokeConsent(body.App))
 	})
 	m.HandleFunc("POST /_sandbox/clock/advance", func(w http.ResponseWriter, r *http.Request) {
 		var body struct {

@@ -156,7 +156,7 @@ func (s *Sandbox) grantDevice(r *http.Request, tenant string, app App, cred clie
 		s.mu.Unlock()
 		return nil, errPublicClientFlows()
 	}
-	if !app.Consented && sr.resource != "" {
+	if !s.consentedLocked(app) && sr.resource != "" {
 		s.mu.Unlock()
 		return nil, errNoConsent(app.ClientID, app.Name, sr.resource)
 	}

@@ -406,6 +406,23 @@ func TestRefreshTokenExpiry(t *testing.T) {
 		c := postToken(t, sb, url.Values{"grant_type": {"refresh_token"}, "client_id": {sandbox.DeviceAppID}, "refresh_token": {rt}})
 		checkEntraError(t, c, 400, "invalid_grant", 70000)
 	})
+	t.Run("consent revoked after sign-in: 65001 on refresh", func(t *testing.T) {
+		w := sharedWorld
+		clock2 := newClock()
+		sb2 := start(t, sandbox.Options{Now: clock2.Now, World: &w})
+		a := userToken(t, sb2, clock2, sandbox.AliceUsername, sb2.CDFURL()+"/.default offline_access")
+		if r := adminPost(t, sb2, "/consent/revoke", `{"app":"device"}`); r.status != 200 {
+			t.Fatalf("revoke: %v", r.body)
+		}
+		r := postToken(t, sb2, url.Values{"grant_type": {"refresh_token"}, "client_id": {sandbox.DeviceAppID}, "refresh_token": {a.str("refresh_token")}})
+		checkEntraError(t, r, 400, "invalid_grant", 65001)
+		if r.str("suberror") != "consent_required" {
+			t.Errorf("suberror %q", r.str("suberror"))
+		}
+		if err := sb2.RevokeConsent("nope"); err == nil {
+			t.Error("revoking an unknown app worked")
+		}
+	})
 	t.Run("expired by the test hook", func(t *testing.T) {
 		rt := login()
 		if n := sb.ExpireRefreshTokens(sandbox.AliceUsername); n == 0 {

@@ -76,6 +76,7 @@ type Sandbox struct {
 	devices  map[string]*deviceCode // by device_code
 	refresh  map[string]*refreshToken
 	faults   []*faultRule
+	revoked  map[string]bool // client IDs whose consent was revoked
 	requests []Request
 
 	wg sync.WaitGroup
@@ -110,6 +111,7 @@ func Start(opts Options) (*Sandbox, error) {
 		codes:   map[string]*authCode{},
 		devices: map[string]*deviceCode{},
 		refresh: map[string]*refreshToken{},
+		revoked: map[string]bool{},
 	}
 	if opts.World != nil {
 		s.world = *opts.World
@@ -245,6 +247,28 @@ func (s *Sandbox) Advance(d time.Duration) {
 	s.offset += d
 	s.mu.Unlock()
 }
+
+// RevokeConsent withdraws the admin consent of the app (key or client ID)
+// to the CDF API, as an admin removing it in the portal would: from now on
+// its user tokens, refreshes included, fail with AADSTS65001.
+func (s *Sandbox) RevokeConsent(app string) error {
+	a, ok := s.world.App(app)
+	if !ok {
+		return fmt.Errorf("sandbox: no app %q", app)
+	}
+	s.mu.Lock()
+	s.revoked[a.ClientID] = true
+	s.mu.Unlock()
+	return nil
+}
+
+func (s *Sandbox) consented(a App) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.consentedLocked(a)
+}
+
+func (s *Sandbox) consentedLocked(a App) bool { return a.Consented && !s.revoked[a.ClientID] }
 
 // sweepLocked forgets sign-ins, codes and device codes well past their
 // expiry, so a long-running sandbox does not grow. s.mu must be held.

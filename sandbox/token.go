@@ -267,7 +267,7 @@ func (s *Sandbox) grantAuthCode(r *http.Request, tenant string, app App, cred cl
 			return nil, errPKCE()
 		}
 	}
-	if !app.Consented && ac.scope.resource != "" {
+	if !s.consented(app) && ac.scope.resource != "" {
 		return nil, errNoConsent(app.ClientID, app.Name, ac.scope.resource)
 	}
 	u, ok := s.world.User(ac.userOID)
@@ -325,7 +325,7 @@ func (s *Sandbox) grantRefresh(r *http.Request, tenant string, app App, cred cli
 			return nil, e
 		}
 	}
-	if !app.Consented && sr.resource != "" {
+	if !s.consented(app) && sr.resource != "" {
 		return nil, errNoConsent(app.ClientID, app.Name, sr.resource)
 	}
 	u, ok := s.world.User(snapshot.userOID)
