@@ -44,6 +44,7 @@ type Error struct {
 	Err     error // transport error, when Status is 0
 }
 
+// Error is one line: method, path, status, CDF's message and the request ID.
 func (e *Error) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "CDF %s %s: ", e.Method, e.Path)

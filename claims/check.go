@@ -22,6 +22,7 @@ const (
 
 var severityNames = [...]string{"ok", "info", "warn", "error"}
 
+// String is the severity's name: ok, info, warn or error.
 func (s Severity) String() string {
 	if s >= 0 && int(s) < len(severityNames) {
 		return severityNames[s]

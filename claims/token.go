@@ -25,6 +25,7 @@ type DecodeError struct {
 	Reason string
 }
 
+// Error says the token cannot be read, and why.
 func (e *DecodeError) Error() string { return "token is " + ErrNotJWT.Error() + ": " + e.Reason }
 
 // Unwrap returns ErrNotJWT.

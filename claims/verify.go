@@ -36,6 +36,7 @@ type HTTPError struct {
 	Body   string // at most 4 KiB
 }
 
+// Error is the request, the status and (after a newline) the body.
 func (e *HTTPError) Error() string {
 	return fmt.Sprintf("GET %s: reply status code was %d:\n%s", e.URL, e.Status, e.Body)
 }

@@ -140,6 +140,9 @@ func Build(ctx context.Context, opts *Options) (*Report, error) {
 		kind  = "access"
 	)
 	if opts.TokenStdin {
+		if opts.IO.InTTY {
+			fmt.Fprintln(opts.IO.ErrOut, "Paste the token, then press Enter and Ctrl+D:")
+		}
 		b, err := io.ReadAll(io.LimitReader(opts.IO.In, 1<<20+1))
 		if err != nil {
 			return nil, fmt.Errorf("read the token from standard input: %w", err)
