@@ -293,7 +293,13 @@ func (s *Store) mutate(edit func(*document) error) error {
 	if len(check.entries) != len(doc.entries) {
 		return fmt.Errorf("internal error: the edited profiles would not read back (%d instead of %d), nothing written", len(check.entries), len(doc.entries))
 	}
-	return writeAtomic(s.path, data)
+	// A profiles.yaml that is a symlink (dotfile managers) stays one: the
+	// file it points at is replaced.
+	target := s.path
+	if resolved, err := filepath.EvalSymlinks(s.path); err == nil {
+		target = resolved
+	}
+	return writeAtomic(target, data)
 }
 
 // writeAtomic replaces path with data: a 0600 temp file in the same folder,

@@ -360,3 +360,31 @@ func TestSyntaxErrorLines(t *testing.T) {
 		}
 	}
 }
+
+func TestStoreKeepsSymlink(t *testing.T) {
+	dir := t.TempDir()
+	real := filepath.Join(dir, "dotfiles", "cdflogin.yaml")
+	if err := os.MkdirAll(filepath.Dir(real), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(real, []byte(handEdited), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, "cfg", "profiles.yaml")
+	if err := os.MkdirAll(filepath.Dir(link), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(real, link); err != nil {
+		t.Skipf("no symlinks here: %v", err)
+	}
+	s := NewStore(link)
+	if err := s.Add(goodProfile("new")); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Fatalf("the symlink was replaced: %v %v", fi.Mode(), err)
+	}
+	if !strings.Contains(readFile(t, real), "new:") {
+		t.Errorf("the link target was not updated:\n%s", readFile(t, real))
+	}
+}
