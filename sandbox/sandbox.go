@@ -229,6 +229,7 @@ func (s *Sandbox) HTTPClient() *http.Client {
 }
 
 // World returns the sandbox's world (apps, users, groups, projects).
+// Treat it as read-only: its slices are shared with the running sandbox.
 func (s *Sandbox) World() World { return s.world }
 
 // Now is the sandbox clock: Options.Now plus what Advance added.

@@ -4,6 +4,7 @@ import (
 	"crypto/rsa"
 	"crypto/sha256"
 	"crypto/subtle"
+	"encoding/hex"
 	"net/http"
 	"slices"
 	"strings"
@@ -124,7 +125,7 @@ func (s *Sandbox) checkAssertion(tenant string, app App, assertion string) (stri
 			thumb = x5t
 		}
 		if raw, ok := decodeThumbprint(thumb); ok {
-			thumb = strings.ToUpper(hexString(raw))
+			thumb = strings.ToUpper(hex.EncodeToString(raw))
 		}
 		return "", errUnknownCert(app.ClientID, thumb)
 	}
@@ -162,15 +163,6 @@ func (s *Sandbox) checkAssertion(tenant string, app App, assertion string) (stri
 		return "", errAssertionTime()
 	}
 	return "2", nil
-}
-
-func hexString(b []byte) string {
-	const digits = "0123456789abcdef"
-	out := make([]byte, 0, 2*len(b))
-	for _, c := range b {
-		out = append(out, digits[c>>4], digits[c&0xf])
-	}
-	return string(out)
 }
 
 func (s *Sandbox) grantClientCredentials(r *http.Request, tenant string, app App, cred clientCredential, scope string) (map[string]any, *entraError) {
