@@ -547,3 +547,18 @@ func (s *Service) Cached(p profiles.Profile) (*Tokens, error) {
 	}
 	return nil, nil
 }
+
+// CachePath is the profile's token cache file (which may not exist yet).
+func (s *Service) CachePath(p profiles.Profile) (string, error) {
+	file, err := s.cacheFile(p)
+	if err != nil {
+		return "", err
+	}
+	return file.Path(), nil
+}
+
+// CertificateInfo describes the certificate of a certificate profile with
+// the service's secret resolver (for the PFX password).
+func (s *Service) CertificateInfo(p profiles.Profile) (CertInfo, error) {
+	return CertificateInfo(p, s.deps)
+}

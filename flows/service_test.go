@@ -596,3 +596,21 @@ func BenchmarkSilentWarm(b *testing.B) {
 		})
 	}
 }
+
+func TestCachePath(t *testing.T) {
+	h := newHarness(t)
+	p := h.profile(profiles.FlowSecret)
+	path, err := h.svc.CachePath(p)
+	if err != nil || path != filepath.Join(h.dir, "dev.msal.json") {
+		t.Fatalf("CachePath = %q, %v", path, err)
+	}
+	if _, err := h.svc.Login(ctxT(t), p, "", nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(path); err != nil {
+		t.Fatalf("the cache is not at CachePath: %v", err)
+	}
+	if _, err := New(Deps{}).CachePath(p); err == nil {
+		t.Fatal("CachePath without a cache folder succeeded")
+	}
+}
