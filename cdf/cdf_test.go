@@ -213,10 +213,33 @@ func TestMapGroups(t *testing.T) {
 			if got := names(m.UnmatchedCDF); got != tt.unmatchedCDF {
 				t.Errorf("unmatched CDF = %q, want %q", got, tt.unmatchedCDF)
 			}
+			wantCount := strings.Count(tt.matched, ",") + strings.Count(tt.matched, "=")
+			if tt.matched == "" {
+				wantCount = 0
+			}
+			if m.MappedCount != wantCount || m.TooMany() {
+				t.Errorf("MappedCount = %d, want %d", m.MappedCount, wantCount)
+			}
 			if names(m.WithoutSourceID) != "everyone" || !m.Complete {
 				t.Errorf("without source: %q complete %v", names(m.WithoutSourceID), m.Complete)
 			}
 		})
+	}
+}
+
+func TestTooManyMappedGroups(t *testing.T) {
+	var groups []cdf.Group
+	var token []string
+	for i := range cdf.MaxGroupsPerPrincipal + 1 {
+		src := fmt.Sprintf("00000000-0000-4000-8000-%012d", i)
+		groups = append(groups, cdf.Group{ID: int64(i + 1), Name: fmt.Sprint("g", i), SourceID: src})
+		token = append(token, src)
+	}
+	if m := cdf.MapGroups("p", token, groups, true); !m.TooMany() || m.MappedCount != cdf.MaxGroupsPerPrincipal+1 {
+		t.Errorf("21 mapped groups: %d, TooMany %v", m.MappedCount, m.TooMany())
+	}
+	if m := cdf.MapGroups("p", token[:cdf.MaxGroupsPerPrincipal], groups, true); m.TooMany() {
+		t.Errorf("20 mapped groups reported as too many")
 	}
 }
 

@@ -29,7 +29,18 @@ type GroupMapping struct {
 	// Complete is false when only the token's own groups were listed, so
 	// UnmatchedCDF may miss groups.
 	Complete bool `json:"complete"`
+	// MappedCount is the number of distinct CDF groups the token maps to;
+	// above MaxGroupsPerPrincipal CDF may refuse the sign-in.
+	MappedCount int `json:"mappedCdfGroupCount"`
 }
+
+// MaxGroupsPerPrincipal is CDF's documented limit of groups per principal
+// (CDF IAM limits: "Groups per principal: 20").
+const MaxGroupsPerPrincipal = 20
+
+// TooMany reports whether the token maps to more CDF groups than CDF
+// supports per principal.
+func (m GroupMapping) TooMany() bool { return m.MappedCount > MaxGroupsPerPrincipal }
 
 // MapGroups maps tokenGroups (Entra group object IDs) to cdfGroups by
 // source ID (case-insensitive, as GUIDs are). complete says whether
@@ -64,6 +75,13 @@ func MapGroups(project string, tokenGroups []string, cdfGroups []Group, complete
 			m.UnmatchedCDF = append(m.UnmatchedCDF, g)
 		}
 	}
+	ids := map[int64]bool{}
+	for _, mg := range m.Matched {
+		for _, g := range mg.CDFGroups {
+			ids[g.ID] = true
+		}
+	}
+	m.MappedCount = len(ids)
 	return m
 }
 

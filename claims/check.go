@@ -81,11 +81,12 @@ const (
 	IDSignature     = "signature"
 )
 
-// DefaultMaxGroups is the number of groups above which a token's groups
-// claim is reported as more than CDF accepts when Expect.MaxGroups is 0.
-// Entra itself puts at most 200 groups in a JWT (beyond that it sends the
-// overage claims instead).
-const DefaultMaxGroups = 200
+// DefaultMaxGroups is CDF's limit of groups per principal (documented in
+// CDF's IAM limits: "Groups per principal: 20"; more "may result in login
+// issues"). A token with more groups is reported (only the groups that map
+// to CDF groups count, which the claims alone cannot tell). Entra itself
+// puts at most 200 groups in a JWT and sends the overage claims beyond.
+const DefaultMaxGroups = 20
 
 // DefaultMaxSkew is how far this machine's clock may be from Entra's
 // before it is reported.
@@ -114,7 +115,8 @@ type Expect struct {
 	Fresh bool
 	// ExpectRoles lists app roles the token must carry (app tokens).
 	ExpectRoles []string
-	// MaxGroups is how many groups CDF accepts; 0 means DefaultMaxGroups.
+	// MaxGroups is how many groups CDF accepts per principal; 0 means
+	// DefaultMaxGroups.
 	MaxGroups int
 	// MaxSkew is the clock skew tolerated; 0 means DefaultMaxSkew.
 	MaxSkew time.Duration
@@ -365,7 +367,7 @@ func checkGroups(tok *Token, exp Expect) []Finding {
 		fs = append(fs, Finding{SeverityOK, IDGroups, fmt.Sprintf("%d group(s) in the token", len(groups)), ""})
 	}
 	if len(groups) > max {
-		fs = append(fs, Finding{SeverityError, IDGroupsCount, fmt.Sprintf("the token carries %d groups, more than CDF accepts (%d)", len(groups), max),
+		fs = append(fs, Finding{SeverityWarn, IDGroupsCount, fmt.Sprintf("the token carries %d groups, more than CDF supports per principal (%d): if more than %d of them map to CDF groups, CDF may refuse the sign-in (cdflogin inspect shows the mapping)", len(groups), max, max),
 			"Limit the claim: App registrations › app › Token configuration › groups claim › Groups assigned to the application, and assign only the groups CDF uses"})
 	}
 	return fs

@@ -95,8 +95,9 @@ func TestCheck(t *testing.T) {
 		{"empty groups", claimstest.With(user, "groups", []string{}), base, claims.IDGroups, claims.SeverityWarn, "empty", "Add groups claim"},
 		{"overage hasgroups", claimstest.With(user, "groups", nil, "hasgroups", true), base, claims.IDGroupsOverage, claims.SeverityError, "hasgroups", "group callback"},
 		{"overage claim names", claimstest.With(user, "groups", nil, "_claim_names", map[string]any{"groups": "src1"}, "_claim_sources", map[string]any{"src1": map[string]any{"endpoint": "https://graph.microsoft.com/v1.0/users/x/getMemberObjects"}}), base, claims.IDGroupsOverage, claims.SeverityError, `_claim_names {"groups":"src1"}`, "reduce"},
-		{"too many groups default", claimstest.With(user, "groups", manyGroups(201)), base, claims.IDGroupsCount, claims.SeverityError, "201 groups, more than CDF accepts (200)", "Groups assigned to the application"},
-		{"too many groups custom", claimstest.With(user, "groups", manyGroups(3)), withExp(func(e *claims.Expect) { e.MaxGroups = 2 }), claims.IDGroupsCount, claims.SeverityError, "3 groups", ""},
+		{"too many groups default", claimstest.With(user, "groups", manyGroups(21)), base, claims.IDGroupsCount, claims.SeverityWarn, "21 groups, more than CDF supports per principal (20)", "Groups assigned to the application"},
+		{"groups at the limit", claimstest.With(user, "groups", manyGroups(20)), base, claims.IDGroups, claims.SeverityOK, "20 group(s)", ""},
+		{"too many groups custom", claimstest.With(user, "groups", manyGroups(3)), withExp(func(e *claims.Expect) { e.MaxGroups = 2 }), claims.IDGroupsCount, claims.SeverityWarn, "3 groups", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -122,6 +123,16 @@ func TestCheck(t *testing.T) {
 				t.Errorf("%s finding without a fix: %q", f.Severity, f.Message)
 			}
 		})
+	}
+}
+
+func TestGroupsAtLimitNotReported(t *testing.T) {
+	tok, err := claims.Decode(claimstest.Unsigned(claimstest.With(claimstest.V2User(now), "groups", manyGroups(claims.DefaultMaxGroups))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f, ok := find(claims.Check(tok, claims.Expect{Now: now}), claims.IDGroupsCount); ok {
+		t.Errorf("%d groups reported: %+v", claims.DefaultMaxGroups, f)
 	}
 }
 

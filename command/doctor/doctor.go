@@ -485,15 +485,15 @@ func (d *doctor) cdf(ctx context.Context, hc *http.Client, p profiles.Profile, r
 	case overage:
 		d.add(Check{ID: CheckGroups, Status: StatusWarn, Message: "the token carries no groups (overage), so no CDF group is mapped from it",
 			Fix: "Turn on CDF's group callback or reduce the group memberships (see claims/groups-overage)"})
+	case m.TooMany():
+		d.add(Check{ID: CheckGroups, Status: StatusFail,
+			Message: fmt.Sprintf("the token maps to %d CDF groups in %s, more than CDF supports per principal (%d): sign-in may fail", m.MappedCount, p.Project, cdf.MaxGroupsPerPrincipal),
+			Fix:     "Remove the user/app from Entra groups CDF does not need, or limit the groups claim: App registrations › app › Token configuration › groups claim › Groups assigned to the application"})
 	case len(m.Matched) == 0:
 		d.add(Check{ID: CheckGroups, Status: StatusWarn, Message: fmt.Sprintf("none of the token's %d group(s) is the source ID of a CDF group in %s", len(groups), p.Project),
 			Fix: "Set a CDF group's source ID to the Entra group's object ID, or add the user/app to a mapped group; see: cdflogin inspect"})
 	default:
-		n := 0
-		for _, mg := range m.Matched {
-			n += len(mg.CDFGroups)
-		}
-		msg := fmt.Sprintf("%d of the token's %d group(s) map to %d CDF group(s)", len(m.Matched), len(groups), n)
+		msg := fmt.Sprintf("%d of the token's %d group(s) map to %d CDF group(s)", len(m.Matched), len(groups), m.MappedCount)
 		if len(m.UnmatchedToken) > 0 {
 			msg += fmt.Sprintf("; %d map to none", len(m.UnmatchedToken))
 		}

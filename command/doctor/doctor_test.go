@@ -161,6 +161,14 @@ func TestDoctor(t *testing.T) {
 	needLogin := fakeFlows{err: &flows.LoginRequiredError{Profile: "dev", Reason: "no cached sign-in"}}
 	consent := &aadsts.Error{Code: "invalid_grant", Description: "AADSTS65001: The user or administrator has not consented to use the application.", Codes: []int{65001}, Suberror: "consent_required", HTTPStatus: 400, Source: "token"}
 	wrongCluster := signed(t, claimstest.With(claimstest.V2User(now), "aud", "https://api.cognitedata.com"))
+	var many []string
+	var manyGroups []string
+	for i := range 21 {
+		src := fmt.Sprintf("00000000-0000-4000-8000-%012d", i)
+		many = append(many, src)
+		manyGroups = append(manyGroups, fmt.Sprintf(`{"id":%d,"name":"g%d","sourceId":%q}`, 500+i, i, src))
+	}
+	manyTok := signed(t, claimstest.With(claimstest.V2User(now), "groups", many))
 
 	tests := []tcase{
 		{name: "all_good_device", p: profile(profiles.FlowDevice), svc: okUser, w: goodWorld, exit: 0, golden: true},
@@ -184,6 +192,9 @@ func TestDoctor(t *testing.T) {
 			want: []string{"group-mapping warn"}},
 		{name: "app_secret", p: profile(profiles.FlowSecret), svc: okApp, w: world{token: appTok, projectGroups: mapped}, exit: 0,
 			want: []string{"claims/roles info", "claims/token-kind ok", "group-mapping ok"}},
+		{name: "too_many_cdf_groups", p: profile(profiles.FlowDevice), svc: fakeFlows{tokens: &flows.Tokens{AccessToken: manyTok, ExpiresOn: now.Add(time.Hour)}},
+			w: world{token: manyTok, knownClient: claimstest.ClientID, projectGroups: strings.Join(manyGroups, ",")}, exit: 1,
+			want: []string{"claims/groups-count warn", "group-mapping fail"}},
 		{name: "profile_missing", profErr: errors.New(`profile "dev" not found`), exit: 1, want: []string{"profile fail"}},
 		{name: "profile_invalid", p: profile(profiles.FlowDevice, func(p *profiles.Profile) { p.ClientID = "not-a-guid" }), exit: 1, want: []string{"profile fail"}},
 		{name: "cdf_unreachable", p: profile(profiles.FlowDevice, func(p *profiles.Profile) { p.Cluster = ""; p.CDFURL = "https://unreachable.example.test" }), svc: okUser, w: goodWorld, exit: 1,
@@ -228,7 +239,7 @@ func TestDoctor(t *testing.T) {
 					t.Errorf("%s = %q, want %s\n%s", id, got[id], st, out)
 				}
 			}
-			for _, secret := range []string{userTok, appTok, wrongCluster} {
+			for _, secret := range []string{userTok, appTok, wrongCluster, manyTok} {
 				if strings.Contains(out.String(), secret[:40]) {
 					t.Error("a raw token is in the output")
 				}

@@ -223,6 +223,9 @@ func writeMapping(b *strings.Builder, m *cdf.GroupMapping) {
 	for _, g := range m.UnmatchedCDF {
 		fmt.Fprintf(b, "    · %s (id %d, source ID %s)\n", g.Name, g.ID, g.SourceID)
 	}
+	if m.TooMany() {
+		fmt.Fprintf(b, "  ! the token maps to %d CDF groups, more than CDF supports per principal (%d): sign-in may fail\n", m.MappedCount, cdf.MaxGroupsPerPrincipal)
+	}
 	if !m.Complete {
 		b.WriteString("  i only the token's own groups could be listed (listing all needs groupsAcl LIST with scope all), so CDF groups the token lacks are not shown\n")
 	}
