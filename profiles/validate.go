@@ -377,3 +377,47 @@ func Validate(p Profile) error {
 	}
 	return &ValidationError{Profile: p.Name, Problems: probs}
 }
+
+// ValidateField checks one setting given as text, by its YAML key — for
+// forms that validate a field at a time. Keys without a check (login_hint,
+// default) accept anything; an unknown key is an error naming the nearest.
+func ValidateField(key, value string) error {
+	switch key {
+	case "name":
+		return ValidateName(value)
+	case "tenant":
+		return ValidateTenant(value)
+	case "client_id":
+		return ValidateClientID(value)
+	case "cluster":
+		return ValidateCluster(value)
+	case "project":
+		return ValidateProject(value)
+	case "flow":
+		return ValidateFlow(value)
+	case "authority":
+		return ValidateAuthority(value)
+	case "cdf_url":
+		return ValidateCDFURL(value)
+	case "scopes":
+		return ValidateScopes(ParseScopes(value))
+	case "redirect_port":
+		if value == "" {
+			return nil
+		}
+		_, err := ParseRedirectPort(value)
+		return err
+	case "client_secret", "certificate_password":
+		return ValidateSecretRef(value)
+	case "certificate":
+		return ValidateCertificate(value)
+	case "ca_file":
+		return ValidateCAFile(value)
+	case "login_hint", "default":
+		return nil
+	}
+	if s := Nearest(key, Keys); s != "" {
+		return fmt.Errorf("unknown setting %q; did you mean %q?", key, s)
+	}
+	return fmt.Errorf("unknown setting %q", key)
+}

@@ -177,3 +177,23 @@ func TestNearest(t *testing.T) {
 		}
 	}
 }
+
+func TestValidateField(t *testing.T) {
+	for _, tc := range []struct {
+		key, value string
+		ok         bool
+	}{
+		{"tenant", tenantA, true}, {"tenant", "x", false}, {"client_id", clientA, true}, {"client_id", "x", false},
+		{"cluster", "api", true}, {"cluster", "a.b", false}, {"project", "p", true}, {"project", "a b", false},
+		{"flow", "device", true}, {"flow", "x", false}, {"redirect_port", "", true}, {"redirect_port", "99999", false},
+		{"scopes", "a, b", true}, {"client_secret", "keyring", true}, {"client_secret", "hunter2", false},
+		{"login_hint", "anything", true}, {"name", "a/b", false}, {"authority", "http://x/t", false}, {"cdf_url", "https://x", true},
+	} {
+		if err := ValidateField(tc.key, tc.value); (err == nil) != tc.ok {
+			t.Errorf("ValidateField(%s, %q) = %v", tc.key, tc.value, err)
+		}
+	}
+	if err := ValidateField("clientid", "x"); err == nil || !strings.Contains(err.Error(), `"client_id"`) {
+		t.Errorf("unknown key: %v", err)
+	}
+}
