@@ -288,6 +288,12 @@ func VerifySignature(ctx context.Context, client *http.Client, authority string,
 	if err != nil {
 		return Finding{SeverityWarn, IDSignature, "signature not checked: " + firstLine(err.Error()), "Check that the profile's authority/tenant is right and that " + DiscoveryURL(authority) + " can be reached"}
 	}
+	return VerifySignatureWith(ctx, client, cfg, authority, tok)
+}
+
+// VerifySignatureWith is VerifySignature with the authority's discovery
+// document already fetched (saves a request when the caller has it).
+func VerifySignatureWith(ctx context.Context, client *http.Client, cfg *OIDCConfig, authority string, tok *Token) Finding {
 	set, err := FetchJWKS(ctx, client, cfg.JWKSURI)
 	if err != nil {
 		return Finding{SeverityWarn, IDSignature, "signature not checked: " + firstLine(err.Error()), "Check that " + cfg.JWKSURI + " can be reached"}

@@ -224,7 +224,7 @@ func Diagnose(ctx context.Context, opts *Options) (string, []Check) {
 		}
 		return p.Name, d.checks
 	}
-	d.claims(ctx, hc, p, tok, fresh)
+	d.claims(ctx, hc, p, cfg, tok, fresh)
 	d.cdf(ctx, hc, p, tok)
 	return p.Name, d.checks
 }
@@ -408,14 +408,18 @@ func reasonOf(err error) string {
 	return err.Error()
 }
 
-func (d *doctor) claims(ctx context.Context, hc *http.Client, p profiles.Profile, raw string, fresh bool) {
+func (d *doctor) claims(ctx context.Context, hc *http.Client, p profiles.Profile, cfg *claims.OIDCConfig, raw string, fresh bool) {
 	tok, err := claims.Decode(raw)
 	if err != nil {
 		d.add(Check{ID: "claims", Status: StatusFail, Message: err.Error(), Fix: "Request the token for CDF: scopes <cdf_url>/.default"})
 		return
 	}
 	fs := claims.Check(tok, claimscmd.ExpectFor(p, d.opts.Now(), fresh))
-	fs = append(fs, claims.VerifySignature(ctx, hc, p.AuthorityURL(), tok))
+	if cfg != nil {
+		fs = append(fs, claims.VerifySignatureWith(ctx, hc, cfg, p.AuthorityURL(), tok))
+	} else {
+		fs = append(fs, claims.VerifySignature(ctx, hc, p.AuthorityURL(), tok))
+	}
 	for _, f := range fs {
 		d.add(Check{ID: "claims/" + f.ID, Status: statusOf(f.Severity), Message: f.Message, Fix: f.Fix})
 	}
