@@ -62,7 +62,8 @@ func TestLogout(t *testing.T) {
 		{"removal fails", []string{"--all"}, cmdplain.FakeFlows{Removed: removed, LogoutErr: errors.New("permission denied")}, cmdutil.ExitError,
 			[]string{"dev", "prod", "ci"}, []string{`"dev": /c/dev.json`}},
 	}
-	for _, tt := range tests {
+	for i := range tests {
+		tt := &tests[i]
 		t.Run(tt.name, func(t *testing.T) {
 			stdout, stderr, err := run(t, &tt.fake, list, tt.args...)
 			if code := cmdutil.ExitCode(err); code != tt.wantCode {

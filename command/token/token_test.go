@@ -76,7 +76,8 @@ func TestToken(t *testing.T) {
 		{name: "unknown profile", args: []string{"-p", "missing"}, wantCode: cmdutil.ExitError, wantErr: `no profile "missing"`},
 		{name: "arguments are refused", args: []string{"extra"}, wantCode: cmdutil.ExitError, wantErr: "unknown command"},
 	}
-	for _, tt := range tests {
+	for i := range tests {
+		tt := &tests[i]
 		t.Run(tt.name, func(t *testing.T) {
 			stdout, stderr, err := run(t, &tt.fake, tt.args...)
 			if code := cmdutil.ExitCode(err); code != tt.wantCode {
