@@ -63,16 +63,3 @@ use every flow against a built-in sandbox tenant with no account.`,
 	}
 	return cmd
 }
-
-// notBuilt is a placeholder for a command of the documented surface that
-// is not built yet: it fails with a clear message and exit code 1.
-func notBuilt(name, short string) *cobra.Command {
-	return &cobra.Command{
-		Use:                name,
-		Short:              short + " (not built yet)",
-		DisableFlagParsing: true,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return cmdutil.NotBuilt(name)
-		},
-	}
-}
