@@ -93,12 +93,15 @@ func parseDocument(path string, data []byte) (*document, error) {
 	doc.top = top
 	for i := 0; i+1 < len(top.Content); i += 2 {
 		k, v := top.Content[i], top.Content[i+1]
+		if k.Value != TopKey && (strings.HasPrefix(k.Value, "x-") || strings.HasPrefix(k.Value, ".")) {
+			continue // the user's own block, e.g. anchors shared by profiles
+		}
 		if k.Value != TopKey {
 			msg := fmt.Sprintf("unknown top-level key %q", k.Value)
 			if s := Nearest(k.Value, []string{TopKey}); s != "" {
 				msg += fmt.Sprintf("; did you mean %q?", s)
 			} else {
-				msg += fmt.Sprintf(": the only top-level key is %q", TopKey)
+				msg += fmt.Sprintf(": the only top-level key is %q (blocks of your own, e.g. for anchors, may start with \"x-\")", TopKey)
 			}
 			return nil, ferr(k, "%s", msg)
 		}
@@ -209,9 +212,19 @@ func kindName(n *yaml.Node) string {
 }
 
 // decodeProfile reads one profile's mapping strictly: unknown keys,
-// repeated keys and wrong types are errors with their position.
+// repeated keys and wrong types are errors with their position. YAML merge
+// keys (<<: *anchor) are followed.
 func decodeProfile(path, name string, n *yaml.Node) (Profile, error) {
-	p := Profile{Name: name}
+	budget := maxMerges
+	return decodeProfileDepth(path, name, n, 0, &budget)
+}
+
+// maxMerges bounds the merge-key mappings one profile may pull in, so that
+// a file of nested aliases cannot make decoding explode.
+const maxMerges = 64
+
+func decodeProfileDepth(path, name string, n *yaml.Node, depth int, budget *int) (p Profile, err error) {
+	p.Name = name
 	ferr := func(at *yaml.Node, format string, a ...any) error {
 		return &FileError{Path: path, Line: at.Line, Column: at.Column, Msg: fmt.Sprintf("profile %q: ", name) + fmt.Sprintf(format, a...)}
 	}
@@ -222,6 +235,7 @@ func decodeProfile(path, name string, n *yaml.Node) (Profile, error) {
 		return p, ferr(n, "must be a mapping of settings (tenant, client_id, …), not a %s", kindName(n))
 	}
 	seen := map[string]bool{}
+	var merged []Profile
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		if k.Kind != yaml.ScalarNode {
@@ -232,6 +246,29 @@ func decodeProfile(path, name string, n *yaml.Node) (Profile, error) {
 			return p, ferr(k, "key %q appears twice", key)
 		}
 		seen[key] = true
+		if key == "<<" && k.Tag == "!!merge" {
+			// YAML merge key: settings shared through an anchor, e.g.
+			// <<: *defaults. The profile's own keys win.
+			targets := []*yaml.Node{v}
+			if v.Kind == yaml.SequenceNode {
+				targets = v.Content
+			}
+			for _, tn := range targets {
+				if tn.Kind != yaml.AliasNode || tn.Alias == nil || tn.Alias.Kind != yaml.MappingNode {
+					return p, ferr(tn, "<< must name a mapping with an alias, e.g. <<: *defaults")
+				}
+				*budget--
+				if depth > 8 || *budget < 0 {
+					return p, ferr(tn, "<< merges are nested too deeply or too many")
+				}
+				m, err := decodeProfileDepth(path, name, tn.Alias, depth+1, budget)
+				if err != nil {
+					return p, err
+				}
+				merged = append(merged, m)
+			}
+			continue
+		}
 		if v.Kind == yaml.AliasNode {
 			v = v.Alias
 		}
@@ -322,7 +359,64 @@ func decodeProfile(path, name string, n *yaml.Node) (Profile, error) {
 			return p, err
 		}
 	}
+	// Earlier merges win over later ones, own keys over all (YAML 1.1).
+	for i := len(merged) - 1; i >= 0; i-- {
+		for _, key := range Keys {
+			if !seen[key] {
+				copyField(&p, merged[i], key)
+			}
+		}
+	}
 	return p, nil
+}
+
+// copyField sets the field of dst named by key to src's when src has one.
+func copyField(dst *Profile, src Profile, key string) {
+	str := func(d *string, v string) {
+		if v != "" {
+			*d = v
+		}
+	}
+	switch key {
+	case "tenant":
+		str(&dst.Tenant, src.Tenant)
+	case "client_id":
+		str(&dst.ClientID, src.ClientID)
+	case "cluster":
+		str(&dst.Cluster, src.Cluster)
+	case "project":
+		str(&dst.Project, src.Project)
+	case "flow":
+		if src.Flow != "" {
+			dst.Flow = src.Flow
+		}
+	case "authority":
+		str(&dst.Authority, src.Authority)
+	case "cdf_url":
+		str(&dst.CDFURL, src.CDFURL)
+	case "scopes":
+		if len(src.Scopes) > 0 {
+			dst.Scopes = append([]string(nil), src.Scopes...)
+		}
+	case "redirect_port":
+		if src.RedirectPort != 0 {
+			dst.RedirectPort = src.RedirectPort
+		}
+	case "login_hint":
+		str(&dst.LoginHint, src.LoginHint)
+	case "client_secret":
+		str(&dst.ClientSecret, src.ClientSecret)
+	case "certificate":
+		str(&dst.Certificate, src.Certificate)
+	case "certificate_password":
+		str(&dst.CertificatePassword, src.CertificatePassword)
+	case "ca_file":
+		str(&dst.CAFile, src.CAFile)
+	case "default":
+		if src.Default {
+			dst.Default = true
+		}
+	}
 }
 
 // fieldValues returns p as key → value node (nil for an unset key), in

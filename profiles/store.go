@@ -212,6 +212,11 @@ func (s *Store) Update(name string, change func(*Profile) error) error {
 			clearDefaults(doc, old.Name)
 		}
 		applyProfile(e.value, old, p)
+		// A setting inherited through a YAML merge key (<<: *anchor)
+		// cannot be cleared in the profile alone.
+		if got, err := decodeProfile(s.path, p.Name, e.value); err != nil || fmt.Sprint(got) != fmt.Sprint(p) {
+			return fmt.Errorf("profile %q inherits settings through a YAML merge key (<<: *anchor), and this change cannot be made in the profile alone: edit %s in an editor", old.Name, s.path)
+		}
 		e.profile = p
 		return nil
 	})

@@ -388,3 +388,52 @@ func TestStoreKeepsSymlink(t *testing.T) {
 		t.Errorf("the link target was not updated:\n%s", readFile(t, real))
 	}
 }
+
+func TestStoreMergeKeys(t *testing.T) {
+	content := "x-contoso: &contoso\n  tenant: " + tenantA + "\n  client_id: " + clientA + "\n  cluster: westeurope-1\n  flow: browser\n" +
+		"profiles:\n  dev:\n    <<: *contoso\n    project: acme-dev\n  prod:\n    project: acme-prod\n    <<: *contoso\n    flow: device\n"
+	s := newTestStore(t, content)
+	dev, err := s.Get("dev")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := goodProfile("dev")
+	if fmt.Sprint(dev) != fmt.Sprint(want) {
+		t.Errorf("dev = %+v\nwant %+v", dev, want)
+	}
+	prod, err := s.Get("prod")
+	if err != nil || prod.Flow != FlowDevice || prod.Tenant != tenantA {
+		t.Errorf("prod = %+v, %v", prod, err)
+	}
+	// An edit of an inherited setting overrides it in that profile only.
+	if err := s.Update("dev", func(p *Profile) error { p.Cluster = "api"; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	out := readFile(t, s.Path())
+	if !strings.Contains(out, "x-contoso: &contoso") || !strings.Contains(out, "<<: *contoso") {
+		t.Errorf("anchors lost:\n%s", out)
+	}
+	dev, _ = s.Get("dev")
+	prod, _ = s.Get("prod")
+	if dev.Cluster != "api" || prod.Cluster != "westeurope-1" {
+		t.Errorf("after edit: dev %q prod %q\n%s", dev.Cluster, prod.Cluster, out)
+	}
+	if err := s.Update("prod", func(p *Profile) error { p.ClientID = ""; return nil }); err == nil {
+		t.Error("clearing a required setting succeeded")
+	}
+	if err := s.Update("prod", func(p *Profile) error { p.Flow = FlowBrowser; p.LoginHint = "x@y.z"; return nil }); err != nil {
+		t.Errorf("override: %v", err)
+	}
+	s2 := newTestStore(t, "x-d: &d\n  login_hint: ada@contoso.com\nprofiles:\n  dev:\n    <<: *d\n    tenant: "+tenantA+"\n    client_id: "+clientA+"\n    cluster: api\n    project: p\n    flow: browser\n")
+	before2 := readFile(t, s2.Path())
+	if err := s2.Update("dev", func(p *Profile) error { p.LoginHint = ""; return nil }); err == nil || !strings.Contains(err.Error(), "merge key") {
+		t.Errorf("unset of an inherited setting = %v", err)
+	}
+	if readFile(t, s2.Path()) != before2 {
+		t.Error("a refused update changed the file")
+	}
+	bad := newTestStore(t, "profiles:\n  dev:\n    <<: {tenant: x}\n")
+	if _, err := bad.List(); err == nil || !strings.Contains(err.Error(), "<< must name a mapping with an alias") {
+		t.Errorf("inline merge: %v", err)
+	}
+}
