@@ -17,6 +17,7 @@ import (
 	"github.com/cognite-tools/cdflogin/cmdutil"
 	"github.com/cognite-tools/cdflogin/command/cmdplain"
 	"github.com/cognite-tools/cdflogin/command/cmdshared"
+	"github.com/cognite-tools/cdflogin/command/tui"
 	"github.com/cognite-tools/cdflogin/flows"
 	"github.com/cognite-tools/cdflogin/profiles"
 	"github.com/cognite-tools/cdflogin/ui"
@@ -174,25 +175,14 @@ func (p *progress) event(e flows.Event) {
 	}
 }
 
-// runUI opens the interactive program at the profile's sign-in.
+// runUI opens the interactive program at the profile's sign-in, with the
+// same configuration as plain `cdflogin`.
 func runUI(ctx context.Context, f *cmdutil.Factory, p profiles.Profile, flow profiles.Flow) error {
-	store, err := cmdshared.Store(f)
+	cfg, err := tui.Config(f)
 	if err != nil {
 		return err
 	}
-	svc, err := cmdshared.Flows(f)
-	if err != nil {
-		return err
-	}
-	return ui.Run(ctx, ui.Config{
-		Store:        store,
-		Auth:         svc,
-		Now:          f.Now,
-		OpenBrowser:  f.OpenBrowser,
-		In:           f.IO.In,
-		Out:          f.IO.Out,
-		Getenv:       f.Getenv,
-		StartProfile: p.Name,
-		StartFlow:    flow,
-	})
+	cfg.StartProfile = p.Name
+	cfg.StartFlow = flow
+	return ui.Run(ctx, cfg)
 }
