@@ -566,6 +566,8 @@ func (m *app) updateScreen(msg tea.Msg) (tea.Model, tea.Cmd) {
 			}
 			return m, m.loadProfiles()
 		case done:
+			// Leave the form at once: it reports done on every later message.
+			m.screen = scrLoading
 			return m, m.saveForm()
 		}
 		return m, cmd

@@ -157,3 +157,31 @@ func TestSecretPath(t *testing.T) {
 		t.Error("an app token shows an ID token tab")
 	}
 }
+
+func TestPlainModeHasNoAnimation(t *testing.T) {
+	d := newDriver(t, 80, 24, []profiles.Profile{devProfile}, func(c *Config) { c.Accessible = true })
+	d.waitFor("profiles", onScreen(scrProfiles))
+	d.press("enter", "enter")
+	d.waitFor("device", onScreen(scrDevice))
+	if d.m.spinner.Running() {
+		t.Error("the spinner runs in plain mode")
+	}
+	d.requireView("A B C D - E F G H", "The code expires at 14:15:00.")
+	for _, f := range spinFrames {
+		if strings.Contains(d.view(), f) {
+			t.Errorf("spinner frame %q in plain mode", f)
+		}
+	}
+	if v := d.m.View(); v.AltScreen {
+		t.Error("plain mode uses the alternate screen")
+	}
+	d.auth.approve <- struct{}{}
+	d.waitFor("token", onScreen(scrToken))
+	d.requireView("Valid for 1 h, until 15:00:00", "[Overview]")
+	d.tick(10 * time.Second)
+	before := d.view()
+	d.tick(10 * time.Second)
+	if d.view() != before {
+		t.Error("the plain token screen changed within the same minute")
+	}
+}
