@@ -117,6 +117,10 @@ func parseDocument(path string, data []byte) (*document, error) {
 			return nil, ferr(v, "%q must hold one entry per profile name (a mapping), not a %s", TopKey, kindName(v))
 		}
 		doc.list = v
+		// Keep the file's own indentation: that of the profile names.
+		if v.Style&yaml.FlowStyle == 0 && len(v.Content) > 0 && v.Content[0].Column > k.Column {
+			doc.indent = v.Content[0].Column - k.Column
+		}
 	}
 	if doc.list == nil {
 		return doc, nil
@@ -139,9 +143,6 @@ func parseDocument(path string, data []byte) (*document, error) {
 			return nil, err
 		}
 		doc.entries = append(doc.entries, entry{key: k, value: v, profile: p})
-		if i == 0 && len(v.Content) > 0 && v.Content[0].Column > 1 && k.Column >= 1 {
-			doc.indent = v.Content[0].Column - k.Column
-		}
 	}
 	if doc.indent < 2 || doc.indent > 8 {
 		doc.indent = 2

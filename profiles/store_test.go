@@ -437,3 +437,14 @@ func TestStoreMergeKeys(t *testing.T) {
 		t.Errorf("inline merge: %v", err)
 	}
 }
+
+func TestStoreIndentOfFlowProfiles(t *testing.T) {
+	s := newTestStore(t, "profiles:\n   dev:   {tenant: "+tenantA+", client_id: "+clientA+", cluster: api, project: p, flow: browser}\n")
+	if err := s.Add(goodProfile("new")); err != nil {
+		t.Fatal(err)
+	}
+	out := readFile(t, s.Path())
+	if !strings.Contains(out, "\n   dev: {") || !strings.Contains(out, "\n   new:\n      tenant: ") {
+		t.Errorf("indentation not kept (3):\n%s", out)
+	}
+}
