@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/cognite-tools/cdflogin/aadsts"
 	"github.com/cognite-tools/cdflogin/cmdutil"
 	"github.com/cognite-tools/cdflogin/flows"
@@ -110,4 +112,13 @@ func Who(t *flows.Tokens, p profiles.Profile) string {
 		return fmt.Sprintf("app %s", p.ClientID)
 	}
 	return "profile " + p.Name
+}
+
+// NoArgs is cobra.NoArgs as a usage error (exit code 2) that names the
+// help command.
+func NoArgs(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return cmdutil.UsageError("%s takes no arguments, got %q (see: %s --help)", cmd.CommandPath(), args[0], cmd.CommandPath())
+	}
+	return nil
 }

@@ -52,7 +52,7 @@ sign in, env exits with code 4 and prints nothing on stdout.`,
 		Example: `  eval "$(cdflogin env -p dev)"
   cdflogin env -p dev --format dotenv > .env
   cdflogin env -p dev --format powershell | Invoke-Expression`,
-		Args: cobra.NoArgs,
+		Args: cmdplain.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if !validFormat(opts.Format) {
 				return cmdutil.UsageError("--format %q: use one of %s", opts.Format, strings.Join(Formats, ", "))

@@ -71,7 +71,7 @@ then "Signed in as … (token valid until …)".`,
 		Example: `  cdflogin login -p dev
   cdflogin login -p dev --flow device --plain
   cdflogin login -p ci-secret 2>login.log`,
-		Args: cobra.NoArgs,
+		Args: cmdplain.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if opts.Flow != "" && !validFlow(profiles.Flow(opts.Flow)) {
 				return cmdutil.UsageError("--flow %q: use one of %s", opts.Flow, strings.Join(flowNames, ", "))

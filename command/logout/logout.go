@@ -53,7 +53,7 @@ every profile with --all. The profiles and their secrets are kept; the next
 token (secret and certificate profiles).`,
 		Example: `  cdflogin logout -p dev
   cdflogin logout --all`,
-		Args: cobra.NoArgs,
+		Args: cmdplain.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if opts.All && cmd.Flags().Changed("profile") {
 				return cmdutil.UsageError("use either -p NAME or --all, not both")

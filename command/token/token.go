@@ -62,7 +62,7 @@ exits with code 4 and says which command to run.`,
 		Example: `  curl -H "Authorization: Bearer $(cdflogin token -p dev)" \
     https://westeurope-1.cognitedata.com/api/v1/token/inspect
   cdflogin token -p dev --json --min-valid 30m`,
-		Args: cobra.NoArgs,
+		Args: cmdplain.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if opts.MinValid < 0 {
 				return cmdutil.UsageError("--min-valid must not be negative (see: cdflogin token --help)")

@@ -74,7 +74,7 @@ func TestToken(t *testing.T) {
 			wantCode: cmdutil.ExitError, wantErr: "connection refused", minValid: flows.DefaultMinValid},
 		{name: "negative min-valid is a usage error", args: []string{"--min-valid", "-1m"}, wantCode: cmdutil.ExitUsage, wantErr: "must not be negative"},
 		{name: "unknown profile", args: []string{"-p", "missing"}, wantCode: cmdutil.ExitError, wantErr: `no profile "missing"`},
-		{name: "arguments are refused", args: []string{"extra"}, wantCode: cmdutil.ExitError, wantErr: "unknown command"},
+		{name: "arguments are refused", args: []string{"extra"}, wantCode: cmdutil.ExitUsage, wantErr: `takes no arguments, got "extra"`},
 	}
 	for i := range tests {
 		tt := &tests[i]
