@@ -40,13 +40,18 @@ func keyringNote(p Profile, field string) string {
 	return fmt.Sprintf("cdflogin keeps this secret in the OS keyring (service \"cdflogin\", item %q)", p.Name+"/"+field)
 }
 
-// dotenvQuote writes a value for a .env file, quoting it when needed.
+// dotenvQuote writes a value for a .env file, quoting it when needed:
+// single quotes (literal, as python-dotenv reads them) when possible,
+// else double quotes with \\, \" and \n escapes.
 func dotenvQuote(s string) string {
-	if s == "" || strings.ContainsAny(s, " \t#'\"\\$\n") {
-		r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`, "$", `\$`)
-		return `"` + r.Replace(s) + `"`
+	if s != "" && !strings.ContainsAny(s, " \t#'\"\\$\n\r") {
+		return s
 	}
-	return s
+	if !strings.ContainsAny(s, "'\n\r") {
+		return "'" + s + "'"
+	}
+	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`, "\r", `\r`)
+	return `"` + r.Replace(s) + `"`
 }
 
 // ExportDotenv writes a Cognite Toolkit .env for p. The Toolkit has no

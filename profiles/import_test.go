@@ -288,3 +288,13 @@ func TestParseDotenvDetails(t *testing.T) {
 		t.Errorf("ParseDotenv = %q, want %q", got, want)
 	}
 }
+
+func TestDotenvQuoteRoundTrip(t *testing.T) {
+	for _, v := range []string{"plain", "", "two words", "a#b", "it's", `say "hi"`, `C:\keys\app.pem`, "$HOME/x", "${NOT}", "multi\nline", `all 'of' "it" \ $x`} {
+		line := "K=" + dotenvQuote(v) + "\n"
+		vars, probs := ParseDotenv([]byte(line))
+		if len(probs) != 0 || len(vars) != 1 || vars[0].Value != v {
+			t.Errorf("%q: written %q, read %+v %+v", v, line, vars, probs)
+		}
+	}
+}
