@@ -185,3 +185,17 @@ func TestPlainModeHasNoAnimation(t *testing.T) {
 		t.Error("the plain token screen changed within the same minute")
 	}
 }
+
+func TestStartProfile(t *testing.T) {
+	d := newDriver(t, 80, 24, []profiles.Profile{devProfile, secretProfile}, func(c *Config) {
+		c.StartProfile, c.StartFlow = "robot", profiles.FlowSecret
+	})
+	d.waitFor("token straight away", onScreen(scrToken))
+	if got := d.auth.logins; len(got) != 1 || got[0] != profiles.FlowSecret {
+		t.Fatalf("logins %v", got)
+	}
+
+	d = newDriver(t, 80, 24, []profiles.Profile{devProfile}, func(c *Config) { c.StartProfile = "nope" })
+	d.waitFor("profiles", onScreen(scrProfiles))
+	d.waitView(`Profile "nope": no profile named "nope"`)
+}

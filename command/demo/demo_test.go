@@ -1,0 +1,128 @@
+package demo
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cognite-tools/cdflogin/cmdutil"
+	"github.com/cognite-tools/cdflogin/flows"
+	"github.com/cognite-tools/cdflogin/profiles"
+	"github.com/cognite-tools/cdflogin/ui"
+)
+
+func factory(tty bool) *cmdutil.Factory {
+	return &cmdutil.Factory{
+		IO:     &cmdutil.IOStreams{In: strings.NewReader(""), Out: &bytes.Buffer{}, ErrOut: &bytes.Buffer{}, InTTY: tty, OutTTY: tty, ErrTTY: tty},
+		Getenv: func(string) string { return "" },
+		Now:    time.Now,
+	}
+}
+
+func TestDemoNeedsATerminal(t *testing.T) {
+	err := Run(context.Background(), factory(false), &Options{TokenLifetime: time.Hour, DeviceInterval: time.Second,
+		Run: func(context.Context, ui.Config) error { t.Fatal("ran without a terminal"); return nil }})
+	if cmdutil.ExitCode(err) != cmdutil.ExitUsage {
+		t.Fatalf("err %v, want a usage error", err)
+	}
+}
+
+// TestDemoWiring runs the demo with the program replaced by a script that
+// signs in through the real flows against the sandbox with every demo
+// profile, using the demo hooks the keys call.
+func TestDemoWiring(t *testing.T) {
+	var dir string
+	run := func(ctx context.Context, cfg ui.Config) error {
+		ps, err := cfg.Store.List()
+		if err != nil {
+			return err
+		}
+		var names []string
+		for _, p := range ps {
+			names = append(names, p.Name)
+		}
+		if got := strings.Join(names, ","); got != "sandbox-device,sandbox-browser,sandbox-secret,sandbox-certificate,sandbox-nopublic" {
+			t.Errorf("demo profiles %s", got)
+		}
+		if cfg.Demo == nil || cfg.Demo.ApproveDeviceCode == nil || cfg.Demo.CompleteBrowser == nil || cfg.Inspect == nil {
+			t.Fatalf("demo config lacks hooks: %+v", cfg.Demo)
+		}
+		get := func(name string) profiles.Profile {
+			p, err := cfg.Store.Get(name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return p
+		}
+		cert := get("sandbox-certificate").Certificate
+		dir = filepath.Dir(cert)
+		if info, err := os.Stat(cert); err != nil || info.Mode().Perm() != 0o600 {
+			t.Errorf("certificate file %v mode %v", err, info.Mode())
+		}
+		if info, err := os.Stat(dir); err != nil || info.Mode().Perm() != 0o700 {
+			t.Errorf("demo folder %v mode %v", err, info.Mode())
+		}
+
+		// Every flow signs in, the user flows through the demo keys' hooks.
+		for _, name := range []string{"sandbox-secret", "sandbox-certificate", "sandbox-device", "sandbox-browser"} {
+			p := get(name)
+			tok, err := cfg.Auth.Login(ctx, p, p.Flow, func(ev flows.Event) {
+				switch ev := ev.(type) {
+				case flows.DeviceCode:
+					go func() {
+						if err := cfg.Demo.ApproveDeviceCode(ctx, ev.UserCode); err != nil {
+							t.Errorf("approve: %v", err)
+						}
+					}()
+				case flows.BrowserOpening:
+					go func() {
+						if err := cfg.Demo.CompleteBrowser(ctx, ev.URL); err != nil {
+							t.Errorf("complete browser: %v", err)
+						}
+					}()
+				}
+			})
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			if tok.AccessToken == "" || !tok.ExpiresOn.After(time.Now()) {
+				t.Errorf("%s: no valid token", name)
+			}
+			if name == "sandbox-device" {
+				a, err := cfg.Inspect(ctx, p, tok)
+				if err != nil {
+					t.Fatalf("inspect: %v", err)
+				}
+				if len(a.Projects) == 0 || len(a.Groups) == 0 {
+					t.Errorf("CDF access: %+v", a)
+				}
+			}
+		}
+		// The app without public client flows fails with AADSTS7000218.
+		p := get("sandbox-nopublic")
+		_, err = cfg.Auth.Login(ctx, p, p.Flow, func(ev flows.Event) {
+			if dc, ok := ev.(flows.DeviceCode); ok {
+				go func() { _ = cfg.Demo.ApproveDeviceCode(ctx, dc.UserCode) }()
+			}
+		})
+		if err == nil || !strings.Contains(err.Error(), "7000218") {
+			t.Errorf("nopublic: %v, want AADSTS7000218", err)
+		}
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	if err := Run(ctx, factory(true), &Options{TokenLifetime: time.Hour, DeviceInterval: 10 * time.Millisecond, Run: run}); err != nil {
+		t.Fatal(err)
+	}
+	if dir == "" {
+		t.Fatal("the program did not run")
+	}
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Errorf("the demo folder %s is left behind (%v)", dir, err)
+	}
+}
