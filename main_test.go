@@ -36,6 +36,7 @@ package main
 //	waitmatch FILE REGEXP [VAR...]   waits (up to a minute) until FILE matches
 //	                                 REGEXP and sets VARs to its submatches
 //	expand SRC DST                   copies SRC to DST, replacing $VAR and ${VAR}
+//	filemode FILE MODE               FILE's permission bits are MODE (octal)
 //	no-leak -s SOURCE... [--] FILE...
 //	                                 fails when a secret from any SOURCE appears
 //	                                 in any FILE (stdout/stderr name the last
@@ -463,6 +464,19 @@ func cmdExpand(ts *testscript.TestScript, neg bool, args []string) {
 	dst := ts.MkAbs(args[1])
 	ts.Check(os.MkdirAll(filepath.Dir(dst), 0o700))
 	ts.Check(os.WriteFile(dst, []byte(os.Expand(src, ts.Getenv)), 0o600))
+}
+
+func cmdFileMode(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 2 {
+		ts.Fatalf("usage: filemode FILE MODE")
+	}
+	want, err := strconv.ParseUint(args[1], 8, 32)
+	ts.Check(err)
+	info, err := os.Stat(ts.MkAbs(args[0]))
+	ts.Check(err)
+	if got := info.Mode().Perm(); (uint64(got) == want) == neg {
+		ts.Fatalf("%s has mode %o, want %s%s", args[0], got, map[bool]string{true: "not ", false: ""}[neg], args[1])
+	}
 }
 
 // secretKeys are the JSON fields whose values no output may contain.
