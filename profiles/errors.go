@@ -31,6 +31,7 @@ type FileError struct {
 	Msg    string
 }
 
+// Error is "path:line:column: message".
 func (e *FileError) Error() string {
 	var b strings.Builder
 	b.WriteString(e.Path)
@@ -62,6 +63,7 @@ type NotFoundError struct {
 	Source  string // where the name came from, e.g. "CDFLOGIN_PROFILE"; empty for an argument
 }
 
+// Error names the profile, the file and the nearest known name.
 func (e *NotFoundError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "no profile %q", e.Name)
@@ -90,6 +92,7 @@ type FieldError struct {
 	Msg   string
 }
 
+// Error is "field: message".
 func (e *FieldError) Error() string { return e.Field + ": " + e.Msg }
 
 // ValidationError lists every invalid field of one profile.
@@ -98,6 +101,7 @@ type ValidationError struct {
 	Problems []*FieldError
 }
 
+// Error lists every problem on one line.
 func (e *ValidationError) Error() string {
 	parts := make([]string, len(e.Problems))
 	for i, p := range e.Problems {

@@ -56,6 +56,7 @@ type ImportError struct {
 	Problems []string
 }
 
+// Error lists what could not be mapped.
 func (e *ImportError) Error() string {
 	return fmt.Sprintf("cannot import this %s file: %s", e.Format, strings.Join(e.Problems, "; "))
 }

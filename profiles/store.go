@@ -159,6 +159,7 @@ type invalidStored struct {
 	ve *ValidationError
 }
 
+// Unwrap gives the *ValidationError.
 func (e *invalidStored) Unwrap() error { return e.ve }
 
 // Add stores a new profile; it fails if the name is taken or the profile

@@ -75,15 +75,18 @@ func mapErr(op string, err error) error {
 	return fmt.Errorf("%w: keyring %s: %v", ErrUnavailable, op, err)
 }
 
+// Get reads an item.
 func (osKeyring) Get(service, user string) (string, error) {
 	s, err := keyring.Get(service, user)
 	return s, mapErr("read", err)
 }
 
+// Set writes an item.
 func (osKeyring) Set(service, user, secret string) error {
 	return mapErr("write", keyring.Set(service, user, secret))
 }
 
+// Delete removes an item.
 func (osKeyring) Delete(service, user string) error {
 	return mapErr("delete", keyring.Delete(service, user))
 }
@@ -124,15 +127,18 @@ func (t timeoutKeyring) run(op string, fn func() (string, error)) (string, error
 	}
 }
 
+// Get reads an item within the timeout.
 func (t timeoutKeyring) Get(service, user string) (string, error) {
 	return t.run("read", func() (string, error) { return t.k.Get(service, user) })
 }
 
+// Set writes an item within the timeout.
 func (t timeoutKeyring) Set(service, user, secret string) error {
 	_, err := t.run("write", func() (string, error) { return "", t.k.Set(service, user, secret) })
 	return err
 }
 
+// Delete removes an item within the timeout.
 func (t timeoutKeyring) Delete(service, user string) error {
 	_, err := t.run("delete", func() (string, error) { return "", t.k.Delete(service, user) })
 	return err
