@@ -117,6 +117,7 @@ func TestScripts(t *testing.T) {
 			"sandbox-counts": cmdSandboxCounts,
 			"waitmatch":      cmdWaitMatch,
 			"expand":         cmdExpand,
+			"filemode":       cmdFileMode,
 			"no-leak":        cmdNoLeak,
 		},
 	})
