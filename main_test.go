@@ -23,9 +23,16 @@ package main
 //	sandbox-start [ARGS...]          starts `cdflogin sandbox --write-ca
 //	                                 $WORK/sandbox-ca.pem ARGS...`, waits for its
 //	                                 settings JSON and exports SSL_CERT_FILE and
-//	                                 every settings field as SANDBOX_<PATH>
-//	                                 (e.g. authority_url → SANDBOX_AUTHORITY_URL);
-//	                                 the process is stopped when the script ends
+//	                                 every settings field as SANDBOX_<PATH>:
+//	                                 SANDBOX_AUTHORITY, SANDBOX_CDF_URL,
+//	                                 SANDBOX_TENANT_ID, SANDBOX_PROJECT,
+//	                                 SANDBOX_ADMIN_URL, SANDBOX_APPS_<KEY>_CLIENT_ID
+//	                                 (KEY: BROWSER, DEVICE, NOPUBLIC, SECRET,
+//	                                 CERTIFICATE, NOCONSENT), SANDBOX_USERS_ALICE_
+//	                                 USERNAME…; the process is stopped when the
+//	                                 script ends. The secret app's secret is
+//	                                 sandbox.SecretAppSecret; --write-cert FILE
+//	                                 writes the certificate app's PEM.
 //	sandbox-admin METHOD PATH [JSON] calls the sandbox's /_sandbox/ admin API;
 //	                                 the answer body goes to stdout
 //	sandbox-counts [-reset]          prints the sandbox's request counts as
