@@ -137,7 +137,7 @@ func (ff *fieldFlags) readStdinSecret(opts *Options) (*stdinSecret, error) {
 func newAddCmd(opts *Options) *cobra.Command {
 	ff := &fieldFlags{}
 	cmd := &cobra.Command{
-		Use:   "add NAME --tenant T --client-id ID --cluster C --project P --flow F",
+		Use:   "add NAME",
 		Short: "Add a profile",
 		Long: `Add a profile to profiles.yaml. Every setting is checked first, with a
 message that says what to fix.

@@ -43,7 +43,7 @@ func newEditCmd(opts *Options) *cobra.Command {
 	var rename string
 	var unset []string
 	cmd := &cobra.Command{
-		Use:   "edit NAME [--FIELD VALUE]...",
+		Use:   "edit NAME",
 		Short: "Change settings of a profile",
 		Long: `Change the given settings of a profile in place; everything else in
 profiles.yaml (other settings, comments, order) stays as it is. The result is

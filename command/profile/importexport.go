@@ -142,7 +142,7 @@ func runImport(opts *Options, file, format, name, certificate string, isDefault,
 func newExportCmd(opts *Options) *cobra.Command {
 	var format, output string
 	cmd := &cobra.Command{
-		Use:   "export NAME --format dotenv|sdk-yaml|python",
+		Use:   "export NAME",
 		Short: "Write a profile as a Toolkit .env, a Cognite SDK YAML config or a Python snippet",
 		Long: `Write a profile for other tools: a Cognite Toolkit .env (dotenv), a Cognite
 Python SDK YAML config (sdk-yaml) or a ready Python snippet with
