@@ -17,7 +17,7 @@ func newBrowserKeys(demoUser string, canOpen bool) browserKeys {
 	k := browserKeys{
 		Copy:     bind("c", "c", "copy URL"),
 		Open:     bind("o", "o", "open again"),
-		Complete: bind("a", "a", "sign in as "+demoUser+" (demo)"),
+		Complete: bind("a", "a", "sign in (demo)"),
 		Cancel:   bind("esc", "esc", "cancel"),
 		Help:     bind("?", "?", "more keys"),
 	}
@@ -48,12 +48,13 @@ type browserView struct {
 	failed    string // why the browser could not open
 	redeeming bool
 	status    string
+	demoUser  string
 	width     int
 	height    int
 }
 
 func newBrowserView(st Styles, now func() time.Time, addr, demoUser string, canOpen bool) browserView {
-	return browserView{keys: newBrowserKeys(demoUser, canOpen), st: st, now: now, addr: addr}
+	return browserView{keys: newBrowserKeys(demoUser, canOpen), st: st, now: now, addr: addr, demoUser: demoUser}
 }
 
 // SetSize sets the space the screen may use.
@@ -70,7 +71,7 @@ func (m browserView) Update(msg tea.Msg) (browserView, browserAction, tea.Cmd) {
 		case key.Matches(msg, m.keys.Open) && m.url != "":
 			return m, browserOpen, nil
 		case key.Matches(msg, m.keys.Complete) && m.url != "":
-			m.status = "Signing in as the demo user…"
+			m.status = "Signing in as " + m.demoUser + " in the sandbox's browser double…"
 			return m, browserComplete, nil
 		case key.Matches(msg, m.keys.Cancel):
 			return m, browserCancel, nil
@@ -112,6 +113,8 @@ func (m browserView) View() string {
 	}
 	if m.status != "" {
 		line(m.st.Muted.Render(m.status))
+	} else if m.demoUser != "" && !m.redeeming {
+		line(m.st.Warn.Render("Demo: press a to sign in as " + m.demoUser))
 	}
 	return b.String()
 }

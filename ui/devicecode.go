@@ -22,7 +22,7 @@ func newDeviceKeys(demoUser string, canOpen bool) deviceKeys {
 		Copy:    bind("c", "c", "copy code"),
 		Open:    bind("o", "o", "open browser"),
 		QR:      bind("q", "q", "QR code"),
-		Approve: bind("a", "a", "approve as "+demoUser+" (demo)"),
+		Approve: bind("a", "a", "approve (demo)"),
 		Cancel:  bind("esc", "esc", "cancel"),
 		Help:    bind("?", "?", "more keys"),
 	}
@@ -44,21 +44,22 @@ const (
 
 // deviceView is the Device code screen.
 type deviceView struct {
-	keys    deviceKeys
-	st      Styles
-	now     func() time.Time
-	code    flows.DeviceCode
-	showQR  bool
-	qr      string
-	status  string // "Copied…", "Signing in…", demo errors
-	width   int
-	height  int
-	waiting bool // false once the code was redeemed
+	keys     deviceKeys
+	st       Styles
+	now      func() time.Time
+	code     flows.DeviceCode
+	showQR   bool
+	qr       string
+	status   string // "Copied…", "Signing in…", demo errors
+	width    int
+	height   int
+	waiting  bool // false once the code was redeemed
+	demoUser string
 }
 
 func newDeviceView(st Styles, now func() time.Time, code flows.DeviceCode, demoUser string, canOpen bool) deviceView {
 	return deviceView{
-		keys: newDeviceKeys(demoUser, canOpen), st: st, now: now, code: code, waiting: true,
+		keys: newDeviceKeys(demoUser, canOpen), st: st, now: now, code: code, waiting: true, demoUser: demoUser,
 	}
 }
 
@@ -84,7 +85,7 @@ func (m deviceView) Update(msg tea.Msg) (deviceView, deviceAction, tea.Cmd) {
 				m.qr = qrString(m.code.VerificationURL)
 			}
 		case key.Matches(msg, m.keys.Approve):
-			m.status = "Approving as the demo user…"
+			m.status = "Approved as " + m.demoUser + "; Entra's answer comes with the next poll…"
 			return m, deviceApprove, nil
 		case key.Matches(msg, m.keys.Cancel):
 			return m, deviceCancel, nil
@@ -143,6 +144,8 @@ func (m deviceView) View() string {
 	}
 	if m.status != "" {
 		line(m.st.Muted.Render(m.status))
+	} else if m.demoUser != "" && m.waiting {
+		line(m.st.Warn.Render("Demo: press a to approve as " + m.demoUser))
 	}
 	return b.String()
 }

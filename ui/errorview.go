@@ -13,7 +13,7 @@ import (
 
 // errorKeys are the keys of the Error screen.
 type errorKeys struct {
-	Retry, OtherFlow, Edit, Back, Help key.Binding
+	Retry, OtherFlow, Edit, Back, Up, Down, Help key.Binding
 }
 
 func newErrorKeys() errorKeys {
@@ -22,6 +22,8 @@ func newErrorKeys() errorKeys {
 		OtherFlow: bind("f", "f", "other flow"),
 		Edit:      bind("e", "e", "edit profile"),
 		Back:      bind("esc", "esc", "profiles"),
+		Up:        bind("up,k", "↑/k", "scroll up"),
+		Down:      bind("down,j", "↓/j", "scroll down"),
 		Help:      bind("?", "?", "more keys"),
 	}
 }
@@ -45,6 +47,7 @@ type errorView struct {
 	ex            aadsts.Explanation
 	explained     bool
 	what          string // "Sign-in with device code failed"
+	scroll        int
 	width, height int
 }
 
@@ -70,13 +73,22 @@ func (m errorView) Update(msg tea.Msg) (errorView, errorAction) {
 		return m, errorEdit
 	case key.Matches(k, m.keys.Back):
 		return m, errorBack
+	case key.Matches(k, m.keys.Up):
+		m.scroll = max(m.scroll-1, 0)
+	case key.Matches(k, m.keys.Down):
+		m.scroll = min(m.scroll+1, max(strings.Count(m.text(), "\n")-m.height, 0))
 	}
 	return m, errorNone
 }
 
-// View renders the screen. Long texts wrap (they are sentences, not table
-// cells).
+// View renders the screen, scrolled to fit.
 func (m errorView) View() string {
+	return scrollView(m.st, m.text(), m.scroll, m.height)
+}
+
+// text is the whole explanation. Long texts wrap (they are sentences, not
+// table cells).
+func (m errorView) text() string {
 	w := max(m.width, 10)
 	wrap := lipgloss.NewStyle().Width(w)
 	var b strings.Builder
@@ -118,6 +130,6 @@ func (m errorView) KeyMap() keyMap {
 	k := m.keys
 	return keyMap{
 		short: []key.Binding{k.Retry, k.OtherFlow, k.Edit, k.Back, k.Help},
-		full:  [][]key.Binding{{k.Retry, k.OtherFlow}, {k.Edit, k.Back}},
+		full:  [][]key.Binding{{k.Retry, k.OtherFlow}, {k.Edit, k.Back}, {k.Up, k.Down}},
 	}
 }

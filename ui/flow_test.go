@@ -2,10 +2,16 @@ package ui
 
 import (
 	"context"
+	"errors"
+	"image/color"
 	"strings"
 	"testing"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/cognite-tools/cdflogin/flows"
 	"github.com/cognite-tools/cdflogin/profiles"
 )
 
@@ -198,4 +204,107 @@ func TestStartProfile(t *testing.T) {
 	d = newDriver(t, 80, 24, []profiles.Profile{devProfile}, func(c *Config) { c.StartProfile = "nope" })
 	d.waitFor("profiles", onScreen(scrProfiles))
 	d.waitView(`Profile "nope": no profile named "nope"`)
+}
+
+func TestCancelAppSignIn(t *testing.T) {
+	for _, key := range []string{"esc", "ctrl+c"} {
+		t.Run(key, func(t *testing.T) {
+			d := newDriver(t, 80, 24, []profiles.Profile{secretProfile})
+			d.auth.blockApp = true
+			d.waitFor("profiles", onScreen(scrProfiles))
+			d.press("enter", "enter")
+			if d.m.screen != scrWorking {
+				t.Fatalf("screen %v, want the signing-in screen", d.m.screen)
+			}
+			d.requireView("Signing in as the app with its client secret…", "esc cancel")
+			d.press(key)
+			d.waitFor("the flow to see the cancellation", func(*app) bool { return d.auth.cancelCount() == 1 })
+			if key == "esc" && d.m.screen != scrFlow {
+				t.Errorf("esc: screen %v, want flows", d.m.screen)
+			}
+			if key == "ctrl+c" {
+				d.waitFor("quit", func(*app) bool { return d.quit })
+			}
+		})
+	}
+}
+
+func TestLeavingTheTokenScreenCancelsTheRefresh(t *testing.T) {
+	d := signedIn(t, 80, 24)
+	block := make(chan struct{})
+	cancelled := make(chan struct{})
+	d.m.cfg.Auth = blockingSilent{Auth: d.auth, block: block, cancelled: cancelled}
+	d.press("r")
+	d.press("esc")
+	select {
+	case <-cancelled:
+	case <-time.After(10 * time.Second):
+		t.Fatal("leaving the token screen did not cancel the refresh")
+	}
+	d.waitFor("profiles", onScreen(scrProfiles))
+	close(block)
+}
+
+// blockingSilent is an Auth whose Silent waits until its context ends.
+type blockingSilent struct {
+	Auth
+	block, cancelled chan struct{}
+}
+
+func (b blockingSilent) Silent(ctx context.Context, _ profiles.Profile, _ flows.SilentOptions) (*flows.Tokens, error) {
+	select {
+	case <-ctx.Done():
+		close(b.cancelled)
+		return nil, ctx.Err()
+	case <-b.block:
+		return nil, errors.New("unblocked")
+	}
+}
+
+func TestIdleTokenScreenRedrawsOncePerSecond(t *testing.T) {
+	d := signedIn(t, 80, 24)
+	var intervals []time.Duration
+	d.m.setAfter(func(dt time.Duration, _ func(time.Time) tea.Msg) tea.Cmd {
+		intervals = append(intervals, dt)
+		return nil
+	})
+	d.m.clock.running = false // restart under the recording scheduler
+	d.tick(time.Second)
+	d.handle(tea.WindowSizeMsg{Width: 80, Height: 24})
+	for range 5 {
+		d.handle(d.m.clock.Current())
+	}
+	if d.m.spinner.Running() {
+		t.Fatal("the spinner runs on an idle token screen")
+	}
+	for _, iv := range intervals {
+		if iv < time.Second {
+			t.Fatalf("a timer of %v on the idle token screen", iv)
+		}
+	}
+	// While refreshing the spinner animates, and stops afterwards.
+	d.press("r")
+	if !d.m.spinner.Running() {
+		t.Fatal("no spinner while refreshing")
+	}
+	d.waitFor("refresh", func(m *app) bool { return m.token.ref.count == 1 })
+	if d.m.spinner.Running() {
+		t.Fatal("the spinner keeps running after the refresh")
+	}
+}
+
+func TestLightBackground(t *testing.T) {
+	d := newDriver(t, 80, 24, []profiles.Profile{devProfile})
+	d.waitFor("profiles", onScreen(scrProfiles))
+	dark := d.m.View().Content
+	d.handle(tea.BackgroundColorMsg{Color: color.White})
+	if d.m.isDark {
+		t.Fatal("a white background was taken as dark")
+	}
+	if light := d.m.View().Content; light == dark {
+		t.Fatal("the styles did not change for a light background")
+	}
+	if ansi.Strip(d.m.View().Content) != ansi.Strip(dark) {
+		t.Fatal("the text changed with the background")
+	}
 }

@@ -41,6 +41,22 @@ func clip(s string, height int) string {
 	return strings.Join(lines, "\n")
 }
 
+// scrollView shows the lines of body from scroll on, at most height of
+// them; when more follow, the last line says how many (with ↓).
+func scrollView(st Styles, body string, scroll, height int) string {
+	lines := strings.Split(strings.TrimRight(body, "\n"), "\n")
+	if height < 1 {
+		return ""
+	}
+	s := min(max(scroll, 0), max(len(lines)-height, 0))
+	end := min(s+height, len(lines))
+	shown := append([]string(nil), lines[s:end]...)
+	if end < len(lines) && len(shown) > 0 {
+		shown[len(shown)-1] = st.Muted.Render(fmt.Sprintf("… %d more lines (↓)", len(lines)-end+1))
+	}
+	return strings.Join(shown, "\n") + "\n"
+}
+
 // kv renders "label  value" with the label padded to lw cells and the line
 // truncated to width.
 func kv(st Styles, label, value string, lw, width int) string {

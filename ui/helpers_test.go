@@ -109,6 +109,7 @@ type fakeAuth struct {
 	loginErr    error
 	silentErr   error
 	browserFail bool
+	blockApp    bool // secret/certificate sign-ins wait for ctx to end
 	cached      map[string]*flows.Tokens
 	logins      []profiles.Flow
 	silents     []flows.SilentOptions
@@ -143,7 +144,7 @@ func (a *fakeAuth) tokens(p profiles.Profile, flow profiles.Flow) *flows.Tokens 
 func (a *fakeAuth) Login(ctx context.Context, p profiles.Profile, flow profiles.Flow, events flows.Events) (*flows.Tokens, error) {
 	a.mu.Lock()
 	a.logins = append(a.logins, flow)
-	loginErr, fail := a.loginErr, a.browserFail
+	loginErr, fail, block := a.loginErr, a.browserFail, a.blockApp
 	a.mu.Unlock()
 	now := a.clock.Now()
 	wait := func(ch chan struct{}) error {
@@ -183,6 +184,11 @@ func (a *fakeAuth) Login(ctx context.Context, p profiles.Profile, flow profiles.
 		}
 		events(flows.Redeeming{})
 	default:
+		if block {
+			if err := wait(make(chan struct{})); err != nil {
+				return nil, err
+			}
+		}
 		if loginErr != nil {
 			return nil, loginErr
 		}

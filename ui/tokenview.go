@@ -234,23 +234,11 @@ func (m tokenView) View() string {
 	var b strings.Builder
 	b.WriteString(m.liveView())
 	b.WriteString(m.tabsView() + "\n")
-	used := strings.Count(b.String(), "\n")
-	body := m.bodyView()
-	lines := strings.Split(strings.TrimRight(body, "\n"), "\n")
-	avail := m.height - used
+	avail := m.height - strings.Count(b.String(), "\n")
 	if avail < 1 {
 		return clip(b.String(), m.height)
 	}
-	maxScroll := max(len(lines)-avail, 0)
-	s := min(m.scroll, maxScroll)
-	end := min(s+avail, len(lines))
-	shown := lines[s:end]
-	if end < len(lines) && len(shown) > 0 {
-		shown[len(shown)-1] = m.st.Muted.Render(fmt.Sprintf("… %d more lines (↓)", len(lines)-end+1))
-	}
-	for _, l := range shown {
-		b.WriteString(trunc(l, w) + "\n")
-	}
+	b.WriteString(truncLines(scrollView(m.st, m.bodyView(), m.scroll, avail), w))
 	return b.String()
 }
 
