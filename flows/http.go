@@ -26,6 +26,19 @@ func HTTPClient(base *http.Client, p profiles.Profile) (*http.Client, error) {
 	if rt == nil {
 		rt = http.DefaultTransport
 	}
+	if w, ok := rt.(wrappingTransport); ok {
+		// A tracing (or other decorating) transport: apply the profile to
+		// the transport it wraps, then wrap the result again, so that
+		// --verbose and ca_file work together.
+		inner := *base
+		inner.Transport = w.Unwrap()
+		c, err := HTTPClient(&inner, p)
+		if err != nil {
+			return nil, err
+		}
+		c.Transport = w.Rewrap(c.Transport)
+		return c, nil
+	}
 	tr, ok := rt.(*http.Transport)
 	if !ok {
 		if p.CAFile != "" {
@@ -63,6 +76,14 @@ func HTTPClient(base *http.Client, p profiles.Profile) (*http.Client, error) {
 	c := *base
 	c.Transport = tr
 	return &c, nil
+}
+
+// wrappingTransport is a RoundTripper that decorates another one and can
+// be rebuilt around a different base (httplog.Transport is one).
+type wrappingTransport interface {
+	http.RoundTripper
+	Unwrap() http.RoundTripper
+	Rewrap(base http.RoundTripper) http.RoundTripper
 }
 
 var errNoSecretResolver = errors.New("no secret resolver configured")

@@ -85,3 +85,44 @@ func TestHTTPClient(t *testing.T) {
 		})
 	}
 }
+
+// tracingRT stands for httplog.Transport: it decorates another transport
+// and counts the requests it sees.
+type tracingRT struct {
+	base  http.RoundTripper
+	count *int
+}
+
+func (t tracingRT) RoundTrip(r *http.Request) (*http.Response, error) {
+	*t.count++
+	return t.base.RoundTrip(r)
+}
+func (t tracingRT) Unwrap() http.RoundTripper { return t.base }
+func (t tracingRT) Rewrap(b http.RoundTripper) http.RoundTripper {
+	return tracingRT{base: b, count: t.count}
+}
+
+// A --verbose trace around the transport must not stop ca_file from
+// applying, and the trace must still see the requests.
+func TestHTTPClientThroughTracingTransport(t *testing.T) {
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte("ok")) }))
+	defer srv.Close()
+	caFile := filepath.Join(t.TempDir(), "ca.pem")
+	if err := os.WriteFile(caFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var seen int
+	base := &http.Client{Transport: tracingRT{base: http.DefaultTransport, count: &seen}}
+	c, err := HTTPClient(base, profiles.Profile{Name: "p", CAFile: caFile})
+	if err != nil {
+		t.Fatalf("HTTPClient: %v", err)
+	}
+	resp, err := c.Get(srv.URL)
+	if err != nil {
+		t.Fatalf("GET with ca_file through the trace: %v", err)
+	}
+	resp.Body.Close()
+	if seen != 1 {
+		t.Errorf("the trace saw %d requests, want 1", seen)
+	}
+}
