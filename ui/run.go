@@ -93,7 +93,7 @@ func (c Config) plain() bool {
 // environ passes the variables the renderer looks at.
 func environ(getenv func(string) string) []string {
 	var env []string
-	for _, k := range []string{"TERM", "COLORTERM", "NO_COLOR", "CLICOLOR", "CLICOLOR_FORCE", "TERM_PROGRAM", "SSH_TTY", "TMUX", "LANG", "LC_ALL"} {
+	for _, k := range []string{"TERM", "COLORTERM", "NO_COLOR", "CLICOLOR", "CLICOLOR_FORCE", "TERM_PROGRAM", "TERM_PROGRAM_VERSION", "COLORFGBG", "WT_SESSION", "SSH_TTY", "SSH_CONNECTION", "TMUX", "LANG", "LC_ALL", "LC_CTYPE"} {
 		if v := getenv(k); v != "" {
 			env = append(env, k+"="+v)
 		}

@@ -64,14 +64,14 @@ Nothing is written outside a temporary folder, which is removed on exit.`,
 // Run starts the sandbox, writes the demo profiles into a temporary
 // folder, runs the program and removes the folder.
 func Run(ctx context.Context, f *cmdutil.Factory, opts *Options) error {
-	if !f.IO.Interactive() {
-		return cmdutil.UsageError("cdflogin demo is interactive and needs a terminal; for scripts run cdflogin sandbox")
-	}
 	if opts.TokenLifetime < time.Minute {
 		return cmdutil.UsageError("--token-lifetime must be at least 1m")
 	}
 	if opts.DeviceInterval <= 0 {
 		return cmdutil.UsageError("--device-interval must be positive")
+	}
+	if !f.IO.Interactive() {
+		return cmdutil.UsageError("cdflogin demo is interactive and needs a terminal; for scripts run cdflogin sandbox")
 	}
 	now := f.Now
 	if now == nil {
