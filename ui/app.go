@@ -501,7 +501,7 @@ func (m *app) openForm(p *profiles.Profile, back screen) tea.Cmd {
 	if validate == nil {
 		validate = defaultValidate
 	}
-	m.form = newProfileForm(m.st, p, func(s string) bool { return names[s] }, validate, m.cfg.SaveSecret != nil, m.isDark)
+	m.form = newProfileForm(m.st, p, func(s string) bool { return names[s] }, validate, m.cfg.SaveSecret != nil)
 	m.formBack = back
 	m.screen = scrForm
 	m.layout()
@@ -548,7 +548,7 @@ func (m *app) updateScreen(msg tea.Msg) (tea.Model, tea.Cmd) {
 			p := sel.Profile
 			return m, m.openForm(&p, scrProfiles)
 		case listDelete:
-			store, name := m.cfg.Store, sel.Profile.Name
+			store, name := m.cfg.Store, m.list.deleting
 			return m, func() tea.Msg { return deletedMsg{name: name, err: store.Remove(name)} }
 		case listQuit:
 			return m, tea.Quit

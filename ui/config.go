@@ -32,6 +32,12 @@ type Auth interface {
 	Cached(p profiles.Profile) (*flows.Tokens, error)
 }
 
+// The real store and flows satisfy the interfaces.
+var (
+	_ Store = (*profiles.Store)(nil)
+	_ Auth  = (*flows.Service)(nil)
+)
+
 // Access is what CDF grants a token, as the CDF access tab shows it.
 type Access struct {
 	Subject      string

@@ -54,7 +54,7 @@ func defaultValidate(field, value string) error {
 // newProfileForm builds the form, prefilled from p when editing. taken
 // reports names already in use; canStoreSecret tells whether a typed
 // secret can be kept in the keyring.
-func newProfileForm(st Styles, p *profiles.Profile, taken func(string) bool, validate func(string, string) error, canStoreSecret bool, isDark bool) profileForm {
+func newProfileForm(st Styles, p *profiles.Profile, taken func(string) bool, validate func(string, string) error, canStoreSecret bool) profileForm {
 	v := &formValues{Flow: profiles.FlowDevice}
 	editing := ""
 	if p != nil {
@@ -131,9 +131,6 @@ func newProfileForm(st Styles, p *profiles.Profile, taken func(string) bool, val
 		theme = huh.ThemeFunc(huh.ThemeBase)
 	}
 	f := huh.NewForm(groups...).WithKeyMap(km).WithTheme(theme).WithShowHelp(true)
-	f.SubmitCmd = nil
-	f.CancelCmd = nil
-	_ = isDark
 	return profileForm{form: f, vals: v, editing: editing, validate: validate}
 }
 

@@ -65,9 +65,9 @@ type profileList struct {
 	filter    textinput.Model
 	filtering bool
 	confirm   string // name of the profile awaiting delete confirmation
+	deleting  string // name confirmed for deletion (with listDelete)
 	width     int
 	height    int
-	note      string // last message (deleted, errors)
 }
 
 func newProfileList(st Styles, now func() time.Time) profileList {
@@ -138,8 +138,7 @@ func (m profileList) Update(msg tea.Msg) (profileList, profileListAction, tea.Cm
 	if m.confirm != "" {
 		switch {
 		case key.Matches(k, m.keys.Yes):
-			m.confirm = ""
-			m.note = ""
+			m.deleting, m.confirm = m.confirm, ""
 			return m, listDelete, nil
 		case key.Matches(k, m.keys.No):
 			m.confirm = ""
@@ -276,8 +275,6 @@ func (m profileList) View() string {
 	}
 	if m.confirm != "" {
 		b.WriteString(trunc(m.st.Warn.Render(fmt.Sprintf("Delete profile %q from profiles.yaml? y/n", m.confirm)), w) + "\n")
-	} else if m.note != "" {
-		b.WriteString(trunc(m.st.Muted.Render(m.note), w) + "\n")
 	}
 	return b.String()
 }
