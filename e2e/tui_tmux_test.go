@@ -2,7 +2,8 @@ package e2e_test
 
 // A smoke test of the real binary's interactive program in tmux: cdflogin
 // demo → the sandbox device profile → the demo approve key → the token
-// screen's countdown moves → r refreshes → q quits with exit code 0.
+// screen's countdown moves → r refreshes → the AADSTS7000218 explanation
+// of the app without public client flows → q quits with exit code 0.
 // Skipped when tmux is missing, unless CI=true (then it fails).
 //
 // CDFLOGIN_CAPTURE_SCREENS=FILE writes the captured screens as Markdown
@@ -151,6 +152,26 @@ func TestTUIDemoInTmux(t *testing.T) {
 		t.Fatalf("the refresh result is not shown:\n%s", screen)
 	}
 	s.shot("Token after r", screen)
+
+	// The app with public client flows off: the AADSTS explanation.
+	s.send("Escape")
+	s.waitText("> sandbox-device")
+	s.send("Down", "Down", "Down", "Down")
+	s.waitText("> sandbox-nopublic")
+	s.send("Enter")
+	s.waitText("> Device code")
+	s.send("Enter")
+	s.waitText("Waiting for you to sign in")
+	s.send("a")
+	screen = s.waitText("AADSTS7000218")
+	for _, want := range []string{"Allow public client flows", "f other flow"} {
+		if !strings.Contains(screen, want) {
+			t.Errorf("the error screen lacks %q:\n%s", want, screen)
+		}
+	}
+	s.shot("Error (an app with public client flows off)", screen)
+	s.send("Escape")
+	s.waitText("> sandbox-nopublic")
 
 	s.send("q")
 	deadline := time.Now().Add(30 * time.Second)
