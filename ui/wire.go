@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 
@@ -43,19 +44,25 @@ func accessFromReport(r *cdf.Report) *Access {
 		a.Projects = append(a.Projects, pg.ProjectURLName)
 	}
 	sort.Strings(a.Projects)
+	// Several groups grant the same ACL: one line per ACL and scope with
+	// the union of the actions, in first-seen order.
+	type capKey struct{ acl, scope string }
+	var order []capKey
+	actions := map[capKey][]string{}
 	for _, c := range r.Capabilities {
-		scope := "all"
-		if len(c.Scope) > 0 {
-			s := string(c.Scope)
-			switch {
-			case strings.Contains(s, `"all"`):
-			case strings.Contains(s, "currentuserscope"):
-				scope = "current user"
-			default:
-				scope = "scoped"
+		k := capKey{c.ACL, scopeName(c.Scope)}
+		if _, ok := actions[k]; !ok {
+			order = append(order, k)
+			actions[k] = []string{}
+		}
+		for _, act := range c.Actions {
+			if !slices.Contains(actions[k], act) {
+				actions[k] = append(actions[k], act)
 			}
 		}
-		a.Capabilities = append(a.Capabilities, fmt.Sprintf("%s: %s (%s)", c.ACL, strings.Join(c.Actions, ", "), scope))
+	}
+	for _, k := range order {
+		a.Capabilities = append(a.Capabilities, fmt.Sprintf("%s: %s (%s)", k.acl, strings.Join(actions[k], ", "), k.scope))
 	}
 	if !r.Access.HasAccess {
 		n := fmt.Sprintf("The token gives no access to project %q.", r.Access.Project)
@@ -82,6 +89,18 @@ func accessFromReport(r *cdf.Report) *Access {
 	}
 	a.Notes = append(a.Notes, r.Warnings...)
 	return a
+}
+
+// scopeName names a capability scope for people.
+func scopeName(raw []byte) string {
+	s := string(raw)
+	switch {
+	case len(raw) == 0 || strings.Contains(s, `"all"`):
+		return "all"
+	case strings.Contains(s, "currentuserscope"):
+		return "current user"
+	}
+	return "scoped: " + s
 }
 
 // KeyringSaver returns a Config.SaveSecret that keeps a typed secret in k
