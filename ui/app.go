@@ -1038,7 +1038,7 @@ func (m *app) View() tea.View {
 		body = m.errv.View()
 	}
 	var b strings.Builder
-	head := m.st.Title.Render("cdflogin") + m.st.Muted.Render(" · ") + m.st.Title.Render(m.title())
+	head := m.st.Title.Render("cdflogin") + m.st.Muted.Render(" · ") + m.st.Title.Render(clean(m.title()))
 	if m.cfg.Demo != nil {
 		head += m.st.Warn.Render("  DEMO (sandbox)")
 	}
@@ -1054,7 +1054,7 @@ func (m *app) View() tea.View {
 		if m.statusBad {
 			paint = m.st.Bad.Render
 		}
-		b.WriteString(trunc(paint(m.status), w) + "\n")
+		b.WriteString(trunc(paint(clean(m.status)), w) + "\n")
 	}
 	if m.help.ShowAll {
 		b.WriteString(truncLines(clip(m.help.FullHelpView(m.keyMap().FullHelp()), 4), w))
@@ -1068,6 +1068,6 @@ func (m *app) View() tea.View {
 	}
 	v := tea.NewView(content)
 	v.AltScreen = !m.cfg.plain()
-	v.WindowTitle = "cdflogin · " + m.title()
+	v.WindowTitle = "cdflogin · " + clean(m.title())
 	return v
 }

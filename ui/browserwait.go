@@ -54,7 +54,7 @@ type browserView struct {
 }
 
 func newBrowserView(st Styles, now func() time.Time, addr, demoUser string, canOpen bool) browserView {
-	return browserView{keys: newBrowserKeys(demoUser, canOpen), st: st, now: now, addr: addr, demoUser: demoUser}
+	return browserView{keys: newBrowserKeys(demoUser, canOpen), st: st, now: now, addr: addr, demoUser: clean(demoUser)}
 }
 
 // SetSize sets the space the screen may use.
@@ -90,14 +90,14 @@ func (m browserView) View() string {
 		return b.String()
 	}
 	if m.failed != "" {
-		line(m.st.Warn.Render("The browser could not open (" + m.failed + ")."))
+		line(m.st.Warn.Render("The browser could not open (" + clean(m.failed) + ")."))
 		line("Open this URL in a browser on this machine:")
 	} else {
 		line("Sign in in your browser. If it did not open, use this URL:")
 	}
 	// Never truncated: the URL must be usable elsewhere.
-	b.WriteString(m.st.Key.Render(wrapHard(m.url, w)) + "\n")
-	addr := m.addr
+	b.WriteString(m.st.Key.Render(wrapHard(clean(m.url), w)) + "\n")
+	addr := clean(m.addr)
 	if addr == "" {
 		addr = "localhost"
 	}

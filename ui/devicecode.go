@@ -7,6 +7,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/mdp/qrterminal/v3"
 
 	"github.com/cognite-tools/cdflogin/flows"
@@ -58,8 +59,9 @@ type deviceView struct {
 }
 
 func newDeviceView(st Styles, now func() time.Time, code flows.DeviceCode, demoUser string, canOpen bool) deviceView {
+	code.UserCode, code.VerificationURL = clean(code.UserCode), clean(code.VerificationURL)
 	return deviceView{
-		keys: newDeviceKeys(demoUser, canOpen), st: st, now: now, code: code, waiting: true, demoUser: demoUser,
+		keys: newDeviceKeys(demoUser, canOpen), st: st, now: now, code: code, waiting: true, demoUser: clean(demoUser),
 	}
 }
 
@@ -165,12 +167,6 @@ func wrapHard(s string, w int) string {
 	if w <= 0 || lipgloss.Width(s) <= w {
 		return s
 	}
-	var lines []string
-	r := []rune(s)
-	for len(r) > w {
-		lines = append(lines, string(r[:w]))
-		r = r[w:]
-	}
-	lines = append(lines, string(r))
-	return strings.Join(lines, "\n")
+	// By cells, not runes: wide characters take two.
+	return ansi.Hardwrap(s, w, true)
 }

@@ -94,7 +94,7 @@ func (m errorView) text() string {
 	var b strings.Builder
 	title := m.what
 	if m.explained {
-		title = m.ex.Title
+		title = clean(m.ex.Title)
 		if m.ex.Code != 0 {
 			title += fmt.Sprintf(" (AADSTS%d)", m.ex.Code)
 		}
@@ -102,17 +102,17 @@ func (m errorView) text() string {
 	b.WriteString(trunc(m.st.Bad.Render(title), w) + "\n")
 	if m.explained {
 		if m.ex.Cause != "" {
-			b.WriteString(wrap.Render(m.st.Label.Render("Why: ")+m.ex.Cause) + "\n")
+			b.WriteString(wrap.Render(m.st.Label.Render("Why: ")+clean(m.ex.Cause)) + "\n")
 		}
 		if m.ex.Fix != "" {
-			b.WriteString(wrap.Render(m.st.Good.Render("Fix: ")+m.ex.Fix) + "\n")
+			b.WriteString(wrap.Render(m.st.Good.Render("Fix: ")+clean(m.ex.Fix)) + "\n")
 		}
 		if m.ex.Suggest != "" {
-			b.WriteString(wrap.Render(m.st.Label.Render("Or: ")+"sign in with the "+m.ex.Suggest+" flow (press f).") + "\n")
+			b.WriteString(wrap.Render(m.st.Label.Render("Or: ")+"sign in with the "+clean(m.ex.Suggest)+" flow (press f).") + "\n")
 		}
 	}
 	if m.err != nil {
-		b.WriteString(wrap.Render(m.st.Muted.Render(firstLine(m.err.Error()))) + "\n")
+		b.WriteString(wrap.Render(m.st.Muted.Render(clean(firstLine(m.err.Error())))) + "\n")
 	}
 	return b.String()
 }

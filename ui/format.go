@@ -4,10 +4,37 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 )
+
+// clean makes text from outside (Entra, CDF, tokens, profiles.yaml)
+// safe to put on the terminal: control characters, including ESC that
+// would start a terminal escape sequence, become spaces or "�".
+func clean(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '\n' || r == '\r' || r == '\t':
+			return ' '
+		case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0):
+			return '�'
+		case r == utf8.RuneError:
+			return '�'
+		}
+		return r
+	}, s)
+}
+
+// cleanBlock is clean for multi-line text: the lines stay lines.
+func cleanBlock(s string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = clean(l)
+	}
+	return strings.Join(lines, "\n")
+}
 
 // trunc shortens s to width cells with an ellipsis.
 func trunc(s string, width int) string {
@@ -64,7 +91,7 @@ func kv(st Styles, label, value string, lw, width int) string {
 	if pad < 1 {
 		pad = 1
 	}
-	return trunc(st.Label.Render(label)+strings.Repeat(" ", pad)+st.Value.Render(value), width)
+	return trunc(st.Label.Render(label)+strings.Repeat(" ", pad)+st.Value.Render(clean(value)), width)
 }
 
 // human renders a duration for people: "42 min", "1 h 5 min", "35 s".

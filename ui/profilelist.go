@@ -9,6 +9,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 
 	"github.com/cognite-tools/cdflogin/profiles"
 )
@@ -235,7 +236,7 @@ func (m profileList) View() string {
 	// when there is room.
 	nameW := 4
 	for _, r := range rows {
-		nameW = max(nameW, len([]rune(r.Profile.Name)))
+		nameW = max(nameW, lipgloss.Width(clean(r.Profile.Name)))
 	}
 	nameW = min(nameW, max(w/3, 8))
 	wide := w >= 70
@@ -255,14 +256,14 @@ func (m profileList) View() string {
 		r := rows[i]
 		p := r.Profile
 		state, paint := m.tokenState(r)
-		name := trunc(p.Name, nameW)
+		name := trunc(clean(p.Name), nameW)
 		var line string
 		if wide {
 			where := placeOf(p)
 			if p.Tenant != "" {
 				where += " · " + p.Tenant
 			}
-			line = fmt.Sprintf("%-*s  %-11s  %s  %s", nameW, name, flowLabel(p.Flow), paint(fmt.Sprintf("%-16s", state)), m.st.Muted.Render(where))
+			line = fmt.Sprintf("%-*s  %-11s  %s  %s", nameW, name, clean(flowLabel(p.Flow)), paint(fmt.Sprintf("%-16s", state)), m.st.Muted.Render(clean(where)))
 		} else {
 			line = fmt.Sprintf("%-*s  %s", nameW, name, paint(state))
 		}
@@ -274,7 +275,7 @@ func (m profileList) View() string {
 		b.WriteString(trunc(line, w) + "\n")
 	}
 	if m.confirm != "" {
-		b.WriteString(trunc(m.st.Warn.Render(fmt.Sprintf("Delete profile %q from profiles.yaml? y/n", m.confirm)), w) + "\n")
+		b.WriteString(trunc(m.st.Warn.Render(fmt.Sprintf("Delete profile %q from profiles.yaml? y/n", clean(m.confirm))), w) + "\n")
 	}
 	return b.String()
 }

@@ -286,9 +286,10 @@ func (m tokenView) liveView() string {
 		if msg == "" {
 			msg = r.lastErr.Error()
 		}
+		msg = clean(firstLine(msg))
 		line(m.st.Bad.Render("Last refresh "+hhmm(r.lastAt)+" failed: ") + msg)
 		if m.lastFix != "" {
-			line(m.st.Muted.Render("Fix: " + m.lastFix))
+			line(m.st.Muted.Render("Fix: " + clean(m.lastFix)))
 		}
 	case !r.lastAt.IsZero():
 		line(m.st.Good.Render("Last refresh "+hhmm(r.lastAt)+" ok") + ", new expiry " + hhmm(r.expires))
@@ -336,7 +337,7 @@ func (m tokenView) bodyView() string {
 func (m tokenView) revealView() string {
 	var b strings.Builder
 	b.WriteString(m.st.Warn.Render("This is your access token. Anyone who has it can use CDF as you until "+hhmm(m.ref.expires)+". Do not paste it anywhere you would not paste a password. Press t to hide.") + "\n")
-	b.WriteString(wrapHard(m.tokens.AccessToken, m.width) + "\n")
+	b.WriteString(wrapHard(clean(m.tokens.AccessToken), m.width) + "\n")
 	return b.String()
 }
 
@@ -400,14 +401,14 @@ func (m tokenView) overview() string {
 			add("Groups", fmt.Sprintf("%d in the token", len(g)))
 		}
 	} else if m.access.err != nil {
-		b.WriteString(m.st.Warn.Render("The access token cannot be read: "+m.access.err.Error()) + "\n")
+		b.WriteString(m.st.Warn.Render("The access token cannot be read: "+clean(m.access.err.Error())) + "\n")
 	}
 	if len(m.findings) > 0 {
 		b.WriteString(m.st.Subtitle.Render("Checks at sign-in") + "\n")
 		for _, f := range m.findings {
 			b.WriteString(trunc(m.finding(f), w) + "\n")
 			if f.Fix != "" && f.Severity >= claims.SeverityWarn {
-				b.WriteString(trunc("    "+m.st.Muted.Render("Fix: "+f.Fix), w) + "\n")
+				b.WriteString(trunc("    "+m.st.Muted.Render("Fix: "+clean(f.Fix)), w) + "\n")
 			}
 		}
 	}
@@ -415,6 +416,7 @@ func (m tokenView) overview() string {
 }
 
 func (m tokenView) finding(f claims.Finding) string {
+	f.Message = clean(f.Message)
 	switch f.Severity {
 	case claims.SeverityOK:
 		return m.st.Good.Render("ok  ") + f.Message
@@ -428,13 +430,13 @@ func (m tokenView) finding(f claims.Finding) string {
 
 func (m tokenView) claimsView(d decoded) string {
 	if d.err != nil {
-		return m.st.Warn.Render("Cannot read this token: "+d.err.Error()) + "\n"
+		return m.st.Warn.Render("Cannot read this token: "+clean(d.err.Error())) + "\n"
 	}
 	if d.tok == nil {
 		return m.st.Muted.Render("No token.") + "\n"
 	}
 	if m.raw {
-		return string(d.tok.PayloadJSON())
+		return cleanBlock(string(d.tok.PayloadJSON()))
 	}
 	rows := d.tok.Explain(m.now(), m.now().Location())
 	nameW := 5
@@ -454,10 +456,10 @@ func (m tokenView) claimsView(d decoded) string {
 		if val == "" {
 			val = fmt.Sprint(c.Value)
 		}
-		val = strings.ReplaceAll(val, "\n", " ")
-		line := m.st.Label.Render(padRight(trunc(c.Name, nameW), nameW)) + "  " + m.st.Value.Render(padRight(trunc(val, valW), valW))
+		val = clean(val)
+		line := m.st.Label.Render(padRight(trunc(clean(c.Name), nameW), nameW)) + "  " + m.st.Value.Render(padRight(trunc(val, valW), valW))
 		if showMeaning && c.Meaning != "" {
-			line += "  " + m.st.Muted.Render(c.Meaning)
+			line += "  " + m.st.Muted.Render(clean(c.Meaning))
 		}
 		b.WriteString(trunc(line, m.width) + "\n")
 	}
@@ -470,7 +472,7 @@ func (m tokenView) cdfView() string {
 	case m.cdfLoading:
 		return spinView(m.st, m.now()) + " Asking CDF what this token grants…\n"
 	case m.cdfErr != nil:
-		return m.st.Bad.Render("CDF: ") + m.cdfErr.Error() + "\n"
+		return m.st.Bad.Render("CDF: ") + clean(m.cdfErr.Error()) + "\n"
 	case m.cdf == nil:
 		return m.st.Muted.Render("No answer from CDF yet.") + "\n"
 	}
@@ -488,14 +490,14 @@ func (m tokenView) cdfView() string {
 		if !g.Matched {
 			mark = m.st.Warn.Render("unmatched")
 		}
-		b.WriteString(trunc("  "+mark+" "+g.Name+" "+m.st.Muted.Render(g.SourceID), w) + "\n")
+		b.WriteString(trunc("  "+mark+" "+clean(g.Name)+" "+m.st.Muted.Render(clean(g.SourceID)), w) + "\n")
 	}
 	b.WriteString(m.st.Subtitle.Render("Capabilities") + "\n")
 	for _, c := range a.Capabilities {
-		b.WriteString(trunc("  "+c, w) + "\n")
+		b.WriteString(trunc("  "+clean(c), w) + "\n")
 	}
 	for _, n := range a.Notes {
-		b.WriteString(trunc(m.st.Warn.Render(n), w) + "\n")
+		b.WriteString(trunc(m.st.Warn.Render(clean(n)), w) + "\n")
 	}
 	return b.String()
 }

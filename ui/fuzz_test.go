@@ -1,0 +1,88 @@
+package ui
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/cognite-tools/cdflogin/aadsts"
+	"github.com/cognite-tools/cdflogin/claims/claimstest"
+	"github.com/cognite-tools/cdflogin/flows"
+	"github.com/cognite-tools/cdflogin/profiles"
+)
+
+// FuzzOutsideText renders text from outside (Entra's device code and
+// URLs, error descriptions, token claims, CDF group names, profile names)
+// on every screen that shows it, and checks that nothing can reach the
+// terminal as a control character or escape sequence and that no line is
+// wider than the terminal.
+func FuzzOutsideText(f *testing.F) {
+	for _, s := range []string{
+		"ABCD-EFGH", "https://microsoft.com/devicelogin", "Alice Example", "",
+		"\x1b]52;c;ZXZpbA==\a", "\x1b[2J\x1b[H", "evil\x9b31m", "line\nbreak\rreturn\ttab",
+		"日本語のグループ名", "e\u0301\u0301\u0301", strings.Repeat("W", 300), "\xff\xfe invalid utf-8",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, plain := range []bool{true, false} {
+			st := NewStyles(true, plain)
+			now := func() time.Time { return t0 }
+			const w, h = 60, 20
+			var views []string
+
+			dv := newDeviceView(st, now, flows.DeviceCode{UserCode: s, VerificationURL: s, ExpiresAt: t0.Add(time.Minute)}, s, true)
+			dv.SetSize(w, h)
+			views = append(views, dv.View())
+
+			bv := newBrowserView(st, now, s, s, true)
+			bv.url, bv.failed = s, s
+			bv.SetSize(w, h)
+			views = append(views, bv.View())
+
+			ev := newErrorView(st, s, errors.New(s), aadsts.Explanation{Title: s, Cause: s, Fix: s, Suggest: s}, true)
+			ev.SetSize(w, h)
+			views = append(views, ev.View())
+
+			p := profiles.Profile{Name: s, Cluster: s, Project: s, Tenant: s, Flow: profiles.Flow(s)}
+			pl := newProfileList(st, now)
+			pl.SetRows([]profileRow{{Profile: p, StateErr: errors.New(s)}})
+			pl.SetSize(w, h)
+			views = append(views, pl.View())
+
+			tok := &flows.Tokens{Profile: s, Flow: profiles.FlowDevice, ExpiresOn: t0.Add(time.Hour),
+				AccessToken: claimstest.Unsigned(map[string]any{"name": s, s: s, "iat": t0.Unix(), "exp": t0.Add(time.Hour).Unix()}),
+				Account:     flows.Account{Name: s, Username: s, ObjectID: s, TenantID: s}}
+			tv := newTokenView(st, now, p, tok, 5*time.Minute, true)
+			tv.SetSize(w, h)
+			tv.Refreshed(nil, errors.New(s), false, s, s)
+			tv.SetAccess(&Access{Subject: s, Projects: []string{s}, Capabilities: []string{s}, Groups: []GroupAccess{{Name: s, SourceID: s}}, Notes: []string{s}}, nil)
+			for _, tab := range []tokenTab{tabOverview, tabAccess, tabCDF} {
+				tv.tab = tab
+				views = append(views, tv.View())
+			}
+			tv.tab, tv.raw = tabAccess, true
+			views = append(views, tv.View())
+
+			for _, v := range views {
+				text := ansi.Strip(v)
+				for _, r := range text {
+					if r == '\n' {
+						continue
+					}
+					if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+						t.Fatalf("control character %U reaches the terminal (plain=%v) from %q:\n%s", r, plain, s, text)
+					}
+				}
+				for i, l := range strings.Split(text, "\n") {
+					if lw := ansi.StringWidth(l); lw > w {
+						t.Fatalf("line %d is %d wide, want ≤ %d (plain=%v) from %q: %q", i, lw, w, plain, s, l)
+					}
+				}
+			}
+		}
+	})
+}
