@@ -16,6 +16,16 @@ import (
 // ErrCancelled is returned by Run when the person pressed ctrl+c.
 var ErrCancelled = errors.New("cancelled")
 
+// cancelled is Run's ctrl+c error: it reads "cancelled" and matches both
+// ErrCancelled and context.Canceled.
+type cancelled struct{}
+
+func (cancelled) Error() string   { return "cancelled" }
+func (cancelled) Unwrap() []error { return []error{ErrCancelled, context.Canceled} }
+
+// errCancelled is the error Run returns on ctrl+c (exit code 130).
+func errCancelled() error { return cmdutil.WithExitCode(cmdutil.ExitCancelled, cancelled{}) }
+
 // Run starts the interactive program and blocks until the person quits or
 // ctx ends. ctrl+c returns an error wrapping ErrCancelled and
 // context.Canceled with exit code 130; a plain quit returns nil.
@@ -50,15 +60,15 @@ func Run(ctx context.Context, cfg Config) error {
 		// the loopback port is released before Run does.
 		fm.wait(10 * time.Second)
 		if fm.interrupted {
-			return cmdutil.WithExitCode(cmdutil.ExitCancelled, fmt.Errorf("%w: %w", ErrCancelled, context.Canceled))
+			return errCancelled()
 		}
 	}
 	if err != nil {
 		if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
-			return cmdutil.WithExitCode(cmdutil.ExitCancelled, fmt.Errorf("%w: %w", ErrCancelled, context.Canceled))
+			return errCancelled()
 		}
 		if errors.Is(err, tea.ErrInterrupted) {
-			return cmdutil.WithExitCode(cmdutil.ExitCancelled, fmt.Errorf("%w: %w", ErrCancelled, context.Canceled))
+			return errCancelled()
 		}
 		return fmt.Errorf("interactive program: %w", err)
 	}

@@ -59,6 +59,9 @@ func TestRunCtrlCIsCancelled(t *testing.T) {
 	if !errors.Is(err, ErrCancelled) || !errors.Is(err, context.Canceled) {
 		t.Fatalf("ctrl+c: %v, want ErrCancelled and context.Canceled", err)
 	}
+	if err.Error() != "cancelled" {
+		t.Errorf("message %q, want \"cancelled\"", err.Error())
+	}
 	if code := cmdutil.ExitCode(err); code != cmdutil.ExitCancelled {
 		t.Fatalf("exit code %d, want %d", code, cmdutil.ExitCancelled)
 	}
