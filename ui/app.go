@@ -244,6 +244,9 @@ func (m *app) bodySize() (int, int) {
 	if m.status != "" {
 		h--
 	}
+	if m.cfg.plain() {
+		h-- // the inline frame ends with a newline
+	}
 	return w, max(h, 1)
 }
 

@@ -59,6 +59,21 @@ var goldenScreens = []struct {
 		d.waitFor("form", onScreen(scrForm))
 		return d
 	}},
+	{"edit-profile", func(t *testing.T, w, h int) *driver {
+		d := newDriver(t, w, h, []profiles.Profile{secretProfile})
+		d.waitFor("profiles", onScreen(scrProfiles))
+		d.press("e")
+		d.waitFor("form", onScreen(scrForm))
+		return d
+	}},
+	{"token-accessible", func(t *testing.T, w, h int) *driver {
+		d := newDriver(t, w, h, []profiles.Profile{secretProfile}, func(c *Config) { c.Accessible = true })
+		d.waitFor("profiles", onScreen(scrProfiles))
+		d.press("enter", "enter")
+		d.waitFor("token", onScreen(scrToken))
+		d.tick(17 * time.Minute)
+		return d
+	}},
 	{"flows", func(t *testing.T, w, h int) *driver {
 		d := newDriver(t, w, h, []profiles.Profile{browserProfile})
 		d.auth.cached["desk"] = &flows.Tokens{ExpiresOn: t0.Add(42 * time.Minute)}
