@@ -6,10 +6,10 @@ package tui
 
 import (
 	"context"
-	"runtime"
 
 	"github.com/spf13/cobra"
 
+	"github.com/cognite-tools/cdflogin/browser"
 	"github.com/cognite-tools/cdflogin/cmdutil"
 	"github.com/cognite-tools/cdflogin/command/cmdshared"
 	"github.com/cognite-tools/cdflogin/ui"
@@ -26,19 +26,21 @@ func Config(f *cmdutil.Factory) (ui.Config, error) {
 		return ui.Config{}, err
 	}
 	getenv := f.Env
+	opener := browser.New()
+	opener.Getenv = getenv
 	return ui.Config{
 		Store:       store,
 		Auth:        svc,
 		Now:         f.Now,
 		OpenBrowser: f.OpenBrowser,
-		CanOpenBrowser: func() (bool, string) {
-			return BrowserAvailable(getenv, runtime.GOOS)
-		},
-		Inspect:    ui.CDFInspector(f.HTTPClient),
-		SaveSecret: ui.KeyringSaver(f.Keyring),
-		In:         f.IO.In,
-		Out:        f.IO.Out,
-		Getenv:     getenv,
+		// Headless Linux, SSH sessions, no browser command: device code
+		// is preselected with the reason.
+		CanOpenBrowser: opener.CanOpen,
+		Inspect:        ui.CDFInspector(f.HTTPClient),
+		SaveSecret:     ui.KeyringSaver(f.Keyring),
+		In:             f.IO.In,
+		Out:            f.IO.Out,
+		Getenv:         getenv,
 	}, nil
 }
 
@@ -62,24 +64,4 @@ func RunRoot(cmd *cobra.Command, f *cmdutil.Factory) error {
 		ctx = context.Background()
 	}
 	return ui.Run(ctx, cfg)
-}
-
-// BrowserAvailable reports whether a browser can open on this machine
-// and, when not, why: an SSH session, or (on Linux and BSD) no graphical
-// display. Such sessions get the device code flow preselected.
-func BrowserAvailable(getenv func(string) string, goos string) (bool, string) {
-	if getenv("SSH_CONNECTION") != "" || getenv("SSH_TTY") != "" || getenv("SSH_CLIENT") != "" {
-		return false, "this is an SSH session, so a browser would open on the remote machine"
-	}
-	switch goos {
-	case "windows", "darwin", "ios", "android":
-		return true, ""
-	}
-	if getenv("DISPLAY") == "" && getenv("WAYLAND_DISPLAY") == "" {
-		if getenv("BROWSER") != "" {
-			return true, ""
-		}
-		return false, "there is no graphical display (DISPLAY and WAYLAND_DISPLAY are not set)"
-	}
-	return true, ""
 }
