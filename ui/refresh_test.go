@@ -109,7 +109,15 @@ func TestForcedRefresh(t *testing.T) {
 		t.Fatal("r did not start a refresh")
 	}
 	d.requireView("Refreshing…")
+	d.press("r") // a second r while refreshing starts nothing
+	if d.m.refreshSeq != 1 {
+		t.Fatalf("r while refreshing started refresh #%d", d.m.refreshSeq)
+	}
 	d.waitFor("refresh", func(m *app) bool { return m.token.ref.count == 1 })
+	d.drain()
+	if n := d.auth.silentCount(); n != 1 {
+		t.Errorf("%d refreshes for r r, want 1", n)
+	}
 	d.requireView("refreshed 1×", "Last refresh 14:10:00 ok, new expiry 15:10:00", "Valid 1:00:00")
 }
 
