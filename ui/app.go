@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"image/color"
 	"strings"
 	"sync"
 	"time"
@@ -341,7 +342,8 @@ func (m *app) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.width, m.height = msg.Width, msg.Height
 		m.layout()
 		if m.screen == scrForm {
-			_, _, _, cmd := m.form.Update(msg)
+			var cmd tea.Cmd
+			m.form, _, _, cmd = m.form.Update(msg)
 			return m, cmd
 		}
 		return m, nil
@@ -508,6 +510,13 @@ func (m *app) openForm(p *profiles.Profile, back screen) tea.Cmd {
 	m.formBack = back
 	m.screen = scrForm
 	m.layout()
+	// The form picks its theme from the background; tell it what the
+	// terminal reported.
+	bg := color.Color(color.White)
+	if m.isDark {
+		bg = color.Black
+	}
+	m.form, _, _, _ = m.form.Update(tea.BackgroundColorMsg{Color: bg})
 	return m.form.Init()
 }
 
