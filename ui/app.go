@@ -74,10 +74,27 @@ type (
 		err  error
 	}
 	deletedMsg struct {
-		name string
-		err  error
+		name    string
+		removed bool // the profile is gone from the store (err may still be set)
+		err     error
 	}
 )
+
+// deleteProfile removes the named profile and then, through forget, its
+// cached tokens and keyring secrets, as `cdflogin profile remove` does.
+func deleteProfile(store Store, forget func(profiles.Profile) error, name string) deletedMsg {
+	p, getErr := store.Get(name)
+	if err := store.Remove(name); err != nil {
+		return deletedMsg{name: name, err: err}
+	}
+	if forget == nil || getErr != nil {
+		return deletedMsg{name: name, removed: true}
+	}
+	if err := forget(p); err != nil {
+		return deletedMsg{name: name, removed: true, err: fmt.Errorf("its cached tokens or keyring secret were not all removed: %w", err)}
+	}
+	return deletedMsg{name: name, removed: true}
+}
 
 // app is the root model: it owns the screens and runs the work they ask
 // for (sign-in, refresh, store changes) as commands.
@@ -437,7 +454,9 @@ func (m *app) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.loadProfiles()
 
 	case deletedMsg:
-		if msg.err != nil {
+		if msg.err != nil && msg.removed {
+			m.setStatus(fmt.Sprintf("Deleted profile %q, but: %v", msg.name, msg.err), true)
+		} else if msg.err != nil {
 			m.setStatus("Not deleted: "+msg.err.Error(), true)
 		} else {
 			m.setStatus(fmt.Sprintf("Deleted profile %q.", msg.name), false)
@@ -560,8 +579,8 @@ func (m *app) updateScreen(msg tea.Msg) (tea.Model, tea.Cmd) {
 			p := sel.Profile
 			return m, m.openForm(&p, scrProfiles)
 		case listDelete:
-			store, name := m.cfg.Store, m.list.deleting
-			return m, func() tea.Msg { return deletedMsg{name: name, err: store.Remove(name)} }
+			store, name, forget := m.cfg.Store, m.list.deleting, m.cfg.Forget
+			return m, func() tea.Msg { return deleteProfile(store, forget, name) }
 		case listQuit:
 			return m, tea.Quit
 		}

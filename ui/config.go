@@ -91,6 +91,10 @@ type Config struct {
 	// reference to keep in the profile ("keyring", "env:VAR"). nil: the form
 	// only accepts references.
 	SaveSecret func(profile, field, value string) (ref string, err error)
+	// Forget clears what a deleted profile leaves outside profiles.yaml: its
+	// cached tokens and keyring secrets (nil: nothing to clear). It is
+	// called after the profile was removed from the store.
+	Forget func(p profiles.Profile) error
 	// ValidateField checks one profile form field ("tenant", "client_id",
 	// "cluster", "project", "name", "cdf_url"); nil uses built-in checks.
 	ValidateField func(field, value string) error

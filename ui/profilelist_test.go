@@ -157,3 +157,28 @@ func TestUnreadableProfiles(t *testing.T) {
 		t.Fatal("a broken profiles.yaml opened the new-profile form")
 	}
 }
+
+// Deleting a profile also clears its cached tokens and keyring secrets
+// through Config.Forget, and only after the profile left the store.
+func TestDeleteForgetsTokensAndSecrets(t *testing.T) {
+	var forgot []string
+	var storeHadIt bool
+	var d *driver
+	d = newDriver(t, 80, 24, []profiles.Profile{devProfile, secretProfile}, func(c *Config) {
+		c.Forget = func(p profiles.Profile) error {
+			forgot = append(forgot, p.Name+"/"+p.ClientID)
+			_, err := d.store.Get(p.Name)
+			storeHadIt = err == nil
+			return nil
+		}
+	})
+	d.waitFor("profiles", onScreen(scrProfiles))
+	d.press("d", "y")
+	d.waitView(`Deleted profile "dev".`)
+	if len(forgot) != 1 || forgot[0] != "dev/"+devProfile.ClientID {
+		t.Fatalf("Forget calls = %v, want the dev profile once", forgot)
+	}
+	if storeHadIt {
+		t.Error("Forget ran before the profile was removed from the store")
+	}
+}

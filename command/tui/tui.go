@@ -6,12 +6,15 @@ package tui
 
 import (
 	"context"
+	"errors"
 
 	"github.com/spf13/cobra"
 
 	"github.com/cognite-tools/cdflogin/browser"
 	"github.com/cognite-tools/cdflogin/cmdutil"
 	"github.com/cognite-tools/cdflogin/command/cmdshared"
+	"github.com/cognite-tools/cdflogin/profiles"
+	"github.com/cognite-tools/cdflogin/secrets"
 	"github.com/cognite-tools/cdflogin/ui"
 )
 
@@ -38,9 +41,16 @@ func Config(f *cmdutil.Factory) (ui.Config, error) {
 		CanOpenBrowser: opener.CanOpen,
 		Inspect:        ui.CDFInspector(f.HTTPClient),
 		SaveSecret:     ui.KeyringSaver(f.Keyring),
-		In:             f.IO.In,
-		Out:            f.IO.Out,
-		Getenv:         getenv,
+		// A profile deleted in the program loses its cached tokens and
+		// keyring secrets too, as with `cdflogin profile remove`.
+		Forget: func(p profiles.Profile) error {
+			_, logoutErr := svc.Logout(p)
+			_, forgetErr := secrets.Forget(f.Keyring, p)
+			return errors.Join(logoutErr, forgetErr)
+		},
+		In:     f.IO.In,
+		Out:    f.IO.Out,
+		Getenv: getenv,
 	}, nil
 }
 
