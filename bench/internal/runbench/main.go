@@ -82,7 +82,6 @@ type bench struct {
 	env     []string
 	sb      *sandbox.Sandbox
 	rows    []row
-	verbose bool
 }
 
 func main() {
