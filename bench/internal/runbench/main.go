@@ -73,15 +73,15 @@ func (s stats) ms() string {
 }
 
 type bench struct {
-	runs    int
-	idle    time.Duration
-	dir     string
-	bin     string
-	home    string
-	caFile  string
-	env     []string
-	sb      *sandbox.Sandbox
-	rows    []row
+	runs   int
+	idle   time.Duration
+	dir    string
+	bin    string
+	home   string
+	caFile string
+	env    []string
+	sb     *sandbox.Sandbox
+	rows   []row
 }
 
 func main() {
