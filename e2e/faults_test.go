@@ -72,7 +72,7 @@ func interestingGoroutines() []string {
 	// the shared sandbox's accept loops run before and after alike.
 	ignore := []string{
 		"net/http.(*persistConn).readLoop", "net/http.(*persistConn).writeLoop", // idle client connections
-		"net/http.(*conn).serve", // the server side of those connections
+		"net/http.(*conn).serve",                                                         // the server side of those connections
 		"testing.(*T).Run", "testing.tRunner.func1", "testing.runTests", "testing.(*M).", // the framework
 		"os/signal.signal_recv", "interestingGoroutines",
 	}
