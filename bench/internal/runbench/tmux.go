@@ -15,14 +15,15 @@ type tmux struct {
 	socket string
 }
 
-// newTmux returns a tmux on a socket of its own (a killed server's socket
-// is not reused).
-func newTmux(name string, n int) *tmux {
-	return &tmux{socket: fmt.Sprintf("cdflogin-bench-%s-%d-%d", name, os.Getpid(), n)}
+// newTmux returns a tmux on a socket file of its own in the bench's
+// temporary folder (removed with it; a killed server's socket is not
+// reused).
+func (b *bench) newTmux(name string, n int) *tmux {
+	return &tmux{socket: filepath.Join(b.dir, fmt.Sprintf("tmux-%s-%d", name, n))}
 }
 
 func (t *tmux) run(args ...string) (string, error) {
-	out, err := exec.Command("tmux", append([]string{"-L", t.socket}, args...)...).CombinedOutput()
+	out, err := exec.Command("tmux", append([]string{"-S", t.socket}, args...)...).CombinedOutput()
 	if err != nil {
 		return string(out), fmt.Errorf("tmux %s: %w: %s", strings.Join(args, " "), err, out)
 	}
@@ -87,7 +88,7 @@ func (b *bench) termEnv() []string {
 func (b *bench) firstFrameTmux() error {
 	var samples []float64
 	for i := 0; i <= b.runs; i++ {
-		t := newTmux("frame", i)
+		t := b.newTmux("frame", i)
 		start := time.Now()
 		if err := t.start(b.termEnv(), "exec "+shellQuote(b.bin)); err != nil {
 			return err
@@ -110,7 +111,7 @@ func (b *bench) firstFrameTmux() error {
 // peakRSSDemo runs `cdflogin demo` in tmux, signs in with the device
 // code and reads the process's peak RSS (VmHWM) on the token screen.
 func (b *bench) peakRSSDemo() error {
-	t := newTmux("demo", 0)
+	t := b.newTmux("demo", 0)
 	defer t.kill()
 	env := append(b.termEnv(), "CDFLOGIN_HOME="+filepath.Join(b.dir, "demo-home"))
 	if err := t.start(env, "exec "+shellQuote(b.bin)+" demo"); err != nil {
@@ -151,7 +152,7 @@ func (b *bench) peakRSSDemo() error {
 // process from /proc/PID/stat and the bytes it wrote to the terminal
 // (tmux pipe-pane).
 func (b *bench) idleCost() error {
-	t := newTmux("idle", 0)
+	t := b.newTmux("idle", 0)
 	defer t.kill()
 	out := filepath.Join(b.dir, "pane.out")
 	if err := t.start(b.termEnv(), "exec "+shellQuote(b.bin)); err != nil {
