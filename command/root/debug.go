@@ -3,15 +3,22 @@ package root
 import (
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/cognite-tools/cdflogin/cmdutil"
 	"github.com/cognite-tools/cdflogin/httplog"
 )
+
+// defaultHTTPTimeout bounds one request of the traced client when the
+// Factory has no client of its own: the same 60 s the flows give a nil
+// client.
+const defaultHTTPTimeout = 60 * time.Second
 
 // debugFlags are the global --verbose and --debug-log flags.
 type debugFlags struct {
@@ -53,7 +60,14 @@ func (d *debugFlags) install(f *cmdutil.Factory, c *cobra.Command) error {
 		return nil
 	}
 	w := &lockedWriter{w: io.MultiWriter(outs...)}
-	f.HTTPClient = httplog.Wrap(f.HTTPClient, w)
+	base := f.HTTPClient
+	if base == nil {
+		// The flows give a nil client a bounded timeout; the traced
+		// client stands in for nil and must keep that bound, or a silent
+		// server hangs cdflogin until ctrl+c.
+		base = &http.Client{Timeout: defaultHTTPTimeout}
+	}
+	f.HTTPClient = httplog.Wrap(base, w)
 	f.Logf = func(format string, args ...any) {
 		fmt.Fprintf(w, "cdflogin: %s\n", httplog.RedactText(fmt.Sprintf(format, args...)))
 	}

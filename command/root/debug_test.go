@@ -137,3 +137,34 @@ func TestDebugLogTightensMode(t *testing.T) {
 		t.Errorf("mode %v, want 0600", info.Mode().Perm())
 	}
 }
+
+// TestDebugFlagsKeepATimeout: the traced client that stands in for a nil
+// Factory.HTTPClient keeps the 60 s bound the flows give a nil client; an
+// injected client keeps its own timeout.
+func TestDebugFlagsKeepATimeout(t *testing.T) {
+	tests := []struct {
+		name string
+		base *http.Client
+		want time.Duration
+	}{
+		{"nil client", nil, 60 * time.Second},
+		{"injected client", &http.Client{Timeout: 7 * time.Second}, 7 * time.Second},
+	}
+	for _, tt := range tests {
+		for _, flag := range [][]string{{"--verbose"}, {"--debug-log", filepath.Join(t.TempDir(), "d.log")}} {
+			t.Run(tt.name+" "+flag[0], func(t *testing.T) {
+				f := &cmdutil.Factory{IO: &cmdutil.IOStreams{ErrOut: io.Discard}, Version: "test", HTTPClient: tt.base}
+				cmd := &cobra.Command{Use: "cdflogin"}
+				addDebugFlags(cmd, f)
+				cmd.AddCommand(&cobra.Command{Use: "probe", RunE: func(*cobra.Command, []string) error { return nil }})
+				cmd.SetArgs(append([]string{"probe"}, flag...))
+				if err := cmd.Execute(); err != nil {
+					t.Fatal(err)
+				}
+				if f.HTTPClient == nil || f.HTTPClient.Timeout != tt.want {
+					t.Fatalf("traced client timeout = %v, want %v", f.HTTPClient.Timeout, tt.want)
+				}
+			})
+		}
+	}
+}
