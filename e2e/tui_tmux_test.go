@@ -23,13 +23,13 @@ import (
 // tmuxSession drives one tmux server on a private socket.
 type tmuxSession struct {
 	t      *testing.T
-	socket string
+	socket string // path of the server's socket, inside the test's temp dir
 	name   string
 	shots  []string
 }
 
 func (s *tmuxSession) tmux(args ...string) (string, error) {
-	out, err := exec.Command("tmux", append([]string{"-L", s.socket}, args...)...).CombinedOutput()
+	out, err := exec.Command("tmux", append([]string{"-S", s.socket}, args...)...).CombinedOutput()
 	return string(out), err
 }
 
@@ -107,7 +107,9 @@ func TestTUIDemoInTmux(t *testing.T) {
 	exitFile := filepath.Join(dir, "exit")
 	home := filepath.Join(dir, "home")
 
-	s := &tmuxSession{t: t, socket: fmt.Sprintf("cdflogin-e2e-%d", os.Getpid()), name: "demo"}
+	// The socket lives in the test's temp dir, so nothing is left in
+	// /tmp/tmux-UID when the test ends.
+	s := &tmuxSession{t: t, socket: filepath.Join(dir, "tmux.sock"), name: "demo"}
 	// A fixed size; the program runs under sh so its exit code is kept.
 	script := fmt.Sprintf("CDFLOGIN_HOME=%q %q demo --token-lifetime 5m; echo $? > %q", home, bin, exitFile)
 	if out, err := s.tmux("-f", "/dev/null", "new-session", "-d", "-s", s.name, "-x", "100", "-y", "30",
