@@ -332,6 +332,12 @@ var catalogue = []entry{
 		Fix:   "Wait a minute and retry; stop scripts that sign in in a loop (use cdflogin token, which caches).",
 	},
 	{
+		Codes: []int{90033},
+		Title: "Transient Entra ID error",
+		Cause: "Entra ID had a passing problem on its side (\"A transient error has occurred. Please try again.\"); nothing is wrong with app {app} or the profile.",
+		Fix:   "Retry in a minute; if it keeps failing, check the Azure status page (https://azure.status.microsoft) and Monitoring & health › Service health in the Entra admin center.",
+	},
+	{
 		Codes: []int{1002016},
 		Title: "TLS 1.2 required",
 		Cause: "The connection to Entra used TLS 1.0/1.1, usually because a TLS-intercepting proxy downgraded it.",

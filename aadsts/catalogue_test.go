@@ -50,6 +50,8 @@ func TestCatalogueRequiredCodes(t *testing.T) {
 		{50126, "", "browser", "password", []string{"Retry"}, ""},
 		{9002313, "invalid_request", "device", "Malformed", []string{"correlation ID"}, ""},
 		{1002016, "", "device", "TLS", []string{"TLS 1.2", "proxy"}, ""},
+		{90033, "temporarily_unavailable", "secret", "Transient", []string{"Retry in a minute", "Azure status"}, ""},
+		{90033, "", "browser", "Transient", []string{"Retry in a minute", "Azure status"}, ""},
 		{500011, "invalid_resource", "device", "Cognite API", []string{"adminconsent?client_id=https://westeurope-1.cognitedata.com", fullCtx.Tenant, "westeurope-1"}, ""},
 		{0, "authorization_declined", "device", "declined", []string{"cdflogin login"}, ""},
 		{70000, "authorization_declined", "device", "declined", []string{"approve"}, ""},
@@ -146,7 +148,7 @@ func TestCatalogueEntries(t *testing.T) {
 		}
 	}
 	// Every code of the list is there.
-	for _, c := range []int{7000218, 7000215, 7000222, 700016, 90002, 65001, 65004, 50011, 500113, 50020, 50076, 50079, 53003, 530003, 700082, 700025, 50126, 9002313, 1002016} {
+	for _, c := range []int{7000218, 7000215, 7000222, 700016, 90002, 65001, 65004, 50011, 500113, 50020, 50076, 50079, 53003, 530003, 700082, 700025, 50126, 9002313, 1002016, 90033} {
 		if !Known(c) {
 			t.Errorf("AADSTS%d missing", c)
 		}
