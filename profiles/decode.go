@@ -229,7 +229,10 @@ func decodeProfileDepth(path, name string, n *yaml.Node, depth int, budget *int)
 	ferr := func(at *yaml.Node, format string, a ...any) error {
 		return &FileError{Path: path, Line: at.Line, Column: at.Column, Msg: fmt.Sprintf("profile %q: ", name) + fmt.Sprintf(format, a...)}
 	}
-	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
+	// An empty entry ("dev:" or "dev: ''") is a profile with no settings
+	// yet; validation names what is missing. yaml.v3 writes an empty null
+	// inside a flow mapping back as '', so both forms must read the same.
+	if n.Kind == yaml.ScalarNode && (n.Tag == "!!null" || (n.Tag == "!!str" && n.Value == "")) {
 		return p, nil
 	}
 	if n.Kind != yaml.MappingNode {
