@@ -407,15 +407,15 @@ func TestFaultsCDF(t *testing.T) {
 			if strings.Contains(err.Error(), tok.AccessToken) {
 				t.Errorf("error carries the token: %v", err)
 			}
-			if strings.Contains(err.Error(), "<html>") {
-				t.Skipf("known bug: %s\nmessage: %q", cdfHTMLBug, err)
+			if strings.Contains(err.Error(), "<") {
+				t.Errorf("the proxy's page is in the message: %q", err)
+			}
+			if tt.fault.Kind == sandbox.FaultHTML && !strings.Contains(err.Error(), "HTML page (a proxy or load balancer?)") {
+				t.Errorf("the message does not say a proxy's HTML page came: %q", err)
 			}
 		})
 	}
 }
-
-// cdfHTMLBug: cdf.Error puts a proxy's HTML page into its one-line message.
-const cdfHTMLBug = "cdf/client.go get: a non-JSON error body (a proxy's HTML page) becomes the error message verbatim; say 'HTML page from a proxy' instead"
 
 // cacheAsNetworkBug: a local file-system failure is reported as a network
 // failure.
@@ -617,11 +617,6 @@ func TestFaultsHTTPTimeoutWithVerbose(t *testing.T) {
 		t.Fatal(err)
 	}
 	if traced.Timeout <= 0 {
-		t.Skipf("known bug: %s", verboseTimeoutBug)
+		t.Errorf("the client built on a tracing client without a timeout has none (Timeout %v)", traced.Timeout)
 	}
 }
-
-// verboseTimeoutBug: command/root/debug.go wraps a nil Factory.HTTPClient
-// with httplog.Wrap, which returns &http.Client{} (Timeout 0); flows then
-// sees a non-nil base and no longer applies its 60 s default.
-const verboseTimeoutBug = "with --verbose/--debug-log the HTTP client has no timeout (command/root/debug.go:56 httplog.Wrap(nil) → Timeout 0; flows/http.go applies its 60 s default only to a nil base)"

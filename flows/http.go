@@ -11,16 +11,25 @@ import (
 	"github.com/cognite-tools/cdflogin/profiles"
 )
 
-// defaultHTTPTimeout bounds one request to Entra when no client is
-// injected.
-const defaultHTTPTimeout = 60 * time.Second
+// DefaultHTTPTimeout bounds one request (connection, headers and body)
+// of a client from HTTPClient whose base sets no timeout of its own.
+const DefaultHTTPTimeout = 60 * time.Second
 
 // HTTPClient returns the client the flows use for a profile: base (or a
 // default client) with the profile's ca_file added to the trusted roots
-// and HTTPS_PROXY/NO_PROXY honoured. base itself is never modified.
+// and HTTPS_PROXY/NO_PROXY honoured. When base is nil or its Timeout is
+// zero (no limit, as for a bare tracing client under --verbose), the
+// result gets DefaultHTTPTimeout, so that a server that never answers
+// cannot hang cdflogin; a positive base Timeout is kept. base itself is
+// never modified.
 func HTTPClient(base *http.Client, p profiles.Profile) (*http.Client, error) {
 	if base == nil {
-		base = &http.Client{Timeout: defaultHTTPTimeout}
+		base = &http.Client{}
+	}
+	if base.Timeout == 0 {
+		withTimeout := *base
+		withTimeout.Timeout = DefaultHTTPTimeout
+		base = &withTimeout
 	}
 	rt := base.Transport
 	if rt == nil {

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/cognite-tools/cdflogin/profiles"
 )
@@ -124,5 +125,42 @@ func TestHTTPClientThroughTracingTransport(t *testing.T) {
 	resp.Body.Close()
 	if seen != 1 {
 		t.Errorf("the trace saw %d requests, want 1", seen)
+	}
+}
+
+// A server that never answers must not hang cdflogin: every client from
+// HTTPClient has a bound, also when the base is a bare tracing client
+// (--verbose, --debug-log) with Timeout 0; a base's own bound is kept.
+func TestHTTPClientTimeout(t *testing.T) {
+	var n int
+	tests := []struct {
+		name string
+		base *http.Client
+		want time.Duration
+	}{
+		{name: "no base", base: nil, want: DefaultHTTPTimeout},
+		{name: "base without timeout", base: &http.Client{}, want: DefaultHTTPTimeout},
+		{name: "tracing base without timeout", base: &http.Client{Transport: tracingRT{base: http.DefaultTransport, count: &n}}, want: DefaultHTTPTimeout},
+		{name: "custom transport without timeout", base: &http.Client{Transport: customRT{}}, want: DefaultHTTPTimeout},
+		{name: "base with its own timeout", base: &http.Client{Timeout: 5 * time.Second}, want: 5 * time.Second},
+		{name: "tracing base with its own timeout", base: &http.Client{Timeout: 7 * time.Second, Transport: tracingRT{base: http.DefaultTransport, count: &n}}, want: 7 * time.Second},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var before time.Duration
+			if tt.base != nil {
+				before = tt.base.Timeout
+			}
+			c, err := HTTPClient(tt.base, profiles.Profile{Name: "p"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.Timeout != tt.want {
+				t.Errorf("Timeout = %v, want %v", c.Timeout, tt.want)
+			}
+			if tt.base != nil && tt.base.Timeout != before {
+				t.Errorf("the base client was modified: Timeout %v → %v", before, tt.base.Timeout)
+			}
+		})
 	}
 }
