@@ -113,7 +113,7 @@ func TestErrors(t *testing.T) {
 		{"403 project", func() error { _, err := cdf.New(srv.URL, srv.Client(), token).Groups(ctx, "other", false); return err },
 			403, []string{"403 Forbidden", "/api/v1/projects/other/groups"}, `no access to project "other"`},
 		{"html body", func() error { _, err := cdf.New(srv.URL, srv.Client(), token).Groups(ctx, "html", false); return err },
-			502, []string{"502 Bad Gateway: <html> <body>Bad gateway</body></html>"}, ""},
+			502, []string{"CDF GET /api/v1/projects/html/groups: CDF answered 502 Bad Gateway with an HTML page (a proxy or load balancer?) (request ID req-oups)"}, "proxy"},
 		{"unreachable", func() error {
 			_, err := cdf.New("https://127.0.0.1:1", srv.Client(), token).InspectToken(ctx)
 			return err
@@ -144,6 +144,9 @@ func TestErrors(t *testing.T) {
 				t.Error("the token leaked into the error")
 			}
 		})
+	}
+	if _, err := cdf.New(srv.URL, srv.Client(), token).Groups(ctx, "html", false); err == nil || strings.Contains(err.Error(), "<") {
+		t.Errorf("the HTML page is in the message: %v", err)
 	}
 	if _, err := cdf.New(srv.URL, srv.Client(), token).Groups(ctx, "broken", false); err == nil || !strings.Contains(err.Error(), "groups answer") {
 		t.Errorf("broken body: %v", err)
@@ -352,5 +355,60 @@ func TestDecodeError(t *testing.T) {
 		if msg != tt.msg || id != tt.id {
 			t.Errorf("%s: %q %q", tt.in, msg, id)
 		}
+	}
+}
+
+// TestNonJSONErrorBodies: an error answer that is not CDF's JSON is named
+// by kind (never quoted) when it is markup, and quoted on one short line
+// when it is plain text; the request ID is kept either way.
+func TestNonJSONErrorBodies(t *testing.T) {
+	const page = "<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1><p>proxy-secret-internal-host.corp</p></body></html>"
+	tests := []struct {
+		name        string
+		status      int
+		contentType string
+		body        string
+		want        string // the error line after "CDF GET /api/v1/token/inspect: "
+		details     string
+	}{
+		{"html by content type", 502, "text/html; charset=utf-8", "Bad gateway, sorry", "CDF answered 502 Bad Gateway with an HTML page (a proxy or load balancer?) (request ID r-1)", "proxy"},
+		{"html by first byte", 502, "", page, "CDF answered 502 Bad Gateway with an HTML page (a proxy or load balancer?) (request ID r-1)", "proxy"},
+		{"html with BOM and blanks", 503, "application/octet-stream", "\ufeff \r\n<html><body>down</body></html>", "CDF answered 503 Service Unavailable with an HTML page (a proxy or load balancer?) (request ID r-1)", "HTTPS_PROXY"},
+		{"html sent as json", 504, "application/json", page, "CDF answered 504 Gateway Timeout with an HTML page (a proxy or load balancer?) (request ID r-1)", "proxy"},
+		{"xhtml", 403, "application/xhtml+xml", page, "CDF answered 403 Forbidden with an HTML page (a proxy or load balancer?) (request ID r-1)", "proxy"},
+		{"xml", 502, "", "<?xml version=\"1.0\"?><Error><Code>BadGateway</Code></Error>", "CDF answered 502 Bad Gateway with an XML document (a proxy or load balancer?) (request ID r-1)", "proxy"},
+		{"plain text", 504, "text/plain", "upstream request\ttimeout\x1b[31m", "504 Gateway Timeout: upstream request timeout [31m (request ID r-1)", ""},
+		{"empty html", 502, "text/html", " \n", "502 Bad Gateway (request ID r-1)", ""},
+		{"empty no type", 502, "", "", "502 Bad Gateway (request ID r-1)", ""},
+		{"cdf json", 500, "application/json", `{"error":{"code":500,"message":"Internal error"}}`, "500 Internal Server Error: Internal error (request ID r-1)", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("X-Request-Id", "r-1")
+				w.Header()["Content-Type"] = []string{tt.contentType}
+				w.WriteHeader(tt.status)
+				_, _ = fmt.Fprint(w, tt.body)
+			}))
+			defer srv.Close()
+			_, err := cdf.New(srv.URL, srv.Client(), token).InspectToken(context.Background())
+			var ce *cdf.Error
+			if !errors.As(err, &ce) || ce.Status != tt.status {
+				t.Fatalf("err = %v, want a *cdf.Error with status %d", err, tt.status)
+			}
+			if got := strings.TrimPrefix(err.Error(), "CDF GET /api/v1/token/inspect: "); got != tt.want {
+				t.Errorf("error = %q\nwant    %q", got, tt.want)
+			}
+			if !strings.Contains(ce.Details(), tt.details) {
+				t.Errorf("details %q do not say %q", ce.Details(), tt.details)
+			}
+			if tt.details == "proxy" || tt.details == "HTTPS_PROXY" {
+				for _, leak := range []string{"<", "proxy-secret-internal-host", "Bad gateway, sorry", "down"} {
+					if strings.Contains(err.Error()+ce.Details(), leak) {
+						t.Errorf("the body leaked (%q): %v / %s", leak, err, ce.Details())
+					}
+				}
+			}
+		})
 	}
 }

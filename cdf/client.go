@@ -1,14 +1,17 @@
 package cdf
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"net/url"
 	"strings"
+	"unicode"
 )
 
 // Client calls CDF on one base URL with one bearer token.
@@ -41,6 +44,11 @@ type Error struct {
 	RequestID string // X-Request-Id, for Cognite support
 	// Project is the project of the call, when it has one.
 	Project string
+	// NotJSON names what came instead of CDF's JSON error ("an HTML
+	// page"), when the answer was not from CDF's API but, most likely,
+	// from a proxy or load balancer in between. The body itself is never
+	// kept.
+	NotJSON string
 	Err     error // transport error, when Status is 0
 }
 
@@ -50,6 +58,13 @@ func (e *Error) Error() string {
 	fmt.Fprintf(&b, "CDF %s %s: ", e.Method, e.Path)
 	if e.Status == 0 {
 		b.WriteString(e.Err.Error())
+		return b.String()
+	}
+	if e.NotJSON != "" {
+		fmt.Fprintf(&b, "CDF answered %d %s with %s (a proxy or load balancer?)", e.Status, http.StatusText(e.Status), e.NotJSON)
+		if e.RequestID != "" {
+			b.WriteString(" (request ID " + e.RequestID + ")")
+		}
 		return b.String()
 	}
 	fmt.Fprintf(&b, "%d %s", e.Status, http.StatusText(e.Status))
@@ -68,6 +83,10 @@ func (e *Error) Unwrap() error { return e.Err }
 // Details says what to do about the error (shown under the error line).
 func (e *Error) Details() string {
 	switch {
+	case e.NotJSON != "":
+		return "The answer most likely came not from CDF's API but from something in between (a corporate proxy, load balancer or gateway). " +
+			"Retry in a minute; if it persists, check the proxy (HTTPS_PROXY, NO_PROXY) and the profile's cluster/cdf_url, " +
+			"and give the request ID (if any) to Cognite support."
 	case e.Status == http.StatusUnauthorized:
 		return "CDF did not accept the token. Usual causes: the token is for another cluster (its aud is not this CDF URL), " +
 			"it has expired, it is from a tenant the project does not trust, or a user token lacks the IDENTITY/user_impersonation scope.\n" +
@@ -120,6 +139,9 @@ func (c *Client) get(ctx context.Context, path, project string, query url.Values
 	fail := func(status int, msg, id string, err error) error {
 		return &Error{Method: http.MethodGet, Path: path, Status: status, Message: msg, RequestID: id, Project: project, Err: err}
 	}
+	failNotJSON := func(status int, kind, id string) error {
+		return &Error{Method: http.MethodGet, Path: path, Status: status, RequestID: id, Project: project, NotJSON: kind}
+	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
 		return nil, fail(0, "", "", fmt.Errorf("bad CDF URL %q: %w", c.baseURL, err))
@@ -144,6 +166,9 @@ func (c *Client) get(ctx context.Context, path, project string, query url.Values
 			id = h
 		}
 		if msg == "" {
+			if kind := notJSONKind(resp.Header.Get("Content-Type"), body); kind != "" {
+				return nil, failNotJSON(resp.StatusCode, kind, id)
+			}
 			msg = snippet(body)
 		}
 		return nil, fail(resp.StatusCode, msg, id, nil)
@@ -161,12 +186,48 @@ func redactURLError(err error) error {
 	return err
 }
 
-// snippet is a short, single-line excerpt of a non-JSON error body (an
-// HTML page from a proxy, say).
+// notJSONKind names an error body that is markup rather than CDF's JSON
+// ("an HTML page", "an XML document"), judged by its content type or its
+// first non-blank byte; "" for anything else (JSON, plain text, an
+// empty body).
+func notJSONKind(contentType string, body []byte) string {
+	mt, _, _ := mime.ParseMediaType(contentType)
+	trimmed := bytes.TrimLeft(body, " \t\r\n\ufeff")
+	switch {
+	case len(trimmed) == 0:
+		return ""
+	case mt == "text/html" || mt == "application/xhtml+xml":
+		return "an HTML page"
+	case mt == "text/xml" || mt == "application/xml":
+		return "an XML document"
+	case len(trimmed) > 0 && trimmed[0] == '<':
+		if isXML(trimmed) {
+			return "an XML document"
+		}
+		return "an HTML page"
+	}
+	return ""
+}
+
+// isXML reports whether markup starts like an XML document rather than
+// HTML.
+func isXML(b []byte) bool {
+	return bytes.HasPrefix(b, []byte("<?xml")) && !bytes.Contains(bytes.ToLower(b[:min(len(b), 512)]), []byte("<html"))
+}
+
+// snippet is a short, single-line excerpt of a plain-text error body
+// (e.g. a gateway's "upstream request timeout"), without control
+// characters.
 func snippet(body []byte) string {
-	s := strings.Join(strings.Fields(string(body)), " ")
-	if len(s) > 160 {
-		s = s[:160] + "…"
+	s := strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, string(body))
+	s = strings.Join(strings.Fields(s), " ")
+	if r := []rune(s); len(r) > 160 {
+		s = string(r[:160]) + "…"
 	}
 	return s
 }
