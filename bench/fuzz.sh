@@ -11,7 +11,7 @@ fuzztime="${FUZZTIME:-2m}"
 status=0
 summary=()
 while IFS=: read -r file _ match; do
-  pkg="./$(dirname "$file")"
+  pkg="./$(dirname "${file#./}")"
   target="$(sed -E 's/^func (Fuzz[A-Za-z0-9_]+)\(.*/\1/' <<<"$match")"
   echo "== $pkg $target ($fuzztime)"
   start=$(date +%s)
