@@ -412,3 +412,23 @@ func TestNonJSONErrorBodies(t *testing.T) {
 		})
 	}
 }
+
+// TestUntrustedCertificate: CDF behind a certificate this machine does not
+// trust (a TLS-inspecting proxy) comes with the ca_file / SSL_CERT_FILE
+// advice.
+func TestUntrustedCertificate(t *testing.T) {
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
+	defer srv.Close()
+	hc := &http.Client{}
+	defer hc.CloseIdleConnections()
+	_, err := cdf.New(srv.URL, hc, token).InspectToken(context.Background())
+	var ce *cdf.Error
+	if !errors.As(err, &ce) || ce.Status != 0 {
+		t.Fatalf("err = %v, want a transport *cdf.Error", err)
+	}
+	for _, want := range []string{"ca_file", "SSL_CERT_FILE", "TLS-inspecting", "HTTPS_PROXY"} {
+		if !strings.Contains(ce.Details(), want) {
+			t.Errorf("details %q do not say %q", ce.Details(), want)
+		}
+	}
+}

@@ -3,6 +3,8 @@ package cdf
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -98,10 +100,28 @@ func (e *Error) Details() string {
 		return "The token is valid but lacks the capability this call needs.\nRun: cdflogin inspect (shows the capabilities of the token)."
 	case e.Status == http.StatusNotFound && e.Project != "":
 		return fmt.Sprintf("Project %q was not found on this cluster: check the profile's project and cluster.", e.Project)
+	case e.Status == 0 && isCertificateError(e.Err):
+		return "CDF's certificate was not accepted: usually a TLS-inspecting corporate proxy (or the cdflogin sandbox) whose CA this machine " +
+			"does not trust, or a wrong host/clock. Put that CA's certificate (PEM) in the profile's ca_file, or (on Linux) point SSL_CERT_FILE " +
+			"at a PEM bundle that includes it; HTTPS_PROXY must name the proxy, if you use one."
 	case e.Status == 0:
 		return "CDF could not be reached: check the profile's cluster/cdf_url, the network and any proxy (HTTPS_PROXY)."
 	}
 	return ""
+}
+
+// isCertificateError reports whether a transport error is about the
+// server's certificate (typed, or as Go words it).
+func isCertificateError(err error) bool {
+	if err == nil {
+		return false
+	}
+	var unknownCA x509.UnknownAuthorityError
+	var hostErr x509.HostnameError
+	var invalid x509.CertificateInvalidError
+	var verify *tls.CertificateVerificationError
+	return errors.As(err, &unknownCA) || errors.As(err, &hostErr) || errors.As(err, &invalid) || errors.As(err, &verify) ||
+		strings.Contains(err.Error(), "x509: ")
 }
 
 // IsStatus reports whether err is a CDF *Error with the given status.
