@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/gofrs/flock"
@@ -21,10 +22,74 @@ const LockTimeout = 15 * time.Second
 // profiles.yaml.lock, re-reads the file under it, edits the YAML node tree
 // (comments and key order survive), and replaces the file by rename, mode
 // 0600 in a 0700 folder. A file that does not parse is never written.
-type Store struct{ path string }
+//
+// Reading a profiles.yaml that the group or others may read (or a folder
+// they may list) tightens it to 0600 (folder 0700) and reports that
+// through Warnf.
+type Store struct {
+	path string
+	// Warnf, when set, receives warnings about the file that do not stop
+	// the command (a file others could read, tightened or not). Set it
+	// before the first use.
+	Warnf func(format string, args ...any)
+
+	unfixable atomic.Bool                     // a failure to tighten was reported once
+	chmod     func(string, fs.FileMode) error // os.Chmod; tests inject failures
+}
 
 // NewStore returns the store kept at path.
 func NewStore(path string) *Store { return &Store{path: path} }
+
+func (s *Store) warnf(format string, args ...any) {
+	if s.Warnf != nil {
+		s.Warnf(format, args...)
+	}
+}
+
+// cause is the reason of a file-system error without the path it names.
+func cause(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+func (s *Store) chmodFile(path string, mode fs.FileMode) error {
+	if s.chmod != nil {
+		return s.chmod(path, mode)
+	}
+	return os.Chmod(path, mode)
+}
+
+// tighten restricts a profiles.yaml (and its folder) that others may read
+// to the owner, and says so. It never fails the read: when the mode cannot
+// be changed (a read-only file system, a file of another user) it warns
+// once, with the command that fixes it.
+func (s *Store) tighten(info fs.FileInfo) {
+	var changed, failed []string
+	if info.Mode().IsRegular() && info.Mode().Perm()&0o077 != 0 {
+		if err := s.chmodFile(s.path, 0o600); err != nil {
+			failed = append(failed, fmt.Sprintf("%s (mode %04o: %v; run chmod 600 %s)", s.path, info.Mode().Perm(), cause(err), s.path))
+		} else {
+			changed = append(changed, fmt.Sprintf("%s from mode %04o to 0600", s.path, info.Mode().Perm()))
+		}
+	}
+	dir := filepath.Dir(s.path)
+	if di, err := os.Stat(dir); err == nil && di.IsDir() && di.Mode().Perm()&0o077 != 0 {
+		if err := s.chmodFile(dir, 0o700); err != nil {
+			failed = append(failed, fmt.Sprintf("%s (mode %04o: %v; run chmod 700 %s)", dir, di.Mode().Perm(), cause(err), dir))
+		} else {
+			changed = append(changed, fmt.Sprintf("%s from mode %04o to 0700", dir, di.Mode().Perm()))
+		}
+	}
+	if len(changed) > 0 {
+		s.warnf("other users could read your cdflogin profiles; restricted %s", strings.Join(changed, " and "))
+	}
+	if len(failed) > 0 && s.unfixable.CompareAndSwap(false, true) {
+		s.warnf("other users can read your cdflogin profiles and cdflogin could not restrict them: %s", strings.Join(failed, "; "))
+	}
+}
 
 // Path is the file's location.
 func (s *Store) Path() string { return s.path }
@@ -37,6 +102,9 @@ func (s *Store) load() (*document, error) {
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read profiles: %w", err)
+	}
+	if info, err := os.Stat(s.path); err == nil {
+		s.tighten(info)
 	}
 	return parseDocument(s.path, data)
 }

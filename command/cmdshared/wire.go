@@ -11,13 +11,21 @@ import (
 	"github.com/cognite-tools/cdflogin/secrets"
 )
 
-// Store opens the profile store of this run.
+// Store opens the profile store of this run. Its warnings (a
+// profiles.yaml others could read, now tightened) go to stderr.
 func Store(f *cmdutil.Factory) (*profiles.Store, error) {
 	paths, err := f.ResolvePaths()
 	if err != nil {
 		return nil, err
 	}
-	return profiles.NewStore(paths.ProfilesFile()), nil
+	store := profiles.NewStore(paths.ProfilesFile())
+	if f.IO != nil && f.IO.ErrOut != nil {
+		errOut := f.IO.ErrOut
+		store.Warnf = func(format string, args ...any) {
+			fmt.Fprintf(errOut, "Warning: %s\n", fmt.Sprintf(format, args...))
+		}
+	}
+	return store, nil
 }
 
 // Profile selects the profile named by -p, else CDFLOGIN_PROFILE, else
