@@ -132,4 +132,10 @@ type Deps struct {
 	RedirectTimeout time.Duration
 	// Logf receives redacted diagnostics (--verbose); nil discards.
 	Logf func(format string, args ...any)
+	// Warnf receives warnings the user must always see (a corrupted token
+	// cache moved aside, a cache file or folder others could read that was
+	// restricted to its owner, a token that could not be kept in the
+	// cache). The text has no "warning:" prefix and holds no secret. nil
+	// discards.
+	Warnf func(format string, args ...any)
 }

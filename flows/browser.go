@@ -26,7 +26,7 @@ var errNoOpener = errors.New("no browser opener configured")
 // state and the PKCE verifier are cdflogin's.
 func (s *Service) loginBrowser(ctx context.Context, p profiles.Profile, acc *tokencache.Accessor, events Events) (*Tokens, error) {
 	op := fmt.Sprintf("browser sign-in for profile %q", p.Name)
-	client, err := s.publicClient(p, acc)
+	client, answers, err := s.publicClient(p, acc)
 	if err != nil {
 		return nil, err
 	}
@@ -55,7 +55,7 @@ func (s *Service) loginBrowser(ctx context.Context, p profiles.Profile, acc *tok
 	}
 	authURL, err := client.AuthCodeURL(ctx, p.ClientID, redirectURI, withOIDCScopes(p.ScopeList()), urlOpts...)
 	if err != nil {
-		return nil, classify(op+": build the sign-in URL", err)
+		return nil, classify(op+": build the sign-in URL", err, answers)
 	}
 	authURL, err = addPKCE(authURL, state, challenge)
 	if err != nil {
@@ -88,7 +88,7 @@ func (s *Service) loginBrowser(ctx context.Context, p profiles.Profile, acc *tok
 	emit(events, Redeeming{})
 	ar, err := client.AcquireTokenByAuthCode(ctx, res.Code, redirectURI, p.ScopeList(), public.WithChallenge(verifier))
 	if err != nil {
-		return nil, classify(op+": redeem the authorization code", err)
+		return nil, classify(op+": redeem the authorization code", err, answers)
 	}
 	return tokensFromResult(p, profiles.FlowBrowser, ar), nil
 }

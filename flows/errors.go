@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net"
 	"net/url"
 	"strings"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/cognite-tools/cdflogin/aadsts"
 	"github.com/cognite-tools/cdflogin/profiles"
+	"github.com/cognite-tools/cdflogin/tokencache"
 )
 
 // ErrNetwork marks a failure to reach Entra ID (connection refused, DNS,
@@ -77,15 +79,24 @@ func ExplainContext(p profiles.Profile, flow profiles.Flow) aadsts.Context {
 }
 
 // classify turns an error from MSAL into one of cdflogin's typed errors:
-// context errors pass through, transport failures and 5xx/429 become
-// *NetworkError, Entra answers become *EntraError. The result never
-// contains MSAL's raw message (which can hold whole response bodies).
-func classify(op string, err error) error {
+// context errors pass through, local file problems (the token cache) keep
+// their own message, answers that do not decode become *AnswerError,
+// transport failures and 5xx/429 become *NetworkError, Entra answers
+// become *EntraError. The result never contains MSAL's raw message (which
+// can hold whole response bodies). answers, when not nil, is the log of
+// the client that failed; it names the answer that did not decode.
+func classify(op string, err error, answers *answerLog) error {
 	if err == nil {
 		return nil
 	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return fmt.Errorf("%s: %w", op, err)
+	}
+	if isLocalFile(err) {
+		return fmt.Errorf("%s: %w", op, err)
+	}
+	if cause, ok := invalidJSON(err); ok {
+		return answerError(op, cause, answers)
 	}
 	status := callStatus(err)
 	ae, ok := aadsts.Parse(err)
@@ -98,13 +109,63 @@ func classify(op string, err error) error {
 	if ok {
 		return &EntraError{Op: op, Err: ae}
 	}
-	if isTransport(err) {
-		return &NetworkError{Op: op, Err: transportCause(err)}
-	}
 	if status != 0 {
 		return fmt.Errorf("%s: unexpected HTTP %d from %s", op, status, callHost(err))
 	}
-	return fmt.Errorf("%s: %w", op, err)
+	if isTransport(err) {
+		return &NetworkError{Op: op, Err: transportCause(err)}
+	}
+	return &bodylessError{op: op, err: err}
+}
+
+// bodylessError is an MSAL error cdflogin has no better words for. Its
+// text is the op and MSAL's message up to where MSAL appends a response
+// body ("raw message was:", "json message bytes were:", "reply status
+// code was N:").
+type bodylessError struct {
+	op  string
+	err error
+}
+
+func (e *bodylessError) Error() string {
+	return e.op + ": " + withoutBody(e.err.Error())
+}
+
+// bodyMarkers are where MSAL messages go on with a response body.
+var bodyMarkers = []string{"\nraw message was:", "\njson message bytes were:"}
+
+// withoutBody cuts an MSAL message before any response body in it.
+func withoutBody(msg string) string {
+	for _, m := range bodyMarkers {
+		if i := strings.Index(msg, m); i >= 0 {
+			msg = msg[:i]
+		}
+	}
+	if i := strings.Index(msg, "reply status code was "); i >= 0 {
+		if j := strings.Index(msg[i:], ":\n"); j >= 0 {
+			msg = msg[:i+j]
+		}
+	}
+	return strings.TrimSpace(msg)
+}
+
+func (e *bodylessError) Unwrap() error { return e.err }
+
+// isLocalFile reports whether err is a failure of a local file operation
+// (the token cache folder or file) rather than of the network. An
+// *fs.PathError holding a syscall.Errno satisfies net.Error, so this must
+// be asked first.
+func isLocalFile(err error) bool {
+	var fe *tokencache.FolderError
+	if errors.As(err, &fe) {
+		return true
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return false
+	}
+	var pe *fs.PathError
+	return errors.As(err, &pe)
 }
 
 // callStatus is the HTTP status of an MSAL CallErr in err's chain, or 0.

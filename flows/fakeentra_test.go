@@ -35,6 +35,9 @@ type fakeEntra struct {
 	codes         map[string]authCode
 	authorizeErr  string // error value the authorize endpoint redirects with
 	certX5T       string // x5t#S256 a client assertion must carry
+	// override, when set, answers requests in place of the tenant; it
+	// returns false to let the tenant answer.
+	override func(w http.ResponseWriter, r *http.Request) bool
 }
 
 // authCode is what an issued authorization code was bound to.
@@ -95,6 +98,13 @@ func entraError(errValue string, code int, desc string) map[string]any {
 }
 
 func (f *fakeEntra) serve(w http.ResponseWriter, r *http.Request) {
+	f.mu.Lock()
+	override := f.override
+	f.mu.Unlock()
+	if override != nil && override(w, r) {
+		f.bump("override")
+		return
+	}
 	base := "/" + f.tenant
 	switch {
 	case r.Method == http.MethodGet && r.URL.Path == base+"/v2.0/.well-known/openid-configuration":

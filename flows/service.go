@@ -41,6 +41,12 @@ func (s *Service) logf(format string, args ...any) {
 	}
 }
 
+func (s *Service) warnf(format string, args ...any) {
+	if s.deps.Warnf != nil {
+		s.deps.Warnf(format, args...)
+	}
+}
+
 func emit(events Events, e Event) {
 	if events != nil {
 		events(e)
@@ -49,7 +55,7 @@ func emit(events Events, e Event) {
 
 // cacheFile opens the profile's token cache file.
 func (s *Service) cacheFile(p profiles.Profile) (*tokencache.File, error) {
-	return tokencache.Open(s.deps.CacheDir, p.Name, tokencache.Options{Logf: s.deps.Logf, Now: s.deps.Now})
+	return tokencache.Open(s.deps.CacheDir, p.Name, tokencache.Options{Logf: s.deps.Logf, Warnf: s.deps.Warnf, Now: s.deps.Now})
 }
 
 // checkProfile rejects profiles the flows cannot run with a clear message.
@@ -105,12 +111,14 @@ func resolveSecret(p profiles.Profile, deps Deps, field string) (string, error) 
 	return v, nil
 }
 
-// publicClient builds MSAL's public client for the profile.
-func (s *Service) publicClient(p profiles.Profile, acc *tokencache.Accessor) (public.Client, error) {
+// publicClient builds MSAL's public client for the profile, and the log
+// of the answers it receives (for classify).
+func (s *Service) publicClient(p profiles.Profile, acc *tokencache.Accessor) (public.Client, *answerLog, error) {
 	hc, err := HTTPClient(s.deps.HTTPClient, p)
 	if err != nil {
-		return public.Client{}, err
+		return public.Client{}, nil, err
 	}
+	hc, answers := recording(hc)
 	c, err := public.New(p.ClientID,
 		public.WithAuthority(p.AuthorityURL()),
 		public.WithHTTPClient(hc),
@@ -118,50 +126,51 @@ func (s *Service) publicClient(p profiles.Profile, acc *tokencache.Accessor) (pu
 		public.WithInstanceDiscovery(p.InstanceDiscovery()),
 	)
 	if err != nil {
-		return public.Client{}, fmt.Errorf("profile %q: %w", p.Name, err)
+		return public.Client{}, nil, fmt.Errorf("profile %q: %w", p.Name, err)
 	}
-	return c, nil
+	return c, answers, nil
 }
 
 // confidentialClient builds MSAL's confidential client with the profile's
-// secret or certificate.
-func (s *Service) confidentialClient(p profiles.Profile, flow profiles.Flow, acc *tokencache.Accessor) (confidential.Client, error) {
+// secret or certificate, and the log of the answers it receives.
+func (s *Service) confidentialClient(p profiles.Profile, flow profiles.Flow, acc *tokencache.Accessor) (confidential.Client, *answerLog, error) {
 	var cred confidential.Credential
 	switch flow {
 	case profiles.FlowSecret:
 		if p.ClientSecret == "" {
-			return confidential.Client{}, fmt.Errorf("profile %q has no client_secret: set it to env:VAR or keyring", p.Name)
+			return confidential.Client{}, nil, fmt.Errorf("profile %q has no client_secret: set it to env:VAR or keyring", p.Name)
 		}
 		secret, err := resolveSecret(p, s.deps, "client_secret")
 		if err != nil {
-			return confidential.Client{}, err
+			return confidential.Client{}, nil, err
 		}
 		cred, err = confidential.NewCredFromSecret(secret)
 		if err != nil {
-			return confidential.Client{}, fmt.Errorf("profile %q: client_secret: %w", p.Name, err)
+			return confidential.Client{}, nil, fmt.Errorf("profile %q: client_secret: %w", p.Name, err)
 		}
 	case profiles.FlowCertificate:
 		var err error
 		cred, err = certCredential(p, s.deps)
 		if err != nil {
-			return confidential.Client{}, err
+			return confidential.Client{}, nil, err
 		}
 	default:
-		return confidential.Client{}, fmt.Errorf("profile %q: flow %q is not an app flow", p.Name, flow)
+		return confidential.Client{}, nil, fmt.Errorf("profile %q: flow %q is not an app flow", p.Name, flow)
 	}
 	hc, err := HTTPClient(s.deps.HTTPClient, p)
 	if err != nil {
-		return confidential.Client{}, err
+		return confidential.Client{}, nil, err
 	}
+	hc, answers := recording(hc)
 	c, err := confidential.New(p.AuthorityURL(), p.ClientID, cred,
 		confidential.WithHTTPClient(hc),
 		confidential.WithCache(acc),
 		confidential.WithInstanceDiscovery(p.InstanceDiscovery()),
 	)
 	if err != nil {
-		return confidential.Client{}, fmt.Errorf("profile %q: %w", p.Name, err)
+		return confidential.Client{}, nil, fmt.Errorf("profile %q: %w", p.Name, err)
 	}
-	return c, nil
+	return c, answers, nil
 }
 
 // Login signs in with the given flow (the profile's own when empty),
@@ -177,6 +186,10 @@ func (s *Service) Login(ctx context.Context, p profiles.Profile, flow profiles.F
 	file, err := s.cacheFile(p)
 	if err != nil {
 		return nil, err
+	}
+	// A sign-in whose tokens cannot be kept is not worth starting.
+	if err := file.EnsureDir(); err != nil {
+		return nil, fmt.Errorf("sign in with profile %q: %w", p.Name, err)
 	}
 	acc := tokencache.NewAccessor(file, tokencache.Fresh, false)
 	var t *Tokens
@@ -194,7 +207,7 @@ func (s *Service) Login(ctx context.Context, p profiles.Profile, flow profiles.F
 	t.Flow = flow
 	if acc.Exported() {
 		if err := s.keepAccessToken(ctx, file, p, flow, t, false); err != nil {
-			s.logf("warning: token cache of profile %q: %v", p.Name, err)
+			s.warnf("token cache of profile %q: the new token could not be kept: %v", p.Name, err)
 		}
 	}
 	s.logf("signed in: profile %q, flow %s, token valid until %s", p.Name, flow, t.ExpiresOn.Format(time.RFC3339))
@@ -204,13 +217,13 @@ func (s *Service) Login(ctx context.Context, p profiles.Profile, flow profiles.F
 // loginDevice runs the device-code flow.
 func (s *Service) loginDevice(ctx context.Context, p profiles.Profile, acc *tokencache.Accessor, events Events) (*Tokens, error) {
 	op := fmt.Sprintf("device-code sign-in for profile %q", p.Name)
-	client, err := s.publicClient(p, acc)
+	client, answers, err := s.publicClient(p, acc)
 	if err != nil {
 		return nil, err
 	}
 	dc, err := client.AcquireTokenByDeviceCode(ctx, p.ScopeList())
 	if err != nil {
-		return nil, classify(op, err)
+		return nil, classify(op, err, answers)
 	}
 	emit(events, DeviceCode{
 		UserCode:        dc.Result.UserCode,
@@ -225,7 +238,7 @@ func (s *Service) loginDevice(ctx context.Context, p profiles.Profile, acc *toke
 			// MSAL caps polling at the code's expiry.
 			return nil, deviceCodeError(op, expiredDeviceCode())
 		}
-		cerr := classify(op, err)
+		cerr := classify(op, err, answers)
 		var ee *EntraError
 		if errors.As(cerr, &ee) {
 			return nil, deviceCodeError(op, ee.Err)
@@ -240,13 +253,13 @@ func (s *Service) loginDevice(ctx context.Context, p profiles.Profile, acc *toke
 // without access tokens.
 func (s *Service) appToken(ctx context.Context, p profiles.Profile, flow profiles.Flow, acc *tokencache.Accessor, what string) (*Tokens, error) {
 	op := fmt.Sprintf("%s with the %s of profile %q", what, credentialName(flow), p.Name)
-	client, err := s.confidentialClient(p, flow, acc)
+	client, answers, err := s.confidentialClient(p, flow, acc)
 	if err != nil {
 		return nil, err
 	}
 	ar, err := client.AcquireTokenByCredential(ctx, p.ScopeList())
 	if err != nil {
-		return nil, classify(op, err)
+		return nil, classify(op, err, answers)
 	}
 	t := &Tokens{
 		Profile:     p.Name,
@@ -359,7 +372,7 @@ func (s *Service) Silent(ctx context.Context, p profiles.Profile, opts SilentOpt
 		}
 		if acc.Exported() {
 			if err := s.keepAccessToken(ctx, file, p, flow, t, true); err != nil {
-				s.logf("warning: token cache of profile %q: %v", p.Name, err)
+				s.warnf("token cache of profile %q: the new token could not be kept: %v", p.Name, err)
 			}
 		}
 		emit(opts.Events, Refreshed{ExpiresAt: t.ExpiresOn})
@@ -381,7 +394,7 @@ func (s *Service) Silent(ctx context.Context, p profiles.Profile, opts SilentOpt
 	}
 	if acc.Exported() {
 		if err := s.keepAccessToken(ctx, file, p, flow, t, true); err != nil {
-			s.logf("warning: token cache of profile %q: %v", p.Name, err)
+			s.warnf("token cache of profile %q: the new token could not be kept: %v", p.Name, err)
 		}
 	}
 	emit(opts.Events, Refreshed{ExpiresAt: t.ExpiresOn})
@@ -435,7 +448,7 @@ func (s *Service) keepAccessToken(ctx context.Context, file *tokencache.File, p 
 // refreshUser redeems the cached refresh token of the account.
 func (s *Service) refreshUser(ctx context.Context, p profiles.Profile, flow profiles.Flow, acc *tokencache.Accessor, homeAccountID string) (*Tokens, error) {
 	op := fmt.Sprintf("refresh the token of profile %q", p.Name)
-	client, err := s.publicClient(p, acc)
+	client, answers, err := s.publicClient(p, acc)
 	if err != nil {
 		return nil, err
 	}
@@ -456,7 +469,7 @@ func (s *Service) refreshUser(ctx context.Context, p profiles.Profile, flow prof
 	}
 	ar, err := client.AcquireTokenSilent(ctx, p.ScopeList(), public.WithSilentAccount(account))
 	if err != nil {
-		cerr := classify(op, err)
+		cerr := classify(op, err, answers)
 		var ee *EntraError
 		if errors.As(cerr, &ee) {
 			if reason, ok := loginRequiredReason(ee.Err); ok {

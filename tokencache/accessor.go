@@ -80,7 +80,7 @@ func (a *Accessor) Replace(ctx context.Context, u cache.Unmarshaler, _ cache.Rep
 	if err := u.Unmarshal(data); err != nil {
 		// Load already checked the JSON; MSAL's stricter decoding failed.
 		// Start empty rather than fail the sign-in.
-		a.file.logf("warning: token cache of profile %q has entries MSAL cannot read; ignoring them", a.file.profile)
+		a.file.warnf("token cache of profile %q has entries MSAL cannot read; ignoring them", a.file.profile)
 		return u.Unmarshal([]byte("{}"))
 	}
 	return nil

@@ -9,9 +9,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"time"
 
@@ -27,14 +29,20 @@ type File struct {
 	dir     string
 	path    string
 	logf    func(format string, args ...any)
+	warnf   func(format string, args ...any)
 	now     func() time.Time
 	profile string
 }
 
 // Options tune a File.
 type Options struct {
-	// Logf receives warnings (a corrupted cache moved aside); nil discards.
+	// Logf receives diagnostics; nil discards.
 	Logf func(format string, args ...any)
+	// Warnf receives warnings the user must see whether or not diagnostics
+	// are shown: a corrupted cache moved aside, a file or folder others
+	// could read that was restricted to its owner. The text has no
+	// "warning:" prefix. nil discards.
+	Warnf func(format string, args ...any)
 	// Now is the clock used to name moved-aside files; nil means time.Now.
 	Now func() time.Time
 }
@@ -51,11 +59,15 @@ func Open(dir, profile string, opts Options) (*File, error) {
 		dir:     dir,
 		path:    filepath.Join(dir, FileName(profile)),
 		logf:    opts.Logf,
+		warnf:   opts.Warnf,
 		now:     opts.Now,
 		profile: profile,
 	}
 	if f.logf == nil {
 		f.logf = func(string, ...any) {}
+	}
+	if f.warnf == nil {
+		f.warnf = func(string, ...any) {}
 	}
 	if f.now == nil {
 		f.now = time.Now
@@ -90,7 +102,7 @@ func (f *File) lockPath() string { return f.path + ".lock" }
 // ends. Hold it across read → refresh → write; call the returned function
 // to release it.
 func (f *File) Lock(ctx context.Context) (unlock func(), err error) {
-	if err := ensureDir(f.dir); err != nil {
+	if err := f.ensureDir(); err != nil {
 		return nil, err
 	}
 	l := flock.New(f.lockPath(), flock.SetPermissions(0o600))
@@ -109,16 +121,18 @@ func (f *File) Lock(ctx context.Context) (unlock func(), err error) {
 	return func() { _ = l.Unlock(); _ = l.Close() }, nil
 }
 
-// Load reads the cache. A missing file is empty (nil, nil). A file that is
-// not valid JSON is moved aside with a warning and treated as empty. Call
-// it with the lock held when the result is acted on.
+// Load reads the cache. A missing file is empty (nil, nil). A file (or
+// its folder) that the group or others may access is restricted to its
+// owner (0600, folder 0700) with a warning before it is read. A file that
+// is not valid JSON is moved aside with a warning and treated as empty.
+// Call it with the lock held when the result is acted on.
 func (f *File) Load() ([]byte, error) {
-	data, err := os.ReadFile(f.path)
+	data, err := f.read()
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("read the token cache %s: %w", f.path, err)
+		return nil, err
 	}
 	if len(data) == 0 {
 		return nil, nil
@@ -129,7 +143,7 @@ func (f *File) Load() ([]byte, error) {
 		if rerr := os.Rename(f.path, aside); rerr != nil {
 			return nil, fmt.Errorf("token cache %s is corrupted and could not be moved aside: %w", f.path, rerr)
 		}
-		f.logf("warning: token cache of profile %q was unreadable (%v); moved it to %s and started empty", f.profile, describeJSONError(err), aside)
+		f.warnf("token cache of profile %q was unreadable (%v); moved it to %s and started empty", f.profile, describeJSONError(err), aside)
 		return nil, nil
 	}
 	return data, nil
@@ -153,7 +167,7 @@ func describeJSONError(err error) string {
 // folder, fsync, rename) with mode 0600 in a 0700 folder. Call it with the
 // lock held.
 func (f *File) Save(data []byte) error {
-	if err := ensureDir(f.dir); err != nil {
+	if err := f.ensureDir(); err != nil {
 		return err
 	}
 	tmp, err := os.CreateTemp(f.dir, "."+filepath.Base(f.path)+".tmp-*")
@@ -222,19 +236,123 @@ func globEscape(s string) string {
 	return b.String()
 }
 
-// ensureDir creates dir with mode 0700 and tightens an existing one.
-func ensureDir(dir string) error {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return fmt.Errorf("create the token cache folder: %w", err)
+// read opens the cache file, restricts it (and its folder) to the owner
+// when others may access it, and reads it. A missing file is returned as
+// an error matching fs.ErrNotExist.
+func (f *File) read() ([]byte, error) {
+	fh, err := os.Open(f.path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, err
 	}
-	info, err := os.Stat(dir)
 	if err != nil {
-		return fmt.Errorf("token cache folder: %w", err)
+		return nil, fmt.Errorf("read the token cache %s: %w", f.path, err)
 	}
-	if info.Mode().Perm()&0o077 != 0 {
-		if err := os.Chmod(dir, 0o700); err != nil {
-			return fmt.Errorf("restrict the token cache folder %s to its owner: %w", dir, err)
+	defer func() { _ = fh.Close() }()
+	if ownerOnlyModes {
+		if err := f.restrictDir(); err != nil {
+			return nil, err
+		}
+		info, err := fh.Stat()
+		if err != nil {
+			return nil, fmt.Errorf("read the token cache %s: %w", f.path, err)
+		}
+		if mode := info.Mode().Perm(); mode&0o077 != 0 {
+			// Chmod the open file: the file checked is the file changed.
+			if err := fh.Chmod(0o600); err != nil {
+				return nil, fmt.Errorf("the token cache %s can be read by other users (mode %04o) and could not be restricted to its owner: %w; run: chmod 600 %s", f.path, mode, err, f.path)
+			}
+			f.warnf("token cache %s could be read by other users (mode %04o); restricted it to its owner (0600)", f.path, mode)
 		}
 	}
+	data, err := io.ReadAll(fh)
+	if err != nil {
+		return nil, fmt.Errorf("read the token cache %s: %w", f.path, err)
+	}
+	return data, nil
+}
+
+// ownerOnlyModes says whether Unix permission bits guard the cache (on
+// Windows they do not: the folder's ACL does).
+const ownerOnlyModes = runtime.GOOS != "windows"
+
+// FolderError is a token cache folder that cannot be created or used: a
+// local file problem (permissions, a file in the way), not a network one.
+type FolderError struct {
+	Dir     string
+	Problem string // e.g. "cannot be created"
+	Blocker string // an existing file in the way of Dir, if one was found
+	Err     error
+}
+
+func (e *FolderError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "token cache folder %s %s", e.Dir, e.Problem)
+	if e.Blocker != "" {
+		fmt.Fprintf(&b, ": %s is a file, not a folder", e.Blocker)
+	}
+	if e.Err != nil {
+		fmt.Fprintf(&b, " (%v)", e.Err)
+	}
+	if e.Blocker != "" {
+		b.WriteString("; move that file away, or set CDFLOGIN_HOME to a folder you own")
+	} else {
+		b.WriteString("; check that you own the folder (or its parent) and may write to it, or set CDFLOGIN_HOME to a folder you own")
+	}
+	return b.String()
+}
+
+// Unwrap returns the cause (an *fs.PathError, often fs.ErrPermission).
+func (e *FolderError) Unwrap() error { return e.Err }
+
+// EnsureDir creates the cache folder (mode 0700) if needed and restricts an
+// existing one to its owner, with a warning when it was open to others. It
+// lets a sign-in fail before it starts when its tokens could not be kept.
+func (f *File) EnsureDir() error { return f.ensureDir() }
+
+// ensureDir creates the folder with mode 0700 and tightens an existing one.
+func (f *File) ensureDir() error {
+	if err := os.MkdirAll(f.dir, 0o700); err != nil {
+		return &FolderError{Dir: f.dir, Problem: "cannot be created", Blocker: blocker(f.dir), Err: err}
+	}
+	return f.restrictDir()
+}
+
+// restrictDir tightens an existing folder that others may access.
+func (f *File) restrictDir() error {
+	if !ownerOnlyModes {
+		return nil
+	}
+	info, err := os.Stat(f.dir)
+	if err != nil {
+		return &FolderError{Dir: f.dir, Problem: "cannot be read", Err: err}
+	}
+	if !info.IsDir() {
+		return &FolderError{Dir: f.dir, Problem: "is not a folder", Blocker: f.dir}
+	}
+	if mode := info.Mode().Perm(); mode&0o077 != 0 {
+		if err := os.Chmod(f.dir, 0o700); err != nil {
+			return &FolderError{Dir: f.dir, Problem: fmt.Sprintf("is open to other users (mode %04o) and could not be restricted to its owner", mode), Err: err}
+		}
+		f.warnf("token cache folder %s was open to other users (mode %04o); restricted it to its owner (0700)", f.dir, mode)
+	}
 	return nil
+}
+
+// blocker returns the nearest existing ancestor of dir (or dir itself)
+// when it is not a folder, or "".
+func blocker(dir string) string {
+	for p := filepath.Clean(dir); ; {
+		info, err := os.Stat(p)
+		if err == nil {
+			if info.IsDir() {
+				return ""
+			}
+			return p
+		}
+		parent := filepath.Dir(p)
+		if parent == p {
+			return ""
+		}
+		p = parent
+	}
 }

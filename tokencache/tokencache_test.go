@@ -3,8 +3,11 @@ package tokencache
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -94,8 +97,11 @@ func TestLoadCorrupted(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := t.TempDir()
+			if err := os.Chmod(dir, 0o700); err != nil { // a folder as cdflogin makes it: no mode warning
+				t.Fatal(err)
+			}
 			var warnings []string
-			f, _ := Open(dir, "dev", Options{Logf: func(format string, args ...any) { warnings = append(warnings, format) }})
+			f, _ := Open(dir, "dev", Options{Warnf: func(format string, args ...any) { warnings = append(warnings, format) }})
 			if err := os.WriteFile(f.Path(), []byte(tt.content), 0o600); err != nil {
 				t.Fatal(err)
 			}
@@ -216,5 +222,129 @@ func TestAccessorModes(t *testing.T) {
 		if err := a.Replace(context.Background(), m2, cacheReplaceHints()); err != nil || string(m2.data) != string(m.data) {
 			t.Errorf("mode %d: Replace after Export = %s, %v", tt.mode, m2.data, err)
 		}
+	}
+}
+
+// A cache file or folder others may access is restricted to its owner as
+// soon as it is read, with a warning naming it; the content is returned
+// as it was.
+func TestLoadRestrictsOpenFiles(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("Unix file modes")
+	}
+	tests := []struct {
+		file, dir          fs.FileMode
+		fileWarn, dirWarns bool
+	}{
+		{file: 0o644, dir: 0o700, fileWarn: true},
+		{file: 0o660, dir: 0o770, fileWarn: true, dirWarns: true},
+		{file: 0o606, dir: 0o700, fileWarn: true},
+		{file: 0o600, dir: 0o755, dirWarns: true},
+		{file: 0o400, dir: 0o700},
+		{file: 0o600, dir: 0o700},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprintf("file_%04o_folder_%04o", tt.file, tt.dir), func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "cache")
+			var warnings, logs []string
+			f, _ := Open(dir, "dev", Options{
+				Warnf: func(format string, args ...any) { warnings = append(warnings, fmt.Sprintf(format, args...)) },
+				Logf:  func(format string, args ...any) { logs = append(logs, fmt.Sprintf(format, args...)) },
+			})
+			const content = `{"AccessToken":{"k":{"secret":"at-secret-value"}}}`
+			if err := f.Save([]byte(content)); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Chmod(f.Path(), tt.file); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Chmod(dir, tt.dir); err != nil {
+				t.Fatal(err)
+			}
+			data, err := f.Load()
+			if err != nil {
+				t.Fatalf("Load: %v", err)
+			}
+			if string(data) != content {
+				t.Errorf("Load = %q", data)
+			}
+			wantFile := tt.file
+			if tt.fileWarn {
+				wantFile = 0o600
+			}
+			if got := modeOf(t, f.Path()); got != wantFile {
+				t.Errorf("file mode %04o, want %04o", got, wantFile)
+			}
+			if got := modeOf(t, dir); got != 0o700 {
+				t.Errorf("folder mode %04o, want 0700", got)
+			}
+			joined := strings.Join(warnings, "\n")
+			if got := strings.Contains(joined, f.Path()+" could be read by other users"); got != tt.fileWarn {
+				t.Errorf("file warning given = %v, want %v: %q", got, tt.fileWarn, joined)
+			}
+			if got := strings.Contains(joined, dir+" was open to other users"); got != tt.dirWarns {
+				t.Errorf("folder warning given = %v, want %v: %q", got, tt.dirWarns, joined)
+			}
+			if strings.Contains(joined, "at-secret-value") || len(logs) != 0 {
+				t.Errorf("warnings %q, diagnostics %q", joined, logs)
+			}
+			// Nothing more to say the second time.
+			warnings = nil
+			if _, err := f.Load(); err != nil || len(warnings) != 0 {
+				t.Errorf("second Load: %v, warnings %q", err, warnings)
+			}
+		})
+	}
+}
+
+func modeOf(t *testing.T, path string) fs.FileMode {
+	t.Helper()
+	info, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return info.Mode().Perm()
+}
+
+// A cache folder that cannot be created is a *FolderError naming the
+// folder, the file in the way and what to do; nothing is changed.
+func TestFolderInTheWay(t *testing.T) {
+	blocker := filepath.Join(t.TempDir(), "not-a-dir")
+	if err := os.WriteFile(blocker, []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		dir  string
+		op   func(f *File) error
+	}{
+		{"EnsureDir below a file", filepath.Join(blocker, "cache"), func(f *File) error { return f.EnsureDir() }},
+		{"Save below a file", filepath.Join(blocker, "a", "b"), func(f *File) error { return f.Save([]byte("{}")) }},
+		{"Lock below a file", filepath.Join(blocker, "cache"), func(f *File) error {
+			unlock, err := f.Lock(context.Background())
+			if err == nil {
+				unlock()
+			}
+			return err
+		}},
+		{"the folder is a file", blocker, func(f *File) error { return f.EnsureDir() }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f, _ := Open(tt.dir, "dev", Options{})
+			err := tt.op(f)
+			var fe *FolderError
+			if !errors.As(err, &fe) {
+				t.Fatalf("err = %v (%T), want *FolderError", err, err)
+			}
+			for _, w := range []string{"token cache folder " + tt.dir, blocker + " is a file, not a folder", "CDFLOGIN_HOME"} {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("message does not say %q: %v", w, err)
+				}
+			}
+			if data, _ := os.ReadFile(blocker); string(data) != "x" {
+				t.Error("the file in the way was changed")
+			}
+		})
 	}
 }
