@@ -42,7 +42,9 @@ func Profile(f *cmdutil.Factory, flagName string) (profiles.Profile, error) {
 	return p, nil
 }
 
-// Flows returns the flows service of this run.
+// Flows returns the flows service of this run. Its warnings (a corrupted
+// token cache moved aside, a cache others could read, now tightened) go to
+// stderr whether or not --verbose is on.
 func Flows(f *cmdutil.Factory) (*flows.Service, error) {
 	paths, err := f.ResolvePaths()
 	if err != nil {
@@ -55,7 +57,19 @@ func Flows(f *cmdutil.Factory) (*flows.Service, error) {
 		Secret:      SecretResolver(f).Secret,
 		CacheDir:    paths.CacheDir,
 		Logf:        f.Logf,
+		Warnf:       flowsWarnf(f),
 	}), nil
+}
+
+// flowsWarnf prints the flows' warnings on the run's stderr, one line each.
+func flowsWarnf(f *cmdutil.Factory) func(format string, args ...any) {
+	if f.IO == nil || f.IO.ErrOut == nil {
+		return nil
+	}
+	errOut := f.IO.ErrOut
+	return func(format string, args ...any) {
+		fmt.Fprintf(errOut, "Warning: %s\n", fmt.Sprintf(format, args...))
+	}
 }
 
 // SecretResolver resolves profiles' secret references (env:VAR, keyring)
