@@ -46,6 +46,15 @@ func (s *Store) warnf(format string, args ...any) {
 	}
 }
 
+// CheckPermissions tightens a profiles.yaml (and folder) that others may
+// read now, warning through Warnf, as every read does. Call it before a
+// full-screen program starts, so that a warning is not printed over it.
+func (s *Store) CheckPermissions() {
+	if info, err := os.Stat(s.path); err == nil {
+		s.tighten(info)
+	}
+}
+
 // cause is the reason of a file-system error without the path it names.
 func cause(err error) error {
 	var pe *fs.PathError

@@ -40,6 +40,11 @@ func TestStoreWarnsOnStderr(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The warning comes when the store is opened (before the full-screen
+	// program could start), not at a later read.
+	if stderr.Len() == 0 {
+		t.Errorf("no warning when the store was opened")
+	}
 	if _, err := store.List(); err != nil {
 		t.Fatal(err)
 	}

@@ -25,6 +25,8 @@ func Store(f *cmdutil.Factory) (*profiles.Store, error) {
 			fmt.Fprintf(errOut, "Warning: %s\n", fmt.Sprintf(format, args...))
 		}
 	}
+	// Now, before any full-screen program could start and be drawn over.
+	store.CheckPermissions()
 	return store, nil
 }
 
