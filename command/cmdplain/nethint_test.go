@@ -23,7 +23,7 @@ import (
 
 // realTLSError is what Go's client really returns for a server whose CA
 // is not trusted.
-func realTLSError(t *testing.T) (error, *x509.Certificate) {
+func realTLSError(t *testing.T) (*x509.Certificate, error) {
 	t.Helper()
 	srv := httptest.NewTLSServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
 	t.Cleanup(srv.Close)
@@ -34,7 +34,7 @@ func realTLSError(t *testing.T) (error, *x509.Certificate) {
 		t.Fatal("an untrusted server was accepted")
 	}
 	c.CloseIdleConnections()
-	return err, srv.Certificate()
+	return srv.Certificate(), err
 }
 
 // realRefused is what dialing a closed port really returns.
@@ -55,7 +55,7 @@ func realRefused(t *testing.T) error {
 }
 
 func TestNetworkHint(t *testing.T) {
-	tlsErr, cert := realTLSError(t)
+	cert, tlsErr := realTLSError(t)
 	entra := func(err error) error {
 		return &flows.NetworkError{Op: `request a new token with the client secret of profile "dev"`, Err: err}
 	}
