@@ -13,6 +13,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"unicode"
 
 	msalerrors "github.com/AzureAD/microsoft-authentication-library-for-go/apps/errors"
 
@@ -161,4 +162,48 @@ func TestSanitizeContentType(t *testing.T) {
 	if got := sanitizeContentType(strings.Repeat("a", 500)); len(got) > 110 {
 		t.Errorf("not shortened: %d bytes", len(got))
 	}
+}
+
+// FuzzWithoutBody: whatever MSAL's message, nothing after a body marker
+// survives, and the result is a prefix of the message.
+func FuzzWithoutBody(f *testing.F) {
+	f.Add("json decode error: unexpected EOF\nraw message was: {\"access_token\":\"eyJ")
+	f.Add("unable to resolve an endpoint: json decode error: EOF\njson message bytes were: {")
+	f.Add("http call(https://h/p)(POST) error: reply status code was 400:\n{\"error\":\"x\"}")
+	f.Add("reply status code was :\n")
+	f.Add("")
+	f.Fuzz(func(t *testing.T, msg string) {
+		got := withoutBody(msg)
+		if !strings.HasPrefix(strings.TrimLeftFunc(msg, unicode.IsSpace), got) {
+			t.Fatalf("withoutBody(%q) = %q is not a prefix", msg, got)
+		}
+		for _, m := range bodyMarkers {
+			if strings.Contains(got, m) {
+				t.Fatalf("withoutBody(%q) = %q keeps %q", msg, got, m)
+			}
+		}
+	})
+}
+
+// FuzzAnswerText: a Content-Type header and URL from whoever answered are
+// printed short and without control characters.
+func FuzzAnswerText(f *testing.F) {
+	f.Add("text/html; charset=utf-8", "https://login.example/t/oauth2/v2.0/token")
+	f.Add("application/json\x1b[2J", "https://h/.well-known/openid-configuration")
+	f.Add("\xff\xfe", "")
+	f.Fuzz(func(t *testing.T, contentType, url string) {
+		ct := sanitizeContentType(contentType)
+		if len(ct) > 110 {
+			t.Fatalf("%d bytes", len(ct))
+		}
+		for _, r := range ct {
+			if r < 0x20 || r == 0x7f {
+				t.Fatalf("control character in %q", ct)
+			}
+		}
+		e := &AnswerError{Op: "op", Expected: expectedAnswer(url), Problem: decodeProblem(nil, ct), ContentType: ct, Status: 200}
+		if msg := e.Error(); !strings.HasPrefix(msg, "op: ") || strings.Contains(msg, "\n") {
+			t.Fatalf("message %q", msg)
+		}
+	})
 }
