@@ -123,8 +123,8 @@ func NetworkHint(err error, p profiles.Profile) string {
 	case NetReset:
 		return "The connection was cut before an answer came: often a proxy or firewall. Check HTTPS_PROXY/NO_PROXY and retry."
 	case NetUnavailable:
-		return "Entra ID is busy or having trouble on its side: retry in a minute; if it persists, check the Azure status page " +
-			"(https://azure.status.microsoft)."
+		return "Entra ID, or a proxy on the way, answered with a server error or \"too many requests\": retry in a minute; if it persists, " +
+			"check the Azure status page (https://azure.status.microsoft) and any proxy (HTTPS_PROXY)."
 	case NetOther:
 		return "Check the network and any proxy (HTTPS_PROXY/NO_PROXY); behind a TLS-inspecting proxy set " + caFile + "."
 	}
