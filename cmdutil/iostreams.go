@@ -26,7 +26,7 @@ func System() *IOStreams {
 	return &IOStreams{
 		In:     os.Stdin,
 		Out:    os.Stdout,
-		ErrOut: os.Stderr,
+		ErrOut: &HoldableWriter{W: os.Stderr},
 		InTTY:  isTerminal(os.Stdin),
 		OutTTY: isTerminal(os.Stdout),
 		ErrTTY: isTerminal(os.Stderr),

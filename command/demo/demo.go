@@ -109,6 +109,10 @@ func Run(ctx context.Context, f *cmdutil.Factory, opts *Options) error {
 	if run == nil {
 		run = ui.Run
 	}
+	// While the program owns the screen, stderr is kept back and written
+	// out once it has ended.
+	release := f.IO.HoldErr()
+	defer release()
 	return run(ctx, ui.Config{
 		Store:          env.Store,
 		Auth:           svc,

@@ -184,5 +184,9 @@ func runUI(ctx context.Context, f *cmdutil.Factory, p profiles.Profile, flow pro
 	}
 	cfg.StartProfile = p.Name
 	cfg.StartFlow = flow
+	// While the program owns the screen, stderr (warnings, --verbose
+	// trace) is kept back and written out once it has ended.
+	release := f.IO.HoldErr()
+	defer release()
 	return ui.Run(ctx, cfg)
 }

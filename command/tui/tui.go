@@ -73,5 +73,9 @@ func RunRoot(cmd *cobra.Command, f *cmdutil.Factory) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
+	// While the program owns the screen, stderr (warnings, --verbose
+	// trace) is kept back and written out once it has ended.
+	release := f.IO.HoldErr()
+	defer release()
 	return ui.Run(ctx, cfg)
 }
