@@ -101,17 +101,9 @@ func Vars(p profiles.Profile, t *flows.Tokens) []Var {
 
 // Run prints the variables.
 func Run(ctx context.Context, opts *Options) error {
-	p, err := opts.Profile(opts.ProfileName)
+	p, t, err := cmdplain.SilentToken(ctx, opts.Profile, opts.Flows, opts.ProfileName, flows.SilentOptions{})
 	if err != nil {
 		return err
-	}
-	svc, err := opts.Flows()
-	if err != nil {
-		return err
-	}
-	t, err := svc.Silent(ctx, p, flows.SilentOptions{})
-	if err != nil {
-		return cmdplain.Error(err, p, p.Flow)
 	}
 	if t.AccessToken == "" {
 		return cmdutil.WithExitCode(cmdutil.ExitLoginRequired,

@@ -111,17 +111,9 @@ func Gather(ctx context.Context, opts *Options, p profiles.Profile, accessToken 
 
 // Run prints the inspection.
 func Run(ctx context.Context, opts *Options) error {
-	p, err := opts.Profile(opts.ProfileName)
+	p, t, err := cmdplain.SilentToken(ctx, opts.Profile, opts.Flows, opts.ProfileName, flows.SilentOptions{})
 	if err != nil {
 		return err
-	}
-	svc, err := opts.Flows()
-	if err != nil {
-		return err
-	}
-	t, err := svc.Silent(ctx, p, flows.SilentOptions{})
-	if err != nil {
-		return cmdplain.Error(err, p, p.Flow)
 	}
 	res, err := Gather(ctx, opts, p, t.AccessToken)
 	if err != nil {

@@ -78,17 +78,9 @@ exits with code 4 and says which command to run.`,
 
 // Run prints the token.
 func Run(ctx context.Context, opts *Options) error {
-	p, err := opts.Profile(opts.ProfileName)
+	p, t, err := cmdplain.SilentToken(ctx, opts.Profile, opts.Flows, opts.ProfileName, flows.SilentOptions{MinValid: opts.MinValid})
 	if err != nil {
 		return err
-	}
-	svc, err := opts.Flows()
-	if err != nil {
-		return err
-	}
-	t, err := svc.Silent(ctx, p, flows.SilentOptions{MinValid: opts.MinValid})
-	if err != nil {
-		return cmdplain.Error(err, p, p.Flow)
 	}
 	if t.AccessToken == "" {
 		return cmdutil.WithExitCode(cmdutil.ExitLoginRequired,
