@@ -54,9 +54,9 @@ secret is the published test value ` + sandbox.SecretAppSecret + `.`,
 	}
 	cmd.Flags().StringVar(&opts.Addr, "addr", "127.0.0.1:0", "address of the Entra side (host:port; port 0 picks a free one)")
 	cmd.Flags().StringVar(&opts.CDFAddr, "cdf-addr", "127.0.0.1:0", "address of the CDF side")
-	cmd.Flags().StringVar(&opts.WriteCA, "write-ca", "", "write the sandbox CA certificate (PEM) to `FILE`")
-	cmd.Flags().StringVar(&opts.WriteCert, "write-cert", "", "write the certificate app's certificate and key (PEM, mode 0600) to `FILE`")
-	cmd.Flags().StringVar(&opts.WriteSettings, "write-settings", "", "also write the settings JSON to `FILE` once serving (for scripts that run the sandbox in the background)")
+	cmd.Flags().StringVar(&opts.WriteCA, "write-ca", "", "write the sandbox CA certificate (PEM) to this file")
+	cmd.Flags().StringVar(&opts.WriteCert, "write-cert", "", "write the certificate app's certificate and key (PEM, mode 0600) to this file")
+	cmd.Flags().StringVar(&opts.WriteSettings, "write-settings", "", "also write the settings JSON to this file once serving (for scripts that run the sandbox in the background)")
 	cmd.Flags().DurationVar(&opts.DeviceInterval, "device-interval", 5*time.Second, "device code polling interval handed out (Entra: 5s)")
 	cmd.Flags().DurationVar(&opts.TokenLifetime, "token-lifetime", time.Hour, "lifetime of access tokens (short ones show refreshes)")
 	return cmd
