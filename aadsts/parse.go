@@ -328,7 +328,9 @@ func fillIDsFromDescription(e *Error, desc string) {
 // one.
 func cleanErrorValue(s string) string {
 	s = strings.TrimSpace(s)
-	if errorValueRe.MatchString(s) {
+	// A token-shaped value (the start of a JWT) is never an OAuth error
+	// value; dropping it keeps tokens out of the one-line message.
+	if errorValueRe.MatchString(s) && !jwtRe.MatchString(s) {
 		return s
 	}
 	return ""

@@ -212,7 +212,7 @@ func redactURLError(err error) error {
 // empty body).
 func notJSONKind(contentType string, body []byte) string {
 	mt, _, _ := mime.ParseMediaType(contentType)
-	trimmed := bytes.TrimLeft(body, " \t\r\n\ufeff")
+	trimmed := bytes.TrimLeftFunc(body, func(r rune) bool { return unicode.IsSpace(r) || r == '\ufeff' })
 	switch {
 	case len(trimmed) == 0:
 		return ""
