@@ -5,6 +5,9 @@ import (
 	"net/http"
 	"sort"
 	"strings"
+	"unicode/utf8"
+
+	"github.com/cognite-tools/cdflogin/textdist"
 )
 
 // MatchedGroup is one Entra group of the token and the CDF groups whose
@@ -150,27 +153,11 @@ func CloseMatches(word string, candidates []string, n int) []string {
 
 // similarity is 1 - editDistance/maxLen, in [0,1].
 func similarity(a, b string) float64 {
-	ra, rb := []rune(a), []rune(b)
-	if len(ra) == 0 && len(rb) == 0 {
+	la, lb := utf8.RuneCountInString(a), utf8.RuneCountInString(b)
+	if la == 0 && lb == 0 {
 		return 1
 	}
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return 1 - float64(prev[len(rb)])/float64(max(len(ra), len(rb)))
+	return 1 - float64(textdist.Levenshtein(a, b))/float64(max(la, lb))
 }
 
 // Report is everything inspect shows: the token inspection, access to

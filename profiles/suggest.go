@@ -3,6 +3,8 @@ package profiles
 import (
 	"strings"
 	"unicode"
+
+	"github.com/cognite-tools/cdflogin/textdist"
 )
 
 // Nearest returns the candidate closest to s (by edit distance after
@@ -16,7 +18,7 @@ func Nearest(s string, candidates []string) string {
 		if nc == ns {
 			return c
 		}
-		d := editDistance(ns, nc)
+		d := textdist.Levenshtein(ns, nc)
 		if bestDist < 0 || d < bestDist {
 			best, bestDist = c, d
 		}
@@ -53,26 +55,4 @@ func normalizeKey(s string) string {
 		}
 	}
 	return b.String()
-}
-
-// editDistance is the Levenshtein distance of a and b (by rune).
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
 }
