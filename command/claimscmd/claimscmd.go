@@ -24,9 +24,7 @@ import (
 )
 
 // Silenter is the part of *flows.Service the insight commands use.
-type Silenter interface {
-	Silent(ctx context.Context, p profiles.Profile, opts flows.SilentOptions) (*flows.Tokens, error)
-}
+type Silenter = cmdplain.Silenter
 
 var _ Silenter = (*flows.Service)(nil)
 
