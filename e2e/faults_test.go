@@ -126,7 +126,6 @@ func TestFaultsEntra(t *testing.T) {
 		msg       string // in err.Error()
 		noMessage string // must not be in err.Error() (raw bodies)
 		anyKind   bool   // network or not: either is defensible
-		knownBug  string // the noMessage check fails today: reported, skipped
 	}{
 		{name: "token 500 without Retry-After", fault: sandbox.Fault{Path: token, Status: 500},
 			network: true, msg: "Entra ID could not be reached"},
@@ -239,9 +238,6 @@ func TestFaultsEntra(t *testing.T) {
 				t.Errorf("after the fault cleared: %v", err)
 			}
 			if rawBody {
-				if tt.knownBug != "" {
-					t.Skipf("known bug: %s\nmessage: %q", tt.knownBug, faultErr)
-				}
 				t.Errorf("message carries the raw answer (%q): %v", tt.noMessage, faultErr)
 			}
 		})
