@@ -562,6 +562,15 @@ type Program struct {
 	// rendererDone is used to stop the renderer.
 	rendererDone chan struct{}
 
+	// rendererWake tells an idle renderer that there is something to draw:
+	// a new view or queued output. It holds at most one pending wake.
+	// (cdflogin patch: see PATCHES.md.)
+	rendererWake chan struct{}
+
+	// rendererTicks counts the renderer's frame ticks; tests use it to see
+	// that an idle program stops waking up.
+	rendererTicks atomic.Int64
+
 	// Initial window size. Mainly used for testing.
 	width, height int
 
@@ -620,6 +629,7 @@ func NewProgram(model Model, opts ...ProgramOption) *Program {
 		msgs:         make(chan Msg),
 		errs:         make(chan error, 1),
 		rendererDone: make(chan struct{}),
+		rendererWake: make(chan struct{}, 1),
 	}
 
 	// Apply all options to the program.
@@ -917,6 +927,16 @@ func (p *Program) eventLoop(model Model, cmds chan Cmd) (Model, error) {
 func (p *Program) render(model Model) {
 	if p.renderer != nil {
 		p.renderer.render(model.View()) // send view to renderer
+		p.wakeRenderer()
+	}
+}
+
+// wakeRenderer tells the renderer goroutine that a frame or queued output
+// is waiting. It never blocks: one pending wake is enough.
+func (p *Program) wakeRenderer() {
+	select {
+	case p.rendererWake <- struct{}{}:
+	default:
 	}
 }
 
@@ -1247,6 +1267,7 @@ func (p *Program) execute(seq string) {
 	p.mu.Lock()
 	_, _ = p.outputBuf.WriteString(seq)
 	p.mu.Unlock()
+	p.wakeRenderer()
 }
 
 // executeQuery writes a terminal query to the program output. Queries expect a
@@ -1438,6 +1459,13 @@ func (p *Program) Printf(template string, args ...any) {
 }
 
 // startRenderer starts the renderer.
+//
+// The renderer draws at most fps frames a second, and only while there is
+// something to draw: the ticker runs after a wake (a new view or queued
+// output) and stops on the first tick that finds nothing new, so an idle
+// program does not wake up at all. The first frame after an idle stretch
+// is drawn at once; updates that arrive while the ticker runs are drawn
+// together on its next tick. (cdflogin patch: see PATCHES.md.)
 func (p *Program) startRenderer() {
 	framerate := time.Second / time.Duration(p.fps)
 	if p.ticker == nil {
@@ -1455,15 +1483,39 @@ func (p *Program) startRenderer() {
 	// Start the renderer.
 	p.renderer.start()
 	go func() {
+		ticking := true // the ticker starts running
+		pending := false
+		draw := func() {
+			_ = p.flush()
+			_ = p.renderer.flush(false)
+		}
 		for {
 			select {
 			case <-p.rendererDone:
 				p.ticker.Stop()
 				return
 
+			case <-p.rendererWake:
+				if ticking {
+					pending = true
+					continue
+				}
+				// Leading edge: draw now, then rate-limit what follows.
+				draw()
+				p.ticker.Reset(framerate)
+				ticking = true
+				pending = false
+
 			case <-p.ticker.C:
-				_ = p.flush()
-				_ = p.renderer.flush(false)
+				p.rendererTicks.Add(1)
+				draw()
+				if pending {
+					pending = false
+					continue
+				}
+				// Nothing arrived since the last frame: sleep until a wake.
+				p.ticker.Stop()
+				ticking = false
 			}
 		}
 	}()
