@@ -17,7 +17,8 @@ import (
 // Opener opens URLs in a browser. Build it with New; tests fill the fields
 // with fakes.
 type Opener struct {
-	// Getenv reads the environment (BROWSER, DISPLAY, SSH_CONNECTION…).
+	// Getenv reads the environment (BROWSER, DISPLAY, SSH_CONNECTION…);
+	// nil reads nothing, as in an empty environment.
 	Getenv func(string) string
 	// GOOS is the operating system (runtime.GOOS).
 	GOOS string
@@ -31,10 +32,12 @@ type Opener struct {
 	Run func(name string, args ...string) error
 }
 
-// New returns an Opener for this process; browser output is discarded.
-func New() *Opener {
+// New returns an Opener that starts real commands on this machine and
+// decides with getenv (BROWSER, DISPLAY, SSH_*, WSL_*); the process
+// environment is never read behind its back. Browser output is discarded.
+func New(getenv func(string) string) *Opener {
 	return &Opener{
-		Getenv:   os.Getenv,
+		Getenv:   getenv,
 		GOOS:     runtime.GOOS,
 		ReadFile: os.ReadFile,
 		LookPath: exec.LookPath,

@@ -239,3 +239,65 @@ func TestExecRunner(t *testing.T) {
 		t.Errorf("long-running browser: %v", err)
 	}
 }
+
+// TestNewDecidesWithItsGetenv checks that New reads the environment only
+// through the function it is given: the process environment here names a
+// browser and an SSH session, and neither may show in the decision.
+func TestNewDecidesWithItsGetenv(t *testing.T) {
+	const processBrowser = "cdflogin-test-process-browser"
+	t.Setenv("BROWSER", processBrowser)
+	t.Setenv("SSH_CONNECTION", "10.0.0.1 5000 10.0.0.2 22")
+	tests := []struct {
+		name      string
+		env       map[string]string // nil: New(nil)
+		ok        bool
+		reason    string // exact, when not empty
+		notInAny  []string
+		noBrowser bool // Open's error wraps ErrNoBrowser
+	}{
+		{name: "SSH session in the given env", env: map[string]string{"SSH_TTY": "/dev/pts/3"},
+			reason: "SSH session"},
+		{name: "BROWSER in the given env", env: map[string]string{"BROWSER": "cdflogin-test-no-such-browser"},
+			reason: "none of cdflogin-test-no-such-browser is installed", noBrowser: true},
+		{name: "nil getenv is an empty environment", env: nil,
+			notInAny: []string{processBrowser, "SSH session"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var getenv func(string) string
+			if tt.env != nil {
+				getenv = func(k string) string { return tt.env[k] }
+			}
+			o := New(getenv)
+			var ran []string
+			o.Run = func(name string, args ...string) error {
+				ran = append(ran, name)
+				return nil
+			}
+			ok, reason := o.CanOpen()
+			if tt.reason != "" && (ok || reason != tt.reason) {
+				t.Errorf("CanOpen = %v, %q; want false, %q", ok, reason, tt.reason)
+			}
+			err := o.Open(authURL)
+			for _, s := range tt.notInAny {
+				if strings.Contains(reason, s) || (err != nil && strings.Contains(err.Error(), s)) {
+					t.Errorf("the process environment leaked in: CanOpen %q, Open %v", reason, err)
+				}
+				for _, r := range ran {
+					if strings.Contains(r, s) {
+						t.Errorf("Open ran %q from the process environment", r)
+					}
+				}
+			}
+			if tt.noBrowser && !errors.Is(err, ErrNoBrowser) {
+				t.Errorf("Open = %v, want ErrNoBrowser", err)
+			}
+			if tt.reason == "SSH session" {
+				var he *HeadlessError
+				if !errors.As(err, &he) || len(ran) != 0 {
+					t.Errorf("Open in an SSH session = %v, ran %q; want a HeadlessError and nothing run", err, ran)
+				}
+			}
+		})
+	}
+}

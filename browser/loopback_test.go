@@ -23,13 +23,12 @@ func TestOpenReachesLoopback(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer l.Close()
-	o := browser.New()
-	o.Getenv = func(k string) string {
+	o := browser.New(func(k string) string {
 		if k == "BROWSER" {
 			return "curl -fsS --noproxy * -o /dev/null %s"
 		}
 		return ""
-	}
+	})
 	o.Run = browser.ExecRunner{Grace: 20 * time.Second}.Run
 	if err := o.Open(l.RedirectURI() + "/?code=from-browser&state=st"); err != nil {
 		t.Fatalf("Open: %v", err)

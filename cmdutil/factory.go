@@ -1,6 +1,8 @@
 package cmdutil
 
 import (
+	"errors"
+	"fmt"
 	"net/http"
 	"os"
 	"time"
@@ -23,8 +25,11 @@ type Factory struct {
 	// HTTPClient is the base client for Entra and CDF; profiles may wrap
 	// its transport to trust an extra CA. nil means a default client.
 	HTTPClient *http.Client
-	// OpenBrowser opens a URL in the user's browser.
-	OpenBrowser func(url string) error
+	// Browser opens URLs in the user's browser and says whether one can
+	// open here. It is the run's only opener: the flows and the
+	// interactive program both use it. nil means no browser is ever
+	// started (the URL is shown instead), which suits tests.
+	Browser Browser
 	// Logf receives redacted diagnostics for --verbose and --debug-log;
 	// nil discards them.
 	Logf func(format string, args ...any)
@@ -35,6 +40,21 @@ type Factory struct {
 	Keyring secrets.Keyring
 }
 
+// Browser opens URLs in a browser; *browser.Opener is the real one.
+type Browser interface {
+	// Open opens url (http or https), or returns why it could not.
+	Open(url string) error
+	// CanOpen reports whether Open would try to start a browser, and if
+	// not, why (headless, SSH session, no browser command).
+	CanOpen() (ok bool, reason string)
+}
+
+var _ Browser = (*browser.Opener)(nil)
+
+// ErrNoOpener is wrapped by OpenBrowser's error when the Factory has no
+// Browser.
+var ErrNoOpener = errors.New("no browser opener is set up for this run")
+
 // New returns the Factory of a real process.
 func New(version string) *Factory {
 	f := &Factory{
@@ -44,8 +64,29 @@ func New(version string) *Factory {
 		Version: version,
 		Keyring: secrets.FromEnv(os.Getenv),
 	}
-	f.OpenBrowser = browser.New().Open
+	// f.Env, not os.Getenv: the opener decides with whatever Getenv the
+	// Factory holds, even one swapped in after New.
+	f.Browser = browser.New(f.Env)
 	return f
+}
+
+// OpenBrowser opens url with the Factory's Browser. Without one it
+// starts nothing and returns an error wrapping ErrNoOpener, so the
+// caller shows the URL instead.
+func (f *Factory) OpenBrowser(url string) error {
+	if f.Browser == nil {
+		return fmt.Errorf("not opening the URL: %w", ErrNoOpener)
+	}
+	return f.Browser.Open(url)
+}
+
+// CanOpenBrowser reports whether the Factory's Browser can open here, and
+// if not, why.
+func (f *Factory) CanOpenBrowser() (ok bool, reason string) {
+	if f.Browser == nil {
+		return false, ErrNoOpener.Error()
+	}
+	return f.Browser.CanOpen()
 }
 
 // ResolvePaths returns the folders of this run.

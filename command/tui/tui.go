@@ -10,7 +10,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/cognite-tools/cdflogin/browser"
 	"github.com/cognite-tools/cdflogin/cmdutil"
 	"github.com/cognite-tools/cdflogin/command/cmdshared"
 	"github.com/cognite-tools/cdflogin/profiles"
@@ -29,16 +28,16 @@ func Config(f *cmdutil.Factory) (ui.Config, error) {
 		return ui.Config{}, err
 	}
 	getenv := f.Env
-	opener := browser.New()
-	opener.Getenv = getenv
 	return ui.Config{
-		Store:       store,
-		Auth:        svc,
-		Now:         f.Now,
+		Store: store,
+		Auth:  svc,
+		Now:   f.Now,
+		// The Factory's opener, the one the flows use too (svc), so the
+		// "o" key and the check below decide as the sign-in does.
 		OpenBrowser: f.OpenBrowser,
 		// Headless Linux, SSH sessions, no browser command: device code
 		// is preselected with the reason.
-		CanOpenBrowser: opener.CanOpen,
+		CanOpenBrowser: f.CanOpenBrowser,
 		Inspect:        ui.CDFInspector(f.HTTPClient),
 		SaveSecret:     ui.KeyringSaver(f.Keyring),
 		// A profile deleted in the program loses its cached tokens and
