@@ -35,6 +35,7 @@ type Store struct {
 
 	unfixable atomic.Bool                     // a failure to tighten was reported once
 	chmod     func(string, fs.FileMode) error // os.Chmod; tests inject failures
+	write     func(*os.File, []byte) error    // writes the new content; tests inject a full disk
 }
 
 // NewStore returns the store kept at path.
@@ -339,8 +340,13 @@ func clearDefaults(doc *document, except string) {
 
 // mutate runs edit on the freshly read document under the file lock and
 // writes the result atomically. Nothing is written when the file does not
-// parse or edit fails.
+// parse or edit fails; a file system without room for the new content
+// gives a *DiskFullError.
 func (s *Store) mutate(edit func(*document) error) error {
+	return s.diskFull(s.mutateLocked(edit))
+}
+
+func (s *Store) mutateLocked(edit func(*document) error) error {
 	dir := filepath.Dir(s.path)
 	if err := ensureDir(dir); err != nil {
 		return err
@@ -382,12 +388,22 @@ func (s *Store) mutate(edit func(*document) error) error {
 	if resolved, err := filepath.EvalSymlinks(s.path); err == nil {
 		target = resolved
 	}
-	return writeAtomic(target, data)
+	return s.writeAtomic(target, data)
+}
+
+// writeData writes data to the temporary file.
+func (s *Store) writeData(f *os.File, data []byte) error {
+	if s.write != nil {
+		return s.write(f, data)
+	}
+	_, err := f.Write(data)
+	return err
 }
 
 // writeAtomic replaces path with data: a 0600 temp file in the same folder,
-// synced, then renamed over path.
-func writeAtomic(path string, data []byte) error {
+// synced, then renamed over path. The temp file is removed when any step
+// fails, so that a full disk keeps no half-written copy.
+func (s *Store) writeAtomic(path string, data []byte) error {
 	dir := filepath.Dir(path)
 	tmp, err := os.CreateTemp(dir, ".profiles-*.tmp")
 	if err != nil {
@@ -403,7 +419,7 @@ func writeAtomic(path string, data []byte) error {
 		tmp.Close()
 		return fmt.Errorf("write profiles: %w", err)
 	}
-	if _, err := tmp.Write(data); err != nil {
+	if err := s.writeData(tmp, data); err != nil {
 		tmp.Close()
 		return fmt.Errorf("write profiles: %w", err)
 	}
