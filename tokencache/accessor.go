@@ -3,6 +3,7 @@ package tokencache
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sync"
 
@@ -87,6 +88,11 @@ func (a *Accessor) Replace(ctx context.Context, u cache.Unmarshaler, _ cache.Rep
 }
 
 // Export writes MSAL's cache to the file (cache.ExportReplace).
+//
+// A file system without room for it does not fail the operation: MSAL
+// would throw away the token it has just received. The token is handed
+// out, the file stays as it was (Exported stays false), and a warning says
+// that it is not kept and where to free space.
 func (a *Accessor) Export(ctx context.Context, m cache.Marshaler, _ cache.ExportHints) error {
 	data, err := m.Marshal()
 	if err != nil {
@@ -94,6 +100,23 @@ func (a *Accessor) Export(ctx context.Context, m cache.Marshaler, _ cache.Export
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	err = a.save(ctx, data)
+	var df *DiskFullError
+	if errors.As(err, &df) {
+		a.mem = data // this operation goes on with what MSAL holds
+		a.file.warnf("profile %q got a new token, but it is not kept for the next run: %v", a.file.profile, err)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	a.mem = data
+	a.exported = true
+	return nil
+}
+
+// save writes data to the file, under the lock unless the caller holds it.
+func (a *Accessor) save(ctx context.Context, data []byte) error {
 	if !a.locked {
 		unlock, err := a.file.Lock(ctx)
 		if err != nil {
@@ -101,12 +124,7 @@ func (a *Accessor) Export(ctx context.Context, m cache.Marshaler, _ cache.Export
 		}
 		defer unlock()
 	}
-	if err := a.file.Save(data); err != nil {
-		return err
-	}
-	a.mem = data
-	a.exported = true
-	return nil
+	return a.file.Save(data)
 }
 
 // dropAccessTokens removes the AccessToken section of a serialized cache.

@@ -32,6 +32,7 @@ type File struct {
 	warnf   func(format string, args ...any)
 	now     func() time.Time
 	profile string
+	write   func(*os.File, []byte) error // writes the new content; tests inject a full disk
 }
 
 // Options tune a File.
@@ -112,7 +113,7 @@ func (f *File) Lock(ctx context.Context) (unlock func(), err error) {
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return nil, fmt.Errorf("wait for the token cache lock %s: %w", l.Path(), ctxErr)
 		}
-		return nil, fmt.Errorf("lock the token cache %s: %w", l.Path(), err)
+		return nil, f.diskFull(fmt.Errorf("lock the token cache %s: %w", l.Path(), err))
 	}
 	if !ok {
 		_ = l.Close()
@@ -165,8 +166,14 @@ func describeJSONError(err error) string {
 
 // Save replaces the cache with data atomically (temporary file in the same
 // folder, fsync, rename) with mode 0600 in a 0700 folder. Call it with the
-// lock held.
+// lock held. When any step fails the temporary file is removed and the
+// cache file is as it was; a file system without room gives a
+// *DiskFullError.
 func (f *File) Save(data []byte) error {
+	return f.diskFull(f.save(data))
+}
+
+func (f *File) save(data []byte) error {
 	if err := f.ensureDir(); err != nil {
 		return err
 	}
@@ -180,7 +187,7 @@ func (f *File) Save(data []byte) error {
 		cleanup()
 		return fmt.Errorf("write the token cache: %w", err)
 	}
-	if _, err := tmp.Write(data); err != nil {
+	if err := f.writeData(tmp, data); err != nil {
 		cleanup()
 		return fmt.Errorf("write the token cache: %w", err)
 	}
@@ -197,6 +204,15 @@ func (f *File) Save(data []byte) error {
 		return fmt.Errorf("write the token cache %s: %w", f.path, err)
 	}
 	return nil
+}
+
+// writeData writes data to the temporary file.
+func (f *File) writeData(tmp *os.File, data []byte) error {
+	if f.write != nil {
+		return f.write(tmp, data)
+	}
+	_, err := tmp.Write(data)
+	return err
 }
 
 // Remove deletes the cache file and any moved-aside copies of it, and
@@ -293,9 +309,12 @@ func (e *FolderError) Error() string {
 	if e.Err != nil {
 		fmt.Fprintf(&b, " (%v)", e.Err)
 	}
-	if e.Blocker != "" {
+	switch {
+	case e.Blocker != "":
 		b.WriteString("; move that file away, or set CDFLOGIN_HOME to a folder you own")
-	} else {
+	case e.Err != nil && isNoSpace(e.Err):
+		b.WriteString("; " + freeSpaceFix(folderMount(e.Dir), e.Err))
+	default:
 		b.WriteString("; check that you own the folder (or its parent) and may write to it, or set CDFLOGIN_HOME to a folder you own")
 	}
 	return b.String()
@@ -303,6 +322,14 @@ func (e *FolderError) Error() string {
 
 // Unwrap returns the cause (an *fs.PathError, often fs.ErrPermission).
 func (e *FolderError) Unwrap() error { return e.Err }
+
+// folderMount names the file system holding dir for a fix.
+func folderMount(dir string) string {
+	if m := mountPoint(dir); m != "" {
+		return m
+	}
+	return "the disk that holds " + dir
+}
 
 // EnsureDir creates the cache folder (mode 0700) if needed and restricts an
 // existing one to its owner, with a warning when it was open to others. It
