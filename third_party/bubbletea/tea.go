@@ -553,8 +553,9 @@ type Program struct {
 	// modes keeps track of terminal modes that have been enabled or disabled.
 	ignoreSignals uint32
 
-	// ticker is the ticker that will be used to write to the renderer.
-	ticker *time.Ticker
+	// ticker is the timer that paces the renderer's frames (a one-shot
+	// timer since the cdflogin patch, see startRenderer).
+	ticker *time.Timer
 
 	// once is used to stop the renderer.
 	once sync.Once
@@ -567,8 +568,8 @@ type Program struct {
 	// (cdflogin patch: see PATCHES.md.)
 	rendererWake chan struct{}
 
-	// rendererTicks counts the renderer's frame ticks; tests use it to see
-	// that an idle program stops waking up.
+	// rendererTicks counts the frames the renderer drew (flushes); tests
+	// use it to see that an idle program stops waking up.
 	rendererTicks atomic.Int64
 
 	// Initial window size. Mainly used for testing.
@@ -1460,18 +1461,20 @@ func (p *Program) Printf(template string, args ...any) {
 
 // startRenderer starts the renderer.
 //
-// The renderer draws at most fps frames a second, and only while there is
-// something to draw: the ticker runs after a wake (a new view or queued
-// output) and stops on the first tick that finds nothing new, so an idle
-// program does not wake up at all. The first frame after an idle stretch
-// is drawn at once; updates that arrive while the ticker runs are drawn
-// together on its next tick. (cdflogin patch: see PATCHES.md.)
+// The renderer draws at most fps frames a second, and only when there is
+// something to draw: a new view or queued output wakes it (wakeRenderer).
+// A wake at least one frame interval after the last frame is drawn at
+// once; a wake sooner than that arms a one-shot timer for the rest of the
+// interval, and whatever arrives meanwhile is drawn together when it
+// fires. So an idle program does not wake up at all, a key press after a
+// pause is echoed without waiting for a tick, and a burst of updates is
+// still drawn at the frame rate. (cdflogin patch: see PATCHES.md.)
 func (p *Program) startRenderer() {
 	framerate := time.Second / time.Duration(p.fps)
 	if p.ticker == nil {
-		p.ticker = time.NewTicker(framerate)
+		p.ticker = time.NewTimer(framerate)
 	} else {
-		// If the ticker already exists, it has been stopped and we need to
+		// If the timer already exists, it has been stopped and we need to
 		// reset it.
 		p.ticker.Reset(framerate)
 	}
@@ -1483,11 +1486,13 @@ func (p *Program) startRenderer() {
 	// Start the renderer.
 	p.renderer.start()
 	go func() {
-		ticking := true // the ticker starts running
-		pending := false
+		armed := true // the timer starts armed: it draws the first frame
+		var last time.Time
 		draw := func() {
+			p.rendererTicks.Add(1)
 			_ = p.flush()
 			_ = p.renderer.flush(false)
+			last = time.Now()
 		}
 		for {
 			select {
@@ -1496,26 +1501,19 @@ func (p *Program) startRenderer() {
 				return
 
 			case <-p.rendererWake:
-				if ticking {
-					pending = true
+				if armed {
+					continue // the armed timer will draw it
+				}
+				if wait := framerate - time.Since(last); wait > 0 {
+					p.ticker.Reset(wait)
+					armed = true
 					continue
 				}
-				// Leading edge: draw now, then rate-limit what follows.
 				draw()
-				p.ticker.Reset(framerate)
-				ticking = true
-				pending = false
 
 			case <-p.ticker.C:
-				p.rendererTicks.Add(1)
+				armed = false
 				draw()
-				if pending {
-					pending = false
-					continue
-				}
-				// Nothing arrived since the last frame: sleep until a wake.
-				p.ticker.Stop()
-				ticking = false
 			}
 		}
 	}()
