@@ -118,9 +118,9 @@ func TestErrors(t *testing.T) {
 			_, err := cdf.New("https://127.0.0.1:1", srv.Client(), token).InspectToken(ctx)
 			return err
 		},
-			0, []string{"CDF GET /api/v1/token/inspect:", "refused"}, "could not be reached"},
+			0, []string{"CDF GET /api/v1/token/inspect: dial tcp 127.0.0.1:1: connect: connection refused"}, "Cannot reach CDF at 127.0.0.1:1: connection refused"},
 		{"bad url", func() error { _, err := cdf.New("://nope", srv.Client(), token).InspectToken(ctx); return err },
-			0, []string{"bad CDF URL"}, ""},
+			0, []string{"bad CDF URL"}, "Check the profile's cluster and cdf_url."},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -413,22 +413,62 @@ func TestNonJSONErrorBodies(t *testing.T) {
 	}
 }
 
-// TestUntrustedCertificate: CDF behind a certificate this machine does not
-// trust (a TLS-inspecting proxy) comes with the ca_file / SSL_CERT_FILE
-// advice.
-func TestUntrustedCertificate(t *testing.T) {
-	srv := httptest.NewTLSServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
-	defer srv.Close()
-	hc := &http.Client{}
-	defer hc.CloseIdleConnections()
-	_, err := cdf.New(srv.URL, hc, token).InspectToken(context.Background())
-	var ce *cdf.Error
-	if !errors.As(err, &ce) || ce.Status != 0 {
-		t.Fatalf("err = %v, want a transport *cdf.Error", err)
+// TestUnreachable: a request that fails on the way (an untrusted
+// certificate, as behind a TLS-inspecting proxy; an answer cut short)
+// comes with nethint's advice naming CDF's host, and the error line does
+// not repeat the request's URL. A cancelled request is not a failure to
+// reach CDF.
+func TestUnreachable(t *testing.T) {
+	tlsSrv := httptest.NewTLSServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
+	defer tlsSrv.Close()
+	cut := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Length", "100")
+		w.Header().Set("X-Request-Id", "req-cut")
+		_, _ = w.Write([]byte(`{"subject":`))
+	}))
+	defer cut.Close()
+	host := func(u string) string { return u[strings.Index(u, "//")+2:] }
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	tests := []struct {
+		name        string
+		url         string
+		ctx         context.Context
+		unreachable bool
+		details     []string
+	}{
+		{"untrusted certificate", tlsSrv.URL, context.Background(), true,
+			[]string{"Cannot reach CDF at " + host(tlsSrv.URL) + ": untrusted certificate", "ca_file", "SSL_CERT_FILE", "TLS-inspecting", "HTTPS_PROXY"}},
+		{"answer cut short", cut.URL, context.Background(), true,
+			[]string{"Cannot reach CDF at " + host(cut.URL) + ": connection cut", "HTTPS_PROXY"}},
+		{"cancelled", cut.URL, cancelled, false, nil},
 	}
-	for _, want := range []string{"ca_file", "SSL_CERT_FILE", "TLS-inspecting", "HTTPS_PROXY"} {
-		if !strings.Contains(ce.Details(), want) {
-			t.Errorf("details %q do not say %q", ce.Details(), want)
-		}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			hc := &http.Client{}
+			defer hc.CloseIdleConnections()
+			_, err := cdf.New(tt.url, hc, token).InspectToken(tt.ctx)
+			var ce *cdf.Error
+			if !errors.As(err, &ce) || ce.Status != 0 {
+				t.Fatalf("err = %v, want a transport *cdf.Error", err)
+			}
+			if ce.Unreachable() != tt.unreachable {
+				t.Errorf("Unreachable() = %v, want %v", ce.Unreachable(), tt.unreachable)
+			}
+			if strings.Contains(err.Error(), `"http`) {
+				t.Errorf("the error line repeats the request: %v", err)
+			}
+			if tt.details == nil && ce.Details() != "" {
+				t.Errorf("details for a cancelled request: %q", ce.Details())
+			}
+			for _, want := range tt.details {
+				if !strings.Contains(ce.Details(), want) {
+					t.Errorf("details %q do not say %q", ce.Details(), want)
+				}
+			}
+			if strings.Contains(err.Error()+ce.Details(), "secret-bearer-value") {
+				t.Error("the token leaked into the error")
+			}
+		})
 	}
 }

@@ -3,8 +3,6 @@ package cdf
 import (
 	"bytes"
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -14,6 +12,8 @@ import (
 	"net/url"
 	"strings"
 	"unicode"
+
+	"github.com/cognite-tools/cdflogin/nethint"
 )
 
 // Client calls CDF on one base URL with one bearer token.
@@ -52,6 +52,11 @@ type Error struct {
 	// kept.
 	NotJSON string
 	Err     error // transport error, when Status is 0
+
+	// unreachable: the request was sent and no complete answer came
+	// (Err is the HTTP client's error, or the failed read of the body).
+	unreachable bool
+	host        string // the CDF host of the request, for the advice
 }
 
 // Error is one line: method, path, status, CDF's message and the request ID.
@@ -59,7 +64,7 @@ func (e *Error) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "CDF %s %s: ", e.Method, e.Path)
 	if e.Status == 0 {
-		b.WriteString(e.Err.Error())
+		b.WriteString(withoutRequest(e.Err).Error())
 		return b.String()
 	}
 	if e.NotJSON != "" {
@@ -82,6 +87,11 @@ func (e *Error) Error() string {
 // Unwrap returns the transport error, if any.
 func (e *Error) Unwrap() error { return e.Err }
 
+// Unreachable reports whether the request failed on the way: it was sent
+// but no complete answer came (DNS, connection, TLS, proxy, timeout, a
+// cut answer). Explain such errors with nethint.
+func (e *Error) Unreachable() bool { return e.Status == 0 && e.unreachable }
+
 // Details says what to do about the error (shown under the error line).
 func (e *Error) Details() string {
 	switch {
@@ -100,28 +110,15 @@ func (e *Error) Details() string {
 		return "The token is valid but lacks the capability this call needs.\nRun: cdflogin inspect (shows the capabilities of the token)."
 	case e.Status == http.StatusNotFound && e.Project != "":
 		return fmt.Sprintf("Project %q was not found on this cluster: check the profile's project and cluster.", e.Project)
-	case e.Status == 0 && isCertificateError(e.Err):
-		return "CDF's certificate was not accepted: usually a TLS-inspecting corporate proxy (or the cdflogin sandbox) whose CA this machine " +
-			"does not trust, or a wrong host/clock. Put that CA's certificate (PEM) in the profile's ca_file, or (on Linux) point SSL_CERT_FILE " +
-			"at a PEM bundle that includes it; HTTPS_PROXY must name the proxy, if you use one."
+	case e.Status == 0 && errors.Is(e.Err, context.Canceled):
+		return ""
 	case e.Status == 0:
-		return "CDF could not be reached: check the profile's cluster/cdf_url, the network and any proxy (HTTPS_PROXY)."
+		if a, ok := nethint.Explain(e.Err, nethint.Target{Service: nethint.CDF, Host: e.host, Unreachable: e.Unreachable()}); ok {
+			return a.String()
+		}
+		return "Check the profile's cluster and cdf_url."
 	}
 	return ""
-}
-
-// isCertificateError reports whether a transport error is about the
-// server's certificate (typed, or as Go words it).
-func isCertificateError(err error) bool {
-	if err == nil {
-		return false
-	}
-	var unknownCA x509.UnknownAuthorityError
-	var hostErr x509.HostnameError
-	var invalid x509.CertificateInvalidError
-	var verify *tls.CertificateVerificationError
-	return errors.As(err, &unknownCA) || errors.As(err, &hostErr) || errors.As(err, &invalid) || errors.As(err, &verify) ||
-		strings.Contains(err.Error(), "x509: ")
 }
 
 // IsStatus reports whether err is a CDF *Error with the given status.
@@ -156,7 +153,7 @@ func (c *Client) get(ctx context.Context, path, project string, query url.Values
 	if len(query) > 0 {
 		u += "?" + query.Encode()
 	}
-	fail := func(status int, msg, id string, err error) error {
+	fail := func(status int, msg, id string, err error) *Error {
 		return &Error{Method: http.MethodGet, Path: path, Status: status, Message: msg, RequestID: id, Project: project, Err: err}
 	}
 	failNotJSON := func(status int, kind, id string) error {
@@ -166,6 +163,11 @@ func (c *Client) get(ctx context.Context, path, project string, query url.Values
 	if err != nil {
 		return nil, fail(0, "", "", fmt.Errorf("bad CDF URL %q: %w", c.baseURL, err))
 	}
+	unreachable := func(err error, id string) error {
+		e := fail(0, "", id, err)
+		e.unreachable, e.host = !errors.Is(err, context.Canceled), req.URL.Host
+		return e
+	}
 	req.Header.Set("Authorization", "Bearer "+c.token)
 	req.Header.Set("Accept", "application/json")
 	if c.UserAgent != "" {
@@ -173,12 +175,12 @@ func (c *Client) get(ctx context.Context, path, project string, query url.Values
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return nil, fail(0, "", "", redactURLError(err))
+		return nil, unreachable(err, "")
 	}
 	defer func() { _ = resp.Body.Close() }()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
 	if err != nil {
-		return nil, fail(0, "", resp.Header.Get("X-Request-Id"), fmt.Errorf("read answer: %w", err))
+		return nil, unreachable(fmt.Errorf("read answer: %w", err), resp.Header.Get("X-Request-Id"))
 	}
 	if resp.StatusCode/100 != 2 {
 		msg, id := DecodeError(body)
@@ -196,11 +198,12 @@ func (c *Client) get(ctx context.Context, path, project string, query url.Values
 	return body, nil
 }
 
-// redactURLError keeps the transport error but not the request (which has
-// no secret in the URL anyway; the bearer is in a header).
-func redactURLError(err error) error {
-	var ue *url.Error
-	if errors.As(err, &ue) {
+// withoutRequest is the HTTP client's error without the method and URL
+// it puts in front (the error line names them already; the URL holds no
+// secret, the bearer is in a header). Err keeps the *url.Error, whose
+// URL names the host for the advice.
+func withoutRequest(err error) error {
+	if ue, ok := err.(*url.Error); ok && ue.Err != nil {
 		return ue.Err
 	}
 	return err
