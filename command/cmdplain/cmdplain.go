@@ -30,9 +30,9 @@ var _ Flows = (*flows.Service)(nil)
 // Error turns an error of a flow into what the command returns: a sign-in
 // that is needed exits with cmdutil.ExitLoginRequired and names the
 // command to run; an Entra refusal carries its explanation (Details); a
-// failure to reach Entra ID or CDF carries what to check (NetworkHint:
-// ca_file and SSL_CERT_FILE for an untrusted certificate, HTTPS_PROXY,
-// DNS, ...).
+// failure to reach Entra ID or CDF carries nethint's advice (the host,
+// the cause, and what to check: ca_file and SSL_CERT_FILE for an
+// untrusted certificate, HTTPS_PROXY, DNS, ...).
 func Error(err error, p profiles.Profile, flow profiles.Flow) error {
 	if err == nil {
 		return nil
@@ -52,8 +52,8 @@ func Error(err error, p profiles.Profile, flow profiles.Flow) error {
 	if errors.As(err, &ae) {
 		return &Explained{Err: err, Entra: ae, Context: flows.ExplainContext(p, flow)}
 	}
-	if hint := NetworkHint(err, p); hint != "" {
-		return &Hinted{Err: err, Hint: hint}
+	if a, ok := networkAdvice(err, p); ok {
+		return &Hinted{Err: err, Advice: a}
 	}
 	return err
 }

@@ -1,7 +1,6 @@
 package cmdplain
 
 import (
-	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
@@ -10,31 +9,32 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
 	"strings"
-	"syscall"
 	"testing"
+	"time"
 
 	"github.com/cognite-tools/cdflogin/cdf"
 	"github.com/cognite-tools/cdflogin/cmdutil"
 	"github.com/cognite-tools/cdflogin/flows"
+	"github.com/cognite-tools/cdflogin/loopback"
+	"github.com/cognite-tools/cdflogin/nethint"
 	"github.com/cognite-tools/cdflogin/profiles"
 )
 
 // realTLSError is what Go's client really returns for a server whose CA
 // is not trusted.
-func realTLSError(t *testing.T) (*x509.Certificate, error) {
+func realTLSError(t *testing.T) error {
 	t.Helper()
 	srv := httptest.NewTLSServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
 	t.Cleanup(srv.Close)
 	c := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: x509.NewCertPool()}}}
+	defer c.CloseIdleConnections()
 	resp, err := c.Get(srv.URL)
 	if err == nil {
 		_ = resp.Body.Close()
 		t.Fatal("an untrusted server was accepted")
 	}
-	c.CloseIdleConnections()
-	return srv.Certificate(), err
+	return err
 }
 
 // realRefused is what dialing a closed port really returns.
@@ -54,46 +54,45 @@ func realRefused(t *testing.T) error {
 	return &url.Error{Op: "Post", URL: "https://" + addr + "/tid/oauth2/v2.0/token", Err: err}
 }
 
-func TestNetworkHint(t *testing.T) {
-	cert, tlsErr := realTLSError(t)
+// TestNetworkErrors: Error gives a failure to reach Entra ID or CDF
+// nethint's advice with the profile's name, ca_file and addresses, keeps
+// the error line and the chain, and leaves other errors' own details
+// alone.
+func TestNetworkErrors(t *testing.T) {
+	tlsErr := realTLSError(t)
 	entra := func(err error) error {
 		return &flows.NetworkError{Op: `request a new token with the client secret of profile "dev"`, Err: err}
 	}
-	dnsErr := &url.Error{Op: "Get", URL: "https://login.example.invalid/x", Err: &net.OpError{Op: "dial", Net: "tcp", Err: &net.DNSError{Err: "no such host", Name: "login.example.invalid", IsNotFound: true}}}
 	tests := []struct {
-		name   string
-		err    error
-		caFile string
-		want   NetProblem
-		says   []string
+		name    string
+		err     error
+		caFile  string
+		want    nethint.Kind // None: not hinted
+		details []string     // in Details()
 	}{
-		{"unknown CA, real chain", entra(tlsErr), "", NetUnknownCA, []string{"ca_file", "profiles.dev.ca_file", "SSL_CERT_FILE", "TLS-inspecting", "HTTPS_PROXY"}},
-		{"unknown CA, flattened by MSAL", entra(errors.New(`Post "https://login.microsoftonline.com/tid/oauth2/v2.0/token": tls: failed to verify certificate: x509: certificate signed by unknown authority`)), "", NetUnknownCA, []string{"ca_file", "SSL_CERT_FILE"}},
-		{"unknown CA with a ca_file", entra(tlsErr), "/etc/proxy-ca.pem", NetUnknownCA, []string{"/etc/proxy-ca.pem", "SSL_CERT_FILE"}},
-		{"unknown CA talking to CDF", &cdf.Error{Method: "GET", Path: "/api/v1/token/inspect", Err: tlsErr}, "", NetUnknownCA, []string{"ca_file", "SSL_CERT_FILE"}},
-		{"wrong host name", entra(&url.Error{Op: "Get", URL: "https://x", Err: x509.HostnameError{Certificate: cert, Host: "login.example.com"}}), "", NetCertificate, []string{"host", "clock", "SSL_CERT_FILE"}},
-		{"expired certificate", entra(x509.CertificateInvalidError{Cert: cert, Reason: x509.Expired}), "", NetCertificate, []string{"clock", "ca_file"}},
-		{"tls alert", entra(&net.OpError{Op: "remote error", Err: tls.AlertError(40)}), "", NetTLS, []string{"handshake", "HTTPS_PROXY"}},
-		{"dns", entra(dnsErr), "", NetDNS, []string{"resolved", "authority", "DNS"}},
-		{"dns to CDF", &cdf.Error{Method: "GET", Path: "/api/v1/token/inspect", Err: dnsErr.Err}, "", NetDNS, []string{"cdf_url"}},
-		{"refused, real", entra(realRefused(t)), "", NetRefused, []string{"refused", "HTTPS_PROXY"}},
-		{"timeout", entra(&url.Error{Op: "Post", URL: "https://x", Err: &net.OpError{Op: "read", Net: "tcp", Err: os.ErrDeadlineExceeded}}), "", NetTimeout, []string{"No answer in time", "HTTPS_PROXY"}},
-		{"client timeout, flattened", entra(errors.New(`Post "https://x": context deadline exceeded (Client.Timeout exceeded while awaiting headers)`)), "", NetTimeout, []string{"retry"}},
-		{"context deadline", fmt.Errorf("sign in: %w", context.DeadlineExceeded), "", NetTimeout, []string{"No answer in time"}},
-		{"reset", entra(&net.OpError{Op: "read", Net: "tcp", Err: os.NewSyscallError("read", syscall.ECONNRESET)}), "", NetReset, []string{"cut", "HTTPS_PROXY"}},
-		{"Entra 503", entra(errors.New("HTTP 503 from login.microsoftonline.com")), "", NetUnavailable, []string{"retry in a minute", "status", "proxy"}},
-		{"Entra 429", entra(errors.New("HTTP 429 from login.microsoftonline.com")), "", NetUnavailable, []string{"too many requests"}},
-		{"other network", entra(errors.New("something odd")), "", NetOther, []string{"HTTPS_PROXY", "ca_file"}},
-		{"not network: EOF in a file", errors.New("read token cache: unexpected EOF"), "", NetNone, nil},
-		{"not network: x509 text alone", errors.New("parse ca_file: x509: malformed certificate"), "", NetNone, nil},
-		{"not network: plain", errors.New("disk full"), "", NetNone, nil},
+		{"unknown CA from Entra, real", entra(tlsErr), "", nethint.UnknownCA,
+			[]string{"Cannot reach Entra ID at 127.0.0.1:", "profiles.dev.ca_file", "cdflogin profile edit dev --ca-file", "SSL_CERT_FILE", "TLS-inspecting", "HTTPS_PROXY"}},
+		{"unknown CA, flattened by MSAL", entra(errors.New(`Post "https://login.microsoftonline.com/tid/oauth2/v2.0/token": tls: failed to verify certificate: x509: certificate signed by unknown authority`)), "",
+			nethint.UnknownCA, []string{"Cannot reach Entra ID at login.microsoftonline.com: untrusted certificate"}},
+		{"unknown CA with a ca_file", entra(tlsErr), "/etc/proxy-ca.pem", nethint.UnknownCA, []string{"now /etc/proxy-ca.pem"}},
+		{"unknown CA talking to CDF", &cdf.Error{Method: "GET", Path: "/api/v1/token/inspect", Err: tlsErr}, "", nethint.UnknownCA,
+			[]string{"Cannot reach CDF at 127.0.0.1:", "profiles.dev.ca_file"}},
+		{"refused, real", entra(realRefused(t)), "", nethint.Refused, []string{"Cannot reach Entra ID at 127.0.0.1:", "connection refused", "authority"}},
+		{"Entra error with no host: the profile's authority", entra(errors.New("dial tcp: connection refused")), "", nethint.Refused,
+			[]string{"Cannot reach Entra ID at login.microsoftonline.com: connection refused"}},
+		{"Entra 503", entra(errors.New("HTTP 503 from login.microsoftonline.com")), "", nethint.Unavailable, []string{"Retry in a minute"}},
+		{"other network failure", entra(errors.New("something odd")), "", nethint.Other, []string{"Cannot reach Entra ID", "HTTPS_PROXY"}},
+		{"CDF refused the token: its own details", &cdf.Error{Method: "GET", Path: "/api/v1/token/inspect", Status: 401}, "", nethint.None,
+			[]string{"cdflogin claims"}},
+		{"browser wait ran out: its own details", fmt.Errorf("browser sign-in: %w", &loopback.TimeoutError{Timeout: 5 * time.Minute, Addr: "localhost:53127"}), "",
+			nethint.None, []string{"AADSTS50011"}},
+		{"something else answered for Entra: its own message", &flows.AnswerError{Op: "sign in", Expected: "a token response", Problem: "an HTML page"}, "",
+			nethint.None, nil},
+		{"not network: EOF in a file", errors.New("read token cache: unexpected EOF"), "", nethint.None, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := ClassifyNetwork(tt.err); got != tt.want {
-				t.Fatalf("ClassifyNetwork = %q, want %q (err: %v)", got, tt.want, tt.err)
-			}
-			p := profiles.Profile{Name: "dev", ClientID: "app-id", Tenant: "tid", Flow: profiles.FlowSecret, CAFile: tt.caFile}
+			p := profiles.Profile{Name: "dev", ClientID: "app-id", Tenant: "tid", Cluster: "westeurope-1", Flow: profiles.FlowSecret, CAFile: tt.caFile}
 			got := Error(tt.err, p, p.Flow)
 			if !errors.Is(got, tt.err) {
 				t.Errorf("the cause left the chain")
@@ -101,19 +100,23 @@ func TestNetworkHint(t *testing.T) {
 			if got.Error() != tt.err.Error() {
 				t.Errorf("the error line changed: %q", got.Error())
 			}
-			var d cmdutil.Detailer
-			if has := errors.As(got, &d); has != (tt.want != NetNone) {
-				t.Fatalf("has details = %v, want %v", has, tt.want != NetNone)
+			var h *Hinted
+			if hinted := errors.As(got, &h); hinted != (tt.want != nethint.None) {
+				t.Fatalf("hinted = %v, want %v", hinted, tt.want != nethint.None)
 			}
-			if d == nil {
+			if h != nil && h.Advice.Kind != tt.want {
+				t.Errorf("kind %q, want %q", h.Advice.Kind, tt.want)
+			}
+			var d cmdutil.Detailer
+			if !errors.As(got, &d) {
+				if tt.details != nil {
+					t.Fatal("no details")
+				}
 				return
 			}
-			if strings.Contains(d.Details(), "\n") {
-				t.Errorf("the hint is more than one line: %q", d.Details())
-			}
-			for _, s := range tt.says {
-				if !strings.Contains(d.Details(), s) {
-					t.Errorf("hint %q does not say %q", d.Details(), s)
+			for _, s := range tt.details {
+				if !strings.Contains(strings.Join(strings.Fields(d.Details()), " "), s) {
+					t.Errorf("details do not say %q:\n%s", s, d.Details())
 				}
 			}
 		})
