@@ -363,7 +363,7 @@ func TestFaultsCDF(t *testing.T) {
 		{name: "500", fault: sandbox.Fault{Path: "/api/v1/token/inspect", Status: 500}, status: 500},
 		{name: "503 with Retry-After", fault: sandbox.Fault{Path: "/api/v1/token/inspect", Status: 503, RetryAfter: 10}, status: 503},
 		{name: "HTML from a proxy", fault: sandbox.Fault{Path: "/api/v1/token/inspect", Kind: sandbox.FaultHTML}, status: 502},
-		{name: "connection reset", fault: sandbox.Fault{Path: "/api/v1/token/inspect", Kind: sandbox.FaultReset}, status: 0, details: "CDF could not be reached"},
+		{name: "connection reset", fault: sandbox.Fault{Path: "/api/v1/token/inspect", Kind: sandbox.FaultReset}, status: 0, details: ": connection cut"},
 		{name: "malformed JSON", fault: sandbox.Fault{Path: "/api/v1/token/inspect", Kind: sandbox.FaultMalformed, Body: `{"subject":`}, status: -1},
 	}
 	for _, tt := range tests {
