@@ -1,11 +1,22 @@
 package ui
 
 import (
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/cognite-tools/cdflogin/aadsts"
+	"github.com/cognite-tools/cdflogin/claims/claimstest"
 	"github.com/cognite-tools/cdflogin/flows"
+	"github.com/cognite-tools/cdflogin/loopback"
+	"github.com/cognite-tools/cdflogin/nethint"
 	"github.com/cognite-tools/cdflogin/profiles"
 )
 
@@ -92,15 +103,111 @@ func TestErrorRetry(t *testing.T) {
 	}
 }
 
+// TestNetworkErrorExplained: a sign-in that cannot reach Entra ID shows
+// nethint's classification and fix (as the command line does), naming the
+// host; answers from something in Entra's place and a browser wait that
+// ran out are not called network failures.
 func TestNetworkErrorExplained(t *testing.T) {
-	d := newDriver(t, 80, 24, []profiles.Profile{secretProfile})
-	d.auth.loginErr = &flows.NetworkError{Err: errorString("dial tcp 10.0.0.1:443: connect: connection refused")}
-	d.waitFor("profiles", onScreen(scrProfiles))
-	d.press("enter", "enter")
-	d.waitFor("error", onScreen(scrError))
-	d.requireView("Cannot reach Microsoft Entra ID", "HTTPS_PROXY")
-	if strings.Contains(d.view(), "AADSTS") {
-		t.Error("a network failure shown as an AADSTS code")
+	network := func(err error) error { return &flows.NetworkError{Op: "client secret sign-in", Err: err} }
+	tokenURL := "https://login.microsoftonline.com/" + claimstest.TenantID + "/oauth2/v2.0/token"
+	refused := func() error {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		addr := ln.Addr().String()
+		_ = ln.Close()
+		_, err = (&http.Client{}).Post("https://"+addr+"/token", "text/plain", nil)
+		if err == nil {
+			t.Skip("the closed port was taken again")
+		}
+		return err
+	}()
+	tests := []struct {
+		name string
+		err  error
+		want []string // on screen, besides the fix
+		kind nethint.Kind
+	}{
+		{"untrusted CA", network(unknownCAError(tokenURL)), []string{"Cannot reach Entra ID: untrusted certificate",
+			"login.microsoftonline.com", "TLS-inspecting", "ca_file", "SSL_CERT_FILE"}, nethint.UnknownCA},
+		{"refused, real", network(refused), []string{"Cannot reach Entra ID: connection refused", "Nothing listens at 127.0.0.1:"}, nethint.Refused},
+		{"refused, flattened", network(errorString("dial tcp 10.0.0.1:443: connect: connection refused")),
+			[]string{"Cannot reach Entra ID: connection refused", "HTTPS_PROXY"}, nethint.Refused},
+		{"DNS", network(&url.Error{Op: "Post", URL: "https://login.contoso.invalid/t", Err: &net.OpError{Op: "dial", Net: "tcp",
+			Err: &net.DNSError{Err: "no such host", Name: "login.contoso.invalid", IsNotFound: true}}}),
+			[]string{"Cannot reach Entra ID: host name not found (DNS)", "login.contoso.invalid", "authority"}, nethint.DNS},
+		{"proxy wants a sign-in", network(&url.Error{Op: "Post", URL: tokenURL, Err: errors.New("Proxy Authentication Required")}),
+			[]string{"407 Proxy Authentication Required", "HTTPS_PROXY"}, nethint.Proxy},
+		{"answer from a captive portal", &flows.AnswerError{Op: "client secret sign-in", Expected: "a token response", Problem: "an HTML page", Status: 200},
+			[]string{"Sign-in with secret failed", "captive portal"}, nethint.None},
+		{"browser wait ran out", fmt.Errorf("browser sign-in: %w", &loopback.TimeoutError{Timeout: 5 * time.Minute, Addr: "localhost:53127"}),
+			[]string{"Sign-in with secret failed", "no answer from the browser"}, nethint.None},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := newDriver(t, 120, 40, []profiles.Profile{secretProfile})
+			d.auth.loginErr = tt.err
+			d.waitFor("profiles", onScreen(scrProfiles))
+			d.press("enter", "enter")
+			d.waitFor("error", onScreen(scrError))
+			d.requireView(tt.want...)
+			v := d.view()
+			if strings.Contains(v, "AADSTS") {
+				t.Error("a network failure shown as an AADSTS code")
+			}
+			if got := strings.Contains(v, "Fix:"); got != (tt.kind != nethint.None) {
+				t.Errorf("a fix shown: %v, want %v", got, tt.kind != nethint.None)
+			}
+			if tt.kind == nethint.None {
+				return
+			}
+			// The same facts as the command line's advice.
+			a, _ := nethint.Explain(tt.err, nethint.Target{Service: nethint.Entra, Unreachable: true})
+			if a.Kind != tt.kind {
+				t.Fatalf("nethint says %q, want %q", a.Kind, tt.kind)
+			}
+			if !d.m.errv.explained || d.m.errv.ex.Title != a.Title() || d.m.errv.ex.Fix != a.FixText() {
+				t.Errorf("the screen's explanation %+v is not nethint's %+v", d.m.errv.ex, a)
+			}
+		})
+	}
+}
+
+// unknownCAError is Go's error for a server whose certificate is signed
+// by an unknown authority, with a fixed URL (for golden screens).
+func unknownCAError(u string) error {
+	return &url.Error{Op: "Post", URL: u, Err: &tls.CertificateVerificationError{Err: x509.UnknownAuthorityError{}}}
+}
+
+// TestNetworkErrorScreens: how a failure to reach Entra ID looks at the
+// usual sizes, and that it fits smaller ones.
+func TestNetworkErrorScreens(t *testing.T) {
+	tokenURL := "https://login.microsoftonline.com/" + claimstest.TenantID + "/oauth2/v2.0/token"
+	screens := []struct {
+		name string
+		err  error
+	}{
+		{"unknown-ca", &flows.NetworkError{Op: `request a new token with the client secret of profile "robot"`, Err: unknownCAError(tokenURL)}},
+		{"dns", &flows.NetworkError{Op: `request a new token with the client secret of profile "robot"`, Err: &url.Error{Op: "Post",
+			URL: "https://login.contoso.invalid/" + claimstest.TenantID + "/oauth2/v2.0/token", Err: &net.OpError{Op: "dial", Net: "tcp",
+				Err: &net.DNSError{Err: "no such host", Name: "login.contoso.invalid", IsNotFound: true}}}}},
+	}
+	for _, size := range [][2]int{{80, 24}, {120, 40}, {40, 12}} {
+		for _, sc := range screens {
+			t.Run(fmt.Sprintf("%dx%d/%s", size[0], size[1], sc.name), func(t *testing.T) {
+				d := newDriver(t, size[0], size[1], []profiles.Profile{secretProfile})
+				d.auth.loginErr = sc.err
+				d.waitFor("profiles", onScreen(scrProfiles))
+				d.press("enter", "enter")
+				d.waitFor("error", onScreen(scrError))
+				if size[0] < 80 {
+					checkFits(t, d.view(), size[0], size[1])
+					return
+				}
+				d.golden()
+			})
+		}
 	}
 }
 
