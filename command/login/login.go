@@ -32,6 +32,9 @@ type Options struct {
 	// Interactive runs the interactive program at the profile's sign-in;
 	// nil means plain mode always.
 	Interactive func(ctx context.Context, p profiles.Profile, flow profiles.Flow) error
+	// Cached reads back what the token cache holds for the profile, to
+	// check that the sign-in was saved; nil skips the check.
+	Cached func(p profiles.Profile) (*flows.Tokens, error)
 
 	ProfileName string
 	Flow        string
@@ -47,6 +50,13 @@ func NewCmd(f *cmdutil.Factory) *cobra.Command {
 		Flows:   func() (cmdplain.Flows, error) { return cmdshared.Flows(f) },
 		Interactive: func(ctx context.Context, p profiles.Profile, flow profiles.Flow) error {
 			return runUI(ctx, f, p, flow)
+		},
+		Cached: func(p profiles.Profile) (*flows.Tokens, error) {
+			svc, err := cmdshared.Flows(f)
+			if err != nil {
+				return nil, err
+			}
+			return svc.Cached(p)
 		},
 	}
 	return newCmd(opts, Run)
@@ -129,7 +139,28 @@ func Run(ctx context.Context, opts *Options) error {
 		return cmdplain.Error(err, p, flow)
 	}
 	pr.printf("Signed in as %s (token valid until %s)", cmdplain.Who(t, p), cmdplain.Until(t.ExpiresOn, opts.Now()))
-	return nil
+	return checkSaved(opts, p, flow, t)
+}
+
+// checkSaved makes sure that the token cache holds the sign-in, which is
+// what login is for. When it could not be saved (a full disk: the flows
+// have warned why, and where to free space) login says so and fails, so
+// that a script does not go on to a command that will find no sign-in.
+func checkSaved(opts *Options, p profiles.Profile, flow profiles.Flow, t *flows.Tokens) error {
+	if opts.Cached == nil || t.AccessToken == "" {
+		return nil
+	}
+	q := p
+	q.Flow = flow
+	c, err := opts.Cached(q)
+	if err != nil {
+		return fmt.Errorf("signed in with profile %q, but the token cache cannot be read back: %w", p.Name, err)
+	}
+	// A newer token than this one: another cdflogin refreshed meanwhile.
+	if c != nil && (c.AccessToken == t.AccessToken || c.ExpiresOn.After(t.ExpiresOn)) {
+		return nil
+	}
+	return fmt.Errorf("signed in with profile %q, but the sign-in was not saved in the token cache, so the next command cannot use it: fix what the warning above says, then run cdflogin login -p %s again", p.Name, p.Name)
 }
 
 // progress writes flow events as lines. Events come from the flow's
