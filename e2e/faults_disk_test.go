@@ -1,0 +1,411 @@
+//go:build linux
+
+package e2e_test
+
+// Disk full, on a real full file system: a small tmpfs mounted on a test
+// folder (this needs root, or CAP_SYS_ADMIN, as in CI) is CDFLOGIN_HOME,
+// and a filler file takes its last byte before the command under test
+// runs. Each case checks what a person sees (the file, "no space left on
+// device", "free space on <mount point>"), that the files that were there
+// are byte for byte the same, that no temporary file is left behind, and
+// that the command works again once space is freed. The same behaviour on
+// machines where mounting is not allowed is checked through the write
+// seams of profiles and tokencache (their package tests).
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/cognite-tools/cdflogin/cmdutil"
+	"github.com/cognite-tools/cdflogin/command/root"
+	"github.com/cognite-tools/cdflogin/flows"
+	"github.com/cognite-tools/cdflogin/profiles"
+	"github.com/cognite-tools/cdflogin/sandbox"
+	"github.com/cognite-tools/cdflogin/tokencache"
+)
+
+// smallDisk mounts a tmpfs of size bytes on a new test folder and returns
+// the folder. It skips the test, saying why, where mounting is not
+// allowed. The file system is unmounted when the test ends (lazily, if
+// something still holds it).
+func smallDisk(t *testing.T, size int) string {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		t.Skip("a real full disk needs a tmpfs mount, which needs root (CAP_SYS_ADMIN); the seams in profiles and tokencache test the same paths")
+	}
+	dir := filepath.Join(t.TempDir(), "disk")
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	opts := "size=" + strconv.Itoa(size) + ",mode=0700"
+	if err := syscall.Mount("tmpfs", dir, "tmpfs", syscall.MS_NOSUID|syscall.MS_NODEV, opts); err != nil {
+		t.Skipf("cannot mount a tmpfs on %s (%v): a container without CAP_SYS_ADMIN? the seams in profiles and tokencache test the same paths", dir, err)
+	}
+	t.Cleanup(func() {
+		if err := syscall.Unmount(dir, 0); err != nil {
+			if err := syscall.Unmount(dir, syscall.MNT_DETACH); err != nil {
+				t.Errorf("unmount %s: %v", dir, err)
+			}
+		}
+	})
+	return dir
+}
+
+// fill writes a filler file on dir's file system until the file system
+// refuses with ENOSPC, and returns the function that deletes the filler.
+func fill(t *testing.T, dir string) (free func()) {
+	t.Helper()
+	path := filepath.Join(dir, "filler")
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_EXCL, 0o600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	chunk := bytes.Repeat([]byte{'x'}, 512)
+	for {
+		if _, err = f.Write(chunk); err != nil {
+			break
+		}
+	}
+	_ = f.Close()
+	if !errors.Is(err, syscall.ENOSPC) {
+		t.Fatalf("filling %s ended with %v, not ENOSPC", dir, err)
+	}
+	// The disk is full: not even one byte more fits in a new file.
+	probe := filepath.Join(dir, "probe")
+	if err := os.WriteFile(probe, []byte{'x'}, 0o600); !errors.Is(err, syscall.ENOSPC) {
+		t.Fatalf("after filling, a 1-byte write gave %v, not ENOSPC", err)
+	}
+	_ = os.Remove(probe)
+	return func() {
+		if err := os.Remove(path); err != nil {
+			t.Fatalf("free the disk: %v", err)
+		}
+	}
+}
+
+// diskEnv runs the real command tree with CDFLOGIN_HOME on a small disk.
+type diskEnv struct {
+	t    *testing.T
+	sb   *sandbox.Sandbox
+	home string
+}
+
+type diskResult struct {
+	out, errOut string
+	err         error
+	code        int
+}
+
+// text is everything the person sees: stderr and the error as printed.
+func (r diskResult) text() string {
+	s := r.errOut
+	if r.err != nil {
+		s += "Error: " + r.err.Error() + "\n"
+		var d cmdutil.Detailer
+		if errors.As(r.err, &d) {
+			s += d.Details() + "\n"
+		}
+	}
+	return s
+}
+
+func (e *diskEnv) run(args ...string) diskResult {
+	e.t.Helper()
+	out, errOut := &bytes.Buffer{}, &bytes.Buffer{}
+	f := &cmdutil.Factory{
+		IO: &cmdutil.IOStreams{In: strings.NewReader(""), Out: out, ErrOut: errOut},
+		Getenv: func(k string) string {
+			switch k {
+			case "CDFLOGIN_HOME":
+				return e.home
+			case "SANDBOX_SECRET":
+				return sandbox.SecretAppSecret
+			}
+			return ""
+		},
+		Now:        time.Now,
+		HTTPClient: e.sb.HTTPClient(),
+		Version:    "e2e",
+	}
+	cmd := root.NewCmd(f)
+	cmd.SetArgs(args)
+	cmd.SetOut(out)
+	cmd.SetErr(errOut)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	err := cmd.ExecuteContext(ctx)
+	r := diskResult{out: out.String(), errOut: errOut.String(), err: err, code: cmdutil.ExitCode(err)}
+	if strings.Contains(r.text(), sandbox.SecretAppSecret) {
+		e.t.Errorf("cdflogin %s printed the client secret", strings.Join(args, " "))
+	}
+	return r
+}
+
+// addArgs are the arguments of `profile add` for a sandbox secret profile.
+func (e *diskEnv) addArgs(name string) []string {
+	return []string{"profile", "add", name, "--tenant", sandbox.TenantID, "--client-id", sandbox.SecretAppID,
+		"--cluster", "westeurope-1", "--project", sandbox.ProjectName, "--flow", "secret", "--secret-env", "SANDBOX_SECRET",
+		"--authority", e.sb.AuthorityURL(), "--cdf-url", e.sb.CDFURL()}
+}
+
+// snapshot is every file under dir with its content (the filler and the
+// lock files, which hold nothing, left out).
+func snapshot(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	files := map[string]string{}
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || d.Name() == "filler" || strings.HasSuffix(d.Name(), ".lock") {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, path)
+		files[rel] = string(data)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
+}
+
+// sameFiles fails when the files under dir are not before's, naming
+// what changed, appeared (a temporary file left behind) or went.
+func sameFiles(t *testing.T, dir string, before map[string]string) {
+	t.Helper()
+	after := snapshot(t, dir)
+	for name, data := range before {
+		got, ok := after[name]
+		switch {
+		case !ok:
+			t.Errorf("%s is gone", name)
+		case got != data:
+			t.Errorf("%s changed:\nbefore %q\nafter  %q", name, data, got)
+		}
+	}
+	for name := range after {
+		if _, ok := before[name]; !ok {
+			t.Errorf("%s was left behind", name)
+		}
+	}
+}
+
+// wantWords fails unless text has every one of words.
+func wantWords(t *testing.T, what, text string, words ...string) {
+	t.Helper()
+	for _, w := range words {
+		if !strings.Contains(text, w) {
+			t.Errorf("%s does not say %q:\n%s", what, w, text)
+		}
+	}
+}
+
+func TestFaultsDiskFull(t *testing.T) {
+	sb := startFlowSandbox(t, sandbox.Options{})
+
+	t.Run("profiles.yaml cannot be saved", func(t *testing.T) {
+		disk := smallDisk(t, 64<<10)
+		e := &diskEnv{t: t, sb: sb, home: disk}
+		if r := e.run(e.addArgs("app")...); r.err != nil {
+			t.Fatalf("profile add on an empty disk: %v\n%s", r.err, r.errOut)
+		}
+		file := filepath.Join(disk, "profiles.yaml")
+		before := snapshot(t, disk)
+		free := fill(t, disk)
+
+		for _, args := range [][]string{
+			e.addArgs("second"),
+			{"profile", "edit", "app", "--project", "other"},
+			{"profile", "edit", "app", "--default"},
+			{"profile", "remove", "app"},
+		} {
+			r := e.run(args...)
+			what := "cdflogin " + strings.Join(args[:3], " ")
+			if r.err == nil {
+				t.Errorf("%s on a full disk succeeded:\n%s", what, r.errOut)
+				continue
+			}
+			if r.code != cmdutil.ExitError {
+				t.Errorf("%s: exit %d, want %d", what, r.code, cmdutil.ExitError)
+			}
+			if !errors.Is(r.err, syscall.ENOSPC) {
+				t.Errorf("%s: the error is not ENOSPC in its chain: %v", what, r.err)
+			}
+			wantWords(t, what, r.text(), file, "no space left on device", "free space on "+disk, "unchanged")
+			if strings.Contains(r.errOut, "Added profile") || strings.Contains(r.errOut, "Removed profile") || strings.Contains(r.errOut, "Updated") {
+				t.Errorf("%s claims success:\n%s", what, r.errOut)
+			}
+			sameFiles(t, disk, before)
+		}
+		// Reading works on a full disk, and shows the profile as it was.
+		if r := e.run("profile", "show", "app"); r.err != nil || !strings.Contains(r.out+r.errOut, sandbox.ProjectName) {
+			t.Errorf("profile show on a full disk: %v\n%s%s", r.err, r.out, r.errOut)
+		}
+
+		// The fix the message names works.
+		free()
+		if r := e.run(e.addArgs("second")...); r.err != nil {
+			t.Fatalf("profile add after freeing space: %v\n%s", r.err, r.errOut)
+		}
+		names, err := profiles.NewStore(file).Names()
+		if err != nil || !slices.Equal(names, []string{"app", "second"}) {
+			t.Errorf("profiles after freeing space: %q, %v", names, err)
+		}
+	})
+
+	t.Run("token cache cannot be saved: the token is still handed out", func(t *testing.T) {
+		disk := smallDisk(t, 64<<10)
+		e := &diskEnv{t: t, sb: sb, home: disk}
+		if r := e.run(e.addArgs("app")...); r.err != nil {
+			t.Fatalf("profile add: %v\n%s", r.err, r.errOut)
+		}
+		first := e.run("token", "-p", "app")
+		if first.err != nil {
+			t.Fatalf("token on an empty disk: %v\n%s", first.err, first.errOut)
+		}
+		cacheFile := filepath.Join(disk, "cache", tokencache.FileName("app"))
+		before := snapshot(t, disk)
+		if _, ok := before[filepath.Join("cache", tokencache.FileName("app"))]; !ok {
+			t.Fatalf("no token cache after the first token: %v", before)
+		}
+		free := fill(t, disk)
+
+		// A cached token is served from a full disk without a write.
+		if r := e.run("token", "-p", "app"); r.err != nil || r.out != first.out || r.errOut != "" {
+			t.Errorf("cached token on a full disk: %v, same token %v, stderr %q", r.err, r.out == first.out, r.errOut)
+		}
+		sameFiles(t, disk, before)
+
+		// A new token (none in the cache is valid for 2 h) is printed,
+		// with a warning that it could not be kept.
+		r := e.run("token", "-p", "app", "--min-valid", "2h")
+		if r.err != nil {
+			t.Fatalf("token on a full disk failed: %v\n%s", r.err, r.text())
+		}
+		tok := strings.TrimSpace(r.out)
+		if tok == "" || tok == strings.TrimSpace(first.out) || strings.Count(tok, ".") != 2 {
+			t.Errorf("token on a full disk printed %d bytes, not a new JWT", len(tok))
+		}
+		wantWords(t, "the warning", r.errOut, "Warning: ", `profile "app"`, cacheFile, "no space left on device", "free space on "+disk, "next")
+		if strings.Contains(r.errOut, tok) {
+			t.Error("the warning holds the token")
+		}
+		sameFiles(t, disk, before)
+
+		// login's whole point is the cache: it says it signed in, then
+		// fails, saying what to do.
+		r = e.run("login", "-p", "app", "--plain")
+		if r.code != cmdutil.ExitError {
+			t.Errorf("login on a full disk: exit %d, want %d\n%s", r.code, cmdutil.ExitError, r.text())
+		}
+		wantWords(t, "login on a full disk", r.text(), "Signed in as", cacheFile, "no space left on device",
+			"free space on "+disk, "not saved", "cdflogin login -p app")
+		sameFiles(t, disk, before)
+
+		// logout only deletes: it works on a full disk.
+		if r := e.run("logout", "-p", "app"); r.err != nil || !strings.Contains(r.errOut, cacheFile) {
+			t.Errorf("logout on a full disk: %v\n%s", r.err, r.errOut)
+		}
+		if _, err := os.Stat(cacheFile); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("the cache file is still there after logout: %v", err)
+		}
+
+		// Once space is freed the token is cached again, silently.
+		free()
+		r = e.run("login", "-p", "app", "--plain")
+		if r.err != nil || strings.Contains(r.errOut, "Warning") {
+			t.Fatalf("login after freeing space: %v\n%s", r.err, r.errOut)
+		}
+		if _, err := os.Stat(cacheFile); err != nil {
+			t.Errorf("no cache file after freeing space: %v", err)
+		}
+	})
+
+	t.Run("user sign-in and refresh: the cached sign-in survives", func(t *testing.T) {
+		disk := smallDisk(t, 64<<10)
+		e := newFlowEnvOn(t, sb)
+		var mu sync.Mutex
+		var warnings []string
+		warned := func() []string {
+			mu.Lock()
+			defer mu.Unlock()
+			w := warnings
+			warnings = nil
+			return w
+		}
+		e.withDeps(func(d *flows.Deps) {
+			d.CacheDir = filepath.Join(disk, "cache")
+			d.Warnf = func(format string, args ...any) {
+				mu.Lock()
+				defer mu.Unlock()
+				warnings = append(warnings, fmt.Sprintf(format, args...))
+			}
+		})
+		e.dir = filepath.Join(disk, "cache")
+		p := e.profile(sandbox.AppDevice, profiles.FlowDevice)
+		events, _ := e.events(e.approve(sandbox.AliceUsername))
+		old, err := e.login(p, events)
+		if err != nil {
+			t.Fatalf("sign-in on an empty disk: %v", err)
+		}
+		cacheFile := filepath.Join(e.dir, tokencache.FileName(p.Name))
+		before := snapshot(t, disk)
+		free := fill(t, disk)
+
+		// A forced refresh gets a new token and hands it out.
+		warned()
+		got, err := e.silent(p, flows.SilentOptions{Force: true})
+		if err != nil {
+			t.Fatalf("refresh on a full disk: %v", err)
+		}
+		if got.AccessToken == "" || got.AccessToken == old.AccessToken {
+			t.Error("refresh on a full disk did not hand out a new token")
+		}
+		w := warned()
+		if len(w) != 1 {
+			t.Fatalf("warnings %q, want one", w)
+		}
+		wantWords(t, "the refresh warning", w[0], cacheFile, "no space left on device", "free space on "+disk)
+		sameFiles(t, disk, before)
+
+		// A new sign-in on a full disk: the token is handed out; the
+		// earlier sign-in is what the cache still holds.
+		events, _ = e.events(e.approve(sandbox.AliceUsername))
+		if _, err := e.login(p, events); err != nil {
+			t.Fatalf("sign-in on a full disk: %v", err)
+		}
+		if w := warned(); len(w) != 1 {
+			t.Fatalf("warnings %q, want one", w)
+		}
+		sameFiles(t, disk, before)
+		if c, err := e.svc.Cached(p); err != nil || c == nil || c.AccessToken != old.AccessToken {
+			t.Errorf("Cached on a full disk = %v, %v; want the earlier sign-in", c != nil, err)
+		}
+
+		// The cached refresh token still works once space is freed.
+		free()
+		if _, err := e.silent(p, flows.SilentOptions{Force: true}); err != nil {
+			t.Fatalf("refresh after freeing space: %v", err)
+		}
+		if w := warned(); len(w) != 0 {
+			t.Fatalf("refresh after freeing space warned: %q", w)
+		}
+		if c, err := e.svc.Cached(p); err != nil || c == nil || c.AccessToken == old.AccessToken {
+			t.Errorf("the refreshed token was not cached after freeing space")
+		}
+	})
+}
