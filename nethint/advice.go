@@ -143,12 +143,14 @@ func (a Advice) FixText() string { return strings.Join(a.Fix, " ") }
 // wrapWidth is the width String wraps at (as the AADSTS explanations).
 const wrapWidth = 100
 
-// wrap writes label and text, wrapping at wrapWidth with a hanging indent.
+// wrap writes label and text, wrapping at wrapWidth with a hanging
+// indent. A parenthesis ("(profiles.yaml: profiles.dev.ca_file)") is
+// kept on one line when it fits on one.
 func wrap(label, text string) string {
 	indent := strings.Repeat(" ", utf8.RuneCountInString(label))
 	var b strings.Builder
 	line, empty := label, true
-	for _, w := range strings.Fields(text) {
+	for _, w := range units(strings.Fields(text), wrapWidth-len(indent)) {
 		if !empty && utf8.RuneCountInString(line)+1+utf8.RuneCountInString(w) > wrapWidth {
 			b.WriteString(line + "\n")
 			line, empty = indent, true
@@ -161,6 +163,30 @@ func wrap(label, text string) string {
 	}
 	b.WriteString(line + "\n")
 	return b.String()
+}
+
+// units joins the words of each parenthesis into one unit, when it is
+// no longer than max.
+func units(words []string, max int) []string {
+	var out []string
+	for i := 0; i < len(words); i++ {
+		w := words[i]
+		if strings.HasPrefix(w, "(") && !strings.Contains(w, ")") {
+			for j := i + 1; j < len(words); j++ {
+				if strings.Contains(words[j], "(") {
+					break
+				}
+				if strings.Contains(words[j], ")") {
+					if u := strings.Join(words[i:j+1], " "); utf8.RuneCountInString(u) <= max {
+						w, i = u, j
+					}
+					break
+				}
+			}
+		}
+		out = append(out, w)
+	}
+	return out
 }
 
 // texts are the problem, cause and fix for a diagnosis.

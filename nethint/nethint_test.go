@@ -491,3 +491,35 @@ func FuzzHostInText(f *testing.F) {
 		}
 	})
 }
+
+func TestWrap(t *testing.T) {
+	long := strings.Repeat("word ", 30)
+	tests := []struct {
+		name, text string
+		want       []string // lines, after the label
+	}{
+		{"short", "one two.", []string{"one two."}},
+		{"parenthesis kept whole", strings.Repeat("x", 60) + " put it in the profile's ca_file (profiles.yaml: profiles.dev.ca_file), or not.",
+			[]string{strings.Repeat("x", 60) + " put it in the profile's ca_file", "(profiles.yaml: profiles.dev.ca_file), or not."}},
+		{"parenthesis too long to keep", "(" + long + ")", nil},
+		{"unclosed parenthesis", "a (b c d", []string{"a (b c d"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out := strings.TrimSuffix(wrap("Fix:   ", tt.text), "\n")
+			lines := strings.Split(out, "\n")
+			for i, l := range lines {
+				if len([]rune(l)) > wrapWidth {
+					t.Errorf("line %d is wider than %d: %q", i, wrapWidth, l)
+				}
+				lines[i] = strings.TrimSpace(strings.TrimPrefix(l, "Fix:"))
+			}
+			if strings.Join(strings.Fields(strings.Join(lines, " ")), " ") != strings.Join(strings.Fields(tt.text), " ") {
+				t.Errorf("words lost or changed: %q", out)
+			}
+			if tt.want != nil && strings.Join(lines, "|") != strings.Join(tt.want, "|") {
+				t.Errorf("lines\n%q\nwant\n%q", lines, tt.want)
+			}
+		})
+	}
+}
