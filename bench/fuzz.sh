@@ -22,6 +22,6 @@ while IFS=: read -r file _ match; do
     summary+=("FAIL  $pkg $target (log: /tmp/fuzz-$target.log)")
     tail -20 "/tmp/fuzz-$target.log"
   fi
-done < <(grep -rHn --include='*_test.go' -E '^func Fuzz[A-Za-z0-9_]+\(' . | sed -E 's/^([^:]+):([0-9]+):/\1:\2:/')
+done < <(grep -rHn --include='*_test.go' --exclude-dir=third_party -E '^func Fuzz[A-Za-z0-9_]+\(' . | sed -E 's/^([^:]+):([0-9]+):/\1:\2:/')
 printf '%s\n' "${summary[@]}"
 exit $status

@@ -82,6 +82,9 @@ type bench struct {
 	env    []string
 	sb     *sandbox.Sandbox
 	rows   []row
+
+	idleOnly bool   // -idle-only
+	modfile  string // -modfile: build with another go.mod
 }
 
 func main() {
@@ -90,12 +93,14 @@ func main() {
 	tokenJSON := flag.String("token-json", "", "JSON written by bench/tokenbench -json, to include in the table")
 	asJSON := flag.Bool("json", false, "print the rows as JSON instead of a Markdown table")
 	skipTmux := flag.Bool("no-tmux", false, "skip the measurements that need tmux")
+	idleOnly := flag.Bool("idle-only", false, "measure only the idle cost of the live token screen (and the sign-in it needs)")
+	modfile := flag.String("modfile", "", "build cdflogin with this go.mod instead (e.g. one without the Bubble Tea patch, see bench/idle.sh)")
 	flag.Parse()
 	if *runs < 10 {
 		fmt.Fprintln(os.Stderr, "runbench: -runs must be at least 10")
 		os.Exit(2)
 	}
-	b := &bench{runs: *runs, idle: *idle}
+	b := &bench{runs: *runs, idle: *idle, idleOnly: *idleOnly, modfile: *modfile}
 	if err := b.run(*tokenJSON, *skipTmux); err != nil {
 		fmt.Fprintln(os.Stderr, "runbench:", err)
 		os.Exit(1)
@@ -158,6 +163,12 @@ func (b *bench) run(tokenJSON string, skipTmux bool) error {
 	if err := b.setupHome(); err != nil {
 		return err
 	}
+	if b.idleOnly {
+		if err := b.flowRequests(); err != nil { // signs in the app profile
+			return err
+		}
+		return b.idleCost()
+	}
 	if err := b.processStart(); err != nil {
 		return err
 	}
@@ -192,6 +203,9 @@ func (b *bench) binaries() error {
 		{"build", "-o", b.bin, "."},
 		{"build", "-trimpath", "-ldflags=-s -w", "-o", stripped, "."},
 	} {
+		if b.modfile != "" {
+			c = append([]string{c[0], "-modfile", b.modfile}, c[1:]...)
+		}
 		cmd := exec.Command("go", c...)
 		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 		if err := cmd.Run(); err != nil {
