@@ -207,7 +207,7 @@ var goldenScreens = []struct {
 }
 
 // userToken drives a device sign-in to the token screen, with the CDF tab.
-func userToken(t *testing.T, w, h int) *driver {
+func userToken(t testing.TB, w, h int) *driver {
 	t.Helper()
 	d := newDriver(t, w, h, []profiles.Profile{devProfile}, func(c *Config) { c.Inspect = fakeAccess })
 	d.waitFor("profiles", onScreen(scrProfiles))

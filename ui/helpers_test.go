@@ -230,7 +230,7 @@ var (
 // in Bubble Tea, their messages come back to Update on the test's
 // goroutine, and timers are fired by the test.
 type driver struct {
-	t     *testing.T
+	t     testing.TB
 	m     *app
 	clock *fakeClock
 	auth  *fakeAuth
@@ -242,7 +242,7 @@ type driver struct {
 
 type driverOpt func(*Config)
 
-func newDriver(t *testing.T, w, h int, ps []profiles.Profile, opts ...driverOpt) *driver {
+func newDriver(t testing.TB, w, h int, ps []profiles.Profile, opts ...driverOpt) *driver {
 	t.Helper()
 	clock := &fakeClock{t: t0}
 	auth := newFakeAuth(clock)
@@ -417,7 +417,7 @@ func (d *driver) golden() {
 }
 
 // checkFits fails when a view is wider or taller than the terminal.
-func checkFits(t *testing.T, v string, w, h int) {
+func checkFits(t testing.TB, v string, w, h int) {
 	t.Helper()
 	lines := strings.Split(v, "\n")
 	if len(lines) > h {
