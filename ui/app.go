@@ -1092,7 +1092,7 @@ func (m *app) View() tea.View {
 	} else {
 		b.WriteString(trunc(m.help.ShortHelpView(m.keyMap().ShortHelp()), w))
 	}
-	content := m.st.App.Render(b.String())
+	content := indent(b.String(), m.st.Indent)
 	if m.cfg.plain() {
 		// An inline frame keeps its last line on exit only with a newline.
 		content += "\n"

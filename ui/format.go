@@ -44,6 +44,18 @@ func trunc(s string, width int) string {
 	return ansi.Truncate(s, width, "…")
 }
 
+// indent puts prefix before every line of s. The whole screen goes through
+// it once a frame, and the live token screen is redrawn every second, so it
+// is a plain string pass: lipgloss's Padding(0, 1), used before, measured
+// every line's width three times to pad it with trailing spaces that the
+// renderer does not need (it clears what a line leaves).
+func indent(s, prefix string) string {
+	if prefix == "" {
+		return s
+	}
+	return prefix + strings.ReplaceAll(s, "\n", "\n"+prefix)
+}
+
 // truncLines truncates every line of s to width.
 func truncLines(s string, width int) string {
 	lines := strings.Split(s, "\n")

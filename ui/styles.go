@@ -12,7 +12,7 @@ import (
 type Styles struct {
 	Plain bool // no colour, no animation, no decoration
 
-	App       lipgloss.Style // outer padding
+	Indent    string         // left margin of every screen line
 	Title     lipgloss.Style // screen title
 	Subtitle  lipgloss.Style
 	Label     lipgloss.Style // left column of key/value lines
@@ -38,7 +38,7 @@ func NewStyles(isDark, plain bool) Styles {
 	if plain {
 		n := lipgloss.NewStyle()
 		return Styles{
-			Plain: true, App: n, Title: n, Subtitle: n, Label: n, Value: n, Muted: n,
+			Plain: true, Title: n, Subtitle: n, Label: n, Value: n, Muted: n,
 			Good: n, Warn: n, Bad: n, Key: n, Selected: n, Code: n, TabActive: n, Tab: n,
 			Box:  n.Border(lipgloss.ASCIIBorder()).Padding(0, 1),
 			Help: help.Styles{Ellipsis: n, ShortKey: n, ShortDesc: n, ShortSeparator: n, FullKey: n, FullDesc: n, FullSeparator: n},
@@ -55,7 +55,7 @@ func NewStyles(isDark, plain bool) Styles {
 
 	base := lipgloss.NewStyle()
 	return Styles{
-		App:       base.Padding(0, 1),
+		Indent:    " ",
 		Title:     base.Bold(true).Foreground(accent),
 		Subtitle:  base.Foreground(muted),
 		Label:     base.Foreground(muted),
