@@ -41,7 +41,37 @@ func trunc(s string, width int) string {
 	if width <= 0 {
 		return ""
 	}
+	if cellsAtMost(s) <= width {
+		return s // fits: ansi.Truncate would return it unchanged
+	}
 	return ansi.Truncate(s, width, "…")
+}
+
+// cellsAtMost is a cheap upper bound of s's width in cells: its bytes
+// outside complete CSI escape sequences (colours, bold). No character is
+// wider in cells than in UTF-8 bytes, and a CSI sequence is zero cells
+// wide. Most screen lines fit their width, and this lets trunc skip the
+// grapheme-by-grapheme measuring that dominated the cost of a frame.
+func cellsAtMost(s string) int {
+	n := len(s)
+	for i := 0; i+1 < len(s); i++ {
+		if s[i] != 0x1b || s[i+1] != '[' {
+			continue
+		}
+		// ESC [ parameters (0x30–0x3F), intermediates (0x20–0x2F), final (0x40–0x7E).
+		j := i + 2
+		for j < len(s) && s[j] >= 0x30 && s[j] <= 0x3f {
+			j++
+		}
+		for j < len(s) && s[j] >= 0x20 && s[j] <= 0x2f {
+			j++
+		}
+		if j < len(s) && s[j] >= 0x40 && s[j] <= 0x7e {
+			n -= j + 1 - i
+			i = j
+		}
+	}
+	return n
 }
 
 // indent puts prefix before every line of s. The whole screen goes through
