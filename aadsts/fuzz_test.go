@@ -15,7 +15,7 @@ func checkError(t *testing.T, e *Error) {
 	if strings.ContainsAny(line, "\r\n") {
 		t.Fatalf("Error() not one line: %q", line)
 	}
-	if e.Code != "" && !errorValueRe.MatchString(e.Code) {
+	if e.Code != "" && !errorValueRe().MatchString(e.Code) {
 		t.Fatalf("unsanitised error value %q", e.Code)
 	}
 	for _, n := range e.Codes {
@@ -23,7 +23,7 @@ func checkError(t *testing.T, e *Error) {
 			t.Fatalf("non-positive code %d", n)
 		}
 	}
-	if jwtRe.MatchString(e.Description) || jwtRe.MatchString(line) {
+	if jwtRe().MatchString(e.Description) || jwtRe().MatchString(line) {
 		t.Fatalf("token-shaped text kept: %q", e.Description)
 	}
 	if utf8.ValidString(e.Description) && len(e.Description) > maxText+len("…") {

@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	msalerrors "github.com/AzureAD/microsoft-authentication-library-for-go/apps/errors"
 )
@@ -29,16 +30,24 @@ const maxBody = 64 << 10
 // maxText bounds the length of texts copied from an answer.
 const maxText = 1024
 
+// The patterns are compiled on first use, not at process start: most runs
+// (a warm `cdflogin token`) never parse an error, and compiling the counted
+// repetitions below costs more than the rest of the package's start-up.
 var (
-	aadstsRe  = regexp.MustCompile(`AADSTS(\d{1,9})`)
-	statusRe  = regexp.MustCompile(`reply status code was (\d{3})`)
-	callURLRe = regexp.MustCompile(`http call\(([^)\s]*)\)`)
+	aadstsRe  = lazyRegexp(`AADSTS(\d{1,9})`)
+	statusRe  = lazyRegexp(`reply status code was (\d{3})`)
+	callURLRe = lazyRegexp(`http call\(([^)\s]*)\)`)
 	// jwtRe matches things shaped like JWTs (access, ID or refresh tokens in
 	// JWT form, client assertions) so that they never reach a message.
-	jwtRe = regexp.MustCompile(`eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*\.?[A-Za-z0-9_-]*`)
+	jwtRe = lazyRegexp(`eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*\.?[A-Za-z0-9_-]*`)
 	// errorValueRe is the shape of an OAuth "error" value.
-	errorValueRe = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,64}$`)
+	errorValueRe = lazyRegexp(`^[A-Za-z0-9_.-]{1,64}$`)
 )
+
+// lazyRegexp returns a function that compiles expr once, on its first call.
+func lazyRegexp(expr string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })
+}
 
 // wireError is the JSON error answer of Entra's v2.0 endpoints.
 type wireError struct {
@@ -78,12 +87,12 @@ func Parse(err error) (*Error, bool) {
 		status, source = callInfo(pce)
 	}
 	if status == 0 {
-		if m := statusRe.FindStringSubmatch(text); m != nil {
+		if m := statusRe().FindStringSubmatch(text); m != nil {
 			status, _ = strconv.Atoi(m[1])
 		}
 	}
 	if source == "" {
-		if m := callURLRe.FindStringSubmatch(text); m != nil {
+		if m := callURLRe().FindStringSubmatch(text); m != nil {
 			source = sourceFromURL(m[1])
 		}
 	}
@@ -105,7 +114,7 @@ func Parse(err error) (*Error, bool) {
 		}
 	}
 	// 3. An AADSTS number anywhere in the text.
-	if m := aadstsRe.FindStringSubmatch(text); m != nil {
+	if m := aadstsRe().FindStringSubmatch(text); m != nil {
 		n, convErr := strconv.Atoi(m[1])
 		if convErr == nil && n > 0 {
 			return &Error{
@@ -220,7 +229,7 @@ func ParseBody(body []byte, status int) (*Error, bool) {
 		}
 		return nil, false
 	}
-	if m := aadstsRe.FindSubmatch(body); m != nil {
+	if m := aadstsRe().FindSubmatch(body); m != nil {
 		if n, err := strconv.Atoi(string(m[1])); err == nil && n > 0 {
 			return &Error{Codes: []int{n}, HTTPStatus: status, Source: SourceToken}, true
 		}
@@ -290,7 +299,7 @@ func FromRedirect(v url.Values) *Error {
 
 // codeInText returns the first AADSTS number in s, or 0.
 func codeInText(s string) int {
-	if m := aadstsRe.FindStringSubmatch(s); m != nil {
+	if m := aadstsRe().FindStringSubmatch(s); m != nil {
 		if n, err := strconv.Atoi(m[1]); err == nil && n > 0 {
 			return n
 		}
@@ -299,26 +308,26 @@ func codeInText(s string) int {
 }
 
 var (
-	traceRe       = regexp.MustCompile(`Trace ID: ([0-9A-Fa-f-]{8,64})`)
-	correlationRe = regexp.MustCompile(`Correlation ID: ([0-9A-Fa-f-]{8,64})`)
-	timestampRe   = regexp.MustCompile(`Timestamp: ([0-9T:. Z+-]{10,40})`)
+	traceRe       = lazyRegexp(`Trace ID: ([0-9A-Fa-f-]{8,64})`)
+	correlationRe = lazyRegexp(`Correlation ID: ([0-9A-Fa-f-]{8,64})`)
+	timestampRe   = lazyRegexp(`Timestamp: ([0-9T:. Z+-]{10,40})`)
 )
 
 // fillIDsFromDescription takes trace and correlation IDs from the
 // description's trailing lines when the answer had no separate fields.
 func fillIDsFromDescription(e *Error, desc string) {
 	if e.TraceID == "" {
-		if m := traceRe.FindStringSubmatch(desc); m != nil {
+		if m := traceRe().FindStringSubmatch(desc); m != nil {
 			e.TraceID = m[1]
 		}
 	}
 	if e.CorrelationID == "" {
-		if m := correlationRe.FindStringSubmatch(desc); m != nil {
+		if m := correlationRe().FindStringSubmatch(desc); m != nil {
 			e.CorrelationID = m[1]
 		}
 	}
 	if e.Timestamp == "" {
-		if m := timestampRe.FindStringSubmatch(desc); m != nil {
+		if m := timestampRe().FindStringSubmatch(desc); m != nil {
 			e.Timestamp = strings.TrimSpace(m[1])
 		}
 	}
@@ -330,7 +339,7 @@ func cleanErrorValue(s string) string {
 	s = strings.TrimSpace(s)
 	// A token-shaped value (the start of a JWT) is never an OAuth error
 	// value; dropping it keeps tokens out of the one-line message.
-	if errorValueRe.MatchString(s) && !jwtRe.MatchString(s) {
+	if errorValueRe().MatchString(s) && !jwtRe().MatchString(s) {
 		return s
 	}
 	return ""
@@ -339,7 +348,7 @@ func cleanErrorValue(s string) string {
 // clean makes outside text safe to print: token-shaped strings are
 // redacted, control characters dropped and the length bounded.
 func clean(s string) string {
-	s = jwtRe.ReplaceAllString(s, "[redacted]")
+	s = jwtRe().ReplaceAllString(s, "[redacted]")
 	s = strings.Map(func(r rune) rune {
 		switch {
 		case r == '\n' || r == '\r' || r == '\t':

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -233,6 +234,20 @@ func TestCleanDropsControls(t *testing.T) {
 	for _, tt := range tests {
 		if got := clean(tt.in); got != tt.want {
 			t.Errorf("clean(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestPatternsCompile compiles every lazily compiled pattern, which the
+// package no longer does when it starts.
+func TestPatternsCompile(t *testing.T) {
+	for name, re := range map[string]func() *regexp.Regexp{
+		"aadsts": aadstsRe, "status": statusRe, "callURL": callURLRe, "jwt": jwtRe,
+		"errorValue": errorValueRe, "trace": traceRe, "correlation": correlationRe, "timestamp": timestampRe,
+	} {
+		first := re()
+		if first == nil || re() != first {
+			t.Errorf("%s: not one compiled pattern", name)
 		}
 	}
 }
