@@ -1,6 +1,7 @@
 package claims_test
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -184,4 +185,45 @@ func TestSeverityText(t *testing.T) {
 	if err := s.UnmarshalText([]byte("fatal")); err == nil {
 		t.Error("unknown severity accepted")
 	}
+}
+
+// guidPattern is the GUID shape IsGUID checks by hand.
+var guidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+
+func TestIsGUID(t *testing.T) {
+	tests := []struct {
+		in   string
+		want bool
+	}{
+		{"5e0d7c3a-9b4f-4c21-8a6e-2f1b3c4d5e6f", true},
+		{"5E0D7C3A-9B4F-4C21-8A6E-2F1B3C4D5E6F", true},
+		{"", false},
+		{"5e0d7c3a9b4f4c218a6e2f1b3c4d5e6f", false},
+		{"{5e0d7c3a-9b4f-4c21-8a6e-2f1b3c4d5e6f}", false},
+		{"5e0d7c3a-9b4f-4c21-8a6e-2f1b3c4d5e6", false},
+		{"5e0d7c3a-9b4f-4c21-8a6e-2f1b3c4d5e6f0", false},
+		{"5e0d7c3a-9b4f-4c21-8a6e-2f1b3c4d5e6g", false},
+		{"5e0d7c3a-9b4f-4c21-8a6e_2f1b3c4d5e6f", false},
+		{"5e0d7c3a-9b4f-4c21-8a6e-2f1b3c4d5e6f\n", false},
+		{"contoso.onmicrosoft.com", false},
+	}
+	for _, tt := range tests {
+		if got := claims.IsGUID(tt.in); got != tt.want {
+			t.Errorf("IsGUID(%q) = %v, want %v", tt.in, got, tt.want)
+		}
+		if got := guidPattern.MatchString(tt.in); got != tt.want {
+			t.Errorf("the pattern says %v for %q: the table is wrong", got, tt.in)
+		}
+	}
+}
+
+// FuzzIsGUID holds IsGUID to the pattern it replaces.
+func FuzzIsGUID(f *testing.F) {
+	f.Add("5e0d7c3a-9b4f-4c21-8a6e-2f1b3c4d5e6f")
+	f.Add("5e0d7c3a-9b4f-4c21-8a6e-2f1b3c4d5e6\xff")
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := claims.IsGUID(s), guidPattern.MatchString(s); got != want {
+			t.Fatalf("IsGUID(%q) = %v, the pattern says %v", s, got, want)
+		}
+	})
 }
