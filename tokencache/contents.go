@@ -89,6 +89,17 @@ func (u *Unix) UnmarshalJSON(b []byte) error {
 // Parse reads a serialized MSAL cache. Entries it cannot decode are skipped;
 // only a document that is not a JSON object is an error.
 func Parse(data []byte) (*Contents, error) {
+	if len(data) == 0 {
+		return &Contents{}, nil
+	}
+	if c, ok := parseFast(data); ok {
+		return c, nil
+	}
+	return parseJSON(data)
+}
+
+// parseJSON is Parse with encoding/json, for any input.
+func parseJSON(data []byte) (*Contents, error) {
 	c := &Contents{}
 	if len(data) == 0 {
 		return c, nil

@@ -5,11 +5,11 @@
 package tokencache
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -18,6 +18,8 @@ import (
 	"time"
 
 	"github.com/gofrs/flock"
+
+	"github.com/cognite-tools/cdflogin/internal/fsfault"
 )
 
 // lockRetry is how often a waiting process retries the file lock.
@@ -138,8 +140,7 @@ func (f *File) Load() ([]byte, error) {
 	if len(data) == 0 {
 		return nil, nil
 	}
-	var probe map[string]json.RawMessage
-	if err := json.Unmarshal(data, &probe); err != nil {
+	if err := checkObject(data); err != nil {
 		aside := fmt.Sprintf("%s.corrupt-%s", f.path, f.now().UTC().Format("20060102T150405.000000000Z"))
 		if rerr := os.Rename(f.path, aside); rerr != nil {
 			return nil, fmt.Errorf("token cache %s is corrupted and could not be moved aside: %w", f.path, rerr)
@@ -148,6 +149,18 @@ func (f *File) Load() ([]byte, error) {
 		return nil, nil
 	}
 	return data, nil
+}
+
+// checkObject returns the error json.Unmarshal would return for data
+// decoded into a JSON object (null included). A cache of the shape MSAL
+// writes is checked in one pass without building anything: a warm
+// `cdflogin token` reads the cache on every call.
+func checkObject(data []byte) error {
+	if isPlainObject(data) {
+		return nil
+	}
+	var probe map[string]json.RawMessage
+	return json.Unmarshal(data, &probe)
 }
 
 // describeJSONError keeps the position of a JSON error but none of the
@@ -264,6 +277,7 @@ func (f *File) read() ([]byte, error) {
 		return nil, fmt.Errorf("read the token cache %s: %w", f.path, err)
 	}
 	defer func() { _ = fh.Close() }()
+	size := 0
 	if ownerOnlyModes {
 		if err := f.restrictDir(); err != nil {
 			return nil, err
@@ -279,8 +293,13 @@ func (f *File) read() ([]byte, error) {
 			}
 			f.warnf("token cache %s could be read by other users (mode %04o); restricted it to its owner (0600)", f.path, mode)
 		}
+		size = int(info.Size())
 	}
-	data, err := io.ReadAll(fh)
+	// Sized from the file, the buffer takes the cache in one read, not in
+	// a series of growing ones.
+	buf := bytes.NewBuffer(make([]byte, 0, size+bytes.MinRead))
+	_, err = buf.ReadFrom(fh)
+	data := buf.Bytes()
 	if err != nil {
 		return nil, fmt.Errorf("read the token cache %s: %w", f.path, err)
 	}
@@ -312,8 +331,8 @@ func (e *FolderError) Error() string {
 	switch {
 	case e.Blocker != "":
 		b.WriteString("; move that file away, or set CDFLOGIN_HOME to a folder you own")
-	case e.Err != nil && isNoSpace(e.Err):
-		b.WriteString("; " + freeSpaceFix(folderMount(e.Dir), e.Err))
+	case e.Err != nil && fsfault.NoSpace(e.Err):
+		b.WriteString("; " + fsfault.FreeSpaceFix(fsfault.Place(fsfault.MountPoint(e.Dir), e.Dir), e.Err))
 	default:
 		b.WriteString("; check that you own the folder (or its parent) and may write to it, or set CDFLOGIN_HOME to a folder you own")
 	}
@@ -322,14 +341,6 @@ func (e *FolderError) Error() string {
 
 // Unwrap returns the cause (an *fs.PathError, often fs.ErrPermission).
 func (e *FolderError) Unwrap() error { return e.Err }
-
-// folderMount names the file system holding dir for a fix.
-func folderMount(dir string) string {
-	if m := mountPoint(dir); m != "" {
-		return m
-	}
-	return "the disk that holds " + dir
-}
 
 // EnsureDir creates the cache folder (mode 0700) if needed and restricts an
 // existing one to its owner, with a warning when it was open to others. It
