@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+
+	"github.com/cognite-tools/cdflogin/internal/fsfault"
 )
 
 // DiskFullError is a change to profiles.yaml that its file system had no
@@ -18,16 +20,9 @@ type DiskFullError struct {
 
 // Error names the file, the cause, the full file system and the fix.
 func (e *DiskFullError) Error() string {
-	where := e.Mount
-	if where == "" {
-		where = "the disk that holds " + filepath.Dir(e.Path)
-	}
-	fix := "free space on " + where
-	if isQuota(e.Err) {
-		fix += " (or have your disk quota raised)"
-	}
+	where := fsfault.Place(e.Mount, filepath.Dir(e.Path))
 	return fmt.Sprintf("cannot save %s: %v (the file system at %s is full); the file is unchanged: %s, then run the command again",
-		e.Path, cause(e.Err), where, fix)
+		e.Path, cause(e.Err), where, fsfault.FreeSpaceFix(where, e.Err))
 }
 
 // Unwrap returns the failed operation's error.
@@ -37,8 +32,8 @@ func (e *DiskFullError) Unwrap() error { return e.Err }
 // a *DiskFullError; other errors are returned as they are.
 func (s *Store) diskFull(err error) error {
 	var df *DiskFullError
-	if err == nil || !isNoSpace(err) || errors.As(err, &df) {
+	if err == nil || !fsfault.NoSpace(err) || errors.As(err, &df) {
 		return err
 	}
-	return &DiskFullError{Path: s.path, Mount: mountPoint(filepath.Dir(s.path)), Err: err}
+	return &DiskFullError{Path: s.path, Mount: fsfault.MountPoint(filepath.Dir(s.path)), Err: err}
 }

@@ -104,31 +104,3 @@ func TestStoreDiskFull(t *testing.T) {
 		}
 	}
 }
-
-// TestMountPoint: the mount point is the topmost folder on the same file
-// system; a folder that does not exist yet is on its parent's.
-func TestMountPoint(t *testing.T) {
-	tmp := t.TempDir()
-	m := mountPoint(tmp)
-	if m == "" || !strings.HasPrefix(tmp, m) {
-		t.Fatalf("mountPoint(%s) = %q", tmp, m)
-	}
-	if d1, _ := device(m); m != "/" {
-		if d2, _ := device(filepath.Dir(m)); d1 == d2 {
-			t.Errorf("%s is on the same file system as its parent: not a mount point", m)
-		}
-	}
-	if got := mountPoint(filepath.Join(tmp, "not", "yet")); got != m {
-		t.Errorf("mountPoint of a missing folder = %q, want %q", got, m)
-	}
-	if got := mountPoint("/"); got != "/" {
-		t.Errorf("mountPoint(/) = %q", got)
-	}
-	if d1, ok1 := device("/proc"); ok1 {
-		if d2, _ := device("/"); d1 != d2 {
-			if got := mountPoint("/proc/self"); got != "/proc" {
-				t.Errorf("mountPoint(/proc/self) = %q, want /proc", got)
-			}
-		}
-	}
-}

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/cognite-tools/cdflogin/internal/fsfault"
 )
 
 const oldCache = `{"AccessToken":{"k":{"secret":"old-at"}},"RefreshToken":{"r":{"secret":"old-rt"}}}`
@@ -173,7 +175,7 @@ func TestFolderErrorDiskFull(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "cache")
 	err := error(&FolderError{Dir: dir, Problem: "cannot be created", Err: &fs.PathError{Op: "mkdir", Path: dir, Err: syscall.ENOSPC}})
 	msg := err.Error()
-	if !strings.Contains(msg, "no space left on device") || !strings.Contains(msg, "free space on "+mountPoint(dir)) || strings.Contains(msg, "you own") {
+	if !strings.Contains(msg, "no space left on device") || !strings.Contains(msg, "free space on "+fsfault.MountPoint(dir)) || strings.Contains(msg, "you own") {
 		t.Errorf("message: %s", msg)
 	}
 	if !errors.Is(err, syscall.ENOSPC) {

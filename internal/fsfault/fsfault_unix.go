@@ -1,6 +1,6 @@
 //go:build unix
 
-package tokencache
+package fsfault
 
 import (
 	"errors"
@@ -9,17 +9,17 @@ import (
 	"syscall"
 )
 
-// isNoSpace reports a write refused for want of space (ENOSPC, EDQUOT).
-func isNoSpace(err error) bool {
+// NoSpace reports a write refused for want of space (ENOSPC, EDQUOT).
+func NoSpace(err error) bool {
 	return errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT)
 }
 
-// isQuota reports a write refused by the user's disk quota.
-func isQuota(err error) bool { return errors.Is(err, syscall.EDQUOT) }
+// Quota reports a write refused by the user's disk quota.
+func Quota(err error) bool { return errors.Is(err, syscall.EDQUOT) }
 
-// mountPoint is the folder where the file system holding dir (or its
+// MountPoint is the folder where the file system holding dir (or its
 // nearest existing parent) is mounted, or "" when it cannot be told.
-func mountPoint(dir string) string {
+func MountPoint(dir string) string {
 	p, err := filepath.Abs(dir)
 	if err != nil {
 		return ""

@@ -1,6 +1,6 @@
 //go:build !unix
 
-package profiles
+package fsfault
 
 import (
 	"errors"
@@ -12,19 +12,19 @@ import (
 // Windows' ERROR_HANDLE_DISK_FULL and ERROR_DISK_FULL.
 const errorHandleDiskFull, errorDiskFull = 39, 112
 
-// isNoSpace reports a write refused for want of space.
-func isNoSpace(err error) bool {
+// NoSpace reports a write refused for want of space.
+func NoSpace(err error) bool {
 	if runtime.GOOS == "windows" {
 		return errors.Is(err, syscall.Errno(errorDiskFull)) || errors.Is(err, syscall.Errno(errorHandleDiskFull))
 	}
 	return errors.Is(err, syscall.ENOSPC)
 }
 
-// isQuota reports a write refused by the user's disk quota.
-func isQuota(error) bool { return false }
+// Quota reports a write refused by the user's disk quota.
+func Quota(error) bool { return false }
 
-// mountPoint is the volume holding dir (C:\), or "".
-func mountPoint(dir string) string {
+// MountPoint is the volume holding dir (C:\), or "".
+func MountPoint(dir string) string {
 	p, err := filepath.Abs(dir)
 	if err != nil {
 		return ""
