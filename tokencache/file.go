@@ -18,6 +18,8 @@ import (
 	"time"
 
 	"github.com/gofrs/flock"
+
+	"github.com/cognite-tools/cdflogin/internal/fsfault"
 )
 
 // lockRetry is how often a waiting process retries the file lock.
@@ -329,8 +331,8 @@ func (e *FolderError) Error() string {
 	switch {
 	case e.Blocker != "":
 		b.WriteString("; move that file away, or set CDFLOGIN_HOME to a folder you own")
-	case e.Err != nil && isNoSpace(e.Err):
-		b.WriteString("; " + freeSpaceFix(folderMount(e.Dir), e.Err))
+	case e.Err != nil && fsfault.NoSpace(e.Err):
+		b.WriteString("; " + fsfault.FreeSpaceFix(fsfault.Place(fsfault.MountPoint(e.Dir), e.Dir), e.Err))
 	default:
 		b.WriteString("; check that you own the folder (or its parent) and may write to it, or set CDFLOGIN_HOME to a folder you own")
 	}
@@ -339,14 +341,6 @@ func (e *FolderError) Error() string {
 
 // Unwrap returns the cause (an *fs.PathError, often fs.ErrPermission).
 func (e *FolderError) Unwrap() error { return e.Err }
-
-// folderMount names the file system holding dir for a fix.
-func folderMount(dir string) string {
-	if m := mountPoint(dir); m != "" {
-		return m
-	}
-	return "the disk that holds " + dir
-}
 
 // EnsureDir creates the cache folder (mode 0700) if needed and restricts an
 // existing one to its owner, with a warning when it was open to others. It
