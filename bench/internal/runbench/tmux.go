@@ -246,7 +246,40 @@ func (b *bench) idleCost() error {
 		rate.Note += "; frames counted by synchronized-output markers"
 	}
 	b.add(rate)
+	if err := b.keyLatency(t); err != nil {
+		return err
+	}
 	_, _ = t.run("send-keys", "-t", "s", "q")
+	return nil
+}
+
+// keyLatency presses ? on the idle token screen (full help on, then off)
+// and measures until tmux shows the change: how long a key takes to be
+// echoed after the screen has been idle. Each press follows 300 ms of
+// quiet, so every sample starts from an idle renderer.
+func (b *bench) keyLatency(t *tmux) error {
+	const marker = "previous tab" // only in the full help
+	var samples []float64
+	for i := 0; i < 2*b.runs; i++ {
+		time.Sleep(300 * time.Millisecond)
+		want := i%2 == 0 // the odd presses hide the full help again
+		start := time.Now()
+		if _, err := t.run("send-keys", "-t", "s", "?"); err != nil {
+			return err
+		}
+		for {
+			if strings.Contains(t.capture(), marker) == want {
+				break
+			}
+			if time.Since(start) > 10*time.Second {
+				return fmt.Errorf("key latency: the full help did not toggle:\n%s", t.capture())
+			}
+			time.Sleep(time.Millisecond)
+		}
+		samples = append(samples, float64(time.Since(start).Microseconds())/1000)
+	}
+	b.add(row{What: "Key press to screen, after idle (tmux)", Value: summarize(samples).ms(),
+		Note: "? toggles the full help on the idle token screen; includes tmux send-keys and capture-pane (a few ms each)"})
 	return nil
 }
 
