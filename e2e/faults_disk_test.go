@@ -43,7 +43,7 @@ import (
 func smallDisk(t *testing.T, size int) string {
 	t.Helper()
 	if os.Geteuid() != 0 {
-		t.Skip("a real full disk needs a tmpfs mount, which needs root (CAP_SYS_ADMIN); the seams in profiles and tokencache test the same paths")
+		t.Skip("a real full (or read-only) disk needs a tmpfs mount, which needs root (CAP_SYS_ADMIN); the seams in profiles and tokencache test the same paths")
 	}
 	dir := filepath.Join(t.TempDir(), "disk")
 	if err := os.Mkdir(dir, 0o700); err != nil {

@@ -20,6 +20,7 @@ import (
 	"context"
 	"crypto/x509"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -481,11 +482,17 @@ func TestFaultsCache(t *testing.T) {
 		}
 	})
 	t.Run("read-only cache folder", func(t *testing.T) {
+		// As root, modes are ignored: TestFaultsReadOnly runs the same on
+		// a read-only mount.
 		if os.Geteuid() == 0 {
-			t.Skip("root ignores file modes")
+			t.Skip("root ignores file modes; TestFaultsReadOnly covers a read-only mount")
 		}
 		e := newFlowEnvOn(t, sb)
 		noGoroutineLeak(t, sb.HTTPClient())
+		var warnings []string
+		e.withDeps(func(d *flows.Deps) {
+			d.Warnf = func(format string, args ...any) { warnings = append(warnings, fmt.Sprintf(format, args...)) }
+		})
 		p := e.profile(sandbox.AppSecret, profiles.FlowSecret)
 		if err := os.MkdirAll(e.dir, 0o700); err != nil {
 			t.Fatal(err)
@@ -494,12 +501,25 @@ func TestFaultsCache(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { _ = os.Chmod(e.dir, 0o700) })
-		_, err := e.login(p, nil)
-		if err == nil {
-			t.Fatal("a sign-in into a read-only cache folder reported success")
+		// The sign-in succeeded: its token is handed out, with a warning
+		// that it is not kept, naming the folder and the fix.
+		tok, err := e.login(p, nil)
+		if err != nil || tok == nil || tok.AccessToken == "" {
+			t.Fatalf("a sign-in into a read-only cache folder lost its token: %v", err)
 		}
-		if !strings.Contains(err.Error(), e.dir) || !errors.Is(err, os.ErrPermission) {
-			t.Errorf("the message does not name the folder and the permission problem: %v", err)
+		if len(warnings) != 1 {
+			t.Fatalf("warnings %q, want one", warnings)
+		}
+		for _, w := range []string{"not kept", "permission denied", "the folder " + e.dir + " is read-only for you", "make it writable", "CDFLOGIN_HOME"} {
+			if !strings.Contains(warnings[0], w) {
+				t.Errorf("the warning lacks %q: %s", w, warnings[0])
+			}
+		}
+		if entries, _ := os.ReadDir(e.dir); len(entries) != 0 {
+			t.Errorf("the read-only folder has %d entries", len(entries))
+		}
+		if c, err := e.svc.Cached(p); err != nil || c != nil {
+			t.Errorf("Cached = %v, %v; want nothing (login reports this as not saved)", c != nil, err)
 		}
 	})
 	t.Run("cache folder cannot be created (a file is in the way)", func(t *testing.T) {

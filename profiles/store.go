@@ -341,7 +341,7 @@ func clearDefaults(doc *document, except string) {
 // mutate runs edit on the freshly read document under the file lock and
 // writes the result atomically. Nothing is written when the file does not
 // parse or edit fails; a file system without room for the new content
-// gives a *DiskFullError.
+// gives a *DiskFullError, one that may not be written a *NotWritableError.
 func (s *Store) mutate(edit func(*document) error) error {
 	return s.diskFull(s.mutateLocked(edit))
 }
@@ -359,7 +359,7 @@ func (s *Store) mutateLocked(edit func(*document) error) error {
 		if err == nil {
 			err = ctx.Err()
 		}
-		return fmt.Errorf("lock %s (is another cdflogin writing profiles?): %w", s.path, err)
+		return s.notWritable(fmt.Errorf("lock %s (is another cdflogin writing profiles?): %w", s.path, err))
 	}
 	defer func() { _ = lock.Unlock() }()
 
@@ -388,7 +388,7 @@ func (s *Store) mutateLocked(edit func(*document) error) error {
 	if resolved, err := filepath.EvalSymlinks(s.path); err == nil {
 		target = resolved
 	}
-	return s.writeAtomic(target, data)
+	return s.notWritable(s.writeAtomic(target, data))
 }
 
 // writeData writes data to the temporary file.

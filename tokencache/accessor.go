@@ -3,7 +3,6 @@ package tokencache
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"sync"
 
@@ -89,10 +88,11 @@ func (a *Accessor) Replace(ctx context.Context, u cache.Unmarshaler, _ cache.Rep
 
 // Export writes MSAL's cache to the file (cache.ExportReplace).
 //
-// A file system without room for it does not fail the operation: MSAL
-// would throw away the token it has just received. The token is handed
-// out, the file stays as it was (Exported stays false), and a warning says
-// that it is not kept and where to free space.
+// A file system without room for it, or a folder or file system that may
+// not be written, does not fail the operation: MSAL would throw away the
+// token it has just received. The token is handed out, the file stays as
+// it was (Exported stays false), and a warning says that it is not kept,
+// why, and what to do (free space, or make the folder writable).
 func (a *Accessor) Export(ctx context.Context, m cache.Marshaler, _ cache.ExportHints) error {
 	data, err := m.Marshal()
 	if err != nil {
@@ -101,8 +101,7 @@ func (a *Accessor) Export(ctx context.Context, m cache.Marshaler, _ cache.Export
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	err = a.save(ctx, data)
-	var df *DiskFullError
-	if errors.As(err, &df) {
+	if unsaved(err) {
 		a.mem = data // this operation goes on with what MSAL holds
 		a.file.warnf("profile %q got a new token, but it is not kept for the next run: %v", a.file.profile, err)
 		return nil

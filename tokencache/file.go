@@ -103,7 +103,8 @@ func (f *File) lockPath() string { return f.path + ".lock" }
 
 // Lock takes the profile's exclusive cross-process lock, waiting until ctx
 // ends. Hold it across read → refresh → write; call the returned function
-// to release it.
+// to release it. On a read-only file system where the lock file cannot be
+// created no process can change the cache, so no lock is taken.
 func (f *File) Lock(ctx context.Context) (unlock func(), err error) {
 	if err := f.ensureDir(); err != nil {
 		return nil, err
@@ -115,7 +116,13 @@ func (f *File) Lock(ctx context.Context) (unlock func(), err error) {
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return nil, fmt.Errorf("wait for the token cache lock %s: %w", l.Path(), ctxErr)
 		}
-		return nil, f.diskFull(fmt.Errorf("lock the token cache %s: %w", l.Path(), err))
+		if fsfault.ReadOnly(err) {
+			// No process can change a cache on a read-only file system:
+			// reading it needs no lock, and a save fails on its own.
+			f.logf("token cache %s: the file system is read-only; reading the cache without its lock", f.path)
+			return func() {}, nil
+		}
+		return nil, f.saveFault(fmt.Errorf("lock the token cache %s: %w", l.Path(), err))
 	}
 	if !ok {
 		_ = l.Close()
@@ -181,9 +188,10 @@ func describeJSONError(err error) string {
 // folder, fsync, rename) with mode 0600 in a 0700 folder. Call it with the
 // lock held. When any step fails the temporary file is removed and the
 // cache file is as it was; a file system without room gives a
-// *DiskFullError.
+// *DiskFullError, a folder or file system that may not be written a
+// *NotWritableError.
 func (f *File) Save(data []byte) error {
-	return f.diskFull(f.save(data))
+	return f.saveFault(f.save(data))
 }
 
 func (f *File) save(data []byte) error {
@@ -333,6 +341,8 @@ func (e *FolderError) Error() string {
 		b.WriteString("; move that file away, or set CDFLOGIN_HOME to a folder you own")
 	case e.Err != nil && fsfault.NoSpace(e.Err):
 		b.WriteString("; " + fsfault.FreeSpaceFix(fsfault.Place(fsfault.MountPoint(e.Dir), e.Dir), e.Err))
+	case e.Err != nil && fsfault.ReadOnly(e.Err):
+		b.WriteString("; the file system at " + fsfault.Place(fsfault.MountPoint(e.Dir), e.Dir) + " is read-only: set CDFLOGIN_HOME to a folder on a writable disk")
 	default:
 		b.WriteString("; check that you own the folder (or its parent) and may write to it, or set CDFLOGIN_HOME to a folder you own")
 	}

@@ -143,9 +143,10 @@ func Run(ctx context.Context, opts *Options) error {
 }
 
 // checkSaved makes sure that the token cache holds the sign-in, which is
-// what login is for. When it could not be saved (a full disk: the flows
-// have warned why, and where to free space) login says so and fails, so
-// that a script does not go on to a command that will find no sign-in.
+// what login is for. When it could not be saved (a full disk, or a
+// read-only cache folder or file system: the flows have warned why, and
+// what to do) login says so and fails, so that a script does not go on to
+// a command that will find no sign-in.
 func checkSaved(opts *Options, p profiles.Profile, flow profiles.Flow, t *flows.Tokens) error {
 	if opts.Cached == nil || t.AccessToken == "" {
 		return nil

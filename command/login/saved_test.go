@@ -15,9 +15,10 @@ import (
 )
 
 // TestLoginChecksTheCache: login is for the cache. A sign-in the cache
-// does not hold afterwards (a full disk: the flows warned why) prints the
-// sign-in, then fails with exit 1 naming the command to run again; a
-// cache holding this token or a newer one is success.
+// does not hold afterwards (a full disk, a read-only cache folder: the
+// flows warned why) prints the sign-in, then fails with exit 1 naming the
+// command to run again; a cache holding this token or a newer one is
+// success.
 func TestLoginChecksTheCache(t *testing.T) {
 	signedIn := userTokens(profiles.FlowDevice)
 	tests := []struct {

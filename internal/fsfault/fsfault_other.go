@@ -9,8 +9,8 @@ import (
 	"syscall"
 )
 
-// Windows' ERROR_HANDLE_DISK_FULL and ERROR_DISK_FULL.
-const errorHandleDiskFull, errorDiskFull = 39, 112
+// Windows' ERROR_WRITE_PROTECT, ERROR_HANDLE_DISK_FULL and ERROR_DISK_FULL.
+const errorWriteProtect, errorHandleDiskFull, errorDiskFull = 19, 39, 112
 
 // NoSpace reports a write refused for want of space.
 func NoSpace(err error) bool {
@@ -22,6 +22,15 @@ func NoSpace(err error) bool {
 
 // Quota reports a write refused by the user's disk quota.
 func Quota(error) bool { return false }
+
+// ReadOnly reports a write refused because the whole volume is
+// read-only (write-protected): no process can write there.
+func ReadOnly(err error) bool {
+	if runtime.GOOS == "windows" {
+		return errors.Is(err, syscall.Errno(errorWriteProtect))
+	}
+	return errors.Is(err, syscall.EROFS)
+}
 
 // MountPoint is the volume holding dir (C:\), or "".
 func MountPoint(dir string) string {

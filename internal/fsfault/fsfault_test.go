@@ -21,8 +21,8 @@ func TestPlace(t *testing.T) {
 
 func TestNotAFileSystemFault(t *testing.T) {
 	for _, err := range []error{errors.New("boom"), errors.ErrUnsupported} {
-		if NoSpace(err) || Quota(err) {
-			t.Errorf("%v taken for a full disk", err)
+		if NoSpace(err) || Quota(err) || ReadOnly(err) || NotWritable(err) {
+			t.Errorf("%v taken for a full or read-only disk", err)
 		}
 		if got := ErrnoText(err); got != err.Error() {
 			t.Errorf("ErrnoText(%v) = %q, want the error's own words", err, got)

@@ -17,6 +17,10 @@ func NoSpace(err error) bool {
 // Quota reports a write refused by the user's disk quota.
 func Quota(err error) bool { return errors.Is(err, syscall.EDQUOT) }
 
+// ReadOnly reports a write refused because the whole file system is
+// mounted read-only (EROFS): no process can write there.
+func ReadOnly(err error) bool { return errors.Is(err, syscall.EROFS) }
+
 // MountPoint is the folder where the file system holding dir (or its
 // nearest existing parent) is mounted, or "" when it cannot be told.
 func MountPoint(dir string) string {

@@ -16,8 +16,10 @@ import (
 // TestStoreDiskFull: a write that the file system has no room for (the
 // temp file gets part of the content, then ENOSPC or EDQUOT, as on a full
 // disk) fails with a *DiskFullError that names profiles.yaml, the cause,
-// and where to free space; profiles.yaml is byte for byte unchanged and
-// the temp file is gone. Other write errors keep their own message.
+// and where to free space; one that may not be written (EROFS, EACCES)
+// with a *NotWritableError that names profiles.yaml, what is read-only
+// and the fix. profiles.yaml is byte for byte unchanged and the temp file
+// is gone. Other write errors keep their own message.
 func TestStoreDiskFull(t *testing.T) {
 	const content = "# my profiles\nprofiles:\n  dev:\n    tenant: " + tenantA + "\n    client_id: " + clientA + "\n    cluster: westeurope-1\n    project: acme-dev\n    flow: browser\n"
 	ops := []struct {
@@ -32,14 +34,17 @@ func TestStoreDiskFull(t *testing.T) {
 		{"Remove", func(s *Store) error { return s.Remove("dev") }},
 	}
 	errs := []struct {
-		name     string
-		err      error
-		diskFull bool
-		words    []string
+		name        string
+		err         error
+		diskFull    bool
+		notWritable bool
+		words       []string
 	}{
-		{"ENOSPC", syscall.ENOSPC, true, []string{"no space left on device", "free space on ", "the file is unchanged", "run the command again"}},
-		{"EDQUOT", syscall.EDQUOT, true, []string{"disk quota exceeded", "free space on ", "disk quota raised"}},
-		{"EIO", syscall.EIO, false, []string{"input/output error"}},
+		{"ENOSPC", syscall.ENOSPC, true, false, []string{"no space left on device", "free space on ", "the file is unchanged", "run the command again"}},
+		{"EDQUOT", syscall.EDQUOT, true, false, []string{"disk quota exceeded", "free space on ", "disk quota raised"}},
+		{"EROFS", syscall.EROFS, false, true, []string{"read-only file system", "(the file system at ", " is read-only)", "the file is unchanged", "make it writable", "set CDFLOGIN_HOME", "run the command again"}},
+		{"EACCES", syscall.EACCES, false, true, []string{"permission denied", "(the folder ", " is read-only for you)", "the file is unchanged", "make it writable", "run the command again"}},
+		{"EIO", syscall.EIO, false, false, []string{"input/output error"}},
 	}
 	for _, op := range ops {
 		for _, e := range errs {
@@ -67,6 +72,13 @@ func TestStoreDiskFull(t *testing.T) {
 				var df *DiskFullError
 				if got := errors.As(err, &df); got != e.diskFull {
 					t.Errorf("DiskFullError %v, want %v: %v", got, e.diskFull, err)
+				}
+				var nw *NotWritableError
+				if got := errors.As(err, &nw); got != e.notWritable {
+					t.Errorf("NotWritableError %v, want %v: %v", got, e.notWritable, err)
+				}
+				if nw != nil && (nw.Path != s.Path() || nw.Blocked != dir || nw.Mount == "" || strings.Contains(err.Error(), tmpName)) {
+					t.Errorf("NotWritableError{Path: %q, Blocked: %q, Mount: %q}: %v", nw.Path, nw.Blocked, nw.Mount, err)
 				}
 				if df != nil {
 					if df.Path != s.Path() || df.Mount == "" {
