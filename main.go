@@ -23,5 +23,5 @@ func run() int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	f := cmdutil.New(version)
-	return root.Execute(ctx, f, root.NewCmd(f))
+	return root.Execute(ctx, f, root.NewCmdFor(f, os.Args[1:]))
 }

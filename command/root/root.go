@@ -2,6 +2,8 @@
 package root
 
 import (
+	"strings"
+
 	"github.com/spf13/cobra"
 
 	"github.com/cognite-tools/cdflogin/cmdutil"
@@ -18,8 +20,64 @@ import (
 	"github.com/cognite-tools/cdflogin/command/tui"
 )
 
+// subcommands are the commands under cdflogin, in help order, with the
+// names they answer to.
+var subcommands = []struct {
+	name  string
+	build func(*cmdutil.Factory) *cobra.Command
+}{
+	{"demo", demo.NewCmd},
+	{"sandbox", sandboxcmd.NewCmd},
+	{"login", login.NewCmd},
+	{"token", token.NewCmd},
+	{"claims", claimscmd.NewCmd},
+	{"inspect", inspect.NewCmd},
+	{"doctor", doctor.NewCmd},
+	{"env", envcmd.NewCmd},
+	{"profile", profile.NewCmd},
+	{"logout", logout.NewCmd},
+	{"version", newVersionCmd},
+}
+
 // NewCmd returns the root command with every subcommand.
-func NewCmd(f *cmdutil.Factory) *cobra.Command {
+func NewCmd(f *cmdutil.Factory) *cobra.Command { return newCmd(f, "") }
+
+// NewCmdFor returns the root command to run args (os.Args[1:]). When args
+// start with a subcommand's name and ask for no help, only that subcommand
+// is built: the others matter only to help, completion and suggestions,
+// which get the whole tree. A warm `cdflogin token` is over in a few
+// milliseconds, and building every command's flags was a part of that.
+func NewCmdFor(f *cmdutil.Factory, args []string) *cobra.Command {
+	return newCmd(f, selected(args))
+}
+
+// selected is the subcommand args run on its own, or "" when they need the
+// whole tree: they do not start with a subcommand's name, or they ask for
+// help (--help, or h in a group of short flags), whose text can name other
+// commands.
+func selected(args []string) string {
+	if len(args) == 0 {
+		return ""
+	}
+	for _, a := range args {
+		if a == "--" {
+			break
+		}
+		if strings.HasPrefix(a, "--help") || (strings.HasPrefix(a, "-") && !strings.HasPrefix(a, "--") && strings.Contains(a, "h")) {
+			return ""
+		}
+	}
+	for _, s := range subcommands {
+		if s.name == args[0] {
+			return s.name
+		}
+	}
+	return ""
+}
+
+// newCmd builds the root command with every subcommand, or with only the
+// one named only.
+func newCmd(f *cmdutil.Factory, only string) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "cdflogin",
 		Short: "Sign in to Cognite Data Fusion with Microsoft Entra ID and see what your token says",
@@ -45,21 +103,10 @@ use every flow against a built-in sandbox tenant with no account.`,
 	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return cmdutil.UsageError("%v (see: %s --help)", err, c.CommandPath())
 	})
-
-	for _, sub := range []*cobra.Command{
-		demo.NewCmd(f),
-		sandboxcmd.NewCmd(f),
-		login.NewCmd(f),
-		token.NewCmd(f),
-		claimscmd.NewCmd(f),
-		inspect.NewCmd(f),
-		doctor.NewCmd(f),
-		envcmd.NewCmd(f),
-		profile.NewCmd(f),
-		logout.NewCmd(f),
-		newVersionCmd(f),
-	} {
-		cmd.AddCommand(sub)
+	for _, s := range subcommands {
+		if only == "" || s.name == only {
+			cmd.AddCommand(s.build(f))
+		}
 	}
 	return cmd
 }
