@@ -315,6 +315,9 @@ func DecodeIDToken(raw string) (IDClaims, error) {
 	if err != nil {
 		return c, errors.New("ID token payload is not base64url")
 	}
+	if fast, ok := decodeIDClaimsFast(payload); ok {
+		return fast, nil
+	}
 	if err := json.Unmarshal(payload, &c); err != nil {
 		return c, errors.New("ID token payload is not a JSON object")
 	}

@@ -26,6 +26,9 @@ func TestParseFastTakesMSALCaches(t *testing.T) {
 		{"garbage expiry", `{"AccessToken":{"k":{"secret":"s","expires_on":"soon"}}}`, true},
 		{"non-ASCII text", `{"Account":{"k":{"name":"Åsa Ødegård"}}}`, true},
 		{"numeric expiry", `{"AccessToken":{"k":{"secret":"s","expires_on":1700000000}}}`, false},
+		{"other fields of any kind", `{"AccessToken":{"k":{"secret":"s","x":[1,-2.5e+3,true,false,null,{"y":"\u00e9\n"}],"Z":0}},"AppMetadata":{"a":{"n":1}}}`, true},
+		{"bad escape in another field", `{"AccessToken":{"k":{"secret":"s","x":"\x"}}}`, false},
+		{"bad number in another field", `{"AccessToken":{"k":{"secret":"s","x":01}}}`, false},
 		{"escape", `{"Account":{"k":{"name":"a\"b"}}}`, false},
 		{"field matched without regard to case", `{"Account":{"k":{"UserName":"a"}}}`, false},
 		{"section key in other case", `{"accesstoken":{"k":{"secret":"s"}}}`, true},
@@ -112,6 +115,58 @@ func FuzzParseFast(f *testing.F) {
 		}
 		if !reflect.DeepEqual(fast, slow) {
 			t.Fatalf("parseFast = %+v\nencoding/json = %+v", fast, slow)
+		}
+	})
+}
+
+func TestDecodeIDClaimsFast(t *testing.T) {
+	tests := []struct {
+		name    string
+		payload string
+		wantOK  bool
+	}{
+		{"Entra ID token", `{"aud":"c","iss":"https://login.microsoftonline.com/t/v2.0","iat":1700000000,"nbf":1700000000,"exp":1700003600,` +
+			`"name":"Åsa Ødegård","oid":"o","preferred_username":"asa@example.com","rh":"0.A","sid":"s","sub":"x","tid":"t","uti":"u","ver":"2.0","amr":["pwd","mfa"]}`, true},
+		{"escaped name", `{"name":"A\u00e9"}`, false},
+		{"claim in other case", `{"Name":"a"}`, false},
+		{"non-string claim", `{"oid":5}`, false},
+		{"null", `null`, false},
+		{"not JSON", `{"name":"a"`, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fast, ok := decodeIDClaimsFast([]byte(tt.payload))
+			if ok != tt.wantOK {
+				t.Fatalf("ok = %v, want %v", ok, tt.wantOK)
+			}
+			var slow IDClaims
+			if err := json.Unmarshal([]byte(tt.payload), &slow); ok && (err != nil || fast != slow) {
+				t.Fatalf("fast %+v, encoding/json %+v (%v)", fast, slow, err)
+			}
+		})
+	}
+	c, _ := decodeIDClaimsFast([]byte(tests[0].payload))
+	if c != (IDClaims{Name: "Åsa Ødegård", PreferredUsername: "asa@example.com", ObjectID: "o", TenantID: "t"}) {
+		t.Errorf("claims = %+v", c)
+	}
+}
+
+// FuzzDecodeIDClaimsFast holds the one-pass reading of an ID token payload
+// to encoding/json's.
+func FuzzDecodeIDClaimsFast(f *testing.F) {
+	f.Add([]byte(`{"name":"Ada","oid":"o","tid":"t","exp":1700003600,"amr":["pwd"],"x":{"y":[null,true]}}`))
+	f.Add([]byte(`{"upn":"a@b","preferred_username":"a","NAME":"x","n\u0061me":"y"}`))
+	f.Fuzz(func(t *testing.T, payload []byte) {
+		fast, ok := decodeIDClaimsFast(payload)
+		if !ok {
+			return
+		}
+		var slow IDClaims
+		if err := json.Unmarshal(payload, &slow); err != nil {
+			t.Fatalf("encoding/json rejects what decodeIDClaimsFast read: %v", err)
+		}
+		if fast != slow {
+			t.Fatalf("fast %+v, encoding/json %+v", fast, slow)
 		}
 	})
 }
