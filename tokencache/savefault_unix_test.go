@@ -47,20 +47,26 @@ func filesIn(t *testing.T, dir string) []string {
 	return names
 }
 
-// TestSaveDiskFull: a cache the file system has no room for is a
+// TestSaveFault: a cache the file system has no room for is a
 // *DiskFullError naming the cache file (not the temp file), the cause and
-// where to free space; the file is unchanged and no temp file is left.
-// Other write errors keep their own message, and leave no temp file
-// either.
-func TestSaveDiskFull(t *testing.T) {
+// where to free space; one that may not be written (a read-only file
+// system, a folder the user may not write) is a *NotWritableError naming
+// the cache file, the cause, what is read-only and the fix. Either way the
+// file is unchanged and no temp file is left. Other write errors keep
+// their own message, and leave no temp file either.
+func TestSaveFault(t *testing.T) {
 	tests := []struct {
-		errno    syscall.Errno
-		diskFull bool
-		words    []string
+		errno       syscall.Errno
+		diskFull    bool
+		notWritable bool
+		words       []string
 	}{
-		{syscall.ENOSPC, true, []string{"cannot save the token cache ", "no space left on device", "is full", "the cache is unchanged", "free space on "}},
-		{syscall.EDQUOT, true, []string{"disk quota exceeded", "free space on ", "disk quota raised"}},
-		{syscall.EIO, false, []string{"write the token cache", "input/output error"}},
+		{syscall.ENOSPC, true, false, []string{"cannot save the token cache ", "no space left on device", "is full", "the cache is unchanged", "free space on "}},
+		{syscall.EDQUOT, true, false, []string{"disk quota exceeded", "free space on ", "disk quota raised"}},
+		{syscall.EROFS, false, true, []string{"cannot save the token cache ", "read-only file system", "the file system at ", "is read-only", "the cache is unchanged", "set CDFLOGIN_HOME to a folder on a writable disk"}},
+		{syscall.EACCES, false, true, []string{"permission denied", "(the folder ", "is read-only for you", "make it writable", "set CDFLOGIN_HOME to a writable folder"}},
+		{syscall.EPERM, false, true, []string{"operation not permitted", "(the folder ", "is read-only for you"}},
+		{syscall.EIO, false, false, []string{"write the token cache", "input/output error"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.errno.Error(), func(t *testing.T) {
@@ -74,20 +80,35 @@ func TestSaveDiskFull(t *testing.T) {
 			if !errors.Is(err, tt.errno) {
 				t.Fatalf("Save = %v, want %v in the chain", err, tt.errno)
 			}
+			msg := err.Error()
+			if (tt.diskFull || tt.notWritable) && (!strings.Contains(msg, f.Path()+": ") || strings.Contains(msg, ".tmp-")) {
+				t.Errorf("the message names the temp file, not the cache: %v", err)
+			}
 			var df *DiskFullError
 			if got := errors.As(err, &df); got != tt.diskFull {
 				t.Errorf("DiskFullError %v, want %v: %v", got, tt.diskFull, err)
 			}
-			if df != nil {
-				if df.Path != f.Path() || df.Mount == "" || !strings.Contains(err.Error(), f.Path()+": ") {
-					t.Errorf("DiskFullError{Path: %q, Mount: %q}: %v", df.Path, df.Mount, err)
+			if df != nil && (df.Path != f.Path() || df.Mount == "" || !strings.Contains(msg, "free space on "+df.Mount)) {
+				t.Errorf("DiskFullError{Path: %q, Mount: %q}: %v", df.Path, df.Mount, err)
+			}
+			var nw *NotWritableError
+			if got := errors.As(err, &nw); got != tt.notWritable {
+				t.Errorf("NotWritableError %v, want %v: %v", got, tt.notWritable, err)
+			}
+			if nw != nil {
+				if nw.Path != f.Path() || nw.Blocked != dir || nw.Mount == "" {
+					t.Errorf("NotWritableError{Path: %q, Blocked: %q, Mount: %q}", nw.Path, nw.Blocked, nw.Mount)
 				}
-				if !strings.Contains(err.Error(), "free space on "+df.Mount) || strings.Contains(err.Error(), ".tmp-") {
-					t.Errorf("the message names the temp file or not where to free space: %v", err)
+				readOnly := "the folder " + dir + " is read-only for you"
+				if tt.errno == syscall.EROFS {
+					readOnly = "the file system at " + nw.Mount + " is read-only"
+				}
+				if !strings.Contains(msg, readOnly) {
+					t.Errorf("the message does not say %q: %v", readOnly, err)
 				}
 			}
 			for _, w := range tt.words {
-				if !strings.Contains(err.Error(), w) {
+				if !strings.Contains(msg, w) {
 					t.Errorf("the message lacks %q: %v", w, err)
 				}
 			}
@@ -184,63 +205,6 @@ func testAccessorUnsaved(t *testing.T, newCache []byte, errno syscall.Errno, wor
 	}
 	if got, _ := os.ReadFile(f.Path()); string(got) != string(newCache) {
 		t.Errorf("the cache file after Export with room: %s", got)
-	}
-}
-
-// TestSaveNotWritable: a cache that may not be written (a read-only file
-// system, a folder or file the user may not write) is a
-// *NotWritableError naming the cache file, the cause, what is read-only
-// and the fix; the file is unchanged and no temp file is left.
-func TestSaveNotWritable(t *testing.T) {
-	tests := []struct {
-		errno syscall.Errno
-		words []string
-	}{
-		{syscall.EROFS, []string{"cannot save the token cache ", "read-only file system", "the file system at ", "is read-only", "the cache is unchanged", "set CDFLOGIN_HOME to a folder on a writable disk"}},
-		{syscall.EACCES, []string{"permission denied", "(the folder ", "is read-only for you", "make it writable", "set CDFLOGIN_HOME to a writable folder"}},
-		{syscall.EPERM, []string{"operation not permitted", "(the folder ", "is read-only for you"}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.errno.Error(), func(t *testing.T) {
-			dir := t.TempDir()
-			f, _ := Open(dir, "dev", Options{})
-			if err := f.Save([]byte(oldCache)); err != nil {
-				t.Fatal(err)
-			}
-			failWrites(f, tt.errno)
-			err := f.Save([]byte(`{"AccessToken":{"k":{"secret":"new-at"}}}`))
-			if !errors.Is(err, tt.errno) {
-				t.Fatalf("Save = %v, want %v in the chain", err, tt.errno)
-			}
-			var nw *NotWritableError
-			if !errors.As(err, &nw) {
-				t.Fatalf("Save = %T %v, want a *NotWritableError", err, err)
-			}
-			if nw.Path != f.Path() || nw.Blocked != dir || nw.Mount == "" {
-				t.Errorf("NotWritableError{Path: %q, Blocked: %q, Mount: %q}", nw.Path, nw.Blocked, nw.Mount)
-			}
-			msg := err.Error()
-			if !strings.Contains(msg, f.Path()+": ") || strings.Contains(msg, ".tmp-") {
-				t.Errorf("the message names the temp file, not the cache: %v", err)
-			}
-			if tt.errno == syscall.EROFS && !strings.Contains(msg, "the file system at "+nw.Mount+" is read-only") {
-				t.Errorf("the message does not name the read-only file system: %v", err)
-			}
-			if tt.errno != syscall.EROFS && !strings.Contains(msg, "the folder "+dir+" is read-only for you") {
-				t.Errorf("the message does not name the folder: %v", err)
-			}
-			for _, w := range tt.words {
-				if !strings.Contains(msg, w) {
-					t.Errorf("the message lacks %q: %v", w, err)
-				}
-			}
-			if got, _ := os.ReadFile(f.Path()); string(got) != oldCache {
-				t.Errorf("the cache file changed: %s", got)
-			}
-			if names := filesIn(t, dir); !slices.Equal(names, []string{FileName("dev")}) {
-				t.Errorf("files %q: a temp file left behind?", names)
-			}
-		})
 	}
 }
 
