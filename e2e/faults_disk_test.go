@@ -337,75 +337,137 @@ func TestFaultsDiskFull(t *testing.T) {
 
 	t.Run("user sign-in and refresh: the cached sign-in survives", func(t *testing.T) {
 		disk := smallDisk(t, 64<<10)
-		e := newFlowEnvOn(t, sb)
-		var mu sync.Mutex
-		var warnings []string
-		warned := func() []string {
+		cachedSignInSurvives(t, sb, disk, func() func() { return fill(t, disk) }, "no space left on device", "free space on "+disk)
+	})
+}
+
+// cachedSignInSurvives signs in (device code) with the token cache on
+// disk, then breaks the disk (breakDisk returns the fix). A forced refresh
+// and a new sign-in each hand out a new token with one warning naming the
+// cache file and words; the files stay as they were and the cache still
+// holds the first sign-in. Once fixed, the cached refresh token still
+// works, and its result is cached without a warning.
+func cachedSignInSurvives(t *testing.T, sb *sandbox.Sandbox, disk string, breakDisk func() (fix func()), words ...string) {
+	t.Helper()
+	e := newFlowEnvOn(t, sb)
+	var mu sync.Mutex
+	var warnings []string
+	warned := func() []string {
+		mu.Lock()
+		defer mu.Unlock()
+		w := warnings
+		warnings = nil
+		return w
+	}
+	e.dir = filepath.Join(disk, "cache")
+	e.withDeps(func(d *flows.Deps) {
+		d.CacheDir = e.dir
+		d.Warnf = func(format string, args ...any) {
 			mu.Lock()
 			defer mu.Unlock()
-			w := warnings
-			warnings = nil
-			return w
-		}
-		e.withDeps(func(d *flows.Deps) {
-			d.CacheDir = filepath.Join(disk, "cache")
-			d.Warnf = func(format string, args ...any) {
-				mu.Lock()
-				defer mu.Unlock()
-				warnings = append(warnings, fmt.Sprintf(format, args...))
-			}
-		})
-		e.dir = filepath.Join(disk, "cache")
-		p := e.profile(sandbox.AppDevice, profiles.FlowDevice)
-		events, _ := e.events(e.approve(sandbox.AliceUsername))
-		old, err := e.login(p, events)
-		if err != nil {
-			t.Fatalf("sign-in on an empty disk: %v", err)
-		}
-		cacheFile := filepath.Join(e.dir, tokencache.FileName(p.Name))
-		before := snapshot(t, disk)
-		free := fill(t, disk)
-
-		// A forced refresh gets a new token and hands it out.
-		warned()
-		got, err := e.silent(p, flows.SilentOptions{Force: true})
-		if err != nil {
-			t.Fatalf("refresh on a full disk: %v", err)
-		}
-		if got.AccessToken == "" || got.AccessToken == old.AccessToken {
-			t.Error("refresh on a full disk did not hand out a new token")
-		}
-		w := warned()
-		if len(w) != 1 {
-			t.Fatalf("warnings %q, want one", w)
-		}
-		wantWords(t, "the refresh warning", w[0], cacheFile, "no space left on device", "free space on "+disk)
-		sameFiles(t, disk, before)
-
-		// A new sign-in on a full disk: the token is handed out; the
-		// earlier sign-in is what the cache still holds.
-		events, _ = e.events(e.approve(sandbox.AliceUsername))
-		if _, err := e.login(p, events); err != nil {
-			t.Fatalf("sign-in on a full disk: %v", err)
-		}
-		if w := warned(); len(w) != 1 {
-			t.Fatalf("warnings %q, want one", w)
-		}
-		sameFiles(t, disk, before)
-		if c, err := e.svc.Cached(p); err != nil || c == nil || c.AccessToken != old.AccessToken {
-			t.Errorf("Cached on a full disk = %v, %v; want the earlier sign-in", c != nil, err)
-		}
-
-		// The cached refresh token still works once space is freed.
-		free()
-		if _, err := e.silent(p, flows.SilentOptions{Force: true}); err != nil {
-			t.Fatalf("refresh after freeing space: %v", err)
-		}
-		if w := warned(); len(w) != 0 {
-			t.Fatalf("refresh after freeing space warned: %q", w)
-		}
-		if c, err := e.svc.Cached(p); err != nil || c == nil || c.AccessToken == old.AccessToken {
-			t.Errorf("the refreshed token was not cached after freeing space")
+			warnings = append(warnings, fmt.Sprintf(format, args...))
 		}
 	})
+	p := e.profile(sandbox.AppDevice, profiles.FlowDevice)
+	events, _ := e.events(e.approve(sandbox.AliceUsername))
+	old, err := e.login(p, events)
+	if err != nil {
+		t.Fatalf("sign-in on a working disk: %v", err)
+	}
+	cacheFile := filepath.Join(e.dir, tokencache.FileName(p.Name))
+	before := snapshot(t, disk)
+	fix := breakDisk()
+
+	// A forced refresh gets a new token and hands it out.
+	warned()
+	got, err := e.silent(p, flows.SilentOptions{Force: true})
+	if err != nil {
+		t.Fatalf("refresh on the broken disk: %v", err)
+	}
+	if got.AccessToken == "" || got.AccessToken == old.AccessToken {
+		t.Error("refresh on the broken disk did not hand out a new token")
+	}
+	w := warned()
+	if len(w) != 1 {
+		t.Fatalf("warnings %q, want one", w)
+	}
+	wantWords(t, "the refresh warning", w[0], append([]string{cacheFile}, words...)...)
+	sameFiles(t, disk, before)
+
+	// A new sign-in: the token is handed out; the earlier sign-in is
+	// what the cache still holds.
+	events, _ = e.events(e.approve(sandbox.AliceUsername))
+	if _, err := e.login(p, events); err != nil {
+		t.Fatalf("sign-in on the broken disk: %v", err)
+	}
+	if w := warned(); len(w) != 1 {
+		t.Fatalf("warnings %q, want one", w)
+	}
+	sameFiles(t, disk, before)
+	if c, err := e.svc.Cached(p); err != nil || c == nil || c.AccessToken != old.AccessToken {
+		t.Errorf("Cached on the broken disk = %v, %v; want the earlier sign-in", c != nil, err)
+	}
+
+	// The cached refresh token still works once the disk is fixed.
+	fix()
+	if _, err := e.silent(p, flows.SilentOptions{Force: true}); err != nil {
+		t.Fatalf("refresh on the fixed disk: %v", err)
+	}
+	if w := warned(); len(w) != 0 {
+		t.Fatalf("refresh on the fixed disk warned: %q", w)
+	}
+	if c, err := e.svc.Cached(p); err != nil || c == nil || c.AccessToken == old.AccessToken {
+		t.Errorf("the refreshed token was not cached on the fixed disk")
+	}
+}
+
+// TestFaultsDebugLogDiskFull: --debug-log on a full disk. The command
+// does its work and prints its result; the person is told once that the
+// log could not be written, why and what to do; with room again the log
+// is written.
+func TestFaultsDebugLogDiskFull(t *testing.T) {
+	sb := startFlowSandbox(t, sandbox.Options{})
+	disk := smallDisk(t, 64<<10)
+	e := &diskEnv{t: t, sb: sb, home: t.TempDir()}
+	if r := e.run(e.addArgs("app")...); r.err != nil {
+		t.Fatalf("profile add: %v\n%s", r.err, r.errOut)
+	}
+	logPath := filepath.Join(disk, "debug.log")
+	free := fill(t, disk)
+
+	for _, args := range [][]string{
+		{"token", "-p", "app", "--min-valid", "2h", "--debug-log", logPath},
+		{"token", "-p", "app", "--min-valid", "2h", "--debug-log", logPath, "--verbose"},
+	} {
+		what := "cdflogin " + strings.Join(args, " ")
+		r := e.run(args...)
+		if r.err != nil {
+			t.Fatalf("%s on a full disk: %v\n%s", what, r.err, r.text())
+		}
+		if tok := strings.TrimSpace(r.out); strings.Count(tok, ".") != 2 {
+			t.Errorf("%s: printed %d bytes, not a JWT", what, len(tok))
+		}
+		if n := strings.Count(r.errOut, logPath); n != 1 {
+			t.Errorf("%s: the log is named %d times on stderr, want once:\n%s", what, n, r.errOut)
+		}
+		wantWords(t, what, r.errOut, "Warning: --debug-log "+logPath+": no space left on device: the log ends here, and the command goes on without it",
+			"for a whole log, free space on "+disk+" or give --debug-log a file on another disk")
+		if args[len(args)-1] == "--verbose" && !strings.Contains(r.errOut, "> POST ") {
+			t.Errorf("%s: the trace on stderr stopped with the log:\n%s", what, r.errOut)
+		}
+	}
+
+	// With room again the log is written.
+	free()
+	if err := os.Remove(logPath); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		t.Fatal(err)
+	}
+	r := e.run("token", "-p", "app", "--min-valid", "2h", "--debug-log", logPath)
+	if r.err != nil || strings.Contains(r.errOut, "--debug-log") {
+		t.Fatalf("token with room for the log: %v\n%s", r.err, r.errOut)
+	}
+	data, err := os.ReadFile(logPath)
+	if err != nil || !strings.Contains(string(data), "> POST ") {
+		t.Errorf("the log with room: %v\n%s", err, data)
+	}
 }

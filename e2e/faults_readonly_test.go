@@ -13,17 +13,13 @@ package e2e_test
 
 import (
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 
 	"github.com/cognite-tools/cdflogin/cmdutil"
-	"github.com/cognite-tools/cdflogin/flows"
-	"github.com/cognite-tools/cdflogin/profiles"
 	"github.com/cognite-tools/cdflogin/sandbox"
 	"github.com/cognite-tools/cdflogin/tokencache"
 )
@@ -157,74 +153,7 @@ func TestFaultsReadOnly(t *testing.T) {
 
 	t.Run("user sign-in and refresh: the cached sign-in survives", func(t *testing.T) {
 		disk := smallDisk(t, 1<<20)
-		e := newFlowEnvOn(t, sb)
-		var mu sync.Mutex
-		var warnings []string
-		warned := func() []string {
-			mu.Lock()
-			defer mu.Unlock()
-			w := warnings
-			warnings = nil
-			return w
-		}
-		e.dir = filepath.Join(disk, "cache")
-		e.withDeps(func(d *flows.Deps) {
-			d.CacheDir = e.dir
-			d.Warnf = func(format string, args ...any) {
-				mu.Lock()
-				defer mu.Unlock()
-				warnings = append(warnings, fmt.Sprintf(format, args...))
-			}
-		})
-		p := e.profile(sandbox.AppDevice, profiles.FlowDevice)
-		events, _ := e.events(e.approve(sandbox.AliceUsername))
-		old, err := e.login(p, events)
-		if err != nil {
-			t.Fatalf("sign-in on a writable disk: %v", err)
-		}
-		cacheFile := filepath.Join(e.dir, tokencache.FileName(p.Name))
-		before := snapshot(t, disk)
-		writable := readOnly(t, disk)
-
-		// A forced refresh gets a new token and hands it out.
-		warned()
-		got, err := e.silent(p, flows.SilentOptions{Force: true})
-		if err != nil {
-			t.Fatalf("refresh on a read-only disk: %v", err)
-		}
-		if got.AccessToken == "" || got.AccessToken == old.AccessToken {
-			t.Error("refresh on a read-only disk did not hand out a new token")
-		}
-		w := warned()
-		if len(w) != 1 {
-			t.Fatalf("warnings %q, want one", w)
-		}
-		wantWords(t, "the refresh warning", w[0], cacheFile, "read-only file system", "CDFLOGIN_HOME")
-
-		// A new sign-in: the token is handed out; the earlier sign-in is
-		// what the cache still holds.
-		events, _ = e.events(e.approve(sandbox.AliceUsername))
-		if _, err := e.login(p, events); err != nil {
-			t.Fatalf("sign-in on a read-only disk: %v", err)
-		}
-		if w := warned(); len(w) != 1 {
-			t.Fatalf("warnings %q, want one", w)
-		}
-		sameFiles(t, disk, before)
-		if c, err := e.svc.Cached(p); err != nil || c == nil || c.AccessToken != old.AccessToken {
-			t.Errorf("Cached on a read-only disk = %v, %v; want the earlier sign-in", c != nil, err)
-		}
-
-		// The cached refresh token still works once the disk is writable.
-		writable()
-		if _, err := e.silent(p, flows.SilentOptions{Force: true}); err != nil {
-			t.Fatalf("refresh on a writable disk again: %v", err)
-		}
-		if w := warned(); len(w) != 0 {
-			t.Fatalf("refresh on a writable disk again warned: %q", w)
-		}
-		if c, err := e.svc.Cached(p); err != nil || c == nil || c.AccessToken == old.AccessToken {
-			t.Errorf("the refreshed token was not cached on a writable disk again")
-		}
+		cachedSignInSurvives(t, sb, disk, func() func() { return readOnly(t, disk) },
+			"read-only file system", "the file system at "+disk+" is read-only", "CDFLOGIN_HOME")
 	})
 }

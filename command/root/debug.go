@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/cognite-tools/cdflogin/cmdutil"
 	"github.com/cognite-tools/cdflogin/httplog"
+	"github.com/cognite-tools/cdflogin/internal/fsfault"
 )
 
 // defaultHTTPTimeout bounds one request of the traced client when the
@@ -45,16 +47,24 @@ func (d *debugFlags) install(f *cmdutil.Factory, c *cobra.Command) error {
 		outs = append(outs, f.IO.ErrOut)
 	}
 	if d.logFile != "" {
-		lf, err := newLogFile(d.logFile)
-		if err != nil {
+		warn := func(err error) {
+			fmt.Fprintf(f.IO.ErrOut, "Warning: --debug-log %s: %s\n", d.logFile, logFault(d.logFile, err))
+		}
+		lf, err := newLogFile(d.logFile, warn)
+		switch {
+		case err != nil && fsfault.NoSpace(err):
+			// The log is an aid: a full disk must not stop the command.
+			warn(err)
+		case err != nil:
 			return cmdutil.UsageError("--debug-log %s: %v", d.logFile, err)
+		default:
+			now := ""
+			if f.Now != nil {
+				now = f.Now().UTC().Format("2006-01-02T15:04:05Z")
+			}
+			fmt.Fprintf(lf, "# cdflogin %s: %s %s: cdflogin %s\n", f.Version, now, c.CommandPath(), strings.Join(redactArgs(os.Args[1:]), " "))
+			outs = append(outs, lf)
 		}
-		now := ""
-		if f.Now != nil {
-			now = f.Now().UTC().Format("2006-01-02T15:04:05Z")
-		}
-		fmt.Fprintf(lf, "# cdflogin %s: %s %s: cdflogin %s\n", f.Version, now, c.CommandPath(), strings.Join(redactArgs(os.Args[1:]), " "))
-		outs = append(outs, lf)
 	}
 	if len(outs) == 0 {
 		return nil
@@ -85,10 +95,20 @@ func redactArgs(args []string) []string {
 }
 
 // logFile appends each write to a file opened only for that write, so no
-// descriptor stays open and every line is on disk at once.
-type logFile struct{ path string }
+// descriptor stays open and every line is on disk at once. The first
+// write that fails (a full disk, say) ends the log: nothing more is
+// written, so that it has no gap the person does not know of, and warn is
+// called once. Writes never fail, so that the command, and a trace on
+// stderr beside the log, go on.
+type logFile struct {
+	path   string
+	warn   func(error)
+	failed bool // guarded by the lockedWriter that serializes writes
+}
 
-func newLogFile(path string) (*logFile, error) {
+// newLogFile creates (mode 0600) or opens the log at path, and restricts
+// an existing one that others may read.
+func newLogFile(path string, warn func(error)) (*logFile, error) {
 	fh, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 	if err != nil {
 		return nil, err
@@ -103,19 +123,45 @@ func newLogFile(path string) (*logFile, error) {
 			return nil, fmt.Errorf("restrict to its owner: %w", err)
 		}
 	}
-	return &logFile{path: path}, nil
+	return &logFile{path: path, warn: warn}, nil
 }
 
 func (l *logFile) Write(p []byte) (int, error) {
+	if l.failed {
+		return len(p), nil
+	}
+	if err := l.append(p); err != nil {
+		l.failed = true
+		l.warn(err)
+	}
+	return len(p), nil
+}
+
+// append writes p at the end of the file.
+func (l *logFile) append(p []byte) error {
 	fh, err := os.OpenFile(l.path, os.O_WRONLY|os.O_APPEND, 0o600)
 	if err != nil {
-		return 0, err
+		return err
 	}
-	n, err := fh.Write(p)
+	_, err = fh.Write(p)
 	if cerr := fh.Close(); err == nil {
 		err = cerr
 	}
-	return n, err
+	return err
+}
+
+// logFault says why the log at path could not be written, that the
+// command goes on, and what to do for a whole log next time.
+func logFault(path string, err error) string {
+	dir := filepath.Dir(path)
+	what := fsfault.ErrnoText(err) + ": the log ends here, and the command goes on without it"
+	switch {
+	case fsfault.NoSpace(err):
+		return what + "; for a whole log, " + fsfault.FreeSpaceFix(fsfault.Place(fsfault.MountPoint(dir), dir), err) + " or give --debug-log a file on another disk"
+	case fsfault.NotWritable(err):
+		return what + "; for a whole log, make it writable or give --debug-log another file"
+	}
+	return what
 }
 
 type lockedWriter struct {

@@ -129,7 +129,7 @@ func TestDebugLogTightensMode(t *testing.T) {
 	if err := os.WriteFile(path, nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := newLogFile(path); err != nil {
+	if _, err := newLogFile(path, func(error) {}); err != nil {
 		t.Fatal(err)
 	}
 	info, _ := os.Stat(path)
