@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // The browser double: what a person in a browser does on the sandbox's
@@ -190,12 +191,18 @@ func redactURL(s string) string {
 	return s
 }
 
+// lazyRegexp compiles expr on first use, not at the start of every cdflogin
+// process (the sandbox package is linked into all of them).
+func lazyRegexp(expr string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })
+}
+
 var (
-	reForm   = regexp.MustCompile(`(?is)<form\b([^>]*)>(.*?)</form>`)
-	reAttr   = regexp.MustCompile(`(?is)\b(action|id|name|value|type)="([^"]*)"`)
-	reInput  = regexp.MustCompile(`(?is)<input\b([^>]*)>`)
-	reErrMsg = regexp.MustCompile(`(?is)id="error">(.*?)</p>`)
-	reAADSTS = regexp.MustCompile(`AADSTS\d+`)
+	reForm   = lazyRegexp(`(?is)<form\b([^>]*)>(.*?)</form>`)
+	reAttr   = lazyRegexp(`(?is)\b(action|id|name|value|type)="([^"]*)"`)
+	reInput  = lazyRegexp(`(?is)<input\b([^>]*)>`)
+	reErrMsg = lazyRegexp(`(?is)id="error">(.*?)</p>`)
+	reAADSTS = lazyRegexp(`AADSTS\d+`)
 )
 
 type htmlForm struct {
@@ -206,7 +213,7 @@ type htmlForm struct {
 // parseForm reads the form with the given id (any form when id is empty)
 // and its hidden inputs from one of the sandbox's own pages.
 func parseForm(base, page, id string) (htmlForm, error) {
-	for _, m := range reForm.FindAllStringSubmatch(page, -1) {
+	for _, m := range reForm().FindAllStringSubmatch(page, -1) {
 		attrs := attrMap(m[1])
 		if id != "" && attrs["id"] != id {
 			continue
@@ -220,7 +227,7 @@ func parseForm(base, page, id string) (htmlForm, error) {
 			return htmlForm{}, fmt.Errorf("sandbox browser: form action: %w", err)
 		}
 		vals := url.Values{}
-		for _, in := range reInput.FindAllStringSubmatch(m[2], -1) {
+		for _, in := range reInput().FindAllStringSubmatch(m[2], -1) {
 			a := attrMap(in[1])
 			if strings.EqualFold(a["type"], "hidden") && a["name"] != "" {
 				vals.Set(a["name"], a["value"])
@@ -233,7 +240,7 @@ func parseForm(base, page, id string) (htmlForm, error) {
 
 func attrMap(s string) map[string]string {
 	out := map[string]string{}
-	for _, a := range reAttr.FindAllStringSubmatch(s, -1) {
+	for _, a := range reAttr().FindAllStringSubmatch(s, -1) {
 		out[strings.ToLower(a[1])] = html.UnescapeString(a[2])
 	}
 	return out
@@ -241,10 +248,10 @@ func attrMap(s string) map[string]string {
 
 func pageError(status int, page string) error {
 	e := &SignInError{Status: status, Text: "unexpected page"}
-	if m := reErrMsg.FindStringSubmatch(page); m != nil {
+	if m := reErrMsg().FindStringSubmatch(page); m != nil {
 		e.Text = html.UnescapeString(strings.TrimSpace(m[1]))
 	}
-	e.Code = reAADSTS.FindString(e.Text)
+	e.Code = reAADSTS().FindString(e.Text)
 	return e
 }
 

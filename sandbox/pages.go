@@ -3,6 +3,7 @@ package sandbox
 import (
 	"html/template"
 	"net/http"
+	"sync"
 )
 
 // pageData feeds the HTML pages. Everything is escaped by html/template.
@@ -78,14 +79,17 @@ h1{font-size:1.4em;font-weight:600}.err{color:#a80000}.muted{color:#666;font-siz
 <p>Users:</p><ul>{{range .Users}}<li>{{.Name}} &lt;{{.Username}}&gt;</li>{{end}}</ul>{{template "bottom" .}}{{end}}
 `
 
-var pages = template.Must(template.New("pages").Parse(pageLayout))
+// pages is parsed on first use, not at the start of every cdflogin process.
+var pages = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("pages").Parse(pageLayout))
+})
 
 func (s *Sandbox) renderPage(w http.ResponseWriter, status int, name string, d pageData) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("X-Frame-Options", "DENY")
 	w.WriteHeader(status)
-	if err := pages.ExecuteTemplate(w, name, d); err != nil {
+	if err := pages().ExecuteTemplate(w, name, d); err != nil {
 		s.logf("sandbox: render %s: %v", name, err)
 	}
 }
