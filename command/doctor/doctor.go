@@ -24,6 +24,7 @@ import (
 	"github.com/cognite-tools/cdflogin/command/cmdshared"
 	"github.com/cognite-tools/cdflogin/flows"
 	"github.com/cognite-tools/cdflogin/loopback"
+	"github.com/cognite-tools/cdflogin/nethint"
 	"github.com/cognite-tools/cdflogin/profiles"
 )
 
@@ -45,7 +46,8 @@ type Check struct {
 	Status  Status `json:"status"`
 	Message string `json:"message"`
 	Fix     string `json:"fix,omitempty"`
-	// Details is more text, such as an AADSTS explanation.
+	// Details is more text that carries the fix: an AADSTS explanation,
+	// or nethint's advice for a failure to reach Entra ID or CDF.
 	Details string `json:"details,omitempty"`
 }
 
@@ -235,19 +237,29 @@ func (d *doctor) authority(ctx context.Context, hc *http.Client, p profiles.Prof
 		d.add(Check{ID: CheckAuthority, Status: StatusOK, Message: "OIDC discovery of " + p.AuthorityURL() + " answered; issuer " + cfg.Issuer})
 		return cfg
 	}
-	c := Check{ID: CheckAuthority, Status: StatusFail, Message: firstLine(err.Error())}
+	c := Check{ID: CheckAuthority, Status: StatusFail, Message: firstLine(err.Error()),
+		Fix: "Check the profile's tenant and authority: " + claims.DiscoveryURL(p.AuthorityURL()) + " must answer with its OpenID configuration"}
 	var he *claims.HTTPError
-	if errors.As(err, &he) {
+	switch {
+	case errors.As(err, &he):
 		if ae, ok := aadsts.ParseBody([]byte(he.Body), he.Status); ok {
 			x := aadsts.Explain(ae, xctx)
 			c.Message = "OIDC discovery of " + p.AuthorityURL() + ": " + ae.Summary()
 			c.Fix = x.Fix
 			c.Details = x.String()
-		} else {
-			c.Fix = "Check the profile's tenant and authority: " + claims.DiscoveryURL(p.AuthorityURL()) + " must answer"
 		}
-	} else {
-		c.Fix = "Check the network, any proxy (HTTPS_PROXY) and the profile's authority; a TLS-inspecting proxy needs ca_file"
+	default:
+		// Discover's errors carry the HTTP client's, so nethint can tell
+		// a failure to reach the authority from an answer that is not
+		// the document.
+		if a, ok := networkAdvice(err, p, nethint.Entra, false); ok {
+			c.advise(a)
+			var ue *url.Error
+			if errors.As(err, &ue) && ue.Err != nil {
+				// Not the discovery URL twice more: the advice names the host.
+				c.Message = "OIDC discovery of " + p.AuthorityURL() + ": " + firstLine(ue.Err.Error())
+			}
+		}
 	}
 	d.add(c)
 	return nil
@@ -334,7 +346,11 @@ func (d *doctor) deviceCode(ctx context.Context, hc *http.Client, cfg *claims.OI
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	resp, err := hc.Do(req)
 	if err != nil {
-		d.add(Check{ID: CheckDeviceCode, Status: StatusFail, Message: "device-code request: " + err.Error(), Fix: "Check the network and any proxy (HTTPS_PROXY)"})
+		c := Check{ID: CheckDeviceCode, Status: StatusFail, Message: "device-code request: " + err.Error()}
+		if a, ok := networkAdvice(err, p, nethint.Entra, !errors.Is(err, context.Canceled)); ok {
+			c.advise(a)
+		}
+		d.add(c)
 		return
 	}
 	defer func() { _ = resp.Body.Close() }()
@@ -378,6 +394,12 @@ func (d *doctor) token(ctx context.Context, p profiles.Profile, authorityOK bool
 				c.Fix = x.Fix
 			}
 			c.Details = x.String()
+		} else if authorityOK {
+			// (When the authority did not answer, its check above has
+			// the advice already.)
+			if a, ok := tokenNetworkAdvice(err, p); ok {
+				c.advise(a)
+			}
 		}
 		d.add(c)
 		return "", false
@@ -456,8 +478,9 @@ func (d *doctor) cdf(ctx context.Context, hc *http.Client, p profiles.Profile, r
 				ch.Message = "CDF did not accept the token: " + err.Error()
 				ch.Fix = "See the claims/… checks above (audience, tenant, scopes, expiry); the project must trust this tenant"
 			case ce.Status == 0:
-				ch.Message = "CDF could not be reached: " + err.Error()
-				ch.Fix = "Check the profile's cluster/cdf_url, the network and any proxy"
+				if a, ok := networkAdvice(err, p, nethint.CDF, ce.Unreachable()); ok {
+					ch.advise(a)
+				}
 			}
 		}
 		d.add(ch)
@@ -514,6 +537,54 @@ func (d *doctor) cdf(ctx context.Context, hc *http.Client, p profiles.Profile, r
 	}
 }
 
+// networkAdvice is nethint's advice for err, a failure of a request of
+// doctor's to reach svc (Entra ID at profile p's authority, or CDF at its
+// cdf_url); false when err is not one. The target is the one the command
+// line (cmdplain) and the TUI build, so doctor gives the same advice for
+// the same failure.
+func networkAdvice(err error, p profiles.Profile, svc nethint.Service, unreachable bool) (nethint.Advice, bool) {
+	t := nethint.Target{Service: svc, Profile: p.Name, CAFile: p.CAFile, Unreachable: unreachable}
+	switch svc {
+	case nethint.Entra:
+		t.Host = hostOf(p.AuthorityURL())
+	case nethint.CDF:
+		t.Host = hostOf(p.BaseURL())
+	}
+	return nethint.Explain(err, t)
+}
+
+// tokenNetworkAdvice is the advice for a token the flows could not get
+// because they could not reach Entra ID (flows.ErrNetwork), as the
+// command line gives it. An answer from something in Entra's place
+// (*flows.AnswerError) is not such a failure: its message says what to
+// check.
+func tokenNetworkAdvice(err error, p profiles.Profile) (nethint.Advice, bool) {
+	var answer *flows.AnswerError
+	switch {
+	case errors.As(err, &answer):
+		return nethint.Advice{}, false
+	case errors.Is(err, flows.ErrNetwork):
+		return networkAdvice(err, p, nethint.Entra, true)
+	}
+	return networkAdvice(err, p, nethint.AnyService, false)
+}
+
+// advise gives c nethint's advice: its fix lines as the fix, and the
+// whole advice (summary naming the host, cause, fix) as the details.
+func (c *Check) advise(a nethint.Advice) {
+	c.Fix = a.FixText()
+	c.Details = a.String()
+}
+
+// hostOf is the host[:port] of a URL, or "".
+func hostOf(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return ""
+	}
+	return u.Host
+}
+
 func orNone(s []string) string {
 	if len(s) == 0 {
 		return "no project"
@@ -561,7 +632,7 @@ func WriteText(w io.Writer, profile string, checks []Check) error {
 		switch {
 		case c.Status == StatusOK || c.Status == StatusSkip:
 		case c.Details != "":
-			// The details (an AADSTS explanation) carry the fix.
+			// The details (an AADSTS explanation, network advice) carry the fix.
 			for _, l := range strings.Split(c.Details, "\n") {
 				fmt.Fprintf(&b, "%s%s\n", pad, l)
 			}

@@ -3,22 +3,30 @@ package doctor
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/cognite-tools/cdflogin/aadsts"
+	"github.com/cognite-tools/cdflogin/cdf"
 	"github.com/cognite-tools/cdflogin/claims/claimstest"
 	"github.com/cognite-tools/cdflogin/cmdutil"
 	"github.com/cognite-tools/cdflogin/command/claimscmd"
+	"github.com/cognite-tools/cdflogin/command/cmdplain"
 	"github.com/cognite-tools/cdflogin/flows"
 	"github.com/cognite-tools/cdflogin/loopback"
 	"github.com/cognite-tools/cdflogin/profiles"
@@ -42,11 +50,16 @@ func (f fakeFlows) Silent(ctx context.Context, p profiles.Profile, opts flows.Si
 	return f.tokens, f.err
 }
 
-type handlerTransport struct{ h http.Handler }
+type handlerTransport struct {
+	h    http.Handler
+	fail func(r *http.Request) error // non-nil: r cannot reach the server
+}
 
 func (t handlerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	if r.URL.Host == "unreachable.example.test" {
-		return nil, errors.New("dial tcp: connection refused")
+	if t.fail != nil {
+		if err := t.fail(r); err != nil {
+			return nil, err
+		}
 	}
 	rec := httptest.NewRecorder()
 	t.h.ServeHTTP(rec, r)
@@ -59,7 +72,38 @@ type world struct {
 	token         string
 	knownClient   string
 	projectGroups string // groups of project acme: source IDs
+	// unreachable is how requests fail that cannot reach the server, by
+	// host, or by the end of the path when the key starts with "/".
+	unreachable map[string]error
 }
+
+// The ways a request fails to reach a server, as Go's transport returns
+// them (the HTTP client adds the *url.Error).
+func refused() error {
+	return &net.OpError{Op: "dial", Net: "tcp", Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)}
+}
+
+func untrustedCA() error { return &tls.CertificateVerificationError{Err: x509.UnknownAuthorityError{}} }
+
+func cut() error {
+	return &net.OpError{Op: "read", Net: "tcp", Err: os.NewSyscallError("read", syscall.ECONNRESET)}
+}
+
+func notFound(host string) error {
+	return &net.OpError{Op: "dial", Net: "tcp", Err: &net.DNSError{Err: "no such host", Name: host, IsNotFound: true}}
+}
+
+// entraUnreachable is the flows' error for a token request to host that
+// failed with err.
+func entraUnreachable(host string, err error) error {
+	return &flows.NetworkError{Op: `request a new token of profile "dev"`,
+		Err: &url.Error{Op: "Post", URL: "https://" + host + "/" + claimstest.TenantID + "/oauth2/v2.0/token", Err: err}}
+}
+
+const (
+	cdfHost = "westeurope-1.cognitedata.com"
+	nxHost  = "nxdomain.example.test"
+)
 
 func (w world) client(t *testing.T) *http.Client {
 	s, err := signerOnce()
@@ -109,7 +153,15 @@ func (w world) client(t *testing.T) *http.Client {
 	mux.HandleFunc("/api/v1/projects/acme", cdfAuth(func(rw http.ResponseWriter, r *http.Request) {
 		_, _ = fmt.Fprint(rw, `{"name":"Acme","urlName":"acme"}`)
 	}))
-	return &http.Client{Transport: handlerTransport{mux}}
+	fail := func(r *http.Request) error {
+		for at, err := range w.unreachable {
+			if r.URL.Host == at || (strings.HasPrefix(at, "/") && strings.HasSuffix(r.URL.Path, at)) {
+				return err
+			}
+		}
+		return nil
+	}
+	return &http.Client{Transport: handlerTransport{h: mux, fail: fail}}
 }
 
 func signed(t *testing.T, payload map[string]any) string {
@@ -148,6 +200,8 @@ type tcase struct {
 	exit     int
 	golden   bool
 	want     []string // "id status" pairs that must be there
+	says     []string // in the text output (line breaks and runs of spaces as one space)
+	notSays  []string // not in the text output
 }
 
 const mapped = `{"id":101,"name":"acme-readers","sourceId":"` + claimstest.GroupA + `"},{"id":102,"name":"acme-retired","sourceId":"9f1c0a11-0000-4000-9000-000000000a05"}`
@@ -169,6 +223,18 @@ func TestDoctor(t *testing.T) {
 		manyGroups = append(manyGroups, fmt.Sprintf(`{"id":%d,"name":"g%d","sourceId":%q}`, 500+i, i, src))
 	}
 	manyTok := signed(t, claimstest.With(claimstest.V2User(now), "groups", many))
+	// A ca_file that exists (the profile must validate) but does not hold
+	// the CA that signed the server's certificate.
+	caFile := filepath.Join(t.TempDir(), "corp-ca.pem")
+	if err := os.WriteFile(caFile, []byte("-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// broken is goodWorld where requests to at fail with err.
+	broken := func(at string, err error) world {
+		w := goodWorld
+		w.unreachable = map[string]error{at: err}
+		return w
+	}
 
 	tests := []tcase{
 		{name: "all_good_device", p: profile(profiles.FlowDevice), svc: okUser, w: goodWorld, exit: 0, golden: true},
@@ -197,8 +263,33 @@ func TestDoctor(t *testing.T) {
 			want: []string{"claims/groups-count warn", "group-mapping fail"}},
 		{name: "profile_missing", profErr: errors.New(`profile "dev" not found`), exit: 1, want: []string{"profile fail"}},
 		{name: "profile_invalid", p: profile(profiles.FlowDevice, func(p *profiles.Profile) { p.ClientID = "not-a-guid" }), exit: 1, want: []string{"profile fail"}},
-		{name: "cdf_unreachable", p: profile(profiles.FlowDevice, func(p *profiles.Profile) { p.Cluster = ""; p.CDFURL = "https://unreachable.example.test" }), svc: okUser, w: goodWorld, exit: 1,
-			want: []string{"cdf fail"}},
+		// Failures to reach Entra ID or CDF get nethint's advice, as the
+		// command line gives it (see TestNetworkAdviceAsCLI).
+		{name: "cdf_refused", p: profile(profiles.FlowDevice), svc: okUser, w: broken(cdfHost, refused()), exit: 1,
+			want: []string{"cdf fail", "project-access skip"},
+			says: []string{"Cannot reach CDF at " + cdfHost + ": connection refused", "Check the host and port in the profile's cluster and cdf_url."}},
+		{name: "cdf_untrusted_ca", p: profile(profiles.FlowDevice), svc: okUser, w: broken(cdfHost, untrustedCA()), exit: 1, golden: true,
+			want: []string{"claims/audience ok", "cdf fail"},
+			says: []string{"Cannot reach CDF at " + cdfHost + ": untrusted certificate", "profiles.dev.ca_file", "Run: cdflogin profile edit dev --ca-file /path/to/ca.pem"}},
+		{name: "cdf_untrusted_ca_with_ca_file", p: profile(profiles.FlowDevice, func(p *profiles.Profile) { p.CAFile = caFile }), svc: okUser, w: broken(cdfHost, untrustedCA()), exit: 1,
+			want:    []string{"cdf fail"},
+			says:    []string{"Add that CA's certificate (PEM) to the profile's ca_file (now " + caFile + ", which does not hold it)"},
+			notSays: []string{"Run: cdflogin profile edit"}},
+		// The authority does not resolve: its check has the advice; the
+		// token check, which fails the same way, points at it.
+		{name: "authority_dns", p: profile(profiles.FlowDevice, func(p *profiles.Profile) { p.Authority = "https://" + nxHost + "/" + claimstest.TenantID }),
+			svc: fakeFlows{err: entraUnreachable(nxHost, notFound(nxHost))}, w: broken(nxHost, notFound(nxHost)), exit: 1, golden: true,
+			want: []string{"authority fail", "device-code skip", "token fail", "cdf skip"},
+			says: []string{"Cannot reach Entra ID at " + nxHost + ": host name not found (DNS)", "Check the spelling of the profile's authority.", "fix: Fix the authority first"}},
+		{name: "device_code_cut", p: profile(profiles.FlowDevice), svc: needLogin, w: broken("/devicecode", cut()), exit: 1,
+			want: []string{"authority ok", "device-code fail"},
+			says: []string{"Cannot reach Entra ID at login.example.test: connection cut", "Check HTTPS_PROXY/NO_PROXY and any firewall, then retry."}},
+		{name: "token_refused", p: profile(profiles.FlowSecret), svc: fakeFlows{err: entraUnreachable("login.example.test", refused())}, w: goodWorld, exit: 1,
+			want: []string{"authority ok", "token fail", "cdf skip"},
+			says: []string{"Cannot reach Entra ID at login.example.test: connection refused", "Check the host and port in the profile's authority."}},
+		{name: "token_answer_not_entra", p: profile(profiles.FlowSecret),
+			svc: fakeFlows{err: &flows.AnswerError{Op: "sign in", Expected: "a token response", Problem: "an HTML page", Status: 200}}, w: goodWorld, exit: 1,
+			want: []string{"token fail"}, says: []string{"answered with something that is not a token response"}, notSays: []string{"Cannot reach"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -237,6 +328,17 @@ func TestDoctor(t *testing.T) {
 				id, st, _ := strings.Cut(w, " ")
 				if got[id] != Status(st) {
 					t.Errorf("%s = %q, want %s\n%s", id, got[id], st, out)
+				}
+			}
+			text := strings.Join(strings.Fields(out.String()), " ")
+			for _, w := range tt.says {
+				if !strings.Contains(text, w) {
+					t.Errorf("the output does not say %q:\n%s", w, out)
+				}
+			}
+			for _, w := range tt.notSays {
+				if strings.Contains(text, w) {
+					t.Errorf("the output says %q:\n%s", w, out)
 				}
 			}
 			for _, secret := range []string{userTok, appTok, wrongCluster, manyTok} {
@@ -298,6 +400,86 @@ func TestCertificateCheck(t *testing.T) {
 			}
 			if c.Status != StatusOK && c.Fix == "" {
 				t.Error("no fix")
+			}
+		})
+	}
+}
+
+// TestNetworkAdviceAsCLI: for the same failure to reach Entra ID or CDF,
+// doctor's advice is word for word what the command line prints under
+// the error line (cmdplain.Error's details), for the same profile.
+func TestNetworkAdviceAsCLI(t *testing.T) {
+	userTok := signed(t, claimstest.V2User(now.Add(-10*time.Minute)))
+	okUser := fakeFlows{tokens: &flows.Tokens{AccessToken: userTok, FromCache: true, ExpiresOn: now.Add(50 * time.Minute)}}
+	caFile := filepath.Join(t.TempDir(), "corp-ca.pem")
+	if err := os.WriteFile(caFile, []byte("-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	good := world{token: userTok, knownClient: claimstest.ClientID, projectGroups: mapped}
+	broken := func(at string, err error) world {
+		w := good
+		w.unreachable = map[string]error{at: err}
+		return w
+	}
+	// inspect is what `cdflogin inspect` gets for the profile: the error
+	// of CDF's token/inspect through the same client.
+	inspect := func(p profiles.Profile, hc *http.Client) error {
+		_, err := cdf.New(p.BaseURL(), hc, userTok).InspectToken(context.Background())
+		return err
+	}
+	withCA := func(p *profiles.Profile) { p.CAFile = caFile }
+	tokenErr := entraUnreachable("login.example.test", refused())
+	tests := []struct {
+		name  string
+		p     profiles.Profile
+		w     world
+		svc   claimscmd.Silenter
+		check string
+		cli   func(p profiles.Profile, hc *http.Client) error // the error the command line explains
+	}{
+		{"CDF: untrusted certificate", profile(profiles.FlowDevice), broken(cdfHost, untrustedCA()), okUser, CheckCDF, inspect},
+		{"CDF: untrusted certificate, with a ca_file", profile(profiles.FlowDevice, withCA), broken(cdfHost, untrustedCA()), okUser, CheckCDF, inspect},
+		{"CDF: refused", profile(profiles.FlowDevice), broken(cdfHost, refused()), okUser, CheckCDF, inspect},
+		{"CDF: host name not found", profile(profiles.FlowDevice), broken(cdfHost, notFound(cdfHost)), okUser, CheckCDF, inspect},
+		{"Entra: token request refused", profile(profiles.FlowSecret), good, fakeFlows{err: tokenErr}, CheckToken,
+			func(profiles.Profile, *http.Client) error { return tokenErr }},
+		{"Entra: token request cut, with a ca_file", profile(profiles.FlowSecret, withCA), good,
+			fakeFlows{err: entraUnreachable("login.example.test", cut())}, CheckToken,
+			func(profiles.Profile, *http.Client) error { return entraUnreachable("login.example.test", cut()) }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			hc := tt.w.client(t)
+			opts := &Options{
+				Now:        func() time.Time { return now },
+				Profile:    func(string) (profiles.Profile, error) { return tt.p, nil },
+				Flows:      func() (claimscmd.Silenter, error) { return tt.svc, nil },
+				HTTPClient: func(profiles.Profile) (*http.Client, error) { return hc, nil },
+				PortFree:   func(int) error { return nil },
+			}
+			_, checks := Diagnose(context.Background(), opts)
+			var got *Check
+			for i := range checks {
+				if checks[i].ID == tt.check {
+					got = &checks[i]
+					break
+				}
+			}
+			if got == nil || got.Status != StatusFail {
+				t.Fatalf("check %s: %+v", tt.check, got)
+			}
+			var d cmdutil.Detailer
+			if !errors.As(cmdplain.Error(tt.cli(tt.p, hc), tt.p, tt.p.Flow), &d) {
+				t.Fatal("the command line gives no details")
+			}
+			if got.Details != d.Details() {
+				t.Errorf("doctor's details:\n%s\nthe command line's:\n%s", got.Details, d.Details())
+			}
+			if first, _, _ := strings.Cut(got.Details, "\n"); !strings.HasPrefix(first, "Cannot reach ") {
+				t.Errorf("details do not start with nethint's summary: %q", first)
+			}
+			if got.Fix == "" || !strings.Contains(strings.Join(strings.Fields(got.Details), " "), got.Fix) {
+				t.Errorf("fix %q is not the advice's fix", got.Fix)
 			}
 		})
 	}
