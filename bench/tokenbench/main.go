@@ -92,6 +92,7 @@ func run(runs int, asJSON, keep bool) error {
 	bin := filepath.Join(dir, "cdflogin")
 	fmt.Fprintln(os.Stderr, "tokenbench: building cdflogin…")
 	build := exec.CommandContext(ctx, "go", "build", "-o", bin, ".")
+	build.Env = releaseBuildEnv()
 	build.Stdout, build.Stderr = os.Stderr, os.Stderr
 	if err := build.Run(); err != nil {
 		return fmt.Errorf("go build: %w", err)
@@ -331,4 +332,14 @@ func deviceLogin(ctx context.Context, cmd *exec.Cmd, c *http.Client, adminURL st
 		return fmt.Errorf("device-code login: %v\n%s", err, seen.String())
 	}
 	return nil
+}
+
+// releaseBuildEnv builds cdflogin as the README installs it: without cgo,
+// a static binary. BENCH_CGO=1 measures a cgo (dynamically linked) build.
+func releaseBuildEnv() []string {
+	cgo := "0"
+	if os.Getenv("BENCH_CGO") == "1" {
+		cgo = "1"
+	}
+	return append(os.Environ(), "CGO_ENABLED="+cgo)
 }

@@ -207,14 +207,15 @@ func (b *bench) binaries() error {
 			c = append([]string{c[0], "-modfile", b.modfile}, c[1:]...)
 		}
 		cmd := exec.Command("go", c...)
+		cmd.Env = releaseBuildEnv()
 		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 		if err := cmd.Run(); err != nil {
 			return fmt.Errorf("go %s: %w", strings.Join(c, " "), err)
 		}
 	}
 	for _, f := range []struct{ name, path, note string }{
-		{"Binary size", b.bin, "go build"},
-		{"Binary size, stripped", stripped, "go build -trimpath -ldflags='-s -w'"},
+		{"Binary size", b.bin, "CGO_ENABLED=0 go build"},
+		{"Binary size, stripped", stripped, "CGO_ENABLED=0 go build -trimpath -ldflags='-s -w'"},
 	} {
 		st, err := os.Stat(f.path)
 		if err != nil {
@@ -585,4 +586,14 @@ func (l *lockedBuffer) String() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.b.String()
+}
+
+// releaseBuildEnv builds cdflogin as the README installs it: without cgo,
+// a static binary. BENCH_CGO=1 measures a cgo (dynamically linked) build.
+func releaseBuildEnv() []string {
+	cgo := "0"
+	if os.Getenv("BENCH_CGO") == "1" {
+		cgo = "1"
+	}
+	return append(os.Environ(), "CGO_ENABLED="+cgo)
 }
