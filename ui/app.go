@@ -922,7 +922,7 @@ func (m *app) explain(err error) (aadsts.Explanation, bool) {
 	if m.cfg.Explain != nil {
 		return m.cfg.Explain(err, c)
 	}
-	return defaultExplain(err, c)
+	return defaultExplain(err, c, p)
 }
 
 // startRefresh refreshes the shown token (forced by "r", or due).

@@ -14,6 +14,7 @@ import (
 
 	"github.com/cognite-tools/cdflogin/aadsts"
 	"github.com/cognite-tools/cdflogin/claims/claimstest"
+	"github.com/cognite-tools/cdflogin/command/cmdplain"
 	"github.com/cognite-tools/cdflogin/flows"
 	"github.com/cognite-tools/cdflogin/loopback"
 	"github.com/cognite-tools/cdflogin/nethint"
@@ -104,9 +105,10 @@ func TestErrorRetry(t *testing.T) {
 }
 
 // TestNetworkErrorExplained: a sign-in that cannot reach Entra ID shows
-// nethint's classification and fix (as the command line does), naming the
-// host; answers from something in Entra's place and a browser wait that
-// ran out are not called network failures.
+// nethint's classification and fix, naming the host, the profile's
+// ca_file and the command that sets it: the command line's advice for the
+// same profile, word for word. Answers from something in Entra's place
+// and a browser wait that ran out are not called network failures.
 func TestNetworkErrorExplained(t *testing.T) {
 	network := func(err error) error { return &flows.NetworkError{Op: "client secret sign-in", Err: err} }
 	tokenURL := "https://login.microsoftonline.com/" + claimstest.TenantID + "/oauth2/v2.0/token"
@@ -124,29 +126,38 @@ func TestNetworkErrorExplained(t *testing.T) {
 		return err
 	}()
 	tests := []struct {
-		name string
-		err  error
-		want []string // on screen, besides the fix
-		kind nethint.Kind
+		name   string
+		err    error
+		caFile string   // the profile's
+		want   []string // on screen, besides the fix
+		fix    []string // in the fix (which the screen wraps)
+		kind   nethint.Kind
 	}{
-		{"untrusted CA", network(unknownCAError(tokenURL)), []string{"Cannot reach Entra ID: untrusted certificate",
-			"login.microsoftonline.com", "TLS-inspecting", "ca_file", "SSL_CERT_FILE"}, nethint.UnknownCA},
-		{"refused, real", network(refused), []string{"Cannot reach Entra ID: connection refused", "Nothing listens at 127.0.0.1:"}, nethint.Refused},
-		{"refused, flattened", network(errorString("dial tcp 10.0.0.1:443: connect: connection refused")),
-			[]string{"Cannot reach Entra ID: connection refused", "HTTPS_PROXY"}, nethint.Refused},
+		{"untrusted CA", network(unknownCAError(tokenURL)), "", []string{"Cannot reach Entra ID: untrusted certificate",
+			"login.microsoftonline.com", "TLS-inspecting", "ca_file", "SSL_CERT_FILE"},
+			[]string{"(profiles.yaml: profiles.robot.ca_file)", "Run: cdflogin profile edit robot --ca-file /path/to/ca.pem"}, nethint.UnknownCA},
+		{"untrusted CA, with a ca_file", network(unknownCAError(tokenURL)), "/etc/corp-ca.pem", []string{"Cannot reach Entra ID: untrusted certificate"},
+			[]string{"Add that CA's certificate (PEM) to the profile's ca_file (now /etc/corp-ca.pem, which does not hold it)"}, nethint.UnknownCA},
+		{"refused, real", network(refused), "", []string{"Cannot reach Entra ID: connection refused", "Nothing listens at 127.0.0.1:"},
+			[]string{"Check the host and port in the profile's authority."}, nethint.Refused},
+		// Flattened by MSAL, naming no host: the profile's authority.
+		{"refused, flattened", network(errorString("dial tcp: connect: connection refused")), "",
+			[]string{"Cannot reach Entra ID: connection refused", "Nothing listens at login.microsoftonline.com"}, []string{"HTTPS_PROXY"}, nethint.Refused},
 		{"DNS", network(&url.Error{Op: "Post", URL: "https://login.contoso.invalid/t", Err: &net.OpError{Op: "dial", Net: "tcp",
-			Err: &net.DNSError{Err: "no such host", Name: "login.contoso.invalid", IsNotFound: true}}}),
-			[]string{"Cannot reach Entra ID: host name not found (DNS)", "login.contoso.invalid", "authority"}, nethint.DNS},
-		{"proxy wants a sign-in", network(&url.Error{Op: "Post", URL: tokenURL, Err: errors.New("Proxy Authentication Required")}),
-			[]string{"407 Proxy Authentication Required", "HTTPS_PROXY"}, nethint.Proxy},
-		{"answer from a captive portal", &flows.AnswerError{Op: "client secret sign-in", Expected: "a token response", Problem: "an HTML page", Status: 200},
-			[]string{"Sign-in with secret failed", "captive portal"}, nethint.None},
-		{"browser wait ran out", fmt.Errorf("browser sign-in: %w", &loopback.TimeoutError{Timeout: 5 * time.Minute, Addr: "localhost:53127"}),
-			[]string{"Sign-in with secret failed", "no answer from the browser"}, nethint.None},
+			Err: &net.DNSError{Err: "no such host", Name: "login.contoso.invalid", IsNotFound: true}}}), "",
+			[]string{"Cannot reach Entra ID: host name not found (DNS)", "login.contoso.invalid"}, []string{"Check the spelling of the profile's authority."}, nethint.DNS},
+		{"proxy wants a sign-in", network(&url.Error{Op: "Post", URL: tokenURL, Err: errors.New("Proxy Authentication Required")}), "",
+			[]string{"407 Proxy Authentication Required"}, []string{"HTTPS_PROXY"}, nethint.Proxy},
+		{"answer from a captive portal", &flows.AnswerError{Op: "client secret sign-in", Expected: "a token response", Problem: "an HTML page", Status: 200}, "",
+			[]string{"Sign-in with secret failed", "captive portal"}, nil, nethint.None},
+		{"browser wait ran out", fmt.Errorf("browser sign-in: %w", &loopback.TimeoutError{Timeout: 5 * time.Minute, Addr: "localhost:53127"}), "",
+			[]string{"Sign-in with secret failed", "no answer from the browser"}, nil, nethint.None},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			d := newDriver(t, 120, 40, []profiles.Profile{secretProfile})
+			p := secretProfile
+			p.CAFile = tt.caFile
+			d := newDriver(t, 120, 40, []profiles.Profile{p})
 			d.auth.loginErr = tt.err
 			d.waitFor("profiles", onScreen(scrProfiles))
 			d.press("enter", "enter")
@@ -162,13 +173,22 @@ func TestNetworkErrorExplained(t *testing.T) {
 			if tt.kind == nethint.None {
 				return
 			}
-			// The same facts as the command line's advice.
-			a, _ := nethint.Explain(tt.err, nethint.Target{Service: nethint.Entra, Unreachable: true})
+			// The command line's advice for the same error and profile.
+			var h *cmdplain.Hinted
+			if !errors.As(cmdplain.Error(tt.err, p, p.Flow), &h) {
+				t.Fatal("the command line gives no advice")
+			}
+			a := h.Advice
 			if a.Kind != tt.kind {
 				t.Fatalf("nethint says %q, want %q", a.Kind, tt.kind)
 			}
-			if !d.m.errv.explained || d.m.errv.ex.Title != a.Title() || d.m.errv.ex.Fix != a.FixText() {
-				t.Errorf("the screen's explanation %+v is not nethint's %+v", d.m.errv.ex, a)
+			if !d.m.errv.explained || d.m.errv.ex.Title != a.Title() || d.m.errv.ex.Cause != a.Cause || d.m.errv.ex.Fix != a.FixText() {
+				t.Errorf("the screen's explanation %+v is not the command line's %+v", d.m.errv.ex, a)
+			}
+			for _, w := range tt.fix {
+				if !strings.Contains(d.m.errv.ex.Fix, w) {
+					t.Errorf("the fix does not say %q: %s", w, d.m.errv.ex.Fix)
+				}
 			}
 		})
 	}

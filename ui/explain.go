@@ -2,35 +2,50 @@ package ui
 
 import (
 	"errors"
+	"net/url"
 
 	"github.com/cognite-tools/cdflogin/aadsts"
 	"github.com/cognite-tools/cdflogin/flows"
 	"github.com/cognite-tools/cdflogin/nethint"
+	"github.com/cognite-tools/cdflogin/profiles"
 )
 
-// defaultExplain explains a sign-in error: Entra's answers through the
-// aadsts catalogue (with the profile's values in the fix), failures to
-// reach Entra ID through nethint (the same classification and fix as the
-// command line).
-func defaultExplain(err error, c aadsts.Context) (aadsts.Explanation, bool) {
+// defaultExplain explains a sign-in error of profile p: Entra's answers
+// through the aadsts catalogue (with the profile's values in the fix),
+// failures to reach Entra ID through nethint (the same classification
+// and fix as the command line, naming the profile's ca_file and the
+// command that sets it).
+func defaultExplain(err error, c aadsts.Context, p profiles.Profile) (aadsts.Explanation, bool) {
 	if e, ok := aadsts.Parse(err); ok {
 		return aadsts.Explain(e, c), true
 	}
-	if a, ok := networkAdvice(err); ok {
+	if a, ok := networkAdvice(err, p); ok {
 		return aadsts.Explanation{Title: a.Title(), Cause: networkCause(a), Fix: a.FixText()}, true
 	}
 	return aadsts.Explanation{}, false
 }
 
 // networkAdvice is nethint's advice for a failure of a sign-in or refresh
-// to reach Entra ID. An answer from something in Entra's place
+// of profile p to reach Entra ID, for the same target as the command line
+// gives it: the profile's name and ca_file, and its authority's host when
+// err names none. An answer from something in Entra's place
 // (*flows.AnswerError) is not one: its message says what to check.
-func networkAdvice(err error) (nethint.Advice, bool) {
+func networkAdvice(err error, p profiles.Profile) (nethint.Advice, bool) {
 	var answer *flows.AnswerError
 	if errors.As(err, &answer) {
 		return nethint.Advice{}, false
 	}
-	return nethint.Explain(err, nethint.Target{Service: nethint.Entra, Unreachable: errors.Is(err, flows.ErrNetwork)})
+	return nethint.Explain(err, nethint.Target{Service: nethint.Entra, Profile: p.Name, CAFile: p.CAFile,
+		Host: hostOf(p.AuthorityURL()), Unreachable: errors.Is(err, flows.ErrNetwork)})
+}
+
+// hostOf is the host[:port] of a URL, or "".
+func hostOf(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return ""
+	}
+	return u.Host
 }
 
 // networkCause is the advice's cause, or, when it has none, the host
