@@ -6,7 +6,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"unicode/utf8"
+
+	"github.com/cognite-tools/cdflogin/internal/textwrap"
 )
 
 // Suggested flows.
@@ -225,22 +226,7 @@ const wrapWidth = 100
 
 // wrap writes label and text, wrapping at wrapWidth with a hanging indent.
 func wrap(label, text string) string {
-	indent := strings.Repeat(" ", len(label))
-	var b strings.Builder
-	line, empty := label, true
-	for _, w := range strings.Fields(text) {
-		if !empty && utf8.RuneCountInString(line)+1+utf8.RuneCountInString(w) > wrapWidth {
-			b.WriteString(line + "\n")
-			line, empty = indent, true
-		}
-		if !empty {
-			line += " "
-		}
-		line += w
-		empty = false
-	}
-	b.WriteString(line + "\n")
-	return b.String()
+	return textwrap.Hanging(label, strings.Fields(text), wrapWidth)
 }
 
 // ExplainedError is an Entra error with its explanation: commands return

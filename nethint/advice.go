@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/cognite-tools/cdflogin/internal/textwrap"
 )
 
 // Service is what a request was trying to reach; it names the server in
@@ -147,46 +149,8 @@ const wrapWidth = 100
 // indent. A parenthesis ("(profiles.yaml: profiles.dev.ca_file)") is
 // kept on one line when it fits on one.
 func wrap(label, text string) string {
-	indent := strings.Repeat(" ", utf8.RuneCountInString(label))
-	var b strings.Builder
-	line, empty := label, true
-	for _, w := range units(strings.Fields(text), wrapWidth-len(indent)) {
-		if !empty && utf8.RuneCountInString(line)+1+utf8.RuneCountInString(w) > wrapWidth {
-			b.WriteString(line + "\n")
-			line, empty = indent, true
-		}
-		if !empty {
-			line += " "
-		}
-		line += w
-		empty = false
-	}
-	b.WriteString(line + "\n")
-	return b.String()
-}
-
-// units joins the words of each parenthesis into one unit, when it is
-// no longer than max.
-func units(words []string, max int) []string {
-	var out []string
-	for i := 0; i < len(words); i++ {
-		w := words[i]
-		if strings.HasPrefix(w, "(") && !strings.Contains(w, ")") {
-			for j := i + 1; j < len(words); j++ {
-				if strings.Contains(words[j], "(") {
-					break
-				}
-				if strings.Contains(words[j], ")") {
-					if u := strings.Join(words[i:j+1], " "); utf8.RuneCountInString(u) <= max {
-						w, i = u, j
-					}
-					break
-				}
-			}
-		}
-		out = append(out, w)
-	}
-	return out
+	words := textwrap.KeepParentheses(strings.Fields(text), wrapWidth-utf8.RuneCountInString(label))
+	return textwrap.Hanging(label, words, wrapWidth)
 }
 
 // texts are the problem, cause and fix for a diagnosis.
