@@ -20,6 +20,7 @@ import (
 	"github.com/cognite-tools/cdflogin/command/tui"
 	"github.com/cognite-tools/cdflogin/flows"
 	"github.com/cognite-tools/cdflogin/profiles"
+	"github.com/cognite-tools/cdflogin/tokencache"
 	"github.com/cognite-tools/cdflogin/ui"
 )
 
@@ -35,6 +36,10 @@ type Options struct {
 	// Cached reads back what the token cache holds for the profile, to
 	// check that the sign-in was saved; nil skips the check.
 	Cached func(p profiles.Profile) (*flows.Tokens, error)
+	// CacheWritable checks, before a sign-in a person waits for (device
+	// code, browser), that the profile's token cache can be saved; nil
+	// skips the check.
+	CacheWritable func(p profiles.Profile) error
 
 	ProfileName string
 	Flow        string
@@ -58,8 +63,31 @@ func NewCmd(f *cmdutil.Factory) *cobra.Command {
 			}
 			return svc.Cached(p)
 		},
+		CacheWritable: func(p profiles.Profile) error { return cacheWritable(f, p) },
 	}
 	return newCmd(opts, Run)
+}
+
+// cacheWritable checks that the profile's token cache can be saved (see
+// tokencache.File.CheckWritable). Its warnings (a cache folder others
+// could read, now restricted) go to stderr, as the flows' do.
+func cacheWritable(f *cmdutil.Factory, p profiles.Profile) error {
+	paths, err := f.ResolvePaths()
+	if err != nil {
+		return err
+	}
+	var warnf func(format string, args ...any)
+	if f.IO != nil && f.IO.ErrOut != nil {
+		errOut := f.IO.ErrOut
+		warnf = func(format string, args ...any) {
+			fmt.Fprintf(errOut, "Warning: %s\n", fmt.Sprintf(format, args...))
+		}
+	}
+	file, err := tokencache.Open(paths.CacheDir, p.Name, tokencache.Options{Logf: f.Logf, Warnf: warnf, Now: f.Now})
+	if err != nil {
+		return err
+	}
+	return file.CheckWritable()
 }
 
 func newCmd(opts *Options, run func(context.Context, *Options) error) *cobra.Command {
@@ -120,6 +148,9 @@ func Run(ctx context.Context, opts *Options) error {
 	if flow == "" {
 		flow = p.Flow
 	}
+	if err := checkWritable(opts, p, flow); err != nil {
+		return err
+	}
 	if !PlainMode(opts.IO, opts.Plain) && opts.Interactive != nil {
 		return opts.Interactive(ctx, p, flow)
 	}
@@ -140,6 +171,22 @@ func Run(ctx context.Context, opts *Options) error {
 	}
 	pr.printf("Signed in as %s (token valid until %s)", cmdplain.Who(t, p), cmdplain.Until(t.ExpiresOn, opts.Now()))
 	return checkSaved(opts, p, flow, t)
+}
+
+// checkWritable refuses to start a sign-in that a person would wait for
+// (device code, browser) when its tokens could not be kept: a full disk,
+// or a read-only cache folder or file system. The error has the words of
+// the warning that a token is not kept, and names the command to run
+// again; nothing is sent to Entra ID. App sign-ins (secret, certificate)
+// keep no one waiting: they go on, and checkSaved tells afterwards.
+func checkWritable(opts *Options, p profiles.Profile, flow profiles.Flow) error {
+	if opts.CacheWritable == nil || !flow.IsUser() {
+		return nil
+	}
+	if err := opts.CacheWritable(p); err != nil {
+		return fmt.Errorf("profile %q: no sign-in started, as it could not be kept for the next run: %w, then run cdflogin login -p %s again", p.Name, err, p.Name)
+	}
+	return nil
 }
 
 // checkSaved makes sure that the token cache holds the sign-in, which is
