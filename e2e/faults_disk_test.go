@@ -17,6 +17,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -100,6 +101,28 @@ type diskEnv struct {
 	t    *testing.T
 	sb   *sandbox.Sandbox
 	home string
+	// approveAs, when set, approves as this sandbox user every device
+	// code the command prints, as a person at the verification page would.
+	approveAs string
+}
+
+// deviceApprover approves the device codes written to it (login's plain
+// progress, "… enter the code XXXX").
+type deviceApprover struct {
+	t    *testing.T
+	sb   *sandbox.Sandbox
+	user string
+}
+
+func (a *deviceApprover) Write(p []byte) (int, error) {
+	for _, line := range strings.Split(string(p), "\n") {
+		if _, code, ok := strings.Cut(line, "and enter the code "); ok && strings.HasPrefix(line, "To sign in, open ") {
+			if err := a.sb.ApproveDeviceCode(strings.TrimSpace(code), a.user); err != nil {
+				a.t.Errorf("approve %s: %v", code, err)
+			}
+		}
+	}
+	return len(p), nil
 }
 
 type diskResult struct {
@@ -124,8 +147,12 @@ func (r diskResult) text() string {
 func (e *diskEnv) run(args ...string) diskResult {
 	e.t.Helper()
 	out, errOut := &bytes.Buffer{}, &bytes.Buffer{}
+	var stderr io.Writer = errOut
+	if e.approveAs != "" {
+		stderr = io.MultiWriter(errOut, &deviceApprover{t: e.t, sb: e.sb, user: e.approveAs})
+	}
 	f := &cmdutil.Factory{
-		IO: &cmdutil.IOStreams{In: strings.NewReader(""), Out: out, ErrOut: errOut},
+		IO: &cmdutil.IOStreams{In: strings.NewReader(""), Out: out, ErrOut: stderr},
 		Getenv: func(k string) string {
 			switch k {
 			case "CDFLOGIN_HOME":
@@ -142,7 +169,7 @@ func (e *diskEnv) run(args ...string) diskResult {
 	cmd := root.NewCmd(f)
 	cmd.SetArgs(args)
 	cmd.SetOut(out)
-	cmd.SetErr(errOut)
+	cmd.SetErr(stderr)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	err := cmd.ExecuteContext(ctx)
@@ -157,6 +184,14 @@ func (e *diskEnv) run(args ...string) diskResult {
 func (e *diskEnv) addArgs(name string) []string {
 	return []string{"profile", "add", name, "--tenant", sandbox.TenantID, "--client-id", sandbox.SecretAppID,
 		"--cluster", "westeurope-1", "--project", sandbox.ProjectName, "--flow", "secret", "--secret-env", "SANDBOX_SECRET",
+		"--authority", e.sb.AuthorityURL(), "--cdf-url", e.sb.CDFURL()}
+}
+
+// deviceArgs are the arguments of `profile add` for a sandbox profile
+// that signs in with a device code.
+func (e *diskEnv) deviceArgs(name string) []string {
+	return []string{"profile", "add", name, "--tenant", sandbox.TenantID, "--client-id", sandbox.DeviceAppID,
+		"--cluster", "westeurope-1", "--project", sandbox.ProjectName, "--flow", "device",
 		"--authority", e.sb.AuthorityURL(), "--cdf-url", e.sb.CDFURL()}
 }
 
@@ -339,6 +374,63 @@ func TestFaultsDiskFull(t *testing.T) {
 		disk := smallDisk(t, 64<<10)
 		cachedSignInSurvives(t, sb, disk, func() func() { return fill(t, disk) }, "no space left on device", "free space on "+disk)
 	})
+
+	t.Run("CLI: no device or browser sign-in starts that could not be kept", func(t *testing.T) {
+		disk := smallDisk(t, 64<<10)
+		userSignInsDoNotStart(t, sb, disk, func() func() { return fill(t, disk) },
+			"no space left on device", "(the file system at "+disk+" is full)", "free space on "+disk)
+	})
+}
+
+// userSignInsDoNotStart: with CDFLOGIN_HOME on disk, a device-code
+// sign-in is cached; then the disk is broken (breakDisk returns the fix).
+// `cdflogin login` with the device code or the browser fails (exit 1)
+// before anything is sent to Entra ID, and before any code or URL is
+// shown, with the words of the not-kept warning (the cache file and
+// words) and the command to run again; every file stays as it was. Once
+// the disk is fixed, the device-code sign-in works and is cached.
+func userSignInsDoNotStart(t *testing.T, sb *sandbox.Sandbox, disk string, breakDisk func() (fix func()), words ...string) {
+	t.Helper()
+	e := &diskEnv{t: t, sb: sb, home: disk, approveAs: sandbox.AliceUsername}
+	if r := e.run(e.deviceArgs("dev")...); r.err != nil {
+		t.Fatalf("profile add: %v\n%s", r.err, r.errOut)
+	}
+	if r := e.run("login", "-p", "dev", "--plain"); r.err != nil {
+		t.Fatalf("device-code login on a working disk: %v\n%s", r.err, r.text())
+	}
+	cacheName := filepath.Join("cache", tokencache.FileName("dev"))
+	before := snapshot(t, disk)
+	if before[cacheName] == "" {
+		t.Fatalf("no token cache after the first login: %v", before)
+	}
+	fix := breakDisk()
+
+	for _, flow := range []string{"device", "browser"} {
+		what := "login --flow " + flow + " on the broken disk"
+		sb.ResetRequests()
+		r := e.run("login", "-p", "dev", "--flow", flow, "--plain")
+		if r.code != cmdutil.ExitError {
+			t.Errorf("%s: exit %d, want %d\n%s", what, r.code, cmdutil.ExitError, r.text())
+		}
+		if reqs := sb.Requests(); len(reqs) != 0 {
+			t.Errorf("%s sent %d requests, want none: %+v", what, len(reqs), reqs)
+		}
+		wantWords(t, what, r.text(), append([]string{`profile "dev": no sign-in started`, filepath.Join(disk, cacheName),
+			"then run cdflogin login -p dev again"}, words...)...)
+		if r.errOut != "" {
+			t.Errorf("%s printed progress before failing:\n%s", what, r.errOut)
+		}
+		sameFiles(t, disk, before)
+	}
+
+	fix()
+	r := e.run("login", "-p", "dev", "--plain")
+	if r.err != nil || strings.Contains(r.errOut, "Warning") || !strings.Contains(r.errOut, "Signed in as") {
+		t.Fatalf("login on the fixed disk: %v\n%s", r.err, r.errOut)
+	}
+	if after := snapshot(t, disk); after[cacheName] == "" || after[cacheName] == before[cacheName] {
+		t.Error("the new sign-in was not cached on the fixed disk")
+	}
 }
 
 // cachedSignInSurvives signs in (device code) with the token cache on

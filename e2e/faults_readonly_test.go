@@ -156,4 +156,10 @@ func TestFaultsReadOnly(t *testing.T) {
 		cachedSignInSurvives(t, sb, disk, func() func() { return readOnly(t, disk) },
 			"read-only file system", "the file system at "+disk+" is read-only", "CDFLOGIN_HOME")
 	})
+
+	t.Run("CLI: no device or browser sign-in starts that could not be kept", func(t *testing.T) {
+		disk := smallDisk(t, 1<<20)
+		userSignInsDoNotStart(t, sb, disk, func() func() { return readOnly(t, disk) },
+			"read-only file system", "(the file system at "+disk+" is read-only)", "set CDFLOGIN_HOME to a folder on a writable disk")
+	})
 }
