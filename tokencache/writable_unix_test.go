@@ -12,6 +12,29 @@ import (
 	"testing"
 )
 
+// savedCache is a cache folder holding oldCache for profile dev.
+func savedCache(t *testing.T) (f *File, dir string) {
+	t.Helper()
+	dir = t.TempDir()
+	f, _ = Open(dir, "dev", Options{})
+	if err := f.Save([]byte(oldCache)); err != nil {
+		t.Fatal(err)
+	}
+	return f, dir
+}
+
+// asItWas fails unless the cache file still holds oldCache and dir holds
+// nothing else (lock files aside): no temporary file left behind.
+func asItWas(t *testing.T, f *File, dir string) {
+	t.Helper()
+	if got, _ := os.ReadFile(f.Path()); string(got) != oldCache {
+		t.Errorf("the cache file changed: %s", got)
+	}
+	if names := filesIn(t, dir); !slices.Equal(names, []string{FileName("dev")}) {
+		t.Errorf("files %q: a temp file left behind?", names)
+	}
+}
+
 // TestCheckWritable: CheckWritable writes a temporary file as Save would,
 // and fails as Save would fail, with the same message (the words of the
 // warning that a token is not kept), while the cache file stays as it
@@ -33,11 +56,7 @@ func TestCheckWritable(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			dir := t.TempDir()
-			f, _ := Open(dir, "dev", Options{})
-			if err := f.Save([]byte(oldCache)); err != nil {
-				t.Fatal(err)
-			}
+			f, dir := savedCache(t)
 			write := func(tmp *os.File, data []byte) error { _, err := tmp.Write(data); return err }
 			if tt.errno != 0 {
 				failWrites(f, tt.errno)
@@ -74,12 +93,7 @@ func TestCheckWritable(t *testing.T) {
 					t.Errorf("CheckWritable says\n  %v\nSave says\n  %v", err, saveErr)
 				}
 			}
-			if got, _ := os.ReadFile(f.Path()); string(got) != oldCache {
-				t.Errorf("the cache file changed: %s", got)
-			}
-			if names := filesIn(t, dir); !slices.Equal(names, []string{FileName("dev")}) {
-				t.Errorf("files %q: a temp file left behind?", names)
-			}
+			asItWas(t, f, dir)
 		})
 	}
 }
@@ -128,11 +142,7 @@ func TestCheckWritablePermissions(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			dir := t.TempDir()
-			f, _ := Open(dir, "dev", Options{})
-			if err := f.Save([]byte(oldCache)); err != nil {
-				t.Fatal(err)
-			}
+			f, dir := savedCache(t)
 			if tt.lock {
 				if err := os.WriteFile(f.lockPath(), nil, 0o000); err != nil {
 					t.Fatal(err)
@@ -152,12 +162,7 @@ func TestCheckWritablePermissions(t *testing.T) {
 				t.Errorf("message: %v", err)
 			}
 			_ = os.Chmod(dir, 0o700)
-			if got, _ := os.ReadFile(f.Path()); string(got) != oldCache {
-				t.Errorf("the cache file changed: %s", got)
-			}
-			if names := filesIn(t, dir); !slices.Equal(names, []string{FileName("dev")}) {
-				t.Errorf("files %q: a temp file left behind?", names)
-			}
+			asItWas(t, f, dir)
 		})
 	}
 }
