@@ -3,8 +3,9 @@ package cmdutil
 import (
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
+
+	"github.com/cognite-tools/cdflogin/profiles"
 )
 
 // Paths are the folders cdflogin keeps its files in.
@@ -57,19 +58,6 @@ func ResolvePaths(getenv func(string) string) (Paths, error) {
 }
 
 // EnsureDir creates dir (and parents) with mode 0700, and tightens an
-// existing dir that others can read.
-func EnsureDir(dir string) error {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return fmt.Errorf("create %s: %w", dir, err)
-	}
-	info, err := os.Stat(dir)
-	if err != nil {
-		return fmt.Errorf("stat %s: %w", dir, err)
-	}
-	if info.Mode().Perm()&0o077 != 0 {
-		if err := os.Chmod(dir, 0o700); err != nil {
-			return fmt.Errorf("restrict %s to its owner: %w", dir, err)
-		}
-	}
-	return nil
-}
+// existing dir that others can read. It is profiles.EnsureDir, which
+// keeps profiles.yaml's folder the same way: one implementation.
+func EnsureDir(dir string) error { return profiles.EnsureDir(dir) }

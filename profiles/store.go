@@ -348,7 +348,7 @@ func (s *Store) mutate(edit func(*document) error) error {
 
 func (s *Store) mutateLocked(edit func(*document) error) error {
 	dir := filepath.Dir(s.path)
-	if err := ensureDir(dir); err != nil {
+	if err := EnsureDir(dir); err != nil {
 		return err
 	}
 	lock := flock.New(s.path+".lock", flock.SetPermissions(0o600))
@@ -441,9 +441,14 @@ func (s *Store) writeAtomic(path string, data []byte) error {
 	return nil
 }
 
-// ensureDir creates dir with mode 0700 and tightens an existing one that
-// others can read.
-func ensureDir(dir string) error {
+// EnsureDir creates dir (and parents) with mode 0700, and restricts an
+// existing one that others may access to its owner (0700), silently. An
+// error names dir and the step that failed: create, stat, or restrict.
+// It keeps profiles.yaml's folder, and is cmdutil.EnsureDir, for
+// cdflogin's other private folders. (tokencache keeps the cache folder
+// with its own: it warns when it restricts, and its errors say what to
+// do.)
+func EnsureDir(dir string) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("create %s: %w", dir, err)
 	}
