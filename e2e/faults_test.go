@@ -28,6 +28,8 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -119,6 +121,11 @@ func TestFaultsEntra(t *testing.T) {
 		// profile; otherwise a client-secret sign-in.
 		refresh bool
 		timeout time.Duration // context of the call; default 60 s
+		// hang: requests whose path ends with it get no answer until the
+		// caller gives up (see hangingTransport), and the caller's wait
+		// runs out as soon as one is parked there (see waitCtx), instead
+		// of fault and timeout.
+		hang string
 		// want
 		network   bool   // errors.Is(err, flows.ErrNetwork)
 		deadline  bool   // errors.Is(err, context.DeadlineExceeded)
@@ -148,8 +155,7 @@ func TestFaultsEntra(t *testing.T) {
 			noMessage: "eyJ0eXAi", anyKind: true},
 		{name: "discovery malformed JSON", fault: sandbox.Fault{Path: discovery, Kind: sandbox.FaultMalformed, Body: `{"token_endpoint":`},
 			noMessage: `{"token_endpoint"`, anyKind: true},
-		{name: "token endpoint slower than the caller waits", fault: sandbox.Fault{Path: token, Delay: 30 * time.Second},
-			timeout: 300 * time.Millisecond, deadline: true},
+		{name: "token endpoint slower than the caller waits", hang: token, deadline: true},
 		{name: "refresh slower than the caller waits", refresh: true, fault: sandbox.Fault{Path: token, Delay: 30 * time.Second},
 			timeout: 300 * time.Millisecond, deadline: true},
 		{name: "Conditional Access 53003 on refresh", refresh: true, fault: sandbox.Fault{Path: token, Status: 400,
@@ -176,18 +182,34 @@ func TestFaultsEntra(t *testing.T) {
 			}
 			noGoroutineLeak(t, sb.HTTPClient())
 			sb.ClearFaults()
-			tt.fault.Server = "entra"
-			if err := sb.InjectFault(tt.fault); err != nil {
-				t.Fatal(err)
+			if tt.fault.Path != "" {
+				tt.fault.Server = "entra"
+				if err := sb.InjectFault(tt.fault); err != nil {
+					t.Fatal(err)
+				}
 			}
 			t.Cleanup(sb.ClearFaults)
 
-			timeout := tt.timeout
-			if timeout == 0 {
-				timeout = 60 * time.Second
+			var ctx context.Context
+			var hang *hangingTransport
+			if tt.hang != "" {
+				wait := newWaitCtx(time.Minute)
+				defer wait.expire()
+				hang = newHangingTransport(e.deps.HTTPClient.Transport, tt.hang, wait.expire)
+				hc := *e.deps.HTTPClient
+				hc.Transport = hang
+				e.deps.HTTPClient = &hc
+				e.svc = flows.New(e.deps)
+				ctx = wait
+			} else {
+				timeout := tt.timeout
+				if timeout == 0 {
+					timeout = 60 * time.Second
+				}
+				c, cancel := context.WithTimeout(context.Background(), timeout)
+				defer cancel()
+				ctx = c
 			}
-			ctx, cancel := context.WithTimeout(context.Background(), timeout)
-			defer cancel()
 			var err error
 			if tt.refresh {
 				_, err = e.keep(e.svc.Silent(ctx, p, flows.SilentOptions{Force: true}))
@@ -196,6 +218,9 @@ func TestFaultsEntra(t *testing.T) {
 			}
 			if err == nil {
 				t.Fatal("no error")
+			}
+			if hang != nil && hang.parked.Load() == 0 {
+				t.Errorf("no request reached %s before the wait ran out", tt.hang)
 			}
 			if got := errors.Is(err, flows.ErrNetwork); got != tt.network && !tt.anyKind {
 				t.Errorf("errors.Is(ErrNetwork) = %v, want %v: %v", got, tt.network, err)
@@ -228,6 +253,9 @@ func TestFaultsEntra(t *testing.T) {
 			}
 			// Once the fault is gone the same call succeeds.
 			sb.ClearFaults()
+			if hang != nil {
+				hang.off()
+			}
 			ctx2, cancel2 := context.WithTimeout(context.Background(), 60*time.Second)
 			defer cancel2()
 			if tt.refresh {
@@ -625,4 +653,82 @@ func TestFaultsHTTPTimeoutWithVerbose(t *testing.T) {
 	if traced.Timeout <= 0 {
 		t.Errorf("the client built on a tracing client without a timeout has none (Timeout %v)", traced.Timeout)
 	}
+}
+
+// hangingTransport is an endpoint slower than any caller waits, on the
+// client's side of the connection: a request whose path ends with path is
+// parked until its context is done (the caller gave up) and then fails
+// with the context's error, as Go's transport does; onParked is called
+// once it is parked. Other requests, and all requests after off, go to
+// base. (Not the sandbox's Delay fault: that one answers an empty 200 as
+// soon as the client hangs up, and on a loaded machine Go's transport
+// can hand that answer to the caller, whose TLS close_notify went out
+// before its connection closed; persistConn.roundTrip then takes "the
+// response that raced the close". MSAL reads it as "response is missing
+// access_token".)
+type hangingTransport struct {
+	base     http.RoundTripper
+	path     string
+	onParked func()
+	parked   atomic.Int64 // requests parked so far
+	stopped  atomic.Bool
+}
+
+func newHangingTransport(base http.RoundTripper, path string, onParked func()) *hangingTransport {
+	return &hangingTransport{base: base, path: path, onParked: onParked}
+}
+
+func (t *hangingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if t.stopped.Load() || !strings.HasSuffix(req.URL.Path, t.path) {
+		return t.base.RoundTrip(req)
+	}
+	if req.Body != nil {
+		_ = req.Body.Close() // a RoundTripper closes the body, even on error
+	}
+	t.parked.Add(1)
+	t.onParked()
+	<-req.Context().Done()
+	return nil, context.Cause(req.Context())
+}
+
+// off lets every request through.
+func (t *hangingTransport) off() { t.stopped.Store(true) }
+
+// waitCtx is a caller's context whose wait runs out when expire is
+// called, at a moment the test picks rather than after a time that a
+// loaded machine may spend anywhere: its Err is then
+// context.DeadlineExceeded, as for a deadline that passed. It also
+// expires on its own at its Deadline, a backstop.
+type waitCtx struct {
+	context.Context // values: none
+	deadline        time.Time
+	done            chan struct{}
+	once            sync.Once
+	timer           *time.Timer
+}
+
+func newWaitCtx(backstop time.Duration) *waitCtx {
+	c := &waitCtx{Context: context.Background(), deadline: time.Now().Add(backstop), done: make(chan struct{})}
+	c.timer = time.AfterFunc(backstop, c.expire)
+	return c
+}
+
+func (c *waitCtx) Deadline() (time.Time, bool) { return c.deadline, true }
+func (c *waitCtx) Done() <-chan struct{}       { return c.done }
+
+func (c *waitCtx) Err() error {
+	select {
+	case <-c.done:
+		return context.DeadlineExceeded
+	default:
+		return nil
+	}
+}
+
+// expire ends the wait (once; later calls do nothing).
+func (c *waitCtx) expire() {
+	c.once.Do(func() {
+		c.timer.Stop()
+		close(c.done)
+	})
 }
