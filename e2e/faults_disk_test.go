@@ -486,14 +486,22 @@ func cachedSignInSurvives(t *testing.T, sb *sandbox.Sandbox, disk string, breakD
 	wantWords(t, "the refresh warning", w[0], append([]string{cacheFile}, words...)...)
 	sameFiles(t, disk, before)
 
-	// A new sign-in: the token is handed out; the earlier sign-in is
-	// what the cache still holds.
+	// A new sign-in is not started: a person would wait for tokens that
+	// would be lost. It fails before any request, in the warning's words,
+	// and the earlier sign-in is what the cache still holds. (This is the
+	// flows' own check, so it holds for the interactive program too.)
 	events, _ = e.events(e.approve(sandbox.AliceUsername))
-	if _, err := e.login(p, events); err != nil {
-		t.Fatalf("sign-in on the broken disk: %v", err)
+	sb.ResetRequests()
+	_, err = e.login(p, events)
+	if err == nil {
+		t.Fatal("a device sign-in started on the broken disk")
 	}
-	if w := warned(); len(w) != 1 {
-		t.Fatalf("warnings %q, want one", w)
+	wantWords(t, "the sign-in error", err.Error(), append([]string{"no sign-in started", cacheFile}, words...)...)
+	if reqs := sb.Requests(); len(reqs) != 0 {
+		t.Errorf("%d requests for a sign-in that could not be kept", len(reqs))
+	}
+	if w := warned(); len(w) != 0 {
+		t.Fatalf("warnings %q, want none (the error says it)", w)
 	}
 	sameFiles(t, disk, before)
 	if c, err := e.svc.Cached(p); err != nil || c == nil || c.AccessToken != old.AccessToken {

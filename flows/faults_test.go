@@ -251,3 +251,30 @@ func TestNilWarnf(t *testing.T) {
 		t.Errorf("moved-aside files = %v", aside)
 	}
 }
+
+// A device or browser sign-in whose tokens could not be saved is not
+// started: the cache takes a test write first, and a failure is reported
+// before any request, in the words of the "not kept" warning.
+func TestUserLoginNotStartedWhenCacheUnwritable(t *testing.T) {
+	for _, flow := range []profiles.Flow{profiles.FlowDevice, profiles.FlowBrowser} {
+		t.Run(string(flow), func(t *testing.T) {
+			h := newHarness(t)
+			p := h.profile(flow)
+			// A folder where the lock file belongs: the test write fails
+			// (as root too, which a read-only folder would not stop).
+			if err := os.MkdirAll(filepath.Join(h.svc.deps.CacheDir, p.Name+".msal.json.lock"), 0o700); err != nil {
+				t.Fatal(err)
+			}
+			if err := h.svc.CheckWritable(p); err == nil {
+				t.Fatal("CheckWritable: no error")
+			}
+			_, err := h.svc.Login(ctxT(t), p, "", nil)
+			if err == nil || !strings.Contains(err.Error(), "no sign-in started") || !strings.Contains(err.Error(), ".lock") {
+				t.Fatalf("err = %v, want no sign-in started, naming the lock file", err)
+			}
+			if n := h.requests(); n != 0 {
+				t.Errorf("%d requests for a sign-in that could not be kept", n)
+			}
+		})
+	}
+}

@@ -173,6 +173,17 @@ func (s *Service) confidentialClient(p profiles.Profile, flow profiles.Flow, acc
 	return c, answers, nil
 }
 
+// CheckWritable reports whether the profile's token cache can be saved
+// now (tokencache.File.CheckWritable): callers that show a person a
+// sign-in check it first, so nobody signs in for tokens that would be lost.
+func (s *Service) CheckWritable(p profiles.Profile) error {
+	file, err := s.cacheFile(p)
+	if err != nil {
+		return err
+	}
+	return file.CheckWritable()
+}
+
 // Login signs in with the given flow (the profile's own when empty),
 // reporting progress to events, and stores the result in the cache,
 // replacing what the profile had cached.
@@ -187,8 +198,16 @@ func (s *Service) Login(ctx context.Context, p profiles.Profile, flow profiles.F
 	if err != nil {
 		return nil, err
 	}
-	// A sign-in whose tokens cannot be kept is not worth starting.
-	if err := file.EnsureDir(); err != nil {
+	// A sign-in whose tokens cannot be kept is not worth starting. A
+	// person waits for a device or browser sign-in, so for those the cache
+	// must take a write now (a full or read-only disk fails here, before
+	// any request); an app token is quick to get again, and is handed out
+	// with a warning when it cannot be kept.
+	if flow.IsUser() {
+		if err := file.CheckWritable(); err != nil {
+			return nil, fmt.Errorf("profile %q: no sign-in started, as it could not be kept for the next run: %w", p.Name, err)
+		}
+	} else if err := file.EnsureDir(); err != nil {
 		return nil, fmt.Errorf("sign in with profile %q: %w", p.Name, err)
 	}
 	acc := tokencache.NewAccessor(file, tokencache.Fresh, false)

@@ -20,7 +20,6 @@ import (
 	"github.com/cognite-tools/cdflogin/command/tui"
 	"github.com/cognite-tools/cdflogin/flows"
 	"github.com/cognite-tools/cdflogin/profiles"
-	"github.com/cognite-tools/cdflogin/tokencache"
 	"github.com/cognite-tools/cdflogin/ui"
 )
 
@@ -68,26 +67,14 @@ func NewCmd(f *cmdutil.Factory) *cobra.Command {
 	return newCmd(opts, Run)
 }
 
-// cacheWritable checks that the profile's token cache can be saved (see
-// tokencache.File.CheckWritable). Its warnings (a cache folder others
-// could read, now restricted) go to stderr, as the flows' do.
+// cacheWritable checks that the profile's token cache can be saved
+// (flows.Service.CheckWritable), with the flows' warnings on stderr.
 func cacheWritable(f *cmdutil.Factory, p profiles.Profile) error {
-	paths, err := f.ResolvePaths()
+	svc, err := cmdshared.Flows(f)
 	if err != nil {
 		return err
 	}
-	var warnf func(format string, args ...any)
-	if f.IO != nil && f.IO.ErrOut != nil {
-		errOut := f.IO.ErrOut
-		warnf = func(format string, args ...any) {
-			fmt.Fprintf(errOut, "Warning: %s\n", fmt.Sprintf(format, args...))
-		}
-	}
-	file, err := tokencache.Open(paths.CacheDir, p.Name, tokencache.Options{Logf: f.Logf, Warnf: warnf, Now: f.Now})
-	if err != nil {
-		return err
-	}
-	return file.CheckWritable()
+	return svc.CheckWritable(p)
 }
 
 func newCmd(opts *Options, run func(context.Context, *Options) error) *cobra.Command {
