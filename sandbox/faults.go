@@ -100,7 +100,11 @@ func (s *Sandbox) applyFault(w http.ResponseWriter, r *http.Request, server stri
 		case <-t.C:
 		case <-r.Context().Done():
 			t.Stop()
-			return true
+			// The caller gave up. Returning would let net/http send an
+			// empty 200 on a connection the client may still read (its
+			// TLS close_notify can arrive first), which no real server
+			// sends: abort the response and close the connection.
+			panic(http.ErrAbortHandler)
 		}
 	}
 	if f.RetryAfter > 0 {
