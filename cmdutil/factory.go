@@ -38,6 +38,10 @@ type Factory struct {
 	// Keyring stores client secrets and certificate passwords; nil means
 	// no keyring is usable (secrets must then come from env:VAR).
 	Keyring secrets.Keyring
+	// OnWarning, when set, is also given every warning the run prints on
+	// stderr (the text after "Warning: "): the interactive program shows
+	// them while it holds stderr back.
+	OnWarning func(msg string)
 }
 
 // Browser opens URLs in a browser; *browser.Opener is the real one.

@@ -4,6 +4,7 @@ package cmdshared
 
 import (
 	"fmt"
+	"io"
 
 	"github.com/cognite-tools/cdflogin/cmdutil"
 	"github.com/cognite-tools/cdflogin/flows"
@@ -19,12 +20,7 @@ func Store(f *cmdutil.Factory) (*profiles.Store, error) {
 		return nil, err
 	}
 	store := profiles.NewStore(paths.ProfilesFile())
-	if f.IO != nil && f.IO.ErrOut != nil {
-		errOut := f.IO.ErrOut
-		store.Warnf = func(format string, args ...any) {
-			fmt.Fprintf(errOut, "Warning: %s\n", fmt.Sprintf(format, args...))
-		}
-	}
+	store.Warnf = Warnf(f)
 	// Now, before any full-screen program could start and be drawn over.
 	store.CheckPermissions()
 	return store, nil
@@ -59,18 +55,29 @@ func Flows(f *cmdutil.Factory) (*flows.Service, error) {
 		Secret:      SecretResolver(f).Secret,
 		CacheDir:    paths.CacheDir,
 		Logf:        f.Logf,
-		Warnf:       flowsWarnf(f),
+		Warnf:       Warnf(f),
 	}), nil
 }
 
-// flowsWarnf prints the flows' warnings on the run's stderr, one line each.
-func flowsWarnf(f *cmdutil.Factory) func(format string, args ...any) {
-	if f.IO == nil || f.IO.ErrOut == nil {
+// Warnf returns the run's warning printer: one "Warning: …" line on
+// stderr each, also given to f.OnWarning when that is set (at the time of
+// the warning). nil when the run has no stderr and no OnWarning.
+func Warnf(f *cmdutil.Factory) func(format string, args ...any) {
+	var errOut io.Writer
+	if f.IO != nil {
+		errOut = f.IO.ErrOut
+	}
+	if errOut == nil && f.OnWarning == nil {
 		return nil
 	}
-	errOut := f.IO.ErrOut
 	return func(format string, args ...any) {
-		fmt.Fprintf(errOut, "Warning: %s\n", fmt.Sprintf(format, args...))
+		msg := fmt.Sprintf(format, args...)
+		if errOut != nil {
+			fmt.Fprintf(errOut, "Warning: %s\n", msg)
+		}
+		if f.OnWarning != nil {
+			f.OnWarning(msg)
+		}
 	}
 }
 
