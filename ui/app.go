@@ -225,7 +225,28 @@ func (m *app) Init() tea.Cmd {
 	} else {
 		cmds = append(cmds, m.loadProfiles())
 	}
+	cmds = append(cmds, m.nextWarning())
 	return tea.Batch(cmds...)
+}
+
+// warningMsg is a warning from the store or the flows (Config.Warnings).
+type warningMsg string
+
+// nextWarning waits for the next warning, or for the program's end; nil
+// when Config.Warnings is nil.
+func (m *app) nextWarning() tea.Cmd {
+	ch, done := m.cfg.Warnings, m.ctx.Done()
+	if ch == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		select {
+		case w := <-ch:
+			return warningMsg(w)
+		case <-done:
+			return nil
+		}
+	}
 }
 
 // loadProfiles reads the profiles and their cached token state.
@@ -339,6 +360,9 @@ func (m *app) busy() bool {
 
 func (m *app) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
+	case warningMsg:
+		m.setStatus("Warning: "+string(msg), true)
+		return m, m.nextWarning()
 	case tea.KeyPressMsg:
 		if key.Matches(msg, m.keys.Quit) {
 			m.interrupted = true

@@ -123,4 +123,9 @@ type Config struct {
 	// OnSignedIn is called with every token the program obtains (sign-in and
 	// refresh), e.g. so that `login` can report the result afterwards.
 	OnSignedIn func(*flows.Tokens)
+	// Warnings delivers the warnings the store and the flows give while
+	// the program runs (a token that could not be kept on a full disk, a
+	// corrupted cache moved aside); each is shown on the status line. The
+	// run still prints them on stderr once the program has ended. nil: none.
+	Warnings <-chan string
 }

@@ -27,6 +27,16 @@ func Config(f *cmdutil.Factory) (ui.Config, error) {
 	if err != nil {
 		return ui.Config{}, err
 	}
+	// Warnings from here on also reach the program's status line: while
+	// it runs, stderr is held back until it ends. A full buffer drops
+	// the status line's copy, never the stderr line.
+	warnings := make(chan string, 16)
+	f.OnWarning = func(msg string) {
+		select {
+		case warnings <- msg:
+		default:
+		}
+	}
 	getenv := f.Env
 	return ui.Config{
 		Store: store,
@@ -47,9 +57,10 @@ func Config(f *cmdutil.Factory) (ui.Config, error) {
 			_, forgetErr := secrets.Forget(f.Keyring, p)
 			return errors.Join(logoutErr, forgetErr)
 		},
-		In:     f.IO.In,
-		Out:    f.IO.Out,
-		Getenv: getenv,
+		In:       f.IO.In,
+		Out:      f.IO.Out,
+		Getenv:   getenv,
+		Warnings: warnings,
 	}, nil
 }
 

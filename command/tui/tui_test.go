@@ -14,6 +14,7 @@ import (
 	"github.com/cognite-tools/cdflogin/command/cmdshared"
 	"github.com/cognite-tools/cdflogin/profiles"
 	"github.com/cognite-tools/cdflogin/secrets"
+	"github.com/cognite-tools/cdflogin/tokencache"
 )
 
 func TestRunRootNeedsATerminal(t *testing.T) {
@@ -102,5 +103,48 @@ func TestConfigForgetClearsCacheAndKeyring(t *testing.T) {
 	}
 	if _, err := ring.Get(secrets.Service, item); err == nil {
 		t.Error("keyring secret still there after Forget")
+	}
+}
+
+// A warning the flows give while the program runs reaches its status line
+// (Config.Warnings) and is still printed on stderr, where the run holds it
+// until the program ends.
+func TestConfigGivesTheProgramTheWarnings(t *testing.T) {
+	home := t.TempDir()
+	var stderr bytes.Buffer
+	f := &cmdutil.Factory{
+		IO:     &cmdutil.IOStreams{In: strings.NewReader(""), Out: &bytes.Buffer{}, ErrOut: &stderr},
+		Getenv: func(k string) string { return map[string]string{"CDFLOGIN_HOME": home}[k] },
+		Now:    time.Now,
+	}
+	cfg, err := Config(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	paths, err := f.ResolvePaths()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(paths.CacheDir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	cache := filepath.Join(paths.CacheDir, tokencache.FileName("dev"))
+	if err := os.WriteFile(cache, []byte("{not json"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	p := profiles.Profile{Name: "dev", Flow: profiles.FlowSecret, ClientID: "c", Tenant: "t", Cluster: "westeurope-1"}
+	if _, err := cfg.Auth.Cached(p); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case w := <-cfg.Warnings:
+		if !strings.Contains(w, "moved it to") || strings.HasPrefix(w, "Warning:") {
+			t.Errorf("program's warning = %q, want the message without its prefix", w)
+		}
+	default:
+		t.Fatal("the program was not given the warning")
+	}
+	if !strings.Contains(stderr.String(), "Warning: ") || !strings.Contains(stderr.String(), "moved it to") {
+		t.Errorf("stderr = %q, want the warning there too", stderr.String())
 	}
 }
