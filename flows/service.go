@@ -382,32 +382,21 @@ func (s *Service) Silent(ctx context.Context, p profiles.Profile, opts SilentOpt
 		return tokensFromEntry(p, flow, entry), nil
 	}
 
-	acc := tokencache.NewAccessor(file, tokencache.DropAccessTokens, true)
-	if !flow.IsUser() {
-		emit(opts.Events, Refreshing{})
-		t, err := s.appToken(ctx, p, flow, acc, "request a new token")
-		if err != nil {
-			return nil, err
-		}
-		if acc.Exported() {
-			if err := s.keepAccessToken(ctx, file, p, flow, t, true); err != nil {
-				s.warnf("token cache of profile %q: the new token could not be kept: %v", p.Name, err)
-			}
-		}
-		emit(opts.Events, Refreshed{ExpiresAt: t.ExpiresOn})
-		s.logf("token refreshed: profile %q, valid until %s", p.Name, t.ExpiresOn.Format(time.RFC3339))
-		return t, nil
-	}
-
-	if entry.Account == nil || !entry.HasRefreshToken {
+	if flow.IsUser() && (entry.Account == nil || !entry.HasRefreshToken) {
 		reason := "no cached sign-in"
 		if entry.AccessToken != nil {
 			reason = "the cached token is expiring and there is no refresh token"
 		}
 		return nil, &LoginRequiredError{Profile: p.Name, Reason: reason}
 	}
+	acc := tokencache.NewAccessor(file, tokencache.DropAccessTokens, true)
 	emit(opts.Events, Refreshing{})
-	t, err := s.refreshUser(ctx, p, flow, acc, entry.Account.HomeAccountID)
+	var t *Tokens
+	if flow.IsUser() {
+		t, err = s.refreshUser(ctx, p, flow, acc, entry.Account.HomeAccountID)
+	} else {
+		t, err = s.appToken(ctx, p, flow, acc, "request a new token")
+	}
 	if err != nil {
 		return nil, err
 	}
