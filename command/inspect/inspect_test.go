@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -17,28 +16,12 @@ import (
 	"github.com/cognite-tools/cdflogin/claims/claimstest"
 	"github.com/cognite-tools/cdflogin/cmdutil"
 	"github.com/cognite-tools/cdflogin/command/claimscmd"
+	"github.com/cognite-tools/cdflogin/command/cmdplain"
 	"github.com/cognite-tools/cdflogin/flows"
 	"github.com/cognite-tools/cdflogin/profiles"
 )
 
 var now = time.Date(2026, 11, 28, 16, 0, 0, 0, time.UTC)
-
-type fakeFlows struct {
-	tokens *flows.Tokens
-	err    error
-}
-
-func (f fakeFlows) Silent(ctx context.Context, p profiles.Profile, opts flows.SilentOptions) (*flows.Tokens, error) {
-	return f.tokens, f.err
-}
-
-type handlerTransport struct{ h http.Handler }
-
-func (t handlerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	rec := httptest.NewRecorder()
-	t.h.ServeHTTP(rec, r)
-	return rec.Result(), nil
-}
 
 const groupRetired = "9f1c0a11-0000-4000-9000-000000000a05"
 
@@ -79,7 +62,7 @@ func fakeCDF(accepted string, allowAll bool) *http.Client {
 		w.WriteHeader(403)
 		_, _ = fmt.Fprint(w, `{"error":{"code":403,"message":"Forbidden"}}`)
 	}))
-	return &http.Client{Transport: handlerTransport{mux}}
+	return &http.Client{Transport: cmdplain.HandlerTransport{Handler: mux}}
 }
 
 func profile(project string) profiles.Profile {
@@ -130,7 +113,7 @@ func TestInspectGolden(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e := newEnv(profile(tt.project), fakeFlows{tokens: &flows.Tokens{AccessToken: tt.tok}}, fakeCDF(tt.tok, tt.allowAll))
+			e := newEnv(profile(tt.project), &cmdplain.FakeFlows{SilentTokens: &flows.Tokens{AccessToken: tt.tok}}, fakeCDF(tt.tok, tt.allowAll))
 			if err := run(e, tt.args...); err != nil {
 				t.Fatal(err)
 			}
@@ -153,8 +136,8 @@ func TestInspectErrors(t *testing.T) {
 		say     string
 		details string
 	}{
-		{"401", fakeFlows{tokens: &flows.Tokens{AccessToken: tok}}, fakeCDF("other", true), cmdutil.ExitError, "401 Unauthorized (request ID req-7f3a)", "cdflogin claims"},
-		{"login required", fakeFlows{err: lr}, fakeCDF(tok, true), cmdutil.ExitLoginRequired, "cdflogin login -p dev", ""},
+		{"401", &cmdplain.FakeFlows{SilentTokens: &flows.Tokens{AccessToken: tok}}, fakeCDF("other", true), cmdutil.ExitError, "401 Unauthorized (request ID req-7f3a)", "cdflogin claims"},
+		{"login required", &cmdplain.FakeFlows{SilentErr: lr}, fakeCDF(tok, true), cmdutil.ExitLoginRequired, "cdflogin login -p dev", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
