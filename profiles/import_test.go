@@ -22,18 +22,57 @@ IDP_TOKEN_URL=https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011
 IDP_AUDIENCE=https://westeurope-1.cognitedata.com
 IDP_SCOPES=https://westeurope-1.cognitedata.com/.default`
 
+// importCase is a test case of an importer: the input, and either the
+// profile expected (the test's base profile changed by want), the clear
+// secret and a note, or an error saying each of errHas. env and opts are
+// used by the .env cases only.
+type importCase struct {
+	name        string
+	in          string
+	env         map[string]string
+	opts        ImportOptions
+	want        func(p *Profile)
+	clearSecret string
+	errHas      []string
+	noteHas     string
+}
+
+// check checks what importer fn returned for tc against tc, with base the
+// profile tc.want changes.
+func (tc importCase) check(t *testing.T, fn string, base Profile, got *Imported, err error) {
+	t.Helper()
+	if tc.errHas != nil {
+		if err == nil {
+			t.Fatalf("%s = %+v; want error", fn, got)
+		}
+		for _, h := range tc.errHas {
+			if !strings.Contains(err.Error(), h) {
+				t.Errorf("error %q lacks %q", err, h)
+			}
+		}
+		return
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := base
+	if tc.want != nil {
+		tc.want(&w)
+	}
+	if fmt.Sprintf("%+v", got.Profile) != fmt.Sprintf("%+v", w) {
+		t.Errorf("profile\n got %+v\nwant %+v", got.Profile, w)
+	}
+	if got.ClearSecret != tc.clearSecret {
+		t.Errorf("ClearSecret = %q, want %q", got.ClearSecret, tc.clearSecret)
+	}
+	if tc.noteHas != "" && !strings.Contains(strings.Join(got.Notes, "\n"), tc.noteHas) {
+		t.Errorf("notes %q lack %q", got.Notes, tc.noteHas)
+	}
+}
+
 func TestImportDotenv(t *testing.T) {
 	want := Profile{Name: "acme-dev", Tenant: tenantA, ClientID: clientA, Cluster: "westeurope-1", Project: "acme-dev", Flow: FlowSecret}
-	cases := []struct {
-		name        string
-		in          string
-		env         map[string]string
-		opts        ImportOptions
-		want        func(p *Profile)
-		clearSecret string
-		errHas      []string
-		noteHas     string
-	}{
+	cases := []importCase{
 		{name: "toolkit generated", in: toolkitGenerated, clearSecret: "Abc8Q~xYz.secret-value_123"},
 		{name: "CRLF BOM export quotes comments", in: "\xEF\xBB\xBF# mine\r\nexport CDF_CLUSTER='westeurope-1'\r\nexport CDF_PROJECT=\"acme-dev\"  # the project\r\nLOGIN_FLOW = client_credentials\r\nIDP_CLIENT_ID=" + clientA + " # app\r\nIDP_CLIENT_SECRET=\"s3c#ret \\\"quoted\\\"\"\r\nIDP_TENANT_ID=" + tenantA + "\r\nIDP_SCOPES=\r\nCDF_URL=\r\n", clearSecret: `s3c#ret "quoted"`},
 		{name: "tenant from token url", in: "CDF_CLUSTER=westeurope-1\nCDF_PROJECT=acme-dev\nLOGIN_FLOW=interactive\nIDP_CLIENT_ID=" + clientA + "\nIDP_TOKEN_URL=https://login.microsoftonline.com/" + tenantA + "/oauth2/v2.0/token\n",
@@ -73,29 +112,8 @@ func TestImportDotenv(t *testing.T) {
 				if !errors.As(err, &ie) {
 					t.Fatalf("ImportDotenv = %+v, %v; want ImportError", got, err)
 				}
-				for _, h := range tc.errHas {
-					if !strings.Contains(err.Error(), h) {
-						t.Errorf("error %q lacks %q", err, h)
-					}
-				}
-				return
 			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			w := want
-			if tc.want != nil {
-				tc.want(&w)
-			}
-			if fmt.Sprintf("%+v", got.Profile) != fmt.Sprintf("%+v", w) {
-				t.Errorf("profile\n got %+v\nwant %+v", got.Profile, w)
-			}
-			if got.ClearSecret != tc.clearSecret {
-				t.Errorf("ClearSecret = %q, want %q", got.ClearSecret, tc.clearSecret)
-			}
-			if tc.noteHas != "" && !strings.Contains(strings.Join(got.Notes, "\n"), tc.noteHas) {
-				t.Errorf("notes %q lack %q", got.Notes, tc.noteHas)
-			}
+			tc.check(t, "ImportDotenv", want, got, err)
 		})
 	}
 }
@@ -119,14 +137,7 @@ global:
 func TestImportSDKYAML(t *testing.T) {
 	env := map[string]string{"MY_CLUSTER": "westeurope-1", "MY_TENANT_ID": tenantA, "MY_CLIENT_ID": clientA}
 	want := Profile{Name: "acme-dev", Tenant: tenantA, ClientID: clientA, Cluster: "westeurope-1", Project: "acme-dev", Flow: FlowSecret, ClientSecret: "env:MY_CLIENT_SECRET"}
-	cases := []struct {
-		name        string
-		in          string
-		want        func(p *Profile)
-		clearSecret string
-		errHas      []string
-		noteHas     string
-	}{
+	cases := []importCase{
 		{name: "quickstart", in: sdkQuickstart, noteHas: "global: section"},
 		{name: "CRLF BOM", in: "\xEF\xBB\xBF" + strings.ReplaceAll(sdkQuickstart, "\n", "\r\n")},
 		{name: "interactive", in: "client:\n  project: acme-dev\n  base_url: https://westeurope-1.cognitedata.com\n  credentials:\n    interactive:\n      authority_url: https://login.microsoftonline.com/" + tenantA + "\n      client_id: " + clientA + "\n      scopes:\n        - https://westeurope-1.cognitedata.com/.default\n      redirect_port: 53100\n      token_cache_path: /tmp/x.bin\n",
@@ -146,33 +157,7 @@ func TestImportSDKYAML(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := ImportSDKYAML([]byte(tc.in), ImportOptions{Getenv: func(k string) string { return env[k] }})
-			if tc.errHas != nil {
-				if err == nil {
-					t.Fatalf("ImportSDKYAML = %+v; want error", got)
-				}
-				for _, h := range tc.errHas {
-					if !strings.Contains(err.Error(), h) {
-						t.Errorf("error %q lacks %q", err, h)
-					}
-				}
-				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			w := want
-			if tc.want != nil {
-				tc.want(&w)
-			}
-			if fmt.Sprintf("%+v", got.Profile) != fmt.Sprintf("%+v", w) {
-				t.Errorf("profile\n got %+v\nwant %+v", got.Profile, w)
-			}
-			if got.ClearSecret != tc.clearSecret {
-				t.Errorf("ClearSecret = %q, want %q", got.ClearSecret, tc.clearSecret)
-			}
-			if tc.noteHas != "" && !strings.Contains(strings.Join(got.Notes, "\n"), tc.noteHas) {
-				t.Errorf("notes %q lack %q", got.Notes, tc.noteHas)
-			}
+			tc.check(t, "ImportSDKYAML", want, got, err)
 		})
 	}
 }
