@@ -15,6 +15,7 @@ import (
 	"github.com/cognite-tools/cdflogin/claims/claimstest"
 	"github.com/cognite-tools/cdflogin/cmdutil"
 	"github.com/cognite-tools/cdflogin/command/cmdplain"
+	"github.com/cognite-tools/cdflogin/command/cmdtest"
 	"github.com/cognite-tools/cdflogin/flows"
 	"github.com/cognite-tools/cdflogin/profiles"
 )
@@ -29,7 +30,7 @@ func issuerClient(jwks []byte) *http.Client {
 		_, _ = w.Write([]byte(`{"issuer":"https://login.example.test/` + claimstest.TenantID + `/v2.0","token_endpoint":"https://login.example.test/t/token","jwks_uri":"https://login.example.test/keys"}`))
 	})
 	mux.HandleFunc("/keys", func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write(jwks) })
-	return &http.Client{Transport: cmdplain.HandlerTransport{Handler: mux}}
+	return &http.Client{Transport: cmdtest.HandlerTransport{Handler: mux}}
 }
 
 func profile(flow profiles.Flow) profiles.Profile {

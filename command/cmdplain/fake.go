@@ -2,8 +2,6 @@ package cmdplain
 
 import (
 	"context"
-	"net/http"
-	"net/http/httptest"
 	"sync"
 
 	"github.com/cognite-tools/cdflogin/flows"
@@ -65,17 +63,4 @@ func (f *FakeFlows) Logout(p profiles.Profile) ([]string, error) {
 	f.LogoutCalls = append(f.LogoutCalls, p.Name)
 	f.mu.Unlock()
 	return f.Removed[p.Name], f.LogoutErr
-}
-
-// HandlerTransport is an http.RoundTripper for tests of the commands: it
-// serves each request with Handler, in process, without a network.
-type HandlerTransport struct {
-	Handler http.Handler
-}
-
-// RoundTrip implements http.RoundTripper.
-func (t HandlerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	rec := httptest.NewRecorder()
-	t.Handler.ServeHTTP(rec, r)
-	return rec.Result(), nil
 }

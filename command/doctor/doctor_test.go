@@ -26,6 +26,7 @@ import (
 	"github.com/cognite-tools/cdflogin/cmdutil"
 	"github.com/cognite-tools/cdflogin/command/claimscmd"
 	"github.com/cognite-tools/cdflogin/command/cmdplain"
+	"github.com/cognite-tools/cdflogin/command/cmdtest"
 	"github.com/cognite-tools/cdflogin/flows"
 	"github.com/cognite-tools/cdflogin/loopback"
 	"github.com/cognite-tools/cdflogin/profiles"
@@ -40,10 +41,10 @@ const (
 
 var signerOnce = sync.OnceValues(func() (*claimstest.Signer, error) { return claimstest.NewSigner("kid-1") })
 
-// failingTransport is a cmdplain.HandlerTransport whose requests fail
+// failingTransport is a cmdtest.HandlerTransport whose requests fail
 // first if fail says so: the request cannot reach the server.
 type failingTransport struct {
-	cmdplain.HandlerTransport
+	cmdtest.HandlerTransport
 	fail func(r *http.Request) error // non-nil: r cannot reach the server
 }
 
@@ -151,7 +152,7 @@ func (w world) client(t *testing.T) *http.Client {
 		}
 		return nil
 	}
-	return &http.Client{Transport: failingTransport{HandlerTransport: cmdplain.HandlerTransport{Handler: mux}, fail: fail}}
+	return &http.Client{Transport: failingTransport{HandlerTransport: cmdtest.HandlerTransport{Handler: mux}, fail: fail}}
 }
 
 func signed(t *testing.T, payload map[string]any) string {

@@ -17,6 +17,7 @@ import (
 	"github.com/cognite-tools/cdflogin/cmdutil"
 	"github.com/cognite-tools/cdflogin/command/claimscmd"
 	"github.com/cognite-tools/cdflogin/command/cmdplain"
+	"github.com/cognite-tools/cdflogin/command/cmdtest"
 	"github.com/cognite-tools/cdflogin/flows"
 	"github.com/cognite-tools/cdflogin/profiles"
 )
@@ -62,7 +63,7 @@ func fakeCDF(accepted string, allowAll bool) *http.Client {
 		w.WriteHeader(403)
 		_, _ = fmt.Fprint(w, `{"error":{"code":403,"message":"Forbidden"}}`)
 	}))
-	return &http.Client{Transport: cmdplain.HandlerTransport{Handler: mux}}
+	return &http.Client{Transport: cmdtest.HandlerTransport{Handler: mux}}
 }
 
 func profile(project string) profiles.Profile {
