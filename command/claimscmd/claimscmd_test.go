@@ -14,7 +14,6 @@ import (
 
 	"github.com/cognite-tools/cdflogin/claims/claimstest"
 	"github.com/cognite-tools/cdflogin/cmdutil"
-	"github.com/cognite-tools/cdflogin/command/cmdplain"
 	"github.com/cognite-tools/cdflogin/command/cmdtest"
 	"github.com/cognite-tools/cdflogin/flows"
 	"github.com/cognite-tools/cdflogin/profiles"
@@ -115,7 +114,7 @@ func assertNoToken(t *testing.T, out, tok string) {
 func TestClaimsUserGolden(t *testing.T) {
 	s := signer(t)
 	tok := sign(t, s, claimstest.V2User(now.Add(-7*time.Minute)))
-	e := newEnv(t, profile(profiles.FlowBrowser), &cmdplain.FakeFlows{SilentTokens: &flows.Tokens{AccessToken: tok, FromCache: true}}, s.JWKS())
+	e := newEnv(t, profile(profiles.FlowBrowser), &cmdtest.FakeFlows{SilentTokens: &flows.Tokens{AccessToken: tok, FromCache: true}}, s.JWKS())
 	if err := run(t, e, "-p", "dev"); err != nil {
 		t.Fatal(err)
 	}
@@ -129,7 +128,7 @@ func TestClaimsAppProblemsGolden(t *testing.T) {
 		"aud", "https://api.cognitedata.com", "groups", nil, "_claim_names", map[string]any{"groups": "src1"},
 		"_claim_sources", map[string]any{"src1": map[string]any{"endpoint": "https://graph.windows.net/t/servicePrincipals/x/getMemberObjects"}})
 	tok := sign(t, other, payload) // signed by a key the issuer does not publish
-	e := newEnv(t, profile(profiles.FlowSecret), &cmdplain.FakeFlows{SilentTokens: &flows.Tokens{AccessToken: tok, FromCache: true}}, s.JWKS())
+	e := newEnv(t, profile(profiles.FlowSecret), &cmdtest.FakeFlows{SilentTokens: &flows.Tokens{AccessToken: tok, FromCache: true}}, s.JWKS())
 	if err := run(t, e); err != nil {
 		t.Fatal(err)
 	}
@@ -140,7 +139,7 @@ func TestClaimsAppProblemsGolden(t *testing.T) {
 func TestClaimsJSONGolden(t *testing.T) {
 	s := signer(t)
 	tok := sign(t, s, claimstest.V2User(now.Add(-7*time.Minute)))
-	e := newEnv(t, profile(profiles.FlowDevice), &cmdplain.FakeFlows{SilentTokens: &flows.Tokens{AccessToken: tok}}, s.JWKS())
+	e := newEnv(t, profile(profiles.FlowDevice), &cmdtest.FakeFlows{SilentTokens: &flows.Tokens{AccessToken: tok}}, s.JWKS())
 	if err := run(t, e, "--json"); err != nil {
 		t.Fatal(err)
 	}
@@ -152,7 +151,7 @@ func TestClaimsIDToken(t *testing.T) {
 	s := signer(t)
 	id := sign(t, s, claimstest.With(claimstest.V2User(now), "aud", claimstest.ClientID, "scp", nil, "groups", nil))
 	access := sign(t, s, claimstest.V2User(now))
-	e := newEnv(t, profile(profiles.FlowDevice), &cmdplain.FakeFlows{SilentTokens: &flows.Tokens{AccessToken: access, IDToken: id}}, s.JWKS())
+	e := newEnv(t, profile(profiles.FlowDevice), &cmdtest.FakeFlows{SilentTokens: &flows.Tokens{AccessToken: access, IDToken: id}}, s.JWKS())
 	if err := run(t, e, "--id-token", "--no-verify"); err != nil {
 		t.Fatal(err)
 	}
@@ -166,7 +165,7 @@ func TestClaimsIDToken(t *testing.T) {
 		t.Errorf("ID token output has access-token checks or a signature check despite --no-verify:\n%s", out)
 	}
 
-	e = newEnv(t, profile(profiles.FlowSecret), &cmdplain.FakeFlows{SilentTokens: &flows.Tokens{AccessToken: access}}, s.JWKS())
+	e = newEnv(t, profile(profiles.FlowSecret), &cmdtest.FakeFlows{SilentTokens: &flows.Tokens{AccessToken: access}}, s.JWKS())
 	if err := run(t, e, "--id-token"); err == nil || !strings.Contains(err.Error(), "has no ID token") {
 		t.Errorf("app profile --id-token: %v", err)
 	}
@@ -192,7 +191,7 @@ func TestClaimsStdin(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e := newEnv(t, profile(profiles.FlowDevice), &cmdplain.FakeFlows{SilentErr: errors.New("must not be called")}, s.JWKS())
+			e := newEnv(t, profile(profiles.FlowDevice), &cmdtest.FakeFlows{SilentErr: errors.New("must not be called")}, s.JWKS())
 			e.opts.IO.In = strings.NewReader(tt.in)
 			err := run(t, e, append([]string{"--token-stdin"}, tt.args...)...)
 			if tt.wantErr != "" {
@@ -227,9 +226,9 @@ func TestClaimsErrors(t *testing.T) {
 		code int
 		say  string
 	}{
-		{"login required", &cmdplain.FakeFlows{SilentErr: lr}, nil, cmdutil.ExitLoginRequired, "cdflogin login -p dev"},
-		{"opaque access token", &cmdplain.FakeFlows{SilentTokens: &flows.Tokens{AccessToken: "opaque"}}, nil, cmdutil.ExitError, `profile "dev"'s access token: token is not a readable JWT`},
-		{"usage", &cmdplain.FakeFlows{}, []string{"--id-token", "--token-stdin"}, cmdutil.ExitUsage, "cannot be combined"},
+		{"login required", &cmdtest.FakeFlows{SilentErr: lr}, nil, cmdutil.ExitLoginRequired, "cdflogin login -p dev"},
+		{"opaque access token", &cmdtest.FakeFlows{SilentTokens: &flows.Tokens{AccessToken: "opaque"}}, nil, cmdutil.ExitError, `profile "dev"'s access token: token is not a readable JWT`},
+		{"usage", &cmdtest.FakeFlows{}, []string{"--id-token", "--token-stdin"}, cmdutil.ExitUsage, "cannot be combined"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/cognite-tools/cdflogin/cmdutil"
+	"github.com/cognite-tools/cdflogin/command/cmdtest"
 	"github.com/cognite-tools/cdflogin/flows"
 	"github.com/cognite-tools/cdflogin/profiles"
 )
@@ -17,14 +18,14 @@ func TestSilentToken(t *testing.T) {
 		name       string
 		profileErr error
 		serviceErr error
-		fake       *FakeFlows
+		fake       *cmdtest.FakeFlows
 		wantCode   int // 0: success
 		wantToken  string
 	}{
-		{name: "token", fake: &FakeFlows{SilentTokens: &flows.Tokens{AccessToken: "at"}}, wantToken: "at"},
+		{name: "token", fake: &cmdtest.FakeFlows{SilentTokens: &flows.Tokens{AccessToken: "at"}}, wantToken: "at"},
 		{name: "no such profile", profileErr: errNoFile, wantCode: cmdutil.ExitError},
 		{name: "flows unavailable", serviceErr: errors.New("cache dir"), wantCode: cmdutil.ExitError},
-		{name: "sign-in needed is exit 4", fake: &FakeFlows{SilentErr: &flows.LoginRequiredError{Profile: "dev", Reason: "no cached sign-in"}},
+		{name: "sign-in needed is exit 4", fake: &cmdtest.FakeFlows{SilentErr: &flows.LoginRequiredError{Profile: "dev", Reason: "no cached sign-in"}},
 			wantCode: cmdutil.ExitLoginRequired},
 	}
 	for _, tt := range tests {
@@ -35,7 +36,7 @@ func TestSilentToken(t *testing.T) {
 				}
 				return dev, tt.profileErr
 			}
-			service := func() (*FakeFlows, error) { return tt.fake, tt.serviceErr }
+			service := func() (*cmdtest.FakeFlows, error) { return tt.fake, tt.serviceErr }
 			p, tok, err := SilentToken(context.Background(), profile, service, "dev", flows.SilentOptions{})
 			if tt.wantCode != 0 {
 				if err == nil || cmdutil.ExitCode(err) != tt.wantCode {

@@ -200,10 +200,10 @@ const mapped = `{"id":101,"name":"acme-readers","sourceId":"` + claimstest.Group
 func TestDoctor(t *testing.T) {
 	userTok := signed(t, claimstest.V2User(now.Add(-10*time.Minute)))
 	appTok := signed(t, claimstest.V1App(now.Add(-10*time.Minute)))
-	okUser := &cmdplain.FakeFlows{SilentTokens: &flows.Tokens{AccessToken: userTok, FromCache: true, ExpiresOn: now.Add(50 * time.Minute), Account: flows.Account{Username: claimstest.UserEmail}}}
-	okApp := &cmdplain.FakeFlows{SilentTokens: &flows.Tokens{AccessToken: appTok, FromCache: true, ExpiresOn: now.Add(50 * time.Minute)}}
+	okUser := &cmdtest.FakeFlows{SilentTokens: &flows.Tokens{AccessToken: userTok, FromCache: true, ExpiresOn: now.Add(50 * time.Minute), Account: flows.Account{Username: claimstest.UserEmail}}}
+	okApp := &cmdtest.FakeFlows{SilentTokens: &flows.Tokens{AccessToken: appTok, FromCache: true, ExpiresOn: now.Add(50 * time.Minute)}}
 	goodWorld := world{token: userTok, knownClient: claimstest.ClientID, projectGroups: mapped}
-	needLogin := &cmdplain.FakeFlows{SilentErr: &flows.LoginRequiredError{Profile: "dev", Reason: "no cached sign-in"}}
+	needLogin := &cmdtest.FakeFlows{SilentErr: &flows.LoginRequiredError{Profile: "dev", Reason: "no cached sign-in"}}
 	consent := &aadsts.Error{Code: "invalid_grant", Description: "AADSTS65001: The user or administrator has not consented to use the application.", Codes: []int{65001}, Suberror: "consent_required", HTTPStatus: 400, Source: "token"}
 	wrongCluster := signed(t, claimstest.With(claimstest.V2User(now), "aud", "https://api.cognitedata.com"))
 	var many []string
@@ -239,9 +239,9 @@ func TestDoctor(t *testing.T) {
 			want: []string{"redirect-port fail", "token ok", "group-mapping ok"}},
 		{name: "browser_port_free", p: profile(profiles.FlowBrowser), svc: okUser, w: goodWorld, exit: 0,
 			want: []string{"redirect-port ok"}},
-		{name: "consent_missing", p: profile(profiles.FlowBrowser), svc: &cmdplain.FakeFlows{SilentErr: &flows.LoginRequiredError{Profile: "dev", Reason: "consent needed (AADSTS65001)", Err: consent}}, w: goodWorld, exit: 1,
+		{name: "consent_missing", p: profile(profiles.FlowBrowser), svc: &cmdtest.FakeFlows{SilentErr: &flows.LoginRequiredError{Profile: "dev", Reason: "consent needed (AADSTS65001)", Err: consent}}, w: goodWorld, exit: 1,
 			want: []string{"token fail"}},
-		{name: "wrong_cluster_401", p: profile(profiles.FlowDevice), svc: &cmdplain.FakeFlows{SilentTokens: &flows.Tokens{AccessToken: wrongCluster, ExpiresOn: now.Add(time.Hour)}}, w: goodWorld, exit: 1, golden: true,
+		{name: "wrong_cluster_401", p: profile(profiles.FlowDevice), svc: &cmdtest.FakeFlows{SilentTokens: &flows.Tokens{AccessToken: wrongCluster, ExpiresOn: now.Add(time.Hour)}}, w: goodWorld, exit: 1, golden: true,
 			want: []string{"claims/audience fail", "cdf fail", "project-access skip"}},
 		{name: "no_project_access", p: profile(profiles.FlowDevice, func(p *profiles.Profile) { p.Project = "acme-prd" }), svc: okUser, w: goodWorld, exit: 1,
 			want: []string{"cdf ok", "project-access fail", "group-mapping skip"}},
@@ -249,7 +249,7 @@ func TestDoctor(t *testing.T) {
 			want: []string{"group-mapping warn"}},
 		{name: "app_secret", p: profile(profiles.FlowSecret), svc: okApp, w: world{token: appTok, projectGroups: mapped}, exit: 0,
 			want: []string{"claims/roles info", "claims/token-kind ok", "group-mapping ok"}},
-		{name: "too_many_cdf_groups", p: profile(profiles.FlowDevice), svc: &cmdplain.FakeFlows{SilentTokens: &flows.Tokens{AccessToken: manyTok, ExpiresOn: now.Add(time.Hour)}},
+		{name: "too_many_cdf_groups", p: profile(profiles.FlowDevice), svc: &cmdtest.FakeFlows{SilentTokens: &flows.Tokens{AccessToken: manyTok, ExpiresOn: now.Add(time.Hour)}},
 			w: world{token: manyTok, knownClient: claimstest.ClientID, projectGroups: strings.Join(manyGroups, ",")}, exit: 1,
 			want: []string{"claims/groups-count warn", "group-mapping fail"}},
 		{name: "profile_missing", profErr: errors.New(`profile "dev" not found`), exit: 1, want: []string{"profile fail"}},
@@ -269,17 +269,17 @@ func TestDoctor(t *testing.T) {
 		// The authority does not resolve: its check has the advice; the
 		// token check, which fails the same way, points at it.
 		{name: "authority_dns", p: profile(profiles.FlowDevice, func(p *profiles.Profile) { p.Authority = "https://" + nxHost + "/" + claimstest.TenantID }),
-			svc: &cmdplain.FakeFlows{SilentErr: entraUnreachable(nxHost, notFound(nxHost))}, w: broken(nxHost, notFound(nxHost)), exit: 1, golden: true,
+			svc: &cmdtest.FakeFlows{SilentErr: entraUnreachable(nxHost, notFound(nxHost))}, w: broken(nxHost, notFound(nxHost)), exit: 1, golden: true,
 			want: []string{"authority fail", "device-code skip", "token fail", "cdf skip"},
 			says: []string{"Cannot reach Entra ID at " + nxHost + ": host name not found (DNS)", "Check the spelling of the profile's authority.", "fix: Fix the authority first"}},
 		{name: "device_code_cut", p: profile(profiles.FlowDevice), svc: needLogin, w: broken("/devicecode", cut()), exit: 1,
 			want: []string{"authority ok", "device-code fail"},
 			says: []string{"Cannot reach Entra ID at login.example.test: connection cut", "Check HTTPS_PROXY/NO_PROXY and any firewall, then retry."}},
-		{name: "token_refused", p: profile(profiles.FlowSecret), svc: &cmdplain.FakeFlows{SilentErr: entraUnreachable("login.example.test", refused())}, w: goodWorld, exit: 1,
+		{name: "token_refused", p: profile(profiles.FlowSecret), svc: &cmdtest.FakeFlows{SilentErr: entraUnreachable("login.example.test", refused())}, w: goodWorld, exit: 1,
 			want: []string{"authority ok", "token fail", "cdf skip"},
 			says: []string{"Cannot reach Entra ID at login.example.test: connection refused", "Check the host and port in the profile's authority."}},
 		{name: "token_answer_not_entra", p: profile(profiles.FlowSecret),
-			svc: &cmdplain.FakeFlows{SilentErr: &flows.AnswerError{Op: "sign in", Expected: "a token response", Problem: "an HTML page", Status: 200}}, w: goodWorld, exit: 1,
+			svc: &cmdtest.FakeFlows{SilentErr: &flows.AnswerError{Op: "sign in", Expected: "a token response", Problem: "an HTML page", Status: 200}}, w: goodWorld, exit: 1,
 			want: []string{"token fail"}, says: []string{"answered with something that is not a token response"}, notSays: []string{"Cannot reach"}},
 	}
 	for _, tt := range tests {
@@ -401,7 +401,7 @@ func TestCertificateCheck(t *testing.T) {
 // the error line (cmdplain.Error's details), for the same profile.
 func TestNetworkAdviceAsCLI(t *testing.T) {
 	userTok := signed(t, claimstest.V2User(now.Add(-10*time.Minute)))
-	okUser := &cmdplain.FakeFlows{SilentTokens: &flows.Tokens{AccessToken: userTok, FromCache: true, ExpiresOn: now.Add(50 * time.Minute)}}
+	okUser := &cmdtest.FakeFlows{SilentTokens: &flows.Tokens{AccessToken: userTok, FromCache: true, ExpiresOn: now.Add(50 * time.Minute)}}
 	caFile := filepath.Join(t.TempDir(), "corp-ca.pem")
 	if err := os.WriteFile(caFile, []byte("-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n"), 0o600); err != nil {
 		t.Fatal(err)
@@ -432,10 +432,10 @@ func TestNetworkAdviceAsCLI(t *testing.T) {
 		{"CDF: untrusted certificate, with a ca_file", profile(profiles.FlowDevice, withCA), broken(cdfHost, untrustedCA()), okUser, CheckCDF, inspect},
 		{"CDF: refused", profile(profiles.FlowDevice), broken(cdfHost, refused()), okUser, CheckCDF, inspect},
 		{"CDF: host name not found", profile(profiles.FlowDevice), broken(cdfHost, notFound(cdfHost)), okUser, CheckCDF, inspect},
-		{"Entra: token request refused", profile(profiles.FlowSecret), good, &cmdplain.FakeFlows{SilentErr: tokenErr}, CheckToken,
+		{"Entra: token request refused", profile(profiles.FlowSecret), good, &cmdtest.FakeFlows{SilentErr: tokenErr}, CheckToken,
 			func(profiles.Profile, *http.Client) error { return tokenErr }},
 		{"Entra: token request cut, with a ca_file", profile(profiles.FlowSecret, withCA), good,
-			&cmdplain.FakeFlows{SilentErr: entraUnreachable("login.example.test", cut())}, CheckToken,
+			&cmdtest.FakeFlows{SilentErr: entraUnreachable("login.example.test", cut())}, CheckToken,
 			func(profiles.Profile, *http.Client) error { return entraUnreachable("login.example.test", cut()) }},
 	}
 	for _, tt := range tests {

@@ -10,13 +10,14 @@ import (
 
 	"github.com/cognite-tools/cdflogin/cmdutil"
 	"github.com/cognite-tools/cdflogin/command/cmdplain"
+	"github.com/cognite-tools/cdflogin/command/cmdtest"
 	"github.com/cognite-tools/cdflogin/flows"
 	"github.com/cognite-tools/cdflogin/profiles"
 )
 
 var devProfile = profiles.Profile{Name: "dev", Tenant: "tid-1", ClientID: "cid-1", Cluster: "westeurope-1", Project: "acme-dev", Flow: profiles.FlowDevice}
 
-func run(t *testing.T, fake *cmdplain.FakeFlows, args ...string) (string, string, error) {
+func run(t *testing.T, fake *cmdtest.FakeFlows, args ...string) (string, string, error) {
 	t.Helper()
 	var out, errOut bytes.Buffer
 	opts := &Options{
@@ -69,7 +70,7 @@ $env:CDFLOGIN_PROFILE = 'dev'
 	}
 	for _, tt := range tests {
 		t.Run(tt.format, func(t *testing.T) {
-			out, stderr, err := run(t, &cmdplain.FakeFlows{SilentTokens: tok}, "--format", tt.format)
+			out, stderr, err := run(t, &cmdtest.FakeFlows{SilentTokens: tok}, "--format", tt.format)
 			if err != nil || stderr != "" {
 				t.Fatalf("err %v stderr %q", err, stderr)
 			}
@@ -81,11 +82,11 @@ $env:CDFLOGIN_PROFILE = 'dev'
 }
 
 func TestEnvErrors(t *testing.T) {
-	out, _, err := run(t, &cmdplain.FakeFlows{SilentErr: &flows.LoginRequiredError{Profile: "dev", Reason: "no cached sign-in"}})
+	out, _, err := run(t, &cmdtest.FakeFlows{SilentErr: &flows.LoginRequiredError{Profile: "dev", Reason: "no cached sign-in"}})
 	if cmdutil.ExitCode(err) != cmdutil.ExitLoginRequired || out != "" {
 		t.Errorf("sign-in needed: code %d, stdout %q", cmdutil.ExitCode(err), out)
 	}
-	_, _, err = run(t, &cmdplain.FakeFlows{}, "--format", "fish")
+	_, _, err = run(t, &cmdtest.FakeFlows{}, "--format", "fish")
 	if cmdutil.ExitCode(err) != cmdutil.ExitUsage || !strings.Contains(err.Error(), "sh, dotenv, powershell") {
 		t.Errorf("bad format: %v", err)
 	}

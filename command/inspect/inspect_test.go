@@ -16,7 +16,6 @@ import (
 	"github.com/cognite-tools/cdflogin/claims/claimstest"
 	"github.com/cognite-tools/cdflogin/cmdutil"
 	"github.com/cognite-tools/cdflogin/command/claimscmd"
-	"github.com/cognite-tools/cdflogin/command/cmdplain"
 	"github.com/cognite-tools/cdflogin/command/cmdtest"
 	"github.com/cognite-tools/cdflogin/flows"
 	"github.com/cognite-tools/cdflogin/profiles"
@@ -114,7 +113,7 @@ func TestInspectGolden(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e := newEnv(profile(tt.project), &cmdplain.FakeFlows{SilentTokens: &flows.Tokens{AccessToken: tt.tok}}, fakeCDF(tt.tok, tt.allowAll))
+			e := newEnv(profile(tt.project), &cmdtest.FakeFlows{SilentTokens: &flows.Tokens{AccessToken: tt.tok}}, fakeCDF(tt.tok, tt.allowAll))
 			if err := run(e, tt.args...); err != nil {
 				t.Fatal(err)
 			}
@@ -137,8 +136,8 @@ func TestInspectErrors(t *testing.T) {
 		say     string
 		details string
 	}{
-		{"401", &cmdplain.FakeFlows{SilentTokens: &flows.Tokens{AccessToken: tok}}, fakeCDF("other", true), cmdutil.ExitError, "401 Unauthorized (request ID req-7f3a)", "cdflogin claims"},
-		{"login required", &cmdplain.FakeFlows{SilentErr: lr}, fakeCDF(tok, true), cmdutil.ExitLoginRequired, "cdflogin login -p dev", ""},
+		{"401", &cmdtest.FakeFlows{SilentTokens: &flows.Tokens{AccessToken: tok}}, fakeCDF("other", true), cmdutil.ExitError, "401 Unauthorized (request ID req-7f3a)", "cdflogin claims"},
+		{"login required", &cmdtest.FakeFlows{SilentErr: lr}, fakeCDF(tok, true), cmdutil.ExitLoginRequired, "cdflogin login -p dev", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -11,6 +11,7 @@ import (
 	"github.com/cognite-tools/cdflogin/aadsts"
 	"github.com/cognite-tools/cdflogin/cmdutil"
 	"github.com/cognite-tools/cdflogin/command/cmdplain"
+	"github.com/cognite-tools/cdflogin/command/cmdtest"
 	"github.com/cognite-tools/cdflogin/flows"
 	"github.com/cognite-tools/cdflogin/profiles"
 )
@@ -25,7 +26,7 @@ type result struct {
 	interactive    []profiles.Flow
 }
 
-func run(t *testing.T, ctx context.Context, io *cmdutil.IOStreams, fake *cmdplain.FakeFlows, args ...string) result {
+func run(t *testing.T, ctx context.Context, io *cmdutil.IOStreams, fake *cmdtest.FakeFlows, args ...string) result {
 	t.Helper()
 	var out, errOut bytes.Buffer
 	io.Out, io.ErrOut = &out, &errOut
@@ -69,7 +70,7 @@ func linesInOrder(t *testing.T, s string, want ...string) {
 }
 
 func TestPlainDevice(t *testing.T) {
-	fake := &cmdplain.FakeFlows{
+	fake := &cmdtest.FakeFlows{
 		LoginEvents: []flows.Event{flows.DeviceCode{UserCode: "ABCD-EFGH", VerificationURL: "https://microsoft.com/devicelogin",
 			Message:   "To sign in, use a web browser to open the page https://microsoft.com/devicelogin and enter the code ABCD-EFGH to authenticate.",
 			ExpiresAt: now.Add(15 * time.Minute)}},
@@ -97,7 +98,7 @@ func TestPlainDevice(t *testing.T) {
 
 func TestPlainBrowserPrintsURLBeforeTheBrowser(t *testing.T) {
 	url := "https://login.example/tid/oauth2/v2.0/authorize?client_id=cid&code_challenge=x"
-	fake := &cmdplain.FakeFlows{
+	fake := &cmdtest.FakeFlows{
 		LoginEvents: []flows.Event{
 			flows.WaitingForRedirect{Addr: "localhost:53000", Deadline: now.Add(5 * time.Minute)},
 			flows.BrowserOpening{URL: url},
@@ -117,7 +118,7 @@ func TestPlainBrowserPrintsURLBeforeTheBrowser(t *testing.T) {
 }
 
 func TestPlainApp(t *testing.T) {
-	fake := &cmdplain.FakeFlows{LoginTokens: &flows.Tokens{Flow: profiles.FlowSecret, AccessToken: "x", ExpiresOn: now.Add(time.Hour)}}
+	fake := &cmdtest.FakeFlows{LoginTokens: &flows.Tokens{Flow: profiles.FlowSecret, AccessToken: "x", ExpiresOn: now.Add(time.Hour)}}
 	r := run(t, context.Background(), &cmdutil.IOStreams{}, fake, "--flow", "secret")
 	if r.err != nil || !strings.Contains(r.stderr, "Signed in as app cid (token valid until") {
 		t.Errorf("err %v stderr %q", r.err, r.stderr)
@@ -143,7 +144,7 @@ func TestModeSelection(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			fake := &cmdplain.FakeFlows{LoginTokens: userTokens(profiles.FlowDevice)}
+			fake := &cmdtest.FakeFlows{LoginTokens: userTokens(profiles.FlowDevice)}
 			r := run(t, context.Background(), tt.io, fake, tt.args...)
 			if r.err != nil {
 				t.Fatal(r.err)
@@ -160,12 +161,12 @@ func TestModeSelection(t *testing.T) {
 
 func TestErrors(t *testing.T) {
 	entra := &aadsts.Error{Code: "invalid_client", Description: "AADSTS7000218: The request body must contain the following parameter: 'client_assertion' or 'client_secret'.", Codes: []int{7000218}, CorrelationID: "c-1"}
-	r := run(t, context.Background(), &cmdutil.IOStreams{}, &cmdplain.FakeFlows{LoginErr: &flows.EntraError{Op: "device-code sign-in", Err: entra}})
+	r := run(t, context.Background(), &cmdutil.IOStreams{}, &cmdtest.FakeFlows{LoginErr: &flows.EntraError{Op: "device-code sign-in", Err: entra}})
 	var d cmdutil.Detailer
 	if cmdutil.ExitCode(r.err) != cmdutil.ExitError || !errors.As(r.err, &d) || !strings.Contains(d.Details(), "c-1") {
 		t.Errorf("Entra error: %v", r.err)
 	}
-	r = run(t, context.Background(), &cmdutil.IOStreams{}, &cmdplain.FakeFlows{}, "--flow", "magic")
+	r = run(t, context.Background(), &cmdutil.IOStreams{}, &cmdtest.FakeFlows{}, "--flow", "magic")
 	if cmdutil.ExitCode(r.err) != cmdutil.ExitUsage || !strings.Contains(r.err.Error(), "browser, device, secret, certificate") {
 		t.Errorf("bad flow: %v", r.err)
 	}
@@ -173,7 +174,7 @@ func TestErrors(t *testing.T) {
 
 func TestCancel(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
-	fake := &cmdplain.FakeFlows{
+	fake := &cmdtest.FakeFlows{
 		LoginEvents: []flows.Event{flows.DeviceCode{UserCode: "ABCD", VerificationURL: "https://v"}},
 		LoginWait:   true,
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/cognite-tools/cdflogin/cmdutil"
 	"github.com/cognite-tools/cdflogin/command/cmdplain"
+	"github.com/cognite-tools/cdflogin/command/cmdtest"
 	"github.com/cognite-tools/cdflogin/flows"
 	"github.com/cognite-tools/cdflogin/profiles"
 )
@@ -41,7 +42,7 @@ func TestLoginChecksTheCache(t *testing.T) {
 				IO:      &cmdutil.IOStreams{Out: &out, ErrOut: &errOut},
 				Now:     func() time.Time { return now },
 				Profile: func(string) (profiles.Profile, error) { return devProfile, nil },
-				Flows:   func() (cmdplain.Flows, error) { return &cmdplain.FakeFlows{LoginTokens: signedIn}, nil },
+				Flows:   func() (cmdplain.Flows, error) { return &cmdtest.FakeFlows{LoginTokens: signedIn}, nil },
 				Cached: func(p profiles.Profile) (*flows.Tokens, error) {
 					asked = append(asked, p)
 					return tt.cached, tt.readErr

@@ -13,6 +13,7 @@ import (
 
 	"github.com/cognite-tools/cdflogin/cmdutil"
 	"github.com/cognite-tools/cdflogin/command/cmdplain"
+	"github.com/cognite-tools/cdflogin/command/cmdtest"
 	"github.com/cognite-tools/cdflogin/profiles"
 	"github.com/cognite-tools/cdflogin/tokencache"
 )
@@ -51,7 +52,7 @@ func TestLoginChecksTheCacheFirst(t *testing.T) {
 			var checked []string
 			var interactive []profiles.Flow
 			var flowsOpened int
-			fake := &cmdplain.FakeFlows{LoginTokens: userTokens(tt.flow)}
+			fake := &cmdtest.FakeFlows{LoginTokens: userTokens(tt.flow)}
 			opts := &Options{
 				IO:      &cmdutil.IOStreams{Out: &out, ErrOut: &errOut, InTTY: tt.interactive, OutTTY: tt.interactive, ErrTTY: tt.interactive},
 				Now:     func() time.Time { return now },

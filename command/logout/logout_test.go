@@ -9,10 +9,11 @@ import (
 
 	"github.com/cognite-tools/cdflogin/cmdutil"
 	"github.com/cognite-tools/cdflogin/command/cmdplain"
+	"github.com/cognite-tools/cdflogin/command/cmdtest"
 	"github.com/cognite-tools/cdflogin/profiles"
 )
 
-func run(t *testing.T, fake *cmdplain.FakeFlows, list []profiles.Profile, args ...string) (string, string, error) {
+func run(t *testing.T, fake *cmdtest.FakeFlows, list []profiles.Profile, args ...string) (string, string, error) {
 	t.Helper()
 	var out, errOut bytes.Buffer
 	opts := &Options{
@@ -46,20 +47,20 @@ func TestLogout(t *testing.T) {
 	tests := []struct {
 		name      string
 		args      []string
-		fake      cmdplain.FakeFlows
+		fake      cmdtest.FakeFlows
 		wantCode  int
 		wantCalls []string
 		wantLines []string
 	}{
-		{"default profile", nil, cmdplain.FakeFlows{Removed: removed}, 0, []string{"dev"},
+		{"default profile", nil, cmdtest.FakeFlows{Removed: removed}, 0, []string{"dev"},
 			[]string{`Removed the cached tokens of profile "dev": /c/dev.json`}},
-		{"named profile without cache", []string{"-p", "prod"}, cmdplain.FakeFlows{Removed: removed}, 0, []string{"prod"},
+		{"named profile without cache", []string{"-p", "prod"}, cmdtest.FakeFlows{Removed: removed}, 0, []string{"prod"},
 			[]string{`Profile "prod" had no cached tokens.`}},
-		{"all", []string{"--all"}, cmdplain.FakeFlows{Removed: removed}, 0, []string{"dev", "prod", "ci"},
+		{"all", []string{"--all"}, cmdtest.FakeFlows{Removed: removed}, 0, []string{"dev", "prod", "ci"},
 			[]string{`"dev": /c/dev.json`, `"prod" had no cached tokens`, `"ci": /c/ci.json`, `"ci": /c/ci.json.corrupt-1`}},
-		{"both -p and --all", []string{"-p", "dev", "--all"}, cmdplain.FakeFlows{}, cmdutil.ExitUsage, nil, nil},
-		{"unknown profile", []string{"-p", "nope"}, cmdplain.FakeFlows{}, cmdutil.ExitError, nil, nil},
-		{"removal fails", []string{"--all"}, cmdplain.FakeFlows{Removed: removed, LogoutErr: errors.New("permission denied")}, cmdutil.ExitError,
+		{"both -p and --all", []string{"-p", "dev", "--all"}, cmdtest.FakeFlows{}, cmdutil.ExitUsage, nil, nil},
+		{"unknown profile", []string{"-p", "nope"}, cmdtest.FakeFlows{}, cmdutil.ExitError, nil, nil},
+		{"removal fails", []string{"--all"}, cmdtest.FakeFlows{Removed: removed, LogoutErr: errors.New("permission denied")}, cmdutil.ExitError,
 			[]string{"dev", "prod", "ci"}, []string{`"dev": /c/dev.json`}},
 	}
 	for i := range tests {
@@ -85,7 +86,7 @@ func TestLogout(t *testing.T) {
 }
 
 func TestLogoutAllWithoutProfiles(t *testing.T) {
-	_, stderr, err := run(t, &cmdplain.FakeFlows{}, nil, "--all")
+	_, stderr, err := run(t, &cmdtest.FakeFlows{}, nil, "--all")
 	if err != nil || !strings.Contains(stderr, "nothing to remove") {
 		t.Errorf("err %v stderr %q", err, stderr)
 	}

@@ -12,13 +12,14 @@ import (
 	"github.com/cognite-tools/cdflogin/aadsts"
 	"github.com/cognite-tools/cdflogin/cmdutil"
 	"github.com/cognite-tools/cdflogin/command/cmdplain"
+	"github.com/cognite-tools/cdflogin/command/cmdtest"
 	"github.com/cognite-tools/cdflogin/flows"
 	"github.com/cognite-tools/cdflogin/profiles"
 )
 
 var now = time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
 
-func run(t *testing.T, fake *cmdplain.FakeFlows, args ...string) (stdout, stderr string, err error) {
+func run(t *testing.T, fake *cmdtest.FakeFlows, args ...string) (stdout, stderr string, err error) {
 	t.Helper()
 	var out, errOut bytes.Buffer
 	opts := &Options{
@@ -50,7 +51,7 @@ func TestToken(t *testing.T) {
 	entra := &aadsts.Error{Code: "invalid_grant", Description: "AADSTS700082: The refresh token has expired.", Codes: []int{700082}}
 	tests := []struct {
 		name       string
-		fake       cmdplain.FakeFlows
+		fake       cmdtest.FakeFlows
 		args       []string
 		wantCode   int
 		wantStdout string
@@ -58,19 +59,19 @@ func TestToken(t *testing.T) {
 		wantStderr string
 		minValid   time.Duration
 	}{
-		{name: "cached token only on stdout", fake: cmdplain.FakeFlows{SilentTokens: tokens(time.Hour)},
+		{name: "cached token only on stdout", fake: cmdtest.FakeFlows{SilentTokens: tokens(time.Hour)},
 			wantStdout: "at.value.sig\n", minValid: flows.DefaultMinValid},
-		{name: "min-valid is passed on", fake: cmdplain.FakeFlows{SilentTokens: tokens(time.Hour)}, args: []string{"--min-valid", "30m"},
+		{name: "min-valid is passed on", fake: cmdtest.FakeFlows{SilentTokens: tokens(time.Hour)}, args: []string{"--min-valid", "30m"},
 			wantStdout: "at.value.sig\n", minValid: 30 * time.Minute},
-		{name: "shorter than min-valid warns", fake: cmdplain.FakeFlows{SilentTokens: tokens(20 * time.Minute)}, args: []string{"--min-valid", "2h"},
+		{name: "shorter than min-valid warns", fake: cmdtest.FakeFlows{SilentTokens: tokens(20 * time.Minute)}, args: []string{"--min-valid", "2h"},
 			wantStdout: "at.value.sig\n", wantStderr: "less than --min-valid 2h0m0s", minValid: 2 * time.Hour},
-		{name: "sign-in needed exits 4", fake: cmdplain.FakeFlows{SilentErr: &flows.LoginRequiredError{Profile: "dev", Reason: "no cached sign-in"}},
+		{name: "sign-in needed exits 4", fake: cmdtest.FakeFlows{SilentErr: &flows.LoginRequiredError{Profile: "dev", Reason: "no cached sign-in"}},
 			wantCode: cmdutil.ExitLoginRequired, wantErr: "run: cdflogin login -p dev", minValid: flows.DefaultMinValid},
-		{name: "expired refresh token exits 4", fake: cmdplain.FakeFlows{SilentErr: &flows.LoginRequiredError{Profile: "dev", Reason: "refresh token expired (AADSTS700082)", Err: entra}},
+		{name: "expired refresh token exits 4", fake: cmdtest.FakeFlows{SilentErr: &flows.LoginRequiredError{Profile: "dev", Reason: "refresh token expired (AADSTS700082)", Err: entra}},
 			wantCode: cmdutil.ExitLoginRequired, wantErr: "AADSTS700082", minValid: flows.DefaultMinValid},
-		{name: "cached sign-in without access token exits 4", fake: cmdplain.FakeFlows{SilentTokens: &flows.Tokens{Profile: "dev"}},
+		{name: "cached sign-in without access token exits 4", fake: cmdtest.FakeFlows{SilentTokens: &flows.Tokens{Profile: "dev"}},
 			wantCode: cmdutil.ExitLoginRequired, wantErr: "cdflogin login -p dev", minValid: flows.DefaultMinValid},
-		{name: "network error exits 1", fake: cmdplain.FakeFlows{SilentErr: &flows.NetworkError{Op: "refresh", Err: errors.New("connection refused")}},
+		{name: "network error exits 1", fake: cmdtest.FakeFlows{SilentErr: &flows.NetworkError{Op: "refresh", Err: errors.New("connection refused")}},
 			wantCode: cmdutil.ExitError, wantErr: "connection refused", minValid: flows.DefaultMinValid},
 		{name: "negative min-valid is a usage error", args: []string{"--min-valid", "-1m"}, wantCode: cmdutil.ExitUsage, wantErr: "must not be negative"},
 		{name: "unknown profile", args: []string{"-p", "missing"}, wantCode: cmdutil.ExitError, wantErr: `no profile "missing"`},
@@ -102,7 +103,7 @@ func TestToken(t *testing.T) {
 }
 
 func TestTokenJSON(t *testing.T) {
-	fake := &cmdplain.FakeFlows{SilentTokens: tokens(time.Hour)}
+	fake := &cmdtest.FakeFlows{SilentTokens: tokens(time.Hour)}
 	stdout, stderr, err := run(t, fake, "--json")
 	if err != nil || stderr != "" {
 		t.Fatalf("err %v, stderr %q", err, stderr)

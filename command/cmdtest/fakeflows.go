@@ -1,4 +1,4 @@
-package cmdplain
+package cmdtest
 
 import (
 	"context"
@@ -8,7 +8,8 @@ import (
 	"github.com/cognite-tools/cdflogin/profiles"
 )
 
-// FakeFlows is a Flows for tests of the commands: it returns what its
+// FakeFlows stands in for the flows service (cmdplain.Flows and the other
+// commands' flow interfaces) in tests of the commands: it returns what its
 // fields say and records the calls.
 type FakeFlows struct {
 	// LoginEvents are emitted by Login before it returns LoginTokens/LoginErr.
