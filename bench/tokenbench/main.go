@@ -32,6 +32,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/cognite-tools/cdflogin/bench/internal/release"
 )
 
 // sandboxSettings is the part of `cdflogin sandbox`'s settings JSON used here.
@@ -92,7 +94,7 @@ func run(runs int, asJSON, keep bool) error {
 	bin := filepath.Join(dir, "cdflogin")
 	fmt.Fprintln(os.Stderr, "tokenbench: building cdflogin…")
 	build := exec.CommandContext(ctx, "go", "build", "-o", bin, ".")
-	build.Env = releaseBuildEnv()
+	build.Env = release.BuildEnv()
 	build.Stdout, build.Stderr = os.Stderr, os.Stderr
 	if err := build.Run(); err != nil {
 		return fmt.Errorf("go build: %w", err)
@@ -332,14 +334,4 @@ func deviceLogin(ctx context.Context, cmd *exec.Cmd, c *http.Client, adminURL st
 		return fmt.Errorf("device-code login: %v\n%s", err, seen.String())
 	}
 	return nil
-}
-
-// releaseBuildEnv builds cdflogin as the README installs it: without cgo,
-// a static binary. BENCH_CGO=1 measures a cgo (dynamically linked) build.
-func releaseBuildEnv() []string {
-	cgo := "0"
-	if os.Getenv("BENCH_CGO") == "1" {
-		cgo = "1"
-	}
-	return append(os.Environ(), "CGO_ENABLED="+cgo)
 }

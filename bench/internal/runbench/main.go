@@ -34,6 +34,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/cognite-tools/cdflogin/bench/internal/release"
 	"github.com/cognite-tools/cdflogin/flows"
 	"github.com/cognite-tools/cdflogin/profiles"
 	"github.com/cognite-tools/cdflogin/sandbox"
@@ -207,7 +208,7 @@ func (b *bench) binaries() error {
 			c = append([]string{c[0], "-modfile", b.modfile}, c[1:]...)
 		}
 		cmd := exec.Command("go", c...)
-		cmd.Env = releaseBuildEnv()
+		cmd.Env = release.BuildEnv()
 		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 		if err := cmd.Run(); err != nil {
 			return fmt.Errorf("go %s: %w", strings.Join(c, " "), err)
@@ -586,14 +587,4 @@ func (l *lockedBuffer) String() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.b.String()
-}
-
-// releaseBuildEnv builds cdflogin as the README installs it: without cgo,
-// a static binary. BENCH_CGO=1 measures a cgo (dynamically linked) build.
-func releaseBuildEnv() []string {
-	cgo := "0"
-	if os.Getenv("BENCH_CGO") == "1" {
-		cgo = "1"
-	}
-	return append(os.Environ(), "CGO_ENABLED="+cgo)
 }
