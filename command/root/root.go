@@ -2,6 +2,7 @@
 package root
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -88,9 +89,12 @@ your token maps to.
 
 Run it without arguments for the interactive program, or try "cdflogin demo" to
 use every flow against a built-in sandbox tenant with no account.`,
-		Args:          cobra.NoArgs,
-		SilenceUsage:  true,
-		SilenceErrors: true,
+		Args:         unknownCommand,
+		SilenceUsage: true,
+		// SuggestionsFor (unknownCommand) uses the distance as set; cobra
+		// defaults it to 2 only on its own error path.
+		SuggestionsMinimumDistance: 2,
+		SilenceErrors:              true,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return tui.RunRoot(cmd, f)
 		},
@@ -109,4 +113,19 @@ use every flow against a built-in sandbox tenant with no account.`,
 		}
 	}
 	return cmd
+}
+
+// unknownCommand is the root's Args check: plain cdflogin takes no
+// arguments, so a first argument is a command name cdflogin does not know.
+// It is a usage error (exit 2) that suggests the command meant, which
+// cobra.NoArgs does not.
+func unknownCommand(cmd *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return nil
+	}
+	msg := fmt.Sprintf("unknown command %q for %q", args[0], cmd.CommandPath())
+	if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
+		msg += fmt.Sprintf("; did you mean %s?", strings.Join(s, " or "))
+	}
+	return cmdutil.UsageError("%s (see: %s --help)", msg, cmd.CommandPath())
 }

@@ -114,3 +114,26 @@ func flagNames(c *cobra.Command) []string {
 	c.InheritedFlags().VisitAll(func(fl *pflag.Flag) { names = append(names, "inherited:"+fl.Name) })
 	return names
 }
+
+// A first argument that is no command is a usage error (exit 2) that
+// suggests the command meant, when one is close.
+func TestUnknownCommand(t *testing.T) {
+	tests := []struct {
+		arg, want string
+	}{
+		{"tokn", `unknown command "tokn" for "cdflogin"; did you mean token? (see: cdflogin --help)`},
+		{"proflie", `unknown command "proflie" for "cdflogin"; did you mean profile? (see: cdflogin --help)`},
+		{"xyzzy", `unknown command "xyzzy" for "cdflogin" (see: cdflogin --help)`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.arg, func(t *testing.T) {
+			args := []string{tt.arg}
+			cmd := NewCmdFor(testFactory(), args)
+			cmd.SetArgs(args)
+			err := cmd.Execute()
+			if cmdutil.ExitCode(err) != cmdutil.ExitUsage || err.Error() != tt.want {
+				t.Fatalf("err = %v (exit %d), want %q (exit %d)", err, cmdutil.ExitCode(err), tt.want, cmdutil.ExitUsage)
+			}
+		})
+	}
+}
