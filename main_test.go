@@ -44,6 +44,9 @@ package main
 //	                                 REGEXP and sets VARs to its submatches
 //	expand SRC DST                   copies SRC to DST, replacing $VAR and ${VAR}
 //	filemode FILE MODE               FILE's permission bits are MODE (octal)
+//	freeport VAR...                  sets each VAR to a loopback port that was
+//	                                 free a moment ago (no fixed ports: two
+//	                                 test runs at once must not collide)
 //	no-leak -s SOURCE... [--] FILE...
 //	                                 fails when a secret from any SOURCE appears
 //	                                 in any FILE (stdout/stderr name the last
@@ -68,6 +71,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -126,6 +130,7 @@ func TestScripts(t *testing.T) {
 			"expand":         cmdExpand,
 			"filemode":       cmdFileMode,
 			"no-leak":        cmdNoLeak,
+			"freeport":       cmdFreePort,
 		},
 	})
 }
@@ -461,6 +466,21 @@ func cmdWaitMatch(ts *testscript.TestScript, neg bool, args []string) {
 			ts.Fatalf("waitmatch: %s did not match %q within %v; it holds:\n%s", args[0], args[1], waitLimit, last)
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// cmdFreePort sets each named variable to a loopback TCP port that was free
+// a moment ago, so that scripts never share a fixed port with another test
+// run on the same machine.
+func cmdFreePort(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) == 0 {
+		ts.Fatalf("usage: freeport VAR...")
+	}
+	for _, name := range args {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		ts.Check(err)
+		ts.Setenv(name, strconv.Itoa(ln.Addr().(*net.TCPAddr).Port))
+		ts.Check(ln.Close())
 	}
 }
 
