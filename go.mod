@@ -65,5 +65,5 @@ require (
 
 // Bubble Tea v2.1.1 with one patch: the renderer stops ticking while the
 // screen is idle (upstream charmbracelet/bubbletea#1796, still open).
-// See third_party/bubbletea/PATCHES.md; drop this line once upstream ships it.
-replace charm.land/bubbletea/v2 => ./third_party/bubbletea
+// See internal/third_party/bubbletea/PATCHES.md; drop this line once upstream ships it.
+replace charm.land/bubbletea/v2 => ./internal/third_party/bubbletea

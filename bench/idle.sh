@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Measures only the idle cost of the live token screen (CPU time and
 # wake-ups of the process over IDLE, default 60s, in tmux), first with the
-# Bubble Tea that cdflogin builds with (third_party/bubbletea, patched),
+# Bubble Tea that cdflogin builds with (internal/third_party/bubbletea, patched),
 # then with UPSTREAM=1 also with released Bubble Tea v2.1.1, so the patch's
 # effect is measured on the same machine at the same time.
 #

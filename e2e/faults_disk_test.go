@@ -29,12 +29,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cognite-tools/cdflogin/cmdutil"
+	"github.com/cognite-tools/cdflogin/command/cmdutil"
 	"github.com/cognite-tools/cdflogin/command/root"
 	"github.com/cognite-tools/cdflogin/flows"
+	"github.com/cognite-tools/cdflogin/internal/tokencache"
 	"github.com/cognite-tools/cdflogin/profiles"
 	"github.com/cognite-tools/cdflogin/sandbox"
-	"github.com/cognite-tools/cdflogin/tokencache"
 )
 
 // smallDisk mounts a tmpfs of size bytes on a new test folder and returns

@@ -19,9 +19,9 @@ import (
 	"syscall"
 	"testing"
 
-	"github.com/cognite-tools/cdflogin/cmdutil"
+	"github.com/cognite-tools/cdflogin/command/cmdutil"
+	"github.com/cognite-tools/cdflogin/internal/tokencache"
 	"github.com/cognite-tools/cdflogin/sandbox"
-	"github.com/cognite-tools/cdflogin/tokencache"
 )
 
 // readOnly remounts the tmpfs at dir read-only and returns the function

@@ -33,15 +33,15 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cognite-tools/cdflogin/aadsts"
-	"github.com/cognite-tools/cdflogin/cdf"
-	"github.com/cognite-tools/cdflogin/claims"
 	"github.com/cognite-tools/cdflogin/flows"
-	"github.com/cognite-tools/cdflogin/httplog"
+	"github.com/cognite-tools/cdflogin/internal/aadsts"
+	"github.com/cognite-tools/cdflogin/internal/httplog"
+	"github.com/cognite-tools/cdflogin/internal/insight/cdf"
+	"github.com/cognite-tools/cdflogin/internal/insight/claims"
+	"github.com/cognite-tools/cdflogin/internal/secrets"
+	"github.com/cognite-tools/cdflogin/internal/tokencache"
 	"github.com/cognite-tools/cdflogin/profiles"
 	"github.com/cognite-tools/cdflogin/sandbox"
-	"github.com/cognite-tools/cdflogin/secrets"
-	"github.com/cognite-tools/cdflogin/tokencache"
 )
 
 // noGoroutineLeak fails the test when, after it ends, more goroutines run

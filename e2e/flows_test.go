@@ -22,12 +22,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cognite-tools/cdflogin/aadsts"
 	"github.com/cognite-tools/cdflogin/flows"
-	"github.com/cognite-tools/cdflogin/loopback"
+	"github.com/cognite-tools/cdflogin/internal/aadsts"
+	"github.com/cognite-tools/cdflogin/internal/loopback"
+	"github.com/cognite-tools/cdflogin/internal/tokencache"
 	"github.com/cognite-tools/cdflogin/profiles"
 	"github.com/cognite-tools/cdflogin/sandbox"
-	"github.com/cognite-tools/cdflogin/tokencache"
 )
 
 // flowEnv is a sandbox plus a flows.Service whose clock runs offset ahead

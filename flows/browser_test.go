@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cognite-tools/cdflogin/aadsts"
-	"github.com/cognite-tools/cdflogin/loopback"
+	"github.com/cognite-tools/cdflogin/internal/aadsts"
+	"github.com/cognite-tools/cdflogin/internal/loopback"
 	"github.com/cognite-tools/cdflogin/profiles"
 )
 

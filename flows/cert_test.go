@@ -22,7 +22,7 @@ import (
 
 	"software.sslmate.com/src/go-pkcs12"
 
-	"github.com/cognite-tools/cdflogin/aadsts"
+	"github.com/cognite-tools/cdflogin/internal/aadsts"
 	"github.com/cognite-tools/cdflogin/profiles"
 )
 

@@ -17,8 +17,8 @@ import (
 
 	msalerrors "github.com/AzureAD/microsoft-authentication-library-for-go/apps/errors"
 
-	"github.com/cognite-tools/cdflogin/aadsts"
-	"github.com/cognite-tools/cdflogin/tokencache"
+	"github.com/cognite-tools/cdflogin/internal/aadsts"
+	"github.com/cognite-tools/cdflogin/internal/tokencache"
 )
 
 func TestLoginRequiredReason(t *testing.T) {

@@ -11,8 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cognite-tools/cdflogin/internal/tokencache"
 	"github.com/cognite-tools/cdflogin/profiles"
-	"github.com/cognite-tools/cdflogin/tokencache"
 )
 
 // An answer at Entra's address that does not decode (a proxy's HTML page,

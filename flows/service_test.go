@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cognite-tools/cdflogin/aadsts"
+	"github.com/cognite-tools/cdflogin/internal/aadsts"
 	"github.com/cognite-tools/cdflogin/profiles"
 )
 

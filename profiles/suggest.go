@@ -4,7 +4,7 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/cognite-tools/cdflogin/textdist"
+	"github.com/cognite-tools/cdflogin/internal/textdist"
 )
 
 // Nearest returns the candidate closest to s (by edit distance after

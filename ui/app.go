@@ -13,8 +13,8 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/cognite-tools/cdflogin/aadsts"
 	"github.com/cognite-tools/cdflogin/flows"
+	"github.com/cognite-tools/cdflogin/internal/aadsts"
 	"github.com/cognite-tools/cdflogin/profiles"
 )
 

@@ -10,8 +10,8 @@ import (
 	"io"
 	"time"
 
-	"github.com/cognite-tools/cdflogin/aadsts"
 	"github.com/cognite-tools/cdflogin/flows"
+	"github.com/cognite-tools/cdflogin/internal/aadsts"
 	"github.com/cognite-tools/cdflogin/profiles"
 )
 

@@ -12,12 +12,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cognite-tools/cdflogin/aadsts"
-	"github.com/cognite-tools/cdflogin/claims/claimstest"
 	"github.com/cognite-tools/cdflogin/command/cmdplain"
 	"github.com/cognite-tools/cdflogin/flows"
-	"github.com/cognite-tools/cdflogin/loopback"
-	"github.com/cognite-tools/cdflogin/nethint"
+	"github.com/cognite-tools/cdflogin/internal/aadsts"
+	"github.com/cognite-tools/cdflogin/internal/insight/claims/claimstest"
+	"github.com/cognite-tools/cdflogin/internal/loopback"
+	"github.com/cognite-tools/cdflogin/internal/nethint"
 	"github.com/cognite-tools/cdflogin/profiles"
 )
 

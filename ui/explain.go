@@ -4,9 +4,9 @@ import (
 	"errors"
 	"net/url"
 
-	"github.com/cognite-tools/cdflogin/aadsts"
 	"github.com/cognite-tools/cdflogin/flows"
-	"github.com/cognite-tools/cdflogin/nethint"
+	"github.com/cognite-tools/cdflogin/internal/aadsts"
+	"github.com/cognite-tools/cdflogin/internal/nethint"
 	"github.com/cognite-tools/cdflogin/profiles"
 )
 

@@ -4,7 +4,7 @@ import (
 	"context"
 	"testing"
 
-	"github.com/cognite-tools/cdflogin/claims/claimstest"
+	"github.com/cognite-tools/cdflogin/internal/insight/claims/claimstest"
 	"github.com/cognite-tools/cdflogin/profiles"
 )
 

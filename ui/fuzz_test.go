@@ -8,9 +8,9 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/cognite-tools/cdflogin/aadsts"
-	"github.com/cognite-tools/cdflogin/claims/claimstest"
 	"github.com/cognite-tools/cdflogin/flows"
+	"github.com/cognite-tools/cdflogin/internal/aadsts"
+	"github.com/cognite-tools/cdflogin/internal/insight/claims/claimstest"
 	"github.com/cognite-tools/cdflogin/profiles"
 )
 

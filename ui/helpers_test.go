@@ -14,8 +14,8 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 
-	"github.com/cognite-tools/cdflogin/claims/claimstest"
 	"github.com/cognite-tools/cdflogin/flows"
+	"github.com/cognite-tools/cdflogin/internal/insight/claims/claimstest"
 	"github.com/cognite-tools/cdflogin/profiles"
 )
 

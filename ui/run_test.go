@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cognite-tools/cdflogin/cmdutil"
+	"github.com/cognite-tools/cdflogin/command/cmdutil"
 	"github.com/cognite-tools/cdflogin/profiles"
 )
 

@@ -9,11 +9,11 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/cognite-tools/cdflogin/cdf"
-	"github.com/cognite-tools/cdflogin/claims"
 	"github.com/cognite-tools/cdflogin/flows"
+	"github.com/cognite-tools/cdflogin/internal/insight/cdf"
+	"github.com/cognite-tools/cdflogin/internal/insight/claims"
+	"github.com/cognite-tools/cdflogin/internal/secrets"
 	"github.com/cognite-tools/cdflogin/profiles"
-	"github.com/cognite-tools/cdflogin/secrets"
 )
 
 // CDFInspector returns a Config.Inspect that asks the profile's CDF (with

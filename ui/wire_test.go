@@ -7,9 +7,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/cognite-tools/cdflogin/cdf"
+	"github.com/cognite-tools/cdflogin/internal/insight/cdf"
+	"github.com/cognite-tools/cdflogin/internal/secrets"
 	"github.com/cognite-tools/cdflogin/profiles"
-	"github.com/cognite-tools/cdflogin/secrets"
 )
 
 func TestAccessFromReport(t *testing.T) {

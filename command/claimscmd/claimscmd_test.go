@@ -12,10 +12,10 @@ import (
 
 	"github.com/charmbracelet/x/exp/golden"
 
-	"github.com/cognite-tools/cdflogin/claims/claimstest"
-	"github.com/cognite-tools/cdflogin/cmdutil"
-	"github.com/cognite-tools/cdflogin/command/cmdtest"
+	"github.com/cognite-tools/cdflogin/command/cmdutil"
+	"github.com/cognite-tools/cdflogin/command/internal/cmdtest"
 	"github.com/cognite-tools/cdflogin/flows"
+	"github.com/cognite-tools/cdflogin/internal/insight/claims/claimstest"
 	"github.com/cognite-tools/cdflogin/profiles"
 )
 

@@ -13,11 +13,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cognite-tools/cdflogin/cdf"
-	"github.com/cognite-tools/cdflogin/cmdutil"
+	"github.com/cognite-tools/cdflogin/command/cmdutil"
 	"github.com/cognite-tools/cdflogin/flows"
-	"github.com/cognite-tools/cdflogin/loopback"
-	"github.com/cognite-tools/cdflogin/nethint"
+	"github.com/cognite-tools/cdflogin/internal/insight/cdf"
+	"github.com/cognite-tools/cdflogin/internal/loopback"
+	"github.com/cognite-tools/cdflogin/internal/nethint"
 	"github.com/cognite-tools/cdflogin/profiles"
 )
 

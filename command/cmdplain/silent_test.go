@@ -5,8 +5,8 @@ import (
 	"errors"
 	"testing"
 
-	"github.com/cognite-tools/cdflogin/cmdutil"
-	"github.com/cognite-tools/cdflogin/command/cmdtest"
+	"github.com/cognite-tools/cdflogin/command/cmdutil"
+	"github.com/cognite-tools/cdflogin/command/internal/cmdtest"
 	"github.com/cognite-tools/cdflogin/flows"
 	"github.com/cognite-tools/cdflogin/profiles"
 )

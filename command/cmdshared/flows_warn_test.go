@@ -8,10 +8,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/cognite-tools/cdflogin/cmdutil"
 	"github.com/cognite-tools/cdflogin/command/cmdshared"
+	"github.com/cognite-tools/cdflogin/command/cmdutil"
+	"github.com/cognite-tools/cdflogin/internal/tokencache"
 	"github.com/cognite-tools/cdflogin/profiles"
-	"github.com/cognite-tools/cdflogin/tokencache"
 )
 
 // The flows' warnings reach stderr without --verbose; diagnostics do not.

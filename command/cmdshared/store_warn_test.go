@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/cognite-tools/cdflogin/cmdutil"
 	"github.com/cognite-tools/cdflogin/command/cmdshared"
+	"github.com/cognite-tools/cdflogin/command/cmdutil"
 )
 
 // TestStoreWarnsOnStderr: a profiles.yaml others could read is tightened

@@ -16,15 +16,15 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/cognite-tools/cdflogin/aadsts"
-	"github.com/cognite-tools/cdflogin/cdf"
-	"github.com/cognite-tools/cdflogin/claims"
-	"github.com/cognite-tools/cdflogin/cmdutil"
 	"github.com/cognite-tools/cdflogin/command/claimscmd"
 	"github.com/cognite-tools/cdflogin/command/cmdshared"
+	"github.com/cognite-tools/cdflogin/command/cmdutil"
 	"github.com/cognite-tools/cdflogin/flows"
-	"github.com/cognite-tools/cdflogin/loopback"
-	"github.com/cognite-tools/cdflogin/nethint"
+	"github.com/cognite-tools/cdflogin/internal/aadsts"
+	"github.com/cognite-tools/cdflogin/internal/insight/cdf"
+	"github.com/cognite-tools/cdflogin/internal/insight/claims"
+	"github.com/cognite-tools/cdflogin/internal/loopback"
+	"github.com/cognite-tools/cdflogin/internal/nethint"
 	"github.com/cognite-tools/cdflogin/profiles"
 )
 

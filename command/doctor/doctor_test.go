@@ -20,15 +20,15 @@ import (
 
 	"github.com/charmbracelet/x/exp/golden"
 
-	"github.com/cognite-tools/cdflogin/aadsts"
-	"github.com/cognite-tools/cdflogin/cdf"
-	"github.com/cognite-tools/cdflogin/claims/claimstest"
-	"github.com/cognite-tools/cdflogin/cmdutil"
 	"github.com/cognite-tools/cdflogin/command/claimscmd"
 	"github.com/cognite-tools/cdflogin/command/cmdplain"
-	"github.com/cognite-tools/cdflogin/command/cmdtest"
+	"github.com/cognite-tools/cdflogin/command/cmdutil"
+	"github.com/cognite-tools/cdflogin/command/internal/cmdtest"
 	"github.com/cognite-tools/cdflogin/flows"
-	"github.com/cognite-tools/cdflogin/loopback"
+	"github.com/cognite-tools/cdflogin/internal/aadsts"
+	"github.com/cognite-tools/cdflogin/internal/insight/cdf"
+	"github.com/cognite-tools/cdflogin/internal/insight/claims/claimstest"
+	"github.com/cognite-tools/cdflogin/internal/loopback"
 	"github.com/cognite-tools/cdflogin/profiles"
 )
 

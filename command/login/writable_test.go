@@ -11,11 +11,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cognite-tools/cdflogin/cmdutil"
 	"github.com/cognite-tools/cdflogin/command/cmdplain"
-	"github.com/cognite-tools/cdflogin/command/cmdtest"
+	"github.com/cognite-tools/cdflogin/command/cmdutil"
+	"github.com/cognite-tools/cdflogin/command/internal/cmdtest"
+	"github.com/cognite-tools/cdflogin/internal/tokencache"
 	"github.com/cognite-tools/cdflogin/profiles"
-	"github.com/cognite-tools/cdflogin/tokencache"
 )
 
 // TestLoginChecksTheCacheFirst: a sign-in a person waits for (device

@@ -7,9 +7,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/cognite-tools/cdflogin/cmdutil"
 	"github.com/cognite-tools/cdflogin/command/cmdplain"
-	"github.com/cognite-tools/cdflogin/command/cmdtest"
+	"github.com/cognite-tools/cdflogin/command/cmdutil"
+	"github.com/cognite-tools/cdflogin/command/internal/cmdtest"
 	"github.com/cognite-tools/cdflogin/profiles"
 )
 

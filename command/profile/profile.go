@@ -13,11 +13,11 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
-	"github.com/cognite-tools/cdflogin/cmdutil"
 	"github.com/cognite-tools/cdflogin/command/cmdshared"
+	"github.com/cognite-tools/cdflogin/command/cmdutil"
 	"github.com/cognite-tools/cdflogin/flows"
+	"github.com/cognite-tools/cdflogin/internal/secrets"
 	"github.com/cognite-tools/cdflogin/profiles"
-	"github.com/cognite-tools/cdflogin/secrets"
 )
 
 // Tokens is the part of *flows.Service the profile commands use: token

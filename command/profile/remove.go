@@ -5,7 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/cognite-tools/cdflogin/secrets"
+	"github.com/cognite-tools/cdflogin/internal/secrets"
 )
 
 func newRemoveCmd(opts *Options) *cobra.Command {

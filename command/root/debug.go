@@ -12,9 +12,9 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/cognite-tools/cdflogin/cmdutil"
-	"github.com/cognite-tools/cdflogin/httplog"
+	"github.com/cognite-tools/cdflogin/command/cmdutil"
 	"github.com/cognite-tools/cdflogin/internal/fsfault"
+	"github.com/cognite-tools/cdflogin/internal/httplog"
 )
 
 // defaultHTTPTimeout bounds one request of the traced client when the

@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cognite-tools/cdflogin/cmdutil"
+	"github.com/cognite-tools/cdflogin/command/cmdutil"
 	"github.com/cognite-tools/cdflogin/command/sandboxcmd"
 	"github.com/cognite-tools/cdflogin/sandbox"
 )

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/cognite-tools/cdflogin/loopback"
+	"github.com/cognite-tools/cdflogin/internal/loopback"
 )
 
 // The browser flow: listen first, build the authorize URL with the

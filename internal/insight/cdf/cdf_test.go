@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/cognite-tools/cdflogin/cdf"
+	"github.com/cognite-tools/cdflogin/internal/insight/cdf"
 )
 
 const (

@@ -22,7 +22,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/cognite-tools/cdflogin/aadsts"
+	"github.com/cognite-tools/cdflogin/internal/aadsts"
 )
 
 // DefaultTimeout is how long Wait waits for the browser when

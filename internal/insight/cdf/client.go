@@ -13,7 +13,7 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/cognite-tools/cdflogin/nethint"
+	"github.com/cognite-tools/cdflogin/internal/nethint"
 )
 
 // Client calls CDF on one base URL with one bearer token.

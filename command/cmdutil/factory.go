@@ -7,8 +7,8 @@ import (
 	"os"
 	"time"
 
-	"github.com/cognite-tools/cdflogin/browser"
-	"github.com/cognite-tools/cdflogin/secrets"
+	"github.com/cognite-tools/cdflogin/internal/browser"
+	"github.com/cognite-tools/cdflogin/internal/secrets"
 )
 
 // Factory carries every outside dependency a command uses. main builds the

@@ -15,8 +15,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/cognite-tools/cdflogin/claims"
-	"github.com/cognite-tools/cdflogin/claims/claimstest"
+	"github.com/cognite-tools/cdflogin/internal/insight/claims"
+	"github.com/cognite-tools/cdflogin/internal/insight/claims/claimstest"
 )
 
 // fakeIssuer serves OIDC discovery and a JWKS for tenant "good"; other

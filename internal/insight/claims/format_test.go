@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cognite-tools/cdflogin/claims"
+	"github.com/cognite-tools/cdflogin/internal/insight/claims"
 )
 
 func TestRelative(t *testing.T) {

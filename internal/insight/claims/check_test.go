@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cognite-tools/cdflogin/claims"
-	"github.com/cognite-tools/cdflogin/claims/claimstest"
+	"github.com/cognite-tools/cdflogin/internal/insight/claims"
+	"github.com/cognite-tools/cdflogin/internal/insight/claims/claimstest"
 )
 
 func find(fs []claims.Finding, id string) (claims.Finding, bool) {

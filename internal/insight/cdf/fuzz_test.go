@@ -4,7 +4,7 @@ import (
 	"encoding/json"
 	"testing"
 
-	"github.com/cognite-tools/cdflogin/cdf"
+	"github.com/cognite-tools/cdflogin/internal/insight/cdf"
 )
 
 // FuzzDecodeInspection: any answer body must decode or fail, never panic,

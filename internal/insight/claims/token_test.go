@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cognite-tools/cdflogin/claims"
-	"github.com/cognite-tools/cdflogin/claims/claimstest"
+	"github.com/cognite-tools/cdflogin/internal/insight/claims"
+	"github.com/cognite-tools/cdflogin/internal/insight/claims/claimstest"
 )
 
 var now = time.Date(2026, 11, 28, 16, 0, 0, 0, time.UTC)

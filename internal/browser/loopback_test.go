@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cognite-tools/cdflogin/browser"
-	"github.com/cognite-tools/cdflogin/loopback"
+	"github.com/cognite-tools/cdflogin/internal/browser"
+	"github.com/cognite-tools/cdflogin/internal/loopback"
 )
 
 // TestOpenReachesLoopback opens the redirect URL with a real command

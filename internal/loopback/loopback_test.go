@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cognite-tools/cdflogin/aadsts"
+	"github.com/cognite-tools/cdflogin/internal/aadsts"
 )
 
 const testState = "st-8f3a2c"

@@ -4,7 +4,7 @@ import (
 	"errors"
 	"testing"
 
-	"github.com/cognite-tools/cdflogin/browser"
+	"github.com/cognite-tools/cdflogin/internal/browser"
 )
 
 // stubBrowser answers with fixed values and records what it opened.

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/cognite-tools/cdflogin/textdist"
+	"github.com/cognite-tools/cdflogin/internal/textdist"
 )
 
 // MatchedGroup is one Entra group of the token and the CDF groups whose
