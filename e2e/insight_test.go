@@ -18,7 +18,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cognite-tools/cdflogin/command/cmdshared"
 	"github.com/cognite-tools/cdflogin/command/cmdutil"
 	"github.com/cognite-tools/cdflogin/command/root"
 	"github.com/cognite-tools/cdflogin/flows"
@@ -79,7 +78,7 @@ func (e *insightEnv) profile(name, clientID string, flow profiles.Flow, mod ...f
 		m(&p)
 	}
 	f := e.factory(&bytes.Buffer{}, &bytes.Buffer{})
-	store, err := cmdshared.Store(f)
+	store, err := cmdutil.Store(f)
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -92,7 +91,7 @@ func (e *insightEnv) profile(name, clientID string, flow profiles.Flow, mod ...f
 // login signs username in with the device flow (approved in the sandbox).
 func (e *insightEnv) login(p profiles.Profile, username string) error {
 	e.t.Helper()
-	svc, err := cmdshared.Flows(e.factory(&bytes.Buffer{}, &bytes.Buffer{}))
+	svc, err := cmdutil.Service(e.factory(&bytes.Buffer{}, &bytes.Buffer{}))
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -162,11 +161,11 @@ func (e *insightEnv) noTokensIn(s string) {
 func (e *insightEnv) rememberCachedTokens(profile string) {
 	e.t.Helper()
 	f := e.factory(&bytes.Buffer{}, &bytes.Buffer{})
-	p, err := cmdshared.Profile(f, profile)
+	p, err := cmdutil.Profile(f, profile)
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	svc, err := cmdshared.Flows(f)
+	svc, err := cmdutil.Service(f)
 	if err != nil {
 		e.t.Fatal(err)
 	}

@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cognite-tools/cdflogin/command/cmdplain"
+	"github.com/cognite-tools/cdflogin/command/cmdutil"
 	"github.com/cognite-tools/cdflogin/flows"
 	"github.com/cognite-tools/cdflogin/internal/aadsts"
 	"github.com/cognite-tools/cdflogin/internal/insight/claims/claimstest"
@@ -174,8 +174,8 @@ func TestNetworkErrorExplained(t *testing.T) {
 				return
 			}
 			// The command line's advice for the same error and profile.
-			var h *cmdplain.Hinted
-			if !errors.As(cmdplain.Error(tt.err, p, p.Flow), &h) {
+			var h *cmdutil.Hinted
+			if !errors.As(cmdutil.FlowError(tt.err, p, p.Flow), &h) {
 				t.Fatal("the command line gives no advice")
 			}
 			a := h.Advice

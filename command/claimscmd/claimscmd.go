@@ -15,8 +15,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/cognite-tools/cdflogin/command/cmdplain"
-	"github.com/cognite-tools/cdflogin/command/cmdshared"
 	"github.com/cognite-tools/cdflogin/command/cmdutil"
 	"github.com/cognite-tools/cdflogin/flows"
 	"github.com/cognite-tools/cdflogin/internal/insight/claims"
@@ -24,7 +22,7 @@ import (
 )
 
 // Silenter is the part of *flows.Service the insight commands use.
-type Silenter = cmdplain.Silenter
+type Silenter = cmdutil.Silenter
 
 var _ Silenter = (*flows.Service)(nil)
 
@@ -52,8 +50,8 @@ func NewCmd(f *cmdutil.Factory) *cobra.Command {
 	opts := &Options{
 		IO:         f.IO,
 		Now:        f.Now,
-		Profile:    func(name string) (profiles.Profile, error) { return cmdshared.Profile(f, name) },
-		Flows:      func() (Silenter, error) { return cmdshared.Flows(f) },
+		Profile:    func(name string) (profiles.Profile, error) { return cmdutil.Profile(f, name) },
+		Flows:      func() (Silenter, error) { return cmdutil.Service(f) },
 		HTTPClient: func(p profiles.Profile) (*http.Client, error) { return flows.HTTPClient(f.HTTPClient, p) },
 	}
 	return newCmd(opts, Run)
@@ -165,7 +163,7 @@ func Build(ctx context.Context, opts *Options) (*Report, error) {
 		}
 		t, err := svc.Silent(ctx, pr, flows.SilentOptions{})
 		if err != nil {
-			return nil, cmdplain.Error(err, pr, pr.Flow)
+			return nil, cmdutil.FlowError(err, pr, pr.Flow)
 		}
 		raw, fresh = t.AccessToken, !t.FromCache
 		if opts.IDToken {

@@ -17,7 +17,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/cognite-tools/cdflogin/command/claimscmd"
-	"github.com/cognite-tools/cdflogin/command/cmdshared"
 	"github.com/cognite-tools/cdflogin/command/cmdutil"
 	"github.com/cognite-tools/cdflogin/flows"
 	"github.com/cognite-tools/cdflogin/internal/aadsts"
@@ -90,11 +89,11 @@ func NewCmd(f *cmdutil.Factory) *cobra.Command {
 	opts := &Options{
 		IO:         f.IO,
 		Now:        f.Now,
-		Profile:    func(name string) (profiles.Profile, error) { return cmdshared.Profile(f, name) },
-		Flows:      func() (claimscmd.Silenter, error) { return cmdshared.Flows(f) },
+		Profile:    func(name string) (profiles.Profile, error) { return cmdutil.Profile(f, name) },
+		Flows:      func() (claimscmd.Silenter, error) { return cmdutil.Service(f) },
 		HTTPClient: func(p profiles.Profile) (*http.Client, error) { return flows.HTTPClient(f.HTTPClient, p) },
 		CertInfo: func(p profiles.Profile) (flows.CertInfo, error) {
-			return flows.CertificateInfo(p, flows.Deps{Secret: cmdshared.SecretResolver(f).Secret})
+			return flows.CertificateInfo(p, flows.Deps{Secret: cmdutil.SecretResolver(f).Secret})
 		},
 		UserAgent: "cdflogin/" + f.Version,
 	}

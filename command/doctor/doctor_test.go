@@ -21,7 +21,6 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/cognite-tools/cdflogin/command/claimscmd"
-	"github.com/cognite-tools/cdflogin/command/cmdplain"
 	"github.com/cognite-tools/cdflogin/command/cmdutil"
 	"github.com/cognite-tools/cdflogin/command/internal/cmdtest"
 	"github.com/cognite-tools/cdflogin/flows"
@@ -398,7 +397,7 @@ func TestCertificateCheck(t *testing.T) {
 
 // TestNetworkAdviceAsCLI: for the same failure to reach Entra ID or CDF,
 // doctor's advice is word for word what the command line prints under
-// the error line (cmdplain.Error's details), for the same profile.
+// the error line (cmdutil.FlowError's details), for the same profile.
 func TestNetworkAdviceAsCLI(t *testing.T) {
 	userTok := signed(t, claimstest.V2User(now.Add(-10*time.Minute)))
 	okUser := &cmdtest.FakeFlows{SilentTokens: &flows.Tokens{AccessToken: userTok, FromCache: true, ExpiresOn: now.Add(50 * time.Minute)}}
@@ -460,7 +459,7 @@ func TestNetworkAdviceAsCLI(t *testing.T) {
 				t.Fatalf("check %s: %+v", tt.check, got)
 			}
 			var d cmdutil.Detailer
-			if !errors.As(cmdplain.Error(tt.cli(tt.p, hc), tt.p, tt.p.Flow), &d) {
+			if !errors.As(cmdutil.FlowError(tt.cli(tt.p, hc), tt.p, tt.p.Flow), &d) {
 				t.Fatal("the command line gives no details")
 			}
 			if got.Details != d.Details() {

@@ -10,8 +10,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/cognite-tools/cdflogin/command/cmdplain"
-	"github.com/cognite-tools/cdflogin/command/cmdshared"
 	"github.com/cognite-tools/cdflogin/command/cmdutil"
 	"github.com/cognite-tools/cdflogin/flows"
 	"github.com/cognite-tools/cdflogin/profiles"
@@ -24,7 +22,7 @@ var Formats = []string{"sh", "dotenv", "powershell"}
 type Options struct {
 	IO      *cmdutil.IOStreams
 	Profile func(name string) (profiles.Profile, error)
-	Flows   func() (cmdplain.Flows, error)
+	Flows   func() (cmdutil.Flows, error)
 
 	ProfileName string
 	Format      string
@@ -34,8 +32,8 @@ type Options struct {
 func NewCmd(f *cmdutil.Factory) *cobra.Command {
 	opts := &Options{
 		IO:      f.IO,
-		Profile: func(name string) (profiles.Profile, error) { return cmdshared.Profile(f, name) },
-		Flows:   func() (cmdplain.Flows, error) { return cmdshared.Flows(f) },
+		Profile: func(name string) (profiles.Profile, error) { return cmdutil.Profile(f, name) },
+		Flows:   func() (cmdutil.Flows, error) { return cmdutil.Service(f) },
 	}
 	return newCmd(opts, Run)
 }
@@ -52,7 +50,7 @@ sign in, env exits with code 4 and prints nothing on stdout.`,
 		Example: `  eval "$(cdflogin env -p dev)"
   cdflogin env -p dev --format dotenv > .env
   cdflogin env -p dev --format powershell | Invoke-Expression`,
-		Args: cmdplain.NoArgs,
+		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if !validFormat(opts.Format) {
 				return cmdutil.UsageError("--format %q: use one of %s", opts.Format, strings.Join(Formats, ", "))
@@ -101,7 +99,7 @@ func Vars(p profiles.Profile, t *flows.Tokens) []Var {
 
 // Run prints the variables.
 func Run(ctx context.Context, opts *Options) error {
-	p, t, err := cmdplain.SilentToken(ctx, opts.Profile, opts.Flows, opts.ProfileName, flows.SilentOptions{})
+	p, t, err := cmdutil.SilentToken(ctx, opts.Profile, opts.Flows, opts.ProfileName, flows.SilentOptions{})
 	if err != nil {
 		return err
 	}

@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cognite-tools/cdflogin/command/cmdplain"
 	"github.com/cognite-tools/cdflogin/command/cmdutil"
 	"github.com/cognite-tools/cdflogin/command/internal/cmdtest"
 	"github.com/cognite-tools/cdflogin/flows"
@@ -23,7 +22,7 @@ func run(t *testing.T, fake *cmdtest.FakeFlows, args ...string) (string, string,
 	opts := &Options{
 		IO:      &cmdutil.IOStreams{Out: &out, ErrOut: &errOut},
 		Profile: func(string) (profiles.Profile, error) { return devProfile, nil },
-		Flows:   func() (cmdplain.Flows, error) { return fake, nil },
+		Flows:   func() (cmdutil.Flows, error) { return fake, nil },
 	}
 	cmd := newCmd(opts, Run)
 	cmd.SetArgs(args)

@@ -14,8 +14,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/cognite-tools/cdflogin/command/claimscmd"
-	"github.com/cognite-tools/cdflogin/command/cmdplain"
-	"github.com/cognite-tools/cdflogin/command/cmdshared"
 	"github.com/cognite-tools/cdflogin/command/cmdutil"
 	"github.com/cognite-tools/cdflogin/flows"
 	"github.com/cognite-tools/cdflogin/internal/insight/cdf"
@@ -40,8 +38,8 @@ type Options struct {
 func NewCmd(f *cmdutil.Factory) *cobra.Command {
 	opts := &Options{
 		IO:         f.IO,
-		Profile:    func(name string) (profiles.Profile, error) { return cmdshared.Profile(f, name) },
-		Flows:      func() (claimscmd.Silenter, error) { return cmdshared.Flows(f) },
+		Profile:    func(name string) (profiles.Profile, error) { return cmdutil.Profile(f, name) },
+		Flows:      func() (claimscmd.Silenter, error) { return cmdutil.Service(f) },
 		HTTPClient: func(p profiles.Profile) (*http.Client, error) { return flows.HTTPClient(f.HTTPClient, p) },
 		UserAgent:  "cdflogin/" + f.Version,
 	}
@@ -111,7 +109,7 @@ func Gather(ctx context.Context, opts *Options, p profiles.Profile, accessToken 
 
 // Run prints the inspection.
 func Run(ctx context.Context, opts *Options) error {
-	p, t, err := cmdplain.SilentToken(ctx, opts.Profile, opts.Flows, opts.ProfileName, flows.SilentOptions{})
+	p, t, err := cmdutil.SilentToken(ctx, opts.Profile, opts.Flows, opts.ProfileName, flows.SilentOptions{})
 	if err != nil {
 		return err
 	}

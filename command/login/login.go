@@ -14,8 +14,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/cognite-tools/cdflogin/command/cmdplain"
-	"github.com/cognite-tools/cdflogin/command/cmdshared"
 	"github.com/cognite-tools/cdflogin/command/cmdutil"
 	"github.com/cognite-tools/cdflogin/command/tui"
 	"github.com/cognite-tools/cdflogin/flows"
@@ -28,7 +26,7 @@ type Options struct {
 	IO      *cmdutil.IOStreams
 	Now     func() time.Time
 	Profile func(name string) (profiles.Profile, error)
-	Flows   func() (cmdplain.Flows, error)
+	Flows   func() (cmdutil.Flows, error)
 	// Interactive runs the interactive program at the profile's sign-in;
 	// nil means plain mode always.
 	Interactive func(ctx context.Context, p profiles.Profile, flow profiles.Flow) error
@@ -50,13 +48,13 @@ func NewCmd(f *cmdutil.Factory) *cobra.Command {
 	opts := &Options{
 		IO:      f.IO,
 		Now:     f.Now,
-		Profile: func(name string) (profiles.Profile, error) { return cmdshared.Profile(f, name) },
-		Flows:   func() (cmdplain.Flows, error) { return cmdshared.Flows(f) },
+		Profile: func(name string) (profiles.Profile, error) { return cmdutil.Profile(f, name) },
+		Flows:   func() (cmdutil.Flows, error) { return cmdutil.Service(f) },
 		Interactive: func(ctx context.Context, p profiles.Profile, flow profiles.Flow) error {
 			return runUI(ctx, f, p, flow)
 		},
 		Cached: func(p profiles.Profile) (*flows.Tokens, error) {
-			svc, err := cmdshared.Flows(f)
+			svc, err := cmdutil.Service(f)
 			if err != nil {
 				return nil, err
 			}
@@ -70,7 +68,7 @@ func NewCmd(f *cmdutil.Factory) *cobra.Command {
 // cacheWritable checks that the profile's token cache can be saved
 // (flows.Service.CheckWritable), with the flows' warnings on stderr.
 func cacheWritable(f *cmdutil.Factory, p profiles.Profile) error {
-	svc, err := cmdshared.Flows(f)
+	svc, err := cmdutil.Service(f)
 	if err != nil {
 		return err
 	}
@@ -96,7 +94,7 @@ then "Signed in as … (token valid until …)".`,
 		Example: `  cdflogin login -p dev
   cdflogin login -p dev --flow device --plain
   cdflogin login -p ci-secret 2>login.log`,
-		Args: cmdplain.NoArgs,
+		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if opts.Flow != "" && !validFlow(profiles.Flow(opts.Flow)) {
 				return cmdutil.UsageError("--flow %q: use one of %s", opts.Flow, strings.Join(flowNames, ", "))
@@ -154,9 +152,9 @@ func Run(ctx context.Context, opts *Options) error {
 		if errors.Is(err, context.Canceled) && ctx.Err() != nil {
 			pr.printf("Sign-in cancelled; the token cache is unchanged.")
 		}
-		return cmdplain.Error(err, p, flow)
+		return cmdutil.FlowError(err, p, flow)
 	}
-	pr.printf("Signed in as %s (token valid until %s)", cmdplain.Who(t, p), cmdplain.Until(t.ExpiresOn, opts.Now()))
+	pr.printf("Signed in as %s (token valid until %s)", cmdutil.Who(t, p), cmdutil.Until(t.ExpiresOn, opts.Now()))
 	return checkSaved(opts, p, flow, t)
 }
 
@@ -220,7 +218,7 @@ func (p *progress) event(e flows.Event) {
 			p.printf("%s", msg)
 		}
 		if !e.ExpiresAt.IsZero() {
-			p.printf("Waiting for the sign-in (the code expires at %s)…", cmdplain.Until(e.ExpiresAt, p.now()))
+			p.printf("Waiting for the sign-in (the code expires at %s)…", cmdutil.Until(e.ExpiresAt, p.now()))
 		}
 	case flows.BrowserOpening:
 		p.printf("Opening the browser to sign in. If it does not open, open this URL yourself:\n  %s", e.URL)
@@ -237,7 +235,7 @@ func (p *progress) event(e flows.Event) {
 	case flows.Refreshing:
 		p.printf("Refreshing the token…")
 	case flows.Refreshed:
-		p.printf("Token refreshed (valid until %s)", cmdplain.Until(e.ExpiresAt, p.now()))
+		p.printf("Token refreshed (valid until %s)", cmdutil.Until(e.ExpiresAt, p.now()))
 	}
 }
 

@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cognite-tools/cdflogin/command/cmdplain"
 	"github.com/cognite-tools/cdflogin/command/cmdutil"
 	"github.com/cognite-tools/cdflogin/command/internal/cmdtest"
 	"github.com/cognite-tools/cdflogin/flows"
@@ -35,7 +34,7 @@ func run(t *testing.T, ctx context.Context, io *cmdutil.IOStreams, fake *cmdtest
 		IO:      io,
 		Now:     func() time.Time { return now },
 		Profile: func(string) (profiles.Profile, error) { return devProfile, nil },
-		Flows:   func() (cmdplain.Flows, error) { return fake, nil },
+		Flows:   func() (cmdutil.Flows, error) { return fake, nil },
 		Interactive: func(ctx context.Context, p profiles.Profile, flow profiles.Flow) error {
 			r.interactive = append(r.interactive, flow)
 			return nil

@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cognite-tools/cdflogin/command/cmdplain"
 	"github.com/cognite-tools/cdflogin/command/cmdutil"
 	"github.com/cognite-tools/cdflogin/command/internal/cmdtest"
 	"github.com/cognite-tools/cdflogin/flows"
@@ -42,7 +41,7 @@ func TestLoginChecksTheCache(t *testing.T) {
 				IO:      &cmdutil.IOStreams{Out: &out, ErrOut: &errOut},
 				Now:     func() time.Time { return now },
 				Profile: func(string) (profiles.Profile, error) { return devProfile, nil },
-				Flows:   func() (cmdplain.Flows, error) { return &cmdtest.FakeFlows{LoginTokens: signedIn}, nil },
+				Flows:   func() (cmdutil.Flows, error) { return &cmdtest.FakeFlows{LoginTokens: signedIn}, nil },
 				Cached: func(p profiles.Profile) (*flows.Tokens, error) {
 					asked = append(asked, p)
 					return tt.cached, tt.readErr

@@ -11,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cognite-tools/cdflogin/command/cmdplain"
 	"github.com/cognite-tools/cdflogin/command/cmdutil"
 	"github.com/cognite-tools/cdflogin/command/internal/cmdtest"
 	"github.com/cognite-tools/cdflogin/internal/tokencache"
@@ -57,7 +56,7 @@ func TestLoginChecksTheCacheFirst(t *testing.T) {
 				IO:      &cmdutil.IOStreams{Out: &out, ErrOut: &errOut, InTTY: tt.interactive, OutTTY: tt.interactive, ErrTTY: tt.interactive},
 				Now:     func() time.Time { return now },
 				Profile: func(string) (profiles.Profile, error) { return devProfile, nil },
-				Flows: func() (cmdplain.Flows, error) {
+				Flows: func() (cmdutil.Flows, error) {
 					flowsOpened++
 					return fake, nil
 				},

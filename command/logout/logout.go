@@ -9,8 +9,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/cognite-tools/cdflogin/command/cmdplain"
-	"github.com/cognite-tools/cdflogin/command/cmdshared"
 	"github.com/cognite-tools/cdflogin/command/cmdutil"
 	"github.com/cognite-tools/cdflogin/profiles"
 )
@@ -20,7 +18,7 @@ type Options struct {
 	IO      *cmdutil.IOStreams
 	Profile func(name string) (profiles.Profile, error)
 	List    func() ([]profiles.Profile, error)
-	Flows   func() (cmdplain.Flows, error)
+	Flows   func() (cmdutil.Flows, error)
 
 	ProfileName string
 	All         bool
@@ -30,15 +28,15 @@ type Options struct {
 func NewCmd(f *cmdutil.Factory) *cobra.Command {
 	opts := &Options{
 		IO:      f.IO,
-		Profile: func(name string) (profiles.Profile, error) { return cmdshared.Profile(f, name) },
+		Profile: func(name string) (profiles.Profile, error) { return cmdutil.Profile(f, name) },
 		List: func() ([]profiles.Profile, error) {
-			s, err := cmdshared.Store(f)
+			s, err := cmdutil.Store(f)
 			if err != nil {
 				return nil, err
 			}
 			return s.List()
 		},
-		Flows: func() (cmdplain.Flows, error) { return cmdshared.Flows(f) },
+		Flows: func() (cmdutil.Flows, error) { return cmdutil.Service(f) },
 	}
 	return newCmd(opts, Run)
 }
@@ -53,7 +51,7 @@ every profile with --all. The profiles and their secrets are kept; the next
 token (secret and certificate profiles).`,
 		Example: `  cdflogin logout -p dev
   cdflogin logout --all`,
-		Args: cmdplain.NoArgs,
+		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if opts.All && cmd.Flags().Changed("profile") {
 				return cmdutil.UsageError("use either -p NAME or --all, not both")

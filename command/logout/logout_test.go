@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/cognite-tools/cdflogin/command/cmdplain"
 	"github.com/cognite-tools/cdflogin/command/cmdutil"
 	"github.com/cognite-tools/cdflogin/command/internal/cmdtest"
 	"github.com/cognite-tools/cdflogin/profiles"
@@ -30,7 +29,7 @@ func run(t *testing.T, fake *cmdtest.FakeFlows, list []profiles.Profile, args ..
 			return profiles.Profile{}, errors.New("no profile " + name)
 		},
 		List:  func() ([]profiles.Profile, error) { return list, nil },
-		Flows: func() (cmdplain.Flows, error) { return fake, nil },
+		Flows: func() (cmdutil.Flows, error) { return fake, nil },
 	}
 	cmd := newCmd(opts, Run)
 	cmd.SetArgs(args)

@@ -13,7 +13,6 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
-	"github.com/cognite-tools/cdflogin/command/cmdshared"
 	"github.com/cognite-tools/cdflogin/command/cmdutil"
 	"github.com/cognite-tools/cdflogin/flows"
 	"github.com/cognite-tools/cdflogin/internal/secrets"
@@ -50,10 +49,10 @@ func NewCmd(f *cmdutil.Factory) *cobra.Command {
 		IO:      f.IO,
 		Now:     f.Now,
 		Getenv:  f.Env,
-		Store:   func() (*profiles.Store, error) { return cmdshared.Store(f) },
+		Store:   func() (*profiles.Store, error) { return cmdutil.Store(f) },
 		Keyring: f.Keyring,
 		Tokens: func() (Tokens, error) {
-			return cmdshared.Flows(f)
+			return cmdutil.Service(f)
 		},
 		ReadFile:  os.ReadFile,
 		WriteFile: func(path string, data []byte) error { return os.WriteFile(path, data, 0o600) },

@@ -10,8 +10,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/cognite-tools/cdflogin/command/cmdplain"
-	"github.com/cognite-tools/cdflogin/command/cmdshared"
 	"github.com/cognite-tools/cdflogin/command/cmdutil"
 	"github.com/cognite-tools/cdflogin/flows"
 	"github.com/cognite-tools/cdflogin/profiles"
@@ -22,7 +20,7 @@ type Options struct {
 	IO      *cmdutil.IOStreams
 	Now     func() time.Time
 	Profile func(name string) (profiles.Profile, error)
-	Flows   func() (cmdplain.Flows, error)
+	Flows   func() (cmdutil.Flows, error)
 
 	ProfileName string
 	JSON        bool
@@ -43,8 +41,8 @@ func NewCmd(f *cmdutil.Factory) *cobra.Command {
 	opts := &Options{
 		IO:      f.IO,
 		Now:     f.Now,
-		Profile: func(name string) (profiles.Profile, error) { return cmdshared.Profile(f, name) },
-		Flows:   func() (cmdplain.Flows, error) { return cmdshared.Flows(f) },
+		Profile: func(name string) (profiles.Profile, error) { return cmdutil.Profile(f, name) },
+		Flows:   func() (cmdutil.Flows, error) { return cmdutil.Service(f) },
 	}
 	return newCmd(opts, Run)
 }
@@ -62,7 +60,7 @@ exits with code 4 and says which command to run.`,
 		Example: `  curl -H "Authorization: Bearer $(cdflogin token -p dev)" \
     https://westeurope-1.cognitedata.com/api/v1/token/inspect
   cdflogin token -p dev --json --min-valid 30m`,
-		Args: cmdplain.NoArgs,
+		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if opts.MinValid < 0 {
 				return cmdutil.UsageError("--min-valid must not be negative (see: cdflogin token --help)")
@@ -78,7 +76,7 @@ exits with code 4 and says which command to run.`,
 
 // Run prints the token.
 func Run(ctx context.Context, opts *Options) error {
-	p, t, err := cmdplain.SilentToken(ctx, opts.Profile, opts.Flows, opts.ProfileName, flows.SilentOptions{MinValid: opts.MinValid})
+	p, t, err := cmdutil.SilentToken(ctx, opts.Profile, opts.Flows, opts.ProfileName, flows.SilentOptions{MinValid: opts.MinValid})
 	if err != nil {
 		return err
 	}
@@ -88,7 +86,7 @@ func Run(ctx context.Context, opts *Options) error {
 	}
 	if now := opts.Now(); t.ExpiresOn.Sub(now) < opts.MinValid {
 		fmt.Fprintf(opts.IO.ErrOut, "Warning: the token is valid only until %s, less than --min-valid %s\n",
-			cmdplain.Until(t.ExpiresOn, now), opts.MinValid)
+			cmdutil.Until(t.ExpiresOn, now), opts.MinValid)
 	}
 	if !opts.JSON {
 		_, err = fmt.Fprintln(opts.IO.Out, t.AccessToken)

@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cognite-tools/cdflogin/command/cmdplain"
 	"github.com/cognite-tools/cdflogin/command/cmdutil"
 	"github.com/cognite-tools/cdflogin/command/internal/cmdtest"
 	"github.com/cognite-tools/cdflogin/flows"
@@ -31,7 +30,7 @@ func run(t *testing.T, fake *cmdtest.FakeFlows, args ...string) (stdout, stderr 
 			}
 			return profiles.Profile{Name: "dev", ClientID: "cid", Tenant: "tid", Cluster: "westeurope-1", Flow: profiles.FlowDevice}, nil
 		},
-		Flows: func() (cmdplain.Flows, error) { return fake, nil },
+		Flows: func() (cmdutil.Flows, error) { return fake, nil },
 	}
 	cmd := newCmd(opts, Run)
 	cmd.SetArgs(args)

@@ -10,7 +10,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/cognite-tools/cdflogin/command/cmdshared"
 	"github.com/cognite-tools/cdflogin/command/cmdutil"
 	"github.com/cognite-tools/cdflogin/internal/secrets"
 	"github.com/cognite-tools/cdflogin/profiles"
@@ -19,11 +18,11 @@ import (
 
 // Config returns the program's configuration for the run f.
 func Config(f *cmdutil.Factory) (ui.Config, error) {
-	store, err := cmdshared.Store(f)
+	store, err := cmdutil.Store(f)
 	if err != nil {
 		return ui.Config{}, err
 	}
-	svc, err := cmdshared.Flows(f)
+	svc, err := cmdutil.Service(f)
 	if err != nil {
 		return ui.Config{}, err
 	}

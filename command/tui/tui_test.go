@@ -10,7 +10,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/cognite-tools/cdflogin/command/cmdshared"
 	"github.com/cognite-tools/cdflogin/command/cmdutil"
 	"github.com/cognite-tools/cdflogin/internal/secrets"
 	"github.com/cognite-tools/cdflogin/internal/tokencache"
@@ -78,7 +77,7 @@ func TestConfigForgetClearsCacheAndKeyring(t *testing.T) {
 	if err := ring.Set(secrets.Service, item, "s3cret"); err != nil {
 		t.Fatal(err)
 	}
-	svc, err := cmdshared.Flows(f)
+	svc, err := cmdutil.Service(f)
 	if err != nil {
 		t.Fatal(err)
 	}

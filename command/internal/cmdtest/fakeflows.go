@@ -8,7 +8,7 @@ import (
 	"github.com/cognite-tools/cdflogin/profiles"
 )
 
-// FakeFlows stands in for the flows service (cmdplain.Flows and the other
+// FakeFlows stands in for the flows service (cmdutil.Flows and the other
 // commands' flow interfaces) in tests of the commands: it returns what its
 // fields say and records the calls.
 type FakeFlows struct {

@@ -1,7 +1,7 @@
 // Package cmdplain holds what the scripting commands (login --plain,
 // token, env, logout) share: the flows they need, how they report errors
 // with an exit code and the AADSTS explanation, and time formatting.
-package cmdplain
+package cmdutil
 
 import (
 	"context"
@@ -11,7 +11,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/cognite-tools/cdflogin/command/cmdutil"
 	"github.com/cognite-tools/cdflogin/flows"
 	"github.com/cognite-tools/cdflogin/internal/aadsts"
 	"github.com/cognite-tools/cdflogin/profiles"
@@ -27,13 +26,13 @@ type Flows interface {
 
 var _ Flows = (*flows.Service)(nil)
 
-// Error turns an error of a flow into what the command returns: a sign-in
-// that is needed exits with cmdutil.ExitLoginRequired and names the
+// FlowError turns an error of a flow into what the command returns: a sign-in
+// that is needed exits with ExitLoginRequired and names the
 // command to run; an Entra refusal carries its explanation (Details); a
 // failure to reach Entra ID or CDF carries nethint's advice (the host,
 // the cause, and what to check: ca_file and SSL_CERT_FILE for an
 // untrusted certificate, HTTPS_PROXY, DNS, ...).
-func Error(err error, p profiles.Profile, flow profiles.Flow) error {
+func FlowError(err error, p profiles.Profile, flow profiles.Flow) error {
 	if err == nil {
 		return nil
 	}
@@ -44,9 +43,9 @@ func Error(err error, p profiles.Profile, flow profiles.Flow) error {
 	if errors.As(err, &lr) || errors.Is(err, flows.ErrLoginRequired) {
 		var ae *aadsts.Error
 		if errors.As(err, &ae) {
-			return cmdutil.WithExitCode(cmdutil.ExitLoginRequired, &Explained{Err: err, Entra: ae, Context: flows.ExplainContext(p, flow)})
+			return WithExitCode(ExitLoginRequired, &Explained{Err: err, Entra: ae, Context: flows.ExplainContext(p, flow)})
 		}
-		return cmdutil.WithExitCode(cmdutil.ExitLoginRequired, err)
+		return WithExitCode(ExitLoginRequired, err)
 	}
 	var ae *aadsts.Error
 	if errors.As(err, &ae) {
@@ -124,7 +123,7 @@ func Who(t *flows.Tokens, p profiles.Profile) string {
 // help command.
 func NoArgs(cmd *cobra.Command, args []string) error {
 	if len(args) > 0 {
-		return cmdutil.UsageError("%s takes no arguments, got %q (see: %s --help)", cmd.CommandPath(), args[0], cmd.CommandPath())
+		return UsageError("%s takes no arguments, got %q (see: %s --help)", cmd.CommandPath(), args[0], cmd.CommandPath())
 	}
 	return nil
 }

@@ -1,4 +1,4 @@
-package cmdplain
+package cmdutil
 
 import (
 	"crypto/tls"
@@ -13,7 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cognite-tools/cdflogin/command/cmdutil"
 	"github.com/cognite-tools/cdflogin/flows"
 	"github.com/cognite-tools/cdflogin/internal/insight/cdf"
 	"github.com/cognite-tools/cdflogin/internal/loopback"
@@ -93,7 +92,7 @@ func TestNetworkErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			p := profiles.Profile{Name: "dev", ClientID: "app-id", Tenant: "tid", Cluster: "westeurope-1", Flow: profiles.FlowSecret, CAFile: tt.caFile}
-			got := Error(tt.err, p, p.Flow)
+			got := FlowError(tt.err, p, p.Flow)
 			if !errors.Is(got, tt.err) {
 				t.Errorf("the cause left the chain")
 			}
@@ -107,7 +106,7 @@ func TestNetworkErrors(t *testing.T) {
 			if h != nil && h.Advice.Kind != tt.want {
 				t.Errorf("kind %q, want %q", h.Advice.Kind, tt.want)
 			}
-			var d cmdutil.Detailer
+			var d Detailer
 			if !errors.As(got, &d) {
 				if tt.details != nil {
 					t.Fatal("no details")

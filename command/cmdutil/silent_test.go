@@ -1,11 +1,10 @@
-package cmdplain
+package cmdutil
 
 import (
 	"context"
 	"errors"
 	"testing"
 
-	"github.com/cognite-tools/cdflogin/command/cmdutil"
 	"github.com/cognite-tools/cdflogin/command/internal/cmdtest"
 	"github.com/cognite-tools/cdflogin/flows"
 	"github.com/cognite-tools/cdflogin/profiles"
@@ -23,10 +22,10 @@ func TestSilentToken(t *testing.T) {
 		wantToken  string
 	}{
 		{name: "token", fake: &cmdtest.FakeFlows{SilentTokens: &flows.Tokens{AccessToken: "at"}}, wantToken: "at"},
-		{name: "no such profile", profileErr: errNoFile, wantCode: cmdutil.ExitError},
-		{name: "flows unavailable", serviceErr: errors.New("cache dir"), wantCode: cmdutil.ExitError},
+		{name: "no such profile", profileErr: errNoFile, wantCode: ExitError},
+		{name: "flows unavailable", serviceErr: errors.New("cache dir"), wantCode: ExitError},
 		{name: "sign-in needed is exit 4", fake: &cmdtest.FakeFlows{SilentErr: &flows.LoginRequiredError{Profile: "dev", Reason: "no cached sign-in"}},
-			wantCode: cmdutil.ExitLoginRequired},
+			wantCode: ExitLoginRequired},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -39,8 +38,8 @@ func TestSilentToken(t *testing.T) {
 			service := func() (*cmdtest.FakeFlows, error) { return tt.fake, tt.serviceErr }
 			p, tok, err := SilentToken(context.Background(), profile, service, "dev", flows.SilentOptions{})
 			if tt.wantCode != 0 {
-				if err == nil || cmdutil.ExitCode(err) != tt.wantCode {
-					t.Fatalf("err %v (exit %d), want exit %d", err, cmdutil.ExitCode(err), tt.wantCode)
+				if err == nil || ExitCode(err) != tt.wantCode {
+					t.Fatalf("err %v (exit %d), want exit %d", err, ExitCode(err), tt.wantCode)
 				}
 				return
 			}

@@ -1,4 +1,4 @@
-package cmdplain
+package cmdutil
 
 import (
 	"context"
@@ -8,13 +8,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cognite-tools/cdflogin/command/cmdutil"
 	"github.com/cognite-tools/cdflogin/flows"
 	"github.com/cognite-tools/cdflogin/internal/aadsts"
 	"github.com/cognite-tools/cdflogin/profiles"
 )
 
-func TestError(t *testing.T) {
+func TestFlowError(t *testing.T) {
 	p := profiles.Profile{Name: "dev", ClientID: "app-id", Tenant: "tid", Cluster: "westeurope-1", Flow: profiles.FlowDevice}
 	entra := &aadsts.Error{Code: "invalid_grant", Description: "AADSTS700082: The refresh token has expired due to inactivity.\r\nTrace ID: x", Codes: []int{700082}, CorrelationID: "corr-1"}
 	tests := []struct {
@@ -26,26 +25,26 @@ func TestError(t *testing.T) {
 		noDetails bool
 	}{
 		{"nil", nil, 0, "", nil, true},
-		{"login required", &flows.LoginRequiredError{Profile: "dev", Reason: "no cached sign-in"}, cmdutil.ExitLoginRequired, "cdflogin login -p dev", nil, true},
-		{"login required with AADSTS", &flows.LoginRequiredError{Profile: "dev", Reason: "refresh token expired", Err: entra}, cmdutil.ExitLoginRequired, "cdflogin login -p dev",
+		{"login required", &flows.LoginRequiredError{Profile: "dev", Reason: "no cached sign-in"}, ExitLoginRequired, "cdflogin login -p dev", nil, true},
+		{"login required with AADSTS", &flows.LoginRequiredError{Profile: "dev", Reason: "refresh token expired", Err: entra}, ExitLoginRequired, "cdflogin login -p dev",
 			[]string{"The refresh token has expired due to inactivity.", "Correlation ID: corr-1"}, false},
-		{"entra refusal", &flows.EntraError{Op: "sign in", Err: entra}, cmdutil.ExitError, "sign in: ", []string{"expired due to inactivity"}, false},
+		{"entra refusal", &flows.EntraError{Op: "sign in", Err: entra}, ExitError, "sign in: ", []string{"expired due to inactivity"}, false},
 		{"known code gets the portal fix", &flows.EntraError{Op: "device-code sign-in", Err: &aadsts.Error{Code: "invalid_client",
 			Description: "AADSTS7000218: The request body must contain the following parameter: 'client_assertion' or 'client_secret'.", Codes: []int{7000218}}},
-			cmdutil.ExitError, "device-code sign-in", []string{"AADSTS7000218: ", "Allow public client flows", "app-id"}, false},
-		{"plain error", errors.New("disk full"), cmdutil.ExitError, "disk full", nil, true},
-		{"cancelled", fmt.Errorf("wait: %w", context.Canceled), cmdutil.ExitError, "wait", nil, true},
+			ExitError, "device-code sign-in", []string{"AADSTS7000218: ", "Allow public client flows", "app-id"}, false},
+		{"plain error", errors.New("disk full"), ExitError, "disk full", nil, true},
+		{"cancelled", fmt.Errorf("wait: %w", context.Canceled), ExitError, "wait", nil, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := Error(tt.err, p, p.Flow)
+			got := FlowError(tt.err, p, p.Flow)
 			if tt.err == nil {
 				if got != nil {
-					t.Fatalf("Error(nil) = %v", got)
+					t.Fatalf("FlowError(nil) = %v", got)
 				}
 				return
 			}
-			if code := cmdutil.ExitCode(got); code != tt.wantCode {
+			if code := ExitCode(got); code != tt.wantCode {
 				t.Errorf("exit code %d, want %d", code, tt.wantCode)
 			}
 			if !strings.Contains(got.Error(), tt.wantLine) || strings.Contains(got.Error(), "\n") {
@@ -54,7 +53,7 @@ func TestError(t *testing.T) {
 			if !errors.Is(got, tt.err) {
 				t.Errorf("the cause must stay in the chain")
 			}
-			var d cmdutil.Detailer
+			var d Detailer
 			if has := errors.As(got, &d); has == tt.noDetails {
 				t.Fatalf("Detailer = %v, want %v", has, !tt.noDetails)
 			}

@@ -1,4 +1,4 @@
-package cmdplain
+package cmdutil
 
 import (
 	"errors"

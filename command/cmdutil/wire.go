@@ -1,12 +1,11 @@
 // Package cmdshared wires the Factory to the profile store and the flows,
 // for every command that needs them.
-package cmdshared
+package cmdutil
 
 import (
 	"fmt"
 	"io"
 
-	"github.com/cognite-tools/cdflogin/command/cmdutil"
 	"github.com/cognite-tools/cdflogin/flows"
 	"github.com/cognite-tools/cdflogin/internal/secrets"
 	"github.com/cognite-tools/cdflogin/profiles"
@@ -14,7 +13,7 @@ import (
 
 // Store opens the profile store of this run. Its warnings (a
 // profiles.yaml others could read, now tightened) go to stderr.
-func Store(f *cmdutil.Factory) (*profiles.Store, error) {
+func Store(f *Factory) (*profiles.Store, error) {
 	paths, err := f.ResolvePaths()
 	if err != nil {
 		return nil, err
@@ -28,7 +27,7 @@ func Store(f *cmdutil.Factory) (*profiles.Store, error) {
 
 // Profile selects the profile named by -p, else CDFLOGIN_PROFILE, else
 // the default one.
-func Profile(f *cmdutil.Factory, flagName string) (profiles.Profile, error) {
+func Profile(f *Factory, flagName string) (profiles.Profile, error) {
 	store, err := Store(f)
 	if err != nil {
 		return profiles.Profile{}, err
@@ -40,10 +39,10 @@ func Profile(f *cmdutil.Factory, flagName string) (profiles.Profile, error) {
 	return p, nil
 }
 
-// Flows returns the flows service of this run. Its warnings (a corrupted
+// Service returns the flows service of this run. Its warnings (a corrupted
 // token cache moved aside, a cache others could read, now tightened) go to
 // stderr whether or not --verbose is on.
-func Flows(f *cmdutil.Factory) (*flows.Service, error) {
+func Service(f *Factory) (*flows.Service, error) {
 	paths, err := f.ResolvePaths()
 	if err != nil {
 		return nil, err
@@ -62,7 +61,7 @@ func Flows(f *cmdutil.Factory) (*flows.Service, error) {
 // Warnf returns the run's warning printer: one "Warning: …" line on
 // stderr each, also given to f.OnWarning when that is set (at the time of
 // the warning). nil when the run has no stderr and no OnWarning.
-func Warnf(f *cmdutil.Factory) func(format string, args ...any) {
+func Warnf(f *Factory) func(format string, args ...any) {
 	var errOut io.Writer
 	if f.IO != nil {
 		errOut = f.IO.ErrOut
@@ -83,6 +82,6 @@ func Warnf(f *cmdutil.Factory) func(format string, args ...any) {
 
 // SecretResolver resolves profiles' secret references (env:VAR, keyring)
 // with the run's environment and keyring.
-func SecretResolver(f *cmdutil.Factory) secrets.Resolver {
+func SecretResolver(f *Factory) secrets.Resolver {
 	return secrets.Resolver{Keyring: f.Keyring, Getenv: f.Env}
 }

@@ -1,4 +1,4 @@
-package cmdshared_test
+package cmdutil_test
 
 import (
 	"bytes"
@@ -8,7 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/cognite-tools/cdflogin/command/cmdshared"
 	"github.com/cognite-tools/cdflogin/command/cmdutil"
 	"github.com/cognite-tools/cdflogin/internal/tokencache"
 	"github.com/cognite-tools/cdflogin/profiles"
@@ -49,7 +48,7 @@ func TestFlowsWarningsOnStderr(t *testing.T) {
 				Paths:  func() (cmdutil.Paths, error) { return cmdutil.Paths{CacheDir: dir}, nil },
 				Logf:   func(format string, args ...any) { diagnostics = append(diagnostics, format) },
 			}
-			svc, err := cmdshared.Flows(f)
+			svc, err := cmdutil.Service(f)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -84,7 +83,7 @@ func TestFlowsWarningsWithoutStreams(t *testing.T) {
 		t.Fatal(err)
 	}
 	f := &cmdutil.Factory{Paths: func() (cmdutil.Paths, error) { return cmdutil.Paths{CacheDir: dir}, nil }}
-	svc, err := cmdshared.Flows(f)
+	svc, err := cmdutil.Service(f)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package cmdshared_test
+package cmdutil_test
 
 import (
 	"bytes"
@@ -8,7 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/cognite-tools/cdflogin/command/cmdshared"
 	"github.com/cognite-tools/cdflogin/command/cmdutil"
 )
 
@@ -36,7 +35,7 @@ func TestStoreWarnsOnStderr(t *testing.T) {
 		Getenv: func(string) string { return "" },
 		Paths:  func() (cmdutil.Paths, error) { return cmdutil.Paths{ConfigDir: dir}, nil },
 	}
-	store, err := cmdshared.Store(f)
+	store, err := cmdutil.Store(f)
 	if err != nil {
 		t.Fatal(err)
 	}

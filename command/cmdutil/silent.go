@@ -1,4 +1,4 @@
-package cmdplain
+package cmdutil
 
 import (
 	"context"
@@ -14,7 +14,7 @@ type Silenter interface {
 
 // SilentToken selects the named profile and gets its token without any
 // prompt, the way every scripting command starts. Errors of the flow come
-// back as Error makes them: sign-in needed (exit 4), the AADSTS
+// back as FlowError makes them: sign-in needed (exit 4), the AADSTS
 // explanation, or a network hint.
 func SilentToken[S Silenter](ctx context.Context, profile func(name string) (profiles.Profile, error),
 	service func() (S, error), name string, opts flows.SilentOptions) (profiles.Profile, *flows.Tokens, error) {
@@ -28,7 +28,7 @@ func SilentToken[S Silenter](ctx context.Context, profile func(name string) (pro
 	}
 	t, err := svc.Silent(ctx, p, opts)
 	if err != nil {
-		return p, nil, Error(err, p, p.Flow)
+		return p, nil, FlowError(err, p, p.Flow)
 	}
 	return p, t, nil
 }
