@@ -8,7 +8,6 @@ import (
 	"os/signal"
 	"syscall"
 
-	"github.com/cognite-tools/cdflogin/command/cmdutil"
 	"github.com/cognite-tools/cdflogin/command/root"
 )
 
@@ -22,6 +21,5 @@ func main() {
 func run() int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	f := cmdutil.New(version)
-	return root.Execute(ctx, f, root.NewCmdFor(f, os.Args[1:]))
+	return root.Main(ctx, version, os.Args[1:])
 }

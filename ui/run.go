@@ -9,8 +9,6 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
-
-	"github.com/cognite-tools/cdflogin/command/cmdutil"
 )
 
 // ErrCancelled is returned by Run when the person pressed ctrl+c.
@@ -23,12 +21,13 @@ type cancelled struct{}
 func (cancelled) Error() string   { return "cancelled" }
 func (cancelled) Unwrap() []error { return []error{ErrCancelled, context.Canceled} }
 
-// errCancelled is the error Run returns on ctrl+c (exit code 130).
-func errCancelled() error { return cmdutil.WithExitCode(cmdutil.ExitCancelled, cancelled{}) }
+// errCancelled is the error Run returns on ctrl+c; the command that ran
+// the program maps it to its exit code.
+func errCancelled() error { return cancelled{} }
 
 // Run starts the interactive program and blocks until the person quits or
 // ctx ends. ctrl+c returns an error wrapping ErrCancelled and
-// context.Canceled with exit code 130; a plain quit returns nil.
+// context.Canceled; a plain quit returns nil.
 func Run(ctx context.Context, cfg Config) error {
 	if cfg.Store == nil || cfg.Auth == nil {
 		return errors.New("ui: Config.Store and Config.Auth are required")

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/cognite-tools/cdflogin/command/cmdutil"
+	"github.com/cognite-tools/cdflogin/ui"
 )
 
 // Execute runs cmd with fang's help and error styling and returns the
@@ -22,7 +23,7 @@ func Execute(ctx context.Context, f *cmdutil.Factory, cmd *cobra.Command) int {
 			printError(w, err)
 		}),
 	)
-	if err != nil && ctx.Err() != nil && errors.Is(err, context.Canceled) {
+	if err != nil && errors.Is(err, context.Canceled) && (ctx.Err() != nil || errors.Is(err, ui.ErrCancelled)) {
 		return cmdutil.ExitCancelled
 	}
 	return cmdutil.ExitCode(err)
@@ -38,4 +39,11 @@ func printError(w io.Writer, err error) {
 			fmt.Fprintln(w, more)
 		}
 	}
+}
+
+// Main runs cdflogin with args (without the program name) and returns the
+// process exit code; version is the build's version string.
+func Main(ctx context.Context, version string, args []string) int {
+	f := cmdutil.New(version)
+	return Execute(ctx, f, NewCmdFor(f, args))
 }
