@@ -4,37 +4,21 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/cognite-tools/cdflogin/internal/textsafe"
 )
 
 // clean makes text from outside (Entra, CDF, tokens, profiles.yaml)
-// safe to put on the terminal: control characters, including ESC that
-// would start a terminal escape sequence, become spaces or "�".
-func clean(s string) string {
-	return strings.Map(func(r rune) rune {
-		switch {
-		case r == '\n' || r == '\r' || r == '\t':
-			return ' '
-		case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0):
-			return '�'
-		case r == utf8.RuneError:
-			return '�'
-		}
-		return r
-	}, s)
-}
+// safe to put on the terminal (textsafe.Line): control characters,
+// including ESC that would start a terminal escape sequence, become spaces
+// or "�".
+func clean(s string) string { return textsafe.Line(s) }
 
 // cleanBlock is clean for multi-line text: the lines stay lines.
-func cleanBlock(s string) string {
-	lines := strings.Split(s, "\n")
-	for i, l := range lines {
-		lines[i] = clean(l)
-	}
-	return strings.Join(lines, "\n")
-}
+func cleanBlock(s string) string { return textsafe.Block(s) }
 
 // trunc shortens s to width cells with an ellipsis.
 func trunc(s string, width int) string {
