@@ -16,7 +16,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/cognite-tools/cdflogin/command/cmdutil"
+	"github.com/cognite-tools/cdflogin/command/tui"
 	"github.com/cognite-tools/cdflogin/flows"
+	"github.com/cognite-tools/cdflogin/internal/secrets"
 	"github.com/cognite-tools/cdflogin/profiles"
 	"github.com/cognite-tools/cdflogin/sandbox"
 	"github.com/cognite-tools/cdflogin/ui"
@@ -93,18 +95,7 @@ func Run(ctx context.Context, f *cmdutil.Factory, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	svc := flows.New(flows.Deps{
-		HTTPClient: sb.HTTPClient(),
-		Now:        now,
-		// The demo opens no real browser (it would not trust the sandbox's
-		// CA); the browser screen says so and offers the demo key.
-		OpenBrowser: func(string) error {
-			return errors.New("the demo opens no browser; press a to sign in as the sandbox user")
-		},
-		Secret:   env.Secret,
-		CacheDir: filepath.Join(dir, "cache"),
-		Logf:     f.Logf,
-	})
+	cfg := Config(f, sb, env, dir, opts.Accessible)
 	run := opts.Run
 	if run == nil {
 		run = ui.Run
@@ -113,17 +104,53 @@ func Run(ctx context.Context, f *cmdutil.Factory, opts *Options) error {
 	// out once it has ended.
 	release := f.IO.HoldErr()
 	defer release()
-	return run(ctx, ui.Config{
-		Store:          env.Store,
-		Auth:           svc,
+	return run(ctx, cfg)
+}
+
+// Config is the demo's composition root: the program's configuration
+// (built by tui.NewConfig, as for the real program) on the sandbox sb and
+// the demo profiles in env. Secrets typed into the demo's profile form
+// are kept in memory for the run, never in the OS keyring.
+func Config(f *cmdutil.Factory, sb *sandbox.Sandbox, env *Env, dir string, accessible bool) ui.Config {
+	now := f.Now
+	if now == nil {
+		now = time.Now
+	}
+	keyring := secrets.NewMemory()
+	resolver := secrets.Resolver{Keyring: keyring, Getenv: f.Env}
+	warnings := tui.Warnings(f)
+	svc := flows.New(flows.Deps{
+		HTTPClient: sb.HTTPClient(),
+		Now:        now,
+		// The demo opens no real browser (it would not trust the sandbox's
+		// CA); the browser screen says so and offers the demo key.
+		OpenBrowser: func(string) error {
+			return errors.New("the demo opens no browser; press a to sign in as the sandbox user")
+		},
+		// The demo profiles' secrets come from the sandbox; a profile made
+		// in the demo resolves its own as a real one would.
+		Secret: func(p profiles.Profile, field string) (string, error) {
+			if env.Owns(p.Name) {
+				return env.Secret(p, field)
+			}
+			return resolver.Secret(p, field)
+		},
+		CacheDir: filepath.Join(dir, "cache"),
+		Logf:     f.Logf,
+		Warnf:    cmdutil.Warnf(f),
+	})
+	return tui.NewConfig(tui.Deps{
+		IO:             f.IO,
+		Getenv:         f.Env,
 		Now:            now,
+		Store:          env.Store,
+		Flows:          svc,
+		HTTPClient:     sb.HTTPClient(),
+		Keyring:        keyring,
 		CanOpenBrowser: func() (bool, string) { return true, "" },
-		Inspect:        ui.CDFInspector(sb.HTTPClient()),
-		In:             f.IO.In,
-		Out:            f.IO.Out,
-		Getenv:         f.Getenv,
+		Warnings:       warnings,
 		Demo:           Hooks(sb),
-		Accessible:     opts.Accessible,
+		Accessible:     accessible,
 	})
 }
 
@@ -131,7 +158,13 @@ func Run(ctx context.Context, f *cmdutil.Factory, opts *Options) error {
 type Env struct {
 	Store  *profiles.Store
 	Secret func(p profiles.Profile, field string) (string, error)
+	// names are the demo profiles Setup wrote.
+	names map[string]bool
 }
+
+// Owns reports whether Setup wrote the profile named name (its secrets
+// are the sandbox's).
+func (e *Env) Owns(name string) bool { return e.names[name] }
 
 // Setup writes the demo profiles for sb into dir (a private folder): one
 // per flow plus one whose app has public client flows off.
@@ -184,7 +217,11 @@ func Setup(sb *sandbox.Sandbox, dir string) (*Env, error) {
 			return nil, fmt.Errorf("write demo profile %s: %w", p.Name, err)
 		}
 	}
-	return &Env{Store: store, Secret: func(p profiles.Profile, field string) (string, error) {
+	names := map[string]bool{}
+	for _, p := range list {
+		names[p.Name] = true
+	}
+	return &Env{Store: store, names: names, Secret: func(p profiles.Profile, field string) (string, error) {
 		if field == "client_secret" {
 			return sandbox.SecretAppSecret, nil
 		}

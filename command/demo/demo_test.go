@@ -12,6 +12,7 @@ import (
 	"github.com/cognite-tools/cdflogin/command/cmdutil"
 	"github.com/cognite-tools/cdflogin/flows"
 	"github.com/cognite-tools/cdflogin/profiles"
+	"github.com/cognite-tools/cdflogin/sandbox"
 	"github.com/cognite-tools/cdflogin/ui"
 )
 
@@ -51,12 +52,29 @@ func TestDemoWiring(t *testing.T) {
 		if cfg.Demo == nil || cfg.Demo.ApproveDeviceCode == nil || cfg.Demo.CompleteBrowser == nil || cfg.Inspect == nil {
 			t.Fatalf("demo config lacks hooks: %+v", cfg.Demo)
 		}
+		// Built by the same function as the real program's: nothing is
+		// left out.
+		if cfg.Forget == nil || cfg.SaveSecret == nil || cfg.Warnings == nil {
+			t.Fatalf("demo config lacks Forget, SaveSecret or Warnings: %+v", cfg)
+		}
 		get := func(name string) profiles.Profile {
 			p, err := cfg.Store.Get(name)
 			if err != nil {
 				t.Fatal(err)
 			}
 			return p
+		}
+		// A secret typed in the demo's form stays in memory for the run.
+		// A secret typed in the demo's form stays in memory for the run,
+		// and a profile made in the demo signs in with it.
+		ref, err := cfg.SaveSecret("mine", "client_secret", sandbox.SecretAppSecret)
+		if err != nil || ref != profiles.RefKeyring {
+			t.Fatalf("SaveSecret: %q %v", ref, err)
+		}
+		mine := get("sandbox-secret")
+		mine.Name, mine.ClientSecret = "mine", ref
+		if _, err := cfg.Auth.Login(ctx, mine, mine.Flow, func(flows.Event) {}); err != nil {
+			t.Errorf("a profile made in the demo, with its secret in the run's keyring: %v", err)
 		}
 		cert := get("sandbox-certificate").Certificate
 		dir = filepath.Dir(cert)

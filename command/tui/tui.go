@@ -1,12 +1,15 @@
-// Package tui wires the interactive program (package ui) to a real run:
-// the profile store, the flows, the keyring, CDF and the browser check. The
-// root command (plain `cdflogin`) runs it; `login` in a terminal can use
-// Config to open it at a profile.
+// Package tui is the composition root of the interactive program (package
+// ui): NewConfig builds its ui.Config from the run's parts, and it is the
+// one place that does so. Plain `cdflogin` and `login` in a terminal fill
+// the parts from the Factory (Config); `cdflogin demo` fills them from the
+// sandbox; the benchmarks fill them with their own store and flows.
 package tui
 
 import (
 	"context"
 	"errors"
+	"net/http"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -16,7 +19,99 @@ import (
 	"github.com/cognite-tools/cdflogin/ui"
 )
 
-// Config returns the program's configuration for the run f.
+// Flows is what the program needs of the sign-in service: ui.Auth, and
+// Logout to clear a deleted profile's cached tokens. *flows.Service
+// satisfies it.
+type Flows interface {
+	ui.Auth
+	Logout(p profiles.Profile) ([]string, error)
+}
+
+// Deps are the parts of one run of the program.
+type Deps struct {
+	// IO is the terminal (required).
+	IO *cmdutil.IOStreams
+	// Getenv reads NO_COLOR, TERM and the clipboard's environment.
+	Getenv func(string) string
+	// Now is the clock (nil: time.Now).
+	Now func() time.Time
+
+	// Store holds the profiles and Flows signs in (both required).
+	Store ui.Store
+	Flows Flows
+	// HTTPClient is the base client for asking CDF what a token grants
+	// (nil: a default client). A profile's ca_file is added per request.
+	HTTPClient *http.Client
+	// Keyring keeps secrets typed in the profile form, and loses a
+	// deleted profile's (nil: none is usable; the form then takes env:VAR).
+	Keyring secrets.Keyring
+
+	// OpenBrowser and CanOpenBrowser are the run's one browser opener,
+	// the one the flows use too.
+	OpenBrowser    func(url string) error
+	CanOpenBrowser func() (ok bool, reason string)
+
+	// Warnings are the store's and the flows' warnings while the program
+	// runs (see Warnings).
+	Warnings <-chan string
+	// Demo adds the sandbox keys (cdflogin demo only).
+	Demo *ui.DemoHooks
+	// Accessible asks for plain text (--accessible).
+	Accessible bool
+}
+
+// NewConfig builds the program's configuration from d. Every run of the
+// program gets its configuration here, so the real program and the demo
+// differ only in their parts, never in what is wired.
+func NewConfig(d Deps) ui.Config {
+	cfg := ui.Config{
+		Store:          d.Store,
+		Auth:           d.Flows,
+		Now:            d.Now,
+		OpenBrowser:    d.OpenBrowser,
+		CanOpenBrowser: d.CanOpenBrowser,
+		Inspect:        CDFInspector(d.HTTPClient),
+		SaveSecret:     KeyringSaver(d.Keyring),
+		Forget:         forget(d.Flows, d.Keyring),
+		Getenv:         d.Getenv,
+		Warnings:       d.Warnings,
+		Demo:           d.Demo,
+		Accessible:     d.Accessible,
+	}
+	if d.IO != nil {
+		cfg.In, cfg.Out = d.IO.In, d.IO.Out
+	}
+	return cfg
+}
+
+// forget clears what a profile deleted in the program leaves outside
+// profiles.yaml, as `cdflogin profile remove` does: its cached tokens and
+// its keyring secrets.
+func forget(svc Flows, k secrets.Keyring) func(p profiles.Profile) error {
+	return func(p profiles.Profile) error {
+		_, logoutErr := svc.Logout(p)
+		_, forgetErr := secrets.Forget(k, p)
+		return errors.Join(logoutErr, forgetErr)
+	}
+}
+
+// Warnings makes the run's warnings (cmdutil.Warnf) reach the program's
+// status line as well: while the program runs, stderr is held back until
+// it ends. A full buffer drops the status line's copy, never the stderr
+// line.
+func Warnings(f *cmdutil.Factory) <-chan string {
+	warnings := make(chan string, 16)
+	f.OnWarning = func(msg string) {
+		select {
+		case warnings <- msg:
+		default:
+		}
+	}
+	return warnings
+}
+
+// Config returns the program's configuration for the real run f: the
+// profiles and token cache of the user, the OS keyring, the browser.
 func Config(f *cmdutil.Factory) (ui.Config, error) {
 	store, err := cmdutil.Store(f)
 	if err != nil {
@@ -26,41 +121,25 @@ func Config(f *cmdutil.Factory) (ui.Config, error) {
 	if err != nil {
 		return ui.Config{}, err
 	}
-	// Warnings from here on also reach the program's status line: while
-	// it runs, stderr is held back until it ends. A full buffer drops
-	// the status line's copy, never the stderr line.
-	warnings := make(chan string, 16)
-	f.OnWarning = func(msg string) {
-		select {
-		case warnings <- msg:
-		default:
-		}
-	}
-	getenv := f.Env
-	return ui.Config{
-		Store: store,
-		Auth:  svc,
-		Now:   f.Now,
+	// From here on (the store has checked its file's permissions, on
+	// stderr, before the program starts).
+	warnings := Warnings(f)
+	return NewConfig(Deps{
+		IO:         f.IO,
+		Getenv:     f.Env,
+		Now:        f.Now,
+		Store:      store,
+		Flows:      svc,
+		HTTPClient: f.HTTPClient,
+		Keyring:    f.Keyring,
 		// The Factory's opener, the one the flows use too (svc), so the
 		// "o" key and the check below decide as the sign-in does.
 		OpenBrowser: f.OpenBrowser,
 		// Headless Linux, SSH sessions, no browser command: device code
 		// is preselected with the reason.
 		CanOpenBrowser: f.CanOpenBrowser,
-		Inspect:        ui.CDFInspector(f.HTTPClient),
-		SaveSecret:     ui.KeyringSaver(f.Keyring),
-		// A profile deleted in the program loses its cached tokens and
-		// keyring secrets too, as with `cdflogin profile remove`.
-		Forget: func(p profiles.Profile) error {
-			_, logoutErr := svc.Logout(p)
-			_, forgetErr := secrets.Forget(f.Keyring, p)
-			return errors.Join(logoutErr, forgetErr)
-		},
-		In:       f.IO.In,
-		Out:      f.IO.Out,
-		Getenv:   getenv,
-		Warnings: warnings,
-	}, nil
+		Warnings:       warnings,
+	}), nil
 }
 
 // AddFlags adds the program's flags (--accessible) to the root command.

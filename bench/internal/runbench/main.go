@@ -35,6 +35,8 @@ import (
 	"time"
 
 	"github.com/cognite-tools/cdflogin/bench/internal/release"
+	"github.com/cognite-tools/cdflogin/command/cmdutil"
+	"github.com/cognite-tools/cdflogin/command/tui"
 	"github.com/cognite-tools/cdflogin/flows"
 	"github.com/cognite-tools/cdflogin/profiles"
 	"github.com/cognite-tools/cdflogin/sandbox"
@@ -517,13 +519,20 @@ func (b *bench) firstFrameInProcess() error {
 		done := make(chan error, 1)
 		start := time.Now()
 		go func() {
-			done <- ui.Run(ctx, ui.Config{Store: store, Auth: svc, In: inR, Out: out, Width: 100, Height: 30,
+			// The program as the real run builds it (tui.NewConfig), at a
+			// fixed size.
+			cfg := tui.NewConfig(tui.Deps{
+				IO:    &cmdutil.IOStreams{In: inR, Out: out},
+				Store: store, Flows: svc, HTTPClient: b.sb.HTTPClient(),
 				Getenv: func(k string) string {
 					if k == "TERM" {
 						return "xterm-256color"
 					}
 					return ""
-				}})
+				},
+			})
+			cfg.Width, cfg.Height = 100, 30
+			done <- ui.Run(ctx, cfg)
 		}()
 		var err error
 		select {

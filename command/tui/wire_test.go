@@ -1,4 +1,4 @@
-package ui
+package tui
 
 import (
 	"encoding/json"
@@ -10,6 +10,7 @@ import (
 	"github.com/cognite-tools/cdflogin/internal/insight/cdf"
 	"github.com/cognite-tools/cdflogin/internal/secrets"
 	"github.com/cognite-tools/cdflogin/profiles"
+	"github.com/cognite-tools/cdflogin/ui"
 )
 
 func TestAccessFromReport(t *testing.T) {
@@ -32,7 +33,7 @@ func TestAccessFromReport(t *testing.T) {
 		Warnings: []string{"could not read the project: 500"},
 	}
 	a := accessFromReport(r)
-	want := &Access{
+	want := &ui.Access{
 		Subject:  "sub-1",
 		Projects: []string{"acme", "zeta"},
 		Capabilities: []string{
@@ -40,7 +41,7 @@ func TestAccessFromReport(t *testing.T) {
 			"groupsAcl: LIST (current user)",
 			`assetsAcl: READ (scoped: {"datasetScope":{"ids":[1]}})`,
 		},
-		Groups: []GroupAccess{{Name: "admins", SourceID: "g1", Matched: true}, {Name: "old", SourceID: "g9"}},
+		Groups: []ui.GroupAccess{{Name: "admins", SourceID: "g1", Matched: true}, {Name: "old", SourceID: "g9"}},
 		Notes: []string{
 			"1 group(s) of the token map to no CDF group: g5",
 			"Only the token's own CDF groups could be listed (no groupsAcl LIST with scope all).",

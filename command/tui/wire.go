@@ -1,4 +1,4 @@
-package ui
+package tui
 
 import (
 	"context"
@@ -14,13 +14,14 @@ import (
 	"github.com/cognite-tools/cdflogin/internal/insight/claims"
 	"github.com/cognite-tools/cdflogin/internal/secrets"
 	"github.com/cognite-tools/cdflogin/profiles"
+	"github.com/cognite-tools/cdflogin/ui"
 )
 
-// CDFInspector returns a Config.Inspect that asks the profile's CDF (with
+// CDFInspector returns a ui.Config.Inspect that asks the profile's CDF (with
 // base, plus the profile's ca_file) what a token grants, and maps the
 // token's groups onto the project's CDF groups.
-func CDFInspector(base *http.Client) func(ctx context.Context, p profiles.Profile, t *flows.Tokens) (*Access, error) {
-	return func(ctx context.Context, p profiles.Profile, t *flows.Tokens) (*Access, error) {
+func CDFInspector(base *http.Client) func(ctx context.Context, p profiles.Profile, t *flows.Tokens) (*ui.Access, error) {
+	return func(ctx context.Context, p profiles.Profile, t *flows.Tokens) (*ui.Access, error) {
 		hc, err := flows.HTTPClient(base, p)
 		if err != nil {
 			return nil, err
@@ -38,8 +39,8 @@ func CDFInspector(base *http.Client) func(ctx context.Context, p profiles.Profil
 }
 
 // accessFromReport condenses an inspect report for the CDF access tab.
-func accessFromReport(r *cdf.Report) *Access {
-	a := &Access{Subject: r.Subject}
+func accessFromReport(r *cdf.Report) *ui.Access {
+	a := &ui.Access{Subject: r.Subject}
 	for _, pg := range r.Projects {
 		a.Projects = append(a.Projects, pg.ProjectURLName)
 	}
@@ -74,11 +75,11 @@ func accessFromReport(r *cdf.Report) *Access {
 	if m := r.Mapping; m != nil {
 		for _, mg := range m.Matched {
 			for _, g := range mg.CDFGroups {
-				a.Groups = append(a.Groups, GroupAccess{Name: g.Name, SourceID: g.SourceID, Matched: true})
+				a.Groups = append(a.Groups, ui.GroupAccess{Name: g.Name, SourceID: g.SourceID, Matched: true})
 			}
 		}
 		for _, g := range m.UnmatchedCDF {
-			a.Groups = append(a.Groups, GroupAccess{Name: g.Name, SourceID: g.SourceID})
+			a.Groups = append(a.Groups, ui.GroupAccess{Name: g.Name, SourceID: g.SourceID})
 		}
 		if len(m.UnmatchedToken) > 0 {
 			a.Notes = append(a.Notes, fmt.Sprintf("%d group(s) of the token map to no CDF group: %s", len(m.UnmatchedToken), strings.Join(m.UnmatchedToken, ", ")))
@@ -103,7 +104,7 @@ func scopeName(raw []byte) string {
 	return "scoped: " + s
 }
 
-// KeyringSaver returns a Config.SaveSecret that keeps a typed secret in k
+// KeyringSaver returns a ui.Config.SaveSecret that keeps a typed secret in k
 // and hands back the "keyring" reference for the profile.
 func KeyringSaver(k secrets.Keyring) func(profile, field, value string) (string, error) {
 	if k == nil {
