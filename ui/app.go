@@ -14,27 +14,11 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/cognite-tools/cdflogin/flows"
-	"github.com/cognite-tools/cdflogin/internal/aadsts"
 	"github.com/cognite-tools/cdflogin/profiles"
 )
 
-// screen is one of the program's screens.
-type screen int
-
-const (
-	scrLoading screen = iota
-	scrProfiles
-	scrForm
-	scrFlow
-	scrWorking // signing in before (or without) a device code / browser
-	scrDevice
-	scrBrowser
-	scrToken
-	scrError
-)
-
 // Messages of the app's own commands. Everything that comes back from a
-// goroutine carries the attempt it belongs to, so that answers of
+// sign-in carries the attempt it belongs to, so that answers of
 // cancelled work are dropped.
 type (
 	profilesMsg struct {
@@ -54,16 +38,6 @@ type (
 		tokens  *flows.Tokens
 		err     error
 	}
-	refreshDoneMsg struct {
-		attempt int
-		tokens  *flows.Tokens
-		err     error
-	}
-	accessMsg struct {
-		attempt int
-		access  *Access
-		err     error
-	}
 	demoDoneMsg struct {
 		attempt int
 		err     error
@@ -71,6 +45,8 @@ type (
 	openedMsg struct{ err error }
 	savedMsg  struct {
 		name string
+		back screen
+		new  bool
 		err  error
 	}
 	deletedMsg struct {
@@ -96,59 +72,46 @@ func deleteProfile(store Store, forget func(profiles.Profile) error, name string
 	return deletedMsg{name: name, removed: true}
 }
 
-// app is the root model: it owns the screens and runs the work they ask
-// for (sign-in, refresh, store changes) as commands.
+// app is the root model: it routes messages to the page on screen, moves
+// between pages when they ask, and runs the sign-ins. The pages share
+// *common with it.
 type app struct {
-	ctx    context.Context
-	cfg    Config
-	st     Styles
+	*common
 	isDark bool
 	keys   globalKeys
 	help   help.Model
 
 	width, height int
-	screen        screen
+	screen        screen // the page on screen (page.Screen())
+	page          page
+	list          *profileList // kept between visits (cursor, filter)
 	interrupted   bool
 	firstLoad     bool
-
-	list     profileList
-	form     profileForm
-	formBack screen
-	picker   flowPicker
-	device   deviceView
-	browser  browserView
-	token    tokenView
-	errv     errorView
 
 	profile profiles.Profile // the profile being signed in / shown
 	flow    profiles.Flow    // the flow of the current attempt
 	rows    []profileRow
 
-	attempt       int // current sign-in; bumped on cancel
-	loginActive   bool
-	refreshSeq    int // current refresh
-	accessSeq     int
-	cancelWork    context.CancelFunc
-	events        <-chan flows.Event // the current sign-in's events
-	cancelRefresh context.CancelFunc
-	work          *sync.WaitGroup
+	attempt     int // current sign-in; bumped on cancel
+	loginActive bool
+	cancelWork  context.CancelFunc
+	events      <-chan flows.Event // the current sign-in's events
 
 	clock      ticker // the 1 s clock of countdowns and auto refresh
 	spinner    ticker // redraws while something is in progress
 	after      afterFunc
-	pendingNav *afterSaveMsg // where to go once the saved profile is loaded
-	working    string        // what the Working screen says
-	status     string        // a one-line note in the footer
+	pendingNav *savedMsg // where to go once the saved profile is loaded
+	status     string    // a one-line note in the footer
 	statusBad  bool
-	startedAt  time.Time
 	canOpen    bool
 	openReason string
 }
 
 func newApp(ctx context.Context, cfg Config) *app {
+	c := &common{ctx: ctx, cfg: cfg, work: &sync.WaitGroup{}}
 	m := &app{
-		ctx: ctx, cfg: cfg, isDark: true, keys: newGlobalKeys(), help: help.New(),
-		width: cfg.Width, height: cfg.Height, firstLoad: true, work: &sync.WaitGroup{},
+		common: c, isDark: true, keys: newGlobalKeys(), help: help.New(),
+		width: cfg.Width, height: cfg.Height, firstLoad: true,
 	}
 	m.setAfter(tea.Tick)
 	if m.width == 0 {
@@ -162,7 +125,8 @@ func newApp(ctx context.Context, cfg Config) *app {
 		m.canOpen, m.openReason = cfg.CanOpenBrowser()
 	}
 	m.restyle()
-	m.list = newProfileList(m.st, cfg.Now)
+	m.list = newProfileList(c)
+	m.page, m.screen = loadingPage{}, scrLoading
 	m.layout()
 	return m
 }
@@ -174,15 +138,23 @@ func (m *app) setAfter(after afterFunc) {
 	m.spinner = newTicker(2, spinInterval, after)
 }
 
-// stopWork cancels in-flight sign-ins and refreshes.
+// show puts p on screen; the page it replaces stops its work.
+func (m *app) show(p page) {
+	if old, ok := m.page.(leaver); ok && m.page != p {
+		old.Leave()
+	}
+	m.page, m.screen = p, p.Screen()
+	m.layout()
+}
+
+// stopWork cancels in-flight sign-ins and the page's work.
 func (m *app) stopWork() {
 	if m.cancelWork != nil {
 		m.cancelWork()
 		m.cancelWork = nil
 	}
-	if m.cancelRefresh != nil {
-		m.cancelRefresh()
-		m.cancelRefresh = nil
+	if l, ok := m.page.(leaver); ok {
+		l.Leave()
 	}
 	m.loginActive = false
 }
@@ -200,16 +172,11 @@ func (m *app) wait(d time.Duration) {
 	}
 }
 
-// restyle rebuilds the styles (background reported, or at start).
+// restyle rebuilds the styles (background reported, or at start); the
+// pages read them from common.
 func (m *app) restyle() {
 	m.st = NewStyles(m.isDark, m.cfg.plain())
 	m.help.Styles = m.st.Help
-	m.list.st, m.picker.st, m.device.st, m.browser.st, m.errv.st = m.st, m.st, m.st, m.st, m.st
-	if m.token.tokens != nil {
-		m.token.st = m.st
-		m.token.bar = newBar(m.st)
-		m.token.SetSize(m.token.width, m.token.height)
-	}
 }
 
 // Init loads the profiles (or the start profile) and asks the terminal
@@ -273,7 +240,7 @@ func (m *app) loadProfiles() tea.Cmd {
 	}
 }
 
-// bodySize is the space a screen gets between header and footer.
+// bodySize is the space a page gets between header and footer.
 func (m *app) bodySize() (int, int) {
 	w := max(m.width-2, 10) // App style pads one cell on each side
 	h := m.height - 2       // title line and help line
@@ -289,21 +256,13 @@ func (m *app) bodySize() (int, int) {
 	return w, max(h, 1)
 }
 
-// layout passes the body size to every screen.
+// layout passes the body size to the page on screen (and to the list,
+// which is kept).
 func (m *app) layout() {
 	w, h := m.bodySize()
 	m.help.SetWidth(w)
 	m.list.SetSize(w, h)
-	m.picker.SetSize(w, h)
-	m.device.SetSize(w, h)
-	m.browser.SetSize(w, h)
-	m.errv.SetSize(w, h)
-	if m.token.tokens != nil {
-		m.token.SetSize(w, h)
-	}
-	if m.form.form != nil {
-		m.form.SetSize(w, h)
-	}
+	m.page.SetSize(w, h)
 }
 
 func (m *app) setStatus(s string, bad bool) {
@@ -314,28 +273,30 @@ func (m *app) setStatus(s string, bad bool) {
 // textInput reports whether keys go to a text field, so that letters
 // and "?" must not act as shortcuts.
 func (m *app) textInput() bool {
-	return m.screen == scrForm || (m.screen == scrProfiles && m.list.Busy())
+	t, ok := m.page.(textTaker)
+	return ok && t.TakesText()
 }
 
 // Update is the program's state machine. After every message the timers
-// are started or stopped to match the screen.
+// are started or stopped to match the page.
 func (m *app) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	model, cmd := m.update(msg)
 	return model, tea.Batch(cmd, m.timers())
 }
 
-// timers runs the 1 s clock on the screens that count down and the
-// spinner while something is in progress (never in plain mode).
+// timers runs the 1 s clock on the pages that count down and the spinner
+// while something is in progress (never in plain mode).
 func (m *app) timers() tea.Cmd {
 	var cmds []tea.Cmd
-	needClock := m.screen == scrWorking || m.screen == scrDevice || m.screen == scrBrowser || m.screen == scrToken
+	t, ok := m.page.(timed)
+	needClock := ok && t.NeedsClock()
 	switch {
 	case needClock && !m.clock.Running():
 		cmds = append(cmds, m.clock.Start())
 	case !needClock && m.clock.Running():
 		m.clock.Stop()
 	}
-	needSpin := !m.st.Plain && m.busy()
+	needSpin := !m.st.Plain && ok && t.Busy()
 	switch {
 	case needSpin && !m.spinner.Running():
 		cmds = append(cmds, m.spinner.Start())
@@ -343,19 +304,6 @@ func (m *app) timers() tea.Cmd {
 		m.spinner.Stop()
 	}
 	return tea.Batch(cmds...)
-}
-
-// busy reports whether the screen shows a spinner.
-func (m *app) busy() bool {
-	switch m.screen {
-	case scrWorking, scrBrowser:
-		return true
-	case scrDevice:
-		return m.device.waiting
-	case scrToken:
-		return m.token.ref.refreshing || m.token.cdfLoading
-	}
-	return false
 }
 
 func (m *app) update(msg tea.Msg) (tea.Model, tea.Cmd) {
@@ -374,28 +322,21 @@ func (m *app) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.layout()
 			return m, nil
 		}
-		if m.status != "" && m.screen != scrDevice && m.screen != scrBrowser {
+		if k, ok := m.page.(statusKeeper); m.status != "" && !(ok && k.KeepsStatus()) {
 			m.setStatus("", false)
 		}
-		return m.updateScreen(msg)
+		return m.toPage(msg)
 
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
 		m.layout()
-		if m.screen == scrForm {
-			var cmd tea.Cmd
-			m.form, _, _, cmd = m.form.Update(msg)
-			return m, cmd
-		}
-		return m, nil
+		cmd, _ := m.page.Update(msg) // a form lays itself out too
+		return m, cmd
 
 	case tea.BackgroundColorMsg:
 		m.isDark = msg.IsDark()
 		m.restyle()
-		if m.screen == scrForm {
-			return m.updateScreen(msg)
-		}
-		return m, nil
+		return m.toPage(msg) // a form picks its theme too
 
 	case tickMsg:
 		if ok, cmd := m.spinner.Update(msg); ok {
@@ -405,7 +346,8 @@ func (m *app) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if !ok {
 			return m, nil
 		}
-		return m, tea.Batch(cmd, m.onSecond())
+		next, pcmd := m.toPage(secondMsg{})
+		return next, tea.Batch(cmd, pcmd)
 
 	case profilesMsg:
 		return m.onProfiles(msg)
@@ -434,20 +376,6 @@ func (m *app) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, m.onLoginDone(msg)
 
-	case refreshDoneMsg:
-		if msg.attempt != m.refreshSeq || m.screen != scrToken {
-			return m, nil
-		}
-		m.cancelRefresh = nil
-		m.onRefreshDone(msg)
-		return m, nil
-
-	case accessMsg:
-		if msg.attempt == m.accessSeq && m.token.tokens != nil {
-			m.token.SetAccess(msg.access, msg.err)
-		}
-		return m, nil
-
 	case demoDoneMsg:
 		if msg.attempt == m.attempt && msg.err != nil {
 			m.setStatus("Demo: "+msg.err.Error(), true)
@@ -465,16 +393,15 @@ func (m *app) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case savedMsg:
 		if msg.err != nil {
 			m.setStatus("Not saved: "+msg.err.Error(), true)
-			m.screen = scrProfiles
+			m.show(m.list)
 			return m, m.loadProfiles()
 		}
 		m.setStatus(fmt.Sprintf("Saved profile %q.", msg.name), false)
-		back := m.formBack
-		if m.form.editing == "" {
-			back = scrFlow // a new profile goes on to its sign-in
+		if msg.new {
+			msg.back = scrFlow // a new profile goes on to its sign-in
 		}
-		m.pendingNav = &afterSaveMsg{name: msg.name, back: back}
-		m.screen = scrLoading
+		m.pendingNav = &msg
+		m.show(loadingPage{})
 		return m, m.loadProfiles()
 
 	case deletedMsg:
@@ -487,21 +414,73 @@ func (m *app) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, m.loadProfiles()
 	}
-	if m.screen == scrForm {
-		return m.updateScreen(msg)
-	}
-	if m.screen == scrProfiles && m.list.filtering {
-		var cmd tea.Cmd
-		m.list, _, cmd = m.list.Update(msg)
-		return m, cmd
-	}
-	return m, nil
+	// Everything else is the page's: its own work's answers (which it
+	// drops when they are not for it), a text field's cursor blink.
+	return m.toPage(msg)
 }
 
-// afterSaveMsg moves on once the saved profile is loaded.
-type afterSaveMsg struct {
-	name string
-	back screen
+// toPage gives msg to the page on screen and carries out its request.
+func (m *app) toPage(msg tea.Msg) (tea.Model, tea.Cmd) {
+	cmd, req := m.page.Update(msg)
+	if req == nil {
+		return m, cmd
+	}
+	return m, tea.Batch(cmd, m.do(req))
+}
+
+// do carries out a page's request.
+func (m *app) do(req request) tea.Cmd {
+	switch r := req.(type) {
+	case reqProfiles:
+		m.show(m.list)
+		return m.loadProfiles()
+	case reqNewProfile:
+		return m.openForm(nil, scrProfiles)
+	case reqEditProfile:
+		return m.openForm(&r.p, r.back)
+	case reqDeleteProfile:
+		store, forget, name := m.cfg.Store, m.cfg.Forget, r.name
+		return func() tea.Msg { return deleteProfile(store, forget, name) }
+	case reqSaveProfile:
+		// Leave the form at once: it reports done on every later message.
+		m.show(loadingPage{})
+		return m.saveForm(r)
+	case reqFormCancelled:
+		// Back to the list, also from an error's "edit profile": the
+		// sign-in it came from is over.
+		m.show(m.list)
+		return m.loadProfiles()
+	case reqChooseFlow:
+		m.openPicker(r.p, r.want)
+	case reqSignIn:
+		return m.startLogin(r.p, r.flow)
+	case reqUseCached:
+		return m.useCached(r.p)
+	case reqCancelSignIn:
+		return m.cancelLogin()
+	case reqOpen:
+		return m.open(r.url)
+	case reqDemoApprove:
+		if h := m.cfg.Demo; h != nil && h.ApproveDeviceCode != nil {
+			ctx, code, attempt := m.ctx, r.code, m.attempt
+			return m.goWork(func() tea.Msg {
+				return demoDoneMsg{attempt: attempt, err: h.ApproveDeviceCode(ctx, code)}
+			})
+		}
+	case reqDemoComplete:
+		if h := m.cfg.Demo; h != nil && h.CompleteBrowser != nil {
+			ctx, u, attempt := m.ctx, r.url, m.attempt
+			return m.goWork(func() tea.Msg {
+				return demoDoneMsg{attempt: attempt, err: h.CompleteBrowser(ctx, u)}
+			})
+		}
+	case reqQuit:
+		if l, ok := m.page.(leaver); ok {
+			l.Leave()
+		}
+		return tea.Quit
+	}
+	return nil
 }
 
 func (m *app) onProfiles(msg profilesMsg) (tea.Model, tea.Cmd) {
@@ -512,7 +491,7 @@ func (m *app) onProfiles(msg profilesMsg) (tea.Model, tea.Cmd) {
 		m.list.SetRows(nil)
 		m.setStatus("Cannot read the profiles: "+msg.err.Error(), true)
 		if m.screen == scrLoading {
-			m.screen = scrProfiles
+			m.show(m.list)
 		}
 		return m, nil
 	}
@@ -520,7 +499,7 @@ func (m *app) onProfiles(msg profilesMsg) (tea.Model, tea.Cmd) {
 	m.list.SetRows(msg.rows)
 	if nav := m.pendingNav; nav != nil {
 		m.pendingNav = nil
-		m.screen = scrProfiles
+		m.show(m.list)
 		if nav.back != scrProfiles {
 			for _, r := range m.rows {
 				if r.Profile.Name == nav.name {
@@ -531,7 +510,7 @@ func (m *app) onProfiles(msg profilesMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	if m.screen == scrLoading {
-		m.screen = scrProfiles
+		m.show(m.list)
 		if first && len(msg.rows) == 0 {
 			return m, m.openForm(nil, scrProfiles)
 		}
@@ -549,204 +528,50 @@ func (m *app) openForm(p *profiles.Profile, back screen) tea.Cmd {
 	if validate == nil {
 		validate = defaultValidate
 	}
-	m.form = newProfileForm(m.st, p, func(s string) bool { return names[s] }, validate, m.cfg.SaveSecret != nil)
-	m.formBack = back
-	m.screen = scrForm
-	m.layout()
+	form := newProfileForm(m.common, p, back, func(s string) bool { return names[s] }, validate, m.cfg.SaveSecret != nil)
+	m.show(form)
 	// The form picks its theme from the background; tell it what the
 	// terminal reported.
 	bg := color.Color(color.White)
 	if m.isDark {
 		bg = color.Black
 	}
-	m.form, _, _, _ = m.form.Update(tea.BackgroundColorMsg{Color: bg})
-	return m.form.Init()
+	form.Update(tea.BackgroundColorMsg{Color: bg})
+	return form.Init()
 }
 
-// openPicker shows the Flow screen for p.
+// openPicker shows the Flow page for p.
 func (m *app) openPicker(p profiles.Profile, want profiles.Flow) {
 	m.profile = p
 	var left time.Duration
 	for _, r := range m.rows {
 		if r.Profile.Name == p.Name && !r.ExpiresOn.IsZero() {
-			left = r.ExpiresOn.Sub(m.cfg.Now())
+			left = r.ExpiresOn.Sub(m.now())
 		}
 	}
-	m.picker = newFlowPicker(m.st, p, left, m.canOpen, m.openReason, want)
-	m.screen = scrFlow
-	m.layout()
-}
-
-// onSecond runs once a second while the clock runs: auto refresh.
-func (m *app) onSecond() tea.Cmd {
-	if m.screen == scrToken && m.token.ref.Due(m.cfg.Now()) {
-		return m.startRefresh(false)
-	}
-	return nil
-}
-
-// updateScreen passes a message to the current screen and acts on what
-// it asks for.
-func (m *app) updateScreen(msg tea.Msg) (tea.Model, tea.Cmd) {
-	switch m.screen {
-	case scrProfiles:
-		var act profileListAction
-		var cmd tea.Cmd
-		m.list, act, cmd = m.list.Update(msg)
-		sel := m.list.Selected()
-		switch act {
-		case listChoose:
-			m.openPicker(sel.Profile, "")
-		case listNew:
-			return m, m.openForm(nil, scrProfiles)
-		case listEdit:
-			p := sel.Profile
-			return m, m.openForm(&p, scrProfiles)
-		case listDelete:
-			store, name, forget := m.cfg.Store, m.list.deleting, m.cfg.Forget
-			return m, func() tea.Msg { return deleteProfile(store, forget, name) }
-		case listQuit:
-			return m, tea.Quit
-		}
-		return m, cmd
-
-	case scrForm:
-		f, done, cancelled, cmd := m.form.Update(msg)
-		m.form = f
-		switch {
-		case cancelled:
-			m.screen = m.formBack
-			if m.screen == scrFlow || m.screen == scrError {
-				m.screen = scrProfiles
-			}
-			return m, m.loadProfiles()
-		case done:
-			// Leave the form at once: it reports done on every later message.
-			m.screen = scrLoading
-			return m, m.saveForm()
-		}
-		return m, cmd
-
-	case scrFlow:
-		p, chosen, back := m.picker.Update(msg)
-		m.picker = p
-		switch {
-		case back:
-			m.screen = scrProfiles
-			return m, m.loadProfiles()
-		case chosen:
-			c := m.picker.Selected()
-			if c.Cached {
-				return m, m.useCached(m.profile)
-			}
-			return m, m.startLogin(m.profile, c.Flow)
-		}
-		return m, nil
-
-	case scrWorking:
-		if k, ok := msg.(tea.KeyPressMsg); ok && k.String() == "esc" {
-			return m, m.cancelLogin()
-		}
-		return m, nil
-
-	case scrDevice:
-		d, act, cmd := m.device.Update(msg)
-		m.device = d
-		switch act {
-		case deviceCancel:
-			return m, m.cancelLogin()
-		case deviceOpen:
-			return m, m.open(m.device.code.VerificationURL)
-		case deviceApprove:
-			if h := m.cfg.Demo; h != nil && h.ApproveDeviceCode != nil {
-				ctx, code, attempt := m.ctx, m.device.code.UserCode, m.attempt
-				return m, m.goWork(func() tea.Msg {
-					return demoDoneMsg{attempt: attempt, err: h.ApproveDeviceCode(ctx, code)}
-				})
-			}
-		}
-		return m, cmd
-
-	case scrBrowser:
-		b, act, cmd := m.browser.Update(msg)
-		m.browser = b
-		switch act {
-		case browserCancel:
-			return m, m.cancelLogin()
-		case browserOpen:
-			return m, m.open(m.browser.url)
-		case browserComplete:
-			if h := m.cfg.Demo; h != nil && h.CompleteBrowser != nil {
-				ctx, u, attempt := m.ctx, m.browser.url, m.attempt
-				return m, m.goWork(func() tea.Msg {
-					return demoDoneMsg{attempt: attempt, err: h.CompleteBrowser(ctx, u)}
-				})
-			}
-		}
-		return m, cmd
-
-	case scrToken:
-		t, act, cmd := m.token.Update(msg)
-		m.token = t
-		switch act {
-		case tokenRefresh:
-			return m, m.startRefresh(true)
-		case tokenSignIn:
-			m.leaveToken()
-			m.openPicker(m.token.profile, "")
-			return m, nil
-		case tokenBack:
-			m.leaveToken()
-			m.screen = scrProfiles
-			return m, m.loadProfiles()
-		case tokenQuit:
-			m.leaveToken()
-			return m, tea.Quit
-		case tokenLoadAccess:
-			return m, m.loadAccess()
-		}
-		return m, cmd
-
-	case scrError:
-		e, act := m.errv.Update(msg)
-		m.errv = e
-		switch act {
-		case errorRetry:
-			return m, m.startLogin(m.profile, m.flow)
-		case errorOtherFlow:
-			want := profiles.Flow(m.errv.ex.Suggest)
-			m.openPicker(m.profile, want)
-		case errorEdit:
-			p := m.profile
-			return m, m.openForm(&p, scrFlow)
-		case errorBack:
-			m.screen = scrProfiles
-			return m, m.loadProfiles()
-		}
-	}
-	return m, nil
+	m.show(newFlowPicker(m.common, p, left, m.canOpen, m.openReason, want))
 }
 
 // saveForm stores the form's profile (a typed secret goes to the keyring
 // first and only its reference into the profile).
-func (m *app) saveForm() tea.Cmd {
-	v := *m.form.vals
-	editing := m.form.editing
+func (m *app) saveForm(r reqSaveProfile) tea.Cmd {
+	v, editing, back := r.vals, r.editing, r.back
 	store, save := m.cfg.Store, m.cfg.SaveSecret
 	return func() tea.Msg {
 		name := editing
 		if name == "" {
 			name = strings.TrimSpace(v.Name)
 		}
+		done := func(err error) tea.Msg { return savedMsg{name: name, back: back, new: editing == "", err: err} }
 		if v.Flow == profiles.FlowSecret {
 			s := strings.TrimSpace(v.Secret)
 			if profiles.ValidateSecretRef(s) != nil {
 				if save == nil {
-					return savedMsg{name: name, err: errors.New("secrets cannot be stored here: use env:VAR")}
+					return done(errors.New("secrets cannot be stored here: use env:VAR"))
 				}
 				ref, err := save(name, "client_secret", s)
 				if err != nil {
-					return savedMsg{name: name, err: fmt.Errorf("store the client secret: %w", err)}
+					return done(fmt.Errorf("store the client secret: %w", err))
 				}
 				v.Secret = ref
 			}
@@ -754,22 +579,12 @@ func (m *app) saveForm() tea.Cmd {
 		if editing == "" {
 			p := profiles.Profile{Name: name}
 			v.Apply(&p)
-			return savedMsg{name: name, err: store.Add(p)}
+			return done(store.Add(p))
 		}
-		return savedMsg{name: name, err: store.Update(editing, func(p *profiles.Profile) error {
+		return done(store.Update(editing, func(p *profiles.Profile) error {
 			v.Apply(p)
 			return nil
-		})}
-	}
-}
-
-// goWork runs fn as a command counted in the app's wait group.
-func (m *app) goWork(fn func() tea.Msg) tea.Cmd {
-	wg := m.work
-	wg.Add(1)
-	return func() tea.Msg {
-		defer wg.Done()
-		return fn()
+		}))
 	}
 }
 
@@ -803,21 +618,18 @@ func (m *app) startLogin(p profiles.Profile, flow profiles.Flow) tea.Cmd {
 		})
 		return loginDoneMsg{attempt: attempt, tokens: t, err: err}
 	})
+	var working string
 	switch flow {
 	case profiles.FlowDevice:
-		m.working = "Asking Entra for a device code…"
+		working = "Asking Entra for a device code…"
 	case profiles.FlowBrowser:
-		m.working = "Starting the browser sign-in…"
+		working = "Starting the browser sign-in…"
 	case profiles.FlowSecret:
-		m.working = "Signing in as the app with its client secret…"
+		working = "Signing in as the app with its client secret…"
 	case profiles.FlowCertificate:
-		m.working = "Signing in as the app with its certificate…"
+		working = "Signing in as the app with its certificate…"
 	}
-	m.device = deviceView{}
-	m.browser = browserView{}
-	m.screen = scrWorking
-	m.startedAt = m.cfg.Now()
-	m.layout()
+	m.show(newWorkingPage(m.common, p.Name, working))
 	return tea.Batch(login, waitEvent(attempt, ch))
 }
 
@@ -830,9 +642,7 @@ func (m *app) useCached(p profiles.Profile) tea.Cmd {
 	ctx, cancel := context.WithCancel(m.ctx)
 	m.cancelWork = cancel
 	attempt, auth := m.attempt, m.cfg.Auth
-	m.working = "Reading the cached sign-in…"
-	m.screen = scrWorking
-	m.layout()
+	m.show(newWorkingPage(m.common, p.Name, "Reading the cached sign-in…"))
 	return m.goWork(func() tea.Msg {
 		t, err := auth.Silent(ctx, p, flows.SilentOptions{})
 		return loginDoneMsg{attempt: attempt, tokens: t, err: err}
@@ -860,47 +670,41 @@ func (m *app) cancelLogin() tea.Cmd {
 	return nil
 }
 
-// onFlowEvent moves the screens along with the flow.
+// onFlowEvent moves the pages along with the flow.
 func (m *app) onFlowEvent(ev flows.Event) tea.Cmd {
-	demoUser := ""
-	if m.cfg.Demo != nil {
-		demoUser = m.cfg.Demo.User
-	}
 	canOpen := m.canOpen && m.cfg.OpenBrowser != nil
-	ensureBrowser := func() {
-		if m.screen != scrBrowser {
-			m.browser = newBrowserView(m.st, m.cfg.Now, "", demoUser, canOpen)
-			m.screen = scrBrowser
-			m.layout()
+	browser := func() *browserView {
+		if b, ok := m.page.(*browserView); ok {
+			return b
 		}
+		b := newBrowserView(m.common, m.profile.Name, "", canOpen)
+		m.show(b)
+		return b
 	}
 	switch ev := ev.(type) {
 	case flows.DeviceCode:
-		m.device = newDeviceView(m.st, m.cfg.Now, ev, demoUser, canOpen)
-		m.screen = scrDevice
-		m.layout()
+		m.show(newDeviceView(m.common, m.profile.Name, ev, canOpen))
 	case flows.BrowserOpening:
-		ensureBrowser()
-		m.browser.url = ev.URL
+		browser().url = ev.URL
 	case flows.BrowserFailed:
-		ensureBrowser()
-		m.browser.url = ev.URL
+		b := browser()
+		b.url = ev.URL
 		reason := "no browser"
 		if ev.Err != nil {
 			reason = firstLine(ev.Err.Error())
 		}
-		m.browser.failed = reason
+		b.failed = reason
 	case flows.WaitingForRedirect:
-		ensureBrowser()
-		m.browser.addr, m.browser.deadline = ev.Addr, ev.Deadline
+		b := browser()
+		b.addr, b.deadline = ev.Addr, ev.Deadline
 	case flows.Redeeming:
-		switch m.screen {
-		case scrBrowser:
-			m.browser.redeeming = true
-		case scrDevice:
-			m.device.waiting = false
-		default:
-			m.working = "Redeeming the sign-in…"
+		switch p := m.page.(type) {
+		case *browserView:
+			p.redeeming = true
+		case *deviceView:
+			p.Redeeming()
+		case *workingPage:
+			p.text = "Redeeming the sign-in…"
 		}
 	}
 	return waitEvent(m.attempt, m.events)
@@ -925,143 +729,21 @@ func (m *app) onLoginDone(msg loginDoneMsg) tea.Cmd {
 	if m.cfg.OnSignedIn != nil {
 		m.cfg.OnSignedIn(msg.tokens)
 	}
-	m.token = newTokenView(m.st, m.cfg.Now, m.profile, msg.tokens, m.cfg.RefreshLeeway, m.cfg.Inspect != nil)
-	m.screen = scrToken
-	m.layout()
+	m.show(newTokenView(m.common, m.profile, msg.tokens))
 	return nil
 }
 
-// showError explains err on the Error screen.
+// showError explains err on the Error page.
 func (m *app) showError(err error) {
-	ex, ok := m.explain(err)
+	ex, ok := m.explain(err, m.profile, m.flow)
 	what := "Sign-in with " + flowLabel(m.flow) + " failed"
-	m.errv = newErrorView(m.st, what, err, ex, ok)
-	m.screen = scrError
-	m.layout()
+	m.show(newErrorView(m.common, m.profile, m.flow, what, err, ex, ok))
 }
 
-func (m *app) explain(err error) (aadsts.Explanation, bool) {
-	p := m.profile
-	c := aadsts.Context{ClientID: p.ClientID, Tenant: p.Tenant, RedirectURI: p.RedirectURI(), Cluster: p.Cluster, CDFURL: p.BaseURL(), Flow: string(m.flow)}
-	if m.cfg.Explain != nil {
-		return m.cfg.Explain(err, c)
-	}
-	return defaultExplain(err, c, p)
-}
-
-// startRefresh refreshes the shown token (forced by "r", or due).
-func (m *app) startRefresh(forced bool) tea.Cmd {
-	if m.token.ref.refreshing {
-		return nil
-	}
-	m.refreshSeq++
-	seq := m.refreshSeq
-	ctx, cancel := context.WithCancel(m.ctx)
-	m.cancelRefresh = cancel
-	m.token.Refreshing(forced)
-	auth, p := m.cfg.Auth, m.token.profile
-	return m.goWork(func() tea.Msg {
-		t, err := auth.Silent(ctx, p, flows.SilentOptions{Force: true})
-		return refreshDoneMsg{attempt: seq, tokens: t, err: err}
-	})
-}
-
-func (m *app) onRefreshDone(msg refreshDoneMsg) {
-	if msg.err != nil || msg.tokens == nil {
-		err := msg.err
-		if err == nil {
-			err = errors.New("the refresh returned no token")
-		}
-		needsLogin := errors.Is(err, flows.ErrLoginRequired)
-		note, fix := firstLine(err.Error()), ""
-		if ex, ok := m.explain(err); ok {
-			note, fix = ex.Title, ex.Fix
-			if ex.Code != 0 {
-				note += fmt.Sprintf(" (AADSTS%d)", ex.Code)
-			}
-		}
-		m.token.Refreshed(nil, err, needsLogin, note, fix)
-		return
-	}
-	if m.cfg.OnSignedIn != nil {
-		m.cfg.OnSignedIn(msg.tokens)
-	}
-	m.token.Refreshed(msg.tokens, nil, false, "", "")
-}
-
-// loadAccess asks CDF what the token grants.
-func (m *app) loadAccess() tea.Cmd {
-	if m.cfg.Inspect == nil {
-		return nil
-	}
-	m.accessSeq++
-	seq, inspect, p, t, ctx := m.accessSeq, m.cfg.Inspect, m.token.profile, m.token.tokens, m.ctx
-	return m.goWork(func() tea.Msg {
-		a, err := inspect(ctx, p, t)
-		return accessMsg{attempt: seq, access: a, err: err}
-	})
-}
-
-// leaveToken stops the token screen's timers and refreshes.
-func (m *app) leaveToken() {
-	m.clock.Stop()
-	if m.cancelRefresh != nil {
-		m.cancelRefresh()
-		m.cancelRefresh = nil
-	}
-	m.refreshSeq++
-	m.token.ref.refreshing = false
-}
-
-// title is the header line of the current screen.
-func (m *app) title() string {
-	name := m.profile.Name
-	switch m.screen {
-	case scrProfiles, scrLoading:
-		return "Profiles"
-	case scrForm:
-		if m.form.editing != "" {
-			return "Edit profile " + m.form.editing
-		}
-		return "New profile"
-	case scrFlow:
-		return "Sign in · " + name
-	case scrWorking:
-		return "Signing in · " + name
-	case scrDevice:
-		return "Device code · " + name
-	case scrBrowser:
-		return "Browser sign-in · " + name
-	case scrToken:
-		return "Token · " + m.token.profile.Name
-	case scrError:
-		return "Sign-in failed · " + name
-	}
-	return ""
-}
-
-// keyMap is the help of the current screen.
+// keyMap is the help of the page on screen, with the global keys.
 func (m *app) keyMap() keyMap {
-	var km keyMap
-	switch m.screen {
-	case scrProfiles:
-		km = m.list.KeyMap()
-	case scrForm:
-		km = m.form.KeyMap()
-	case scrFlow:
-		km = m.picker.KeyMap()
-	case scrWorking:
-		esc := bind("esc", "esc", "cancel")
-		km = keyMap{short: []key.Binding{esc}, full: [][]key.Binding{{esc}}}
-	case scrDevice:
-		km = m.device.KeyMap()
-	case scrBrowser:
-		km = m.browser.KeyMap()
-	case scrToken:
-		km = m.token.KeyMap()
-	case scrError:
-		km = m.errv.KeyMap()
-	}
+	pk := m.page.KeyMap()
+	km := keyMap{short: pk.ShortHelp(), full: pk.FullHelp()}
 	km.full = append(km.full, []key.Binding{m.keys.Help, m.keys.Quit})
 	return km
 }
@@ -1070,30 +752,10 @@ func (m *app) keyMap() keyMap {
 // and help.
 func (m *app) View() tea.View {
 	w, h := m.bodySize()
-	var body string
-	switch m.screen {
-	case scrLoading:
-		body = "Loading profiles…"
-	case scrProfiles:
-		body = m.list.View()
-	case scrForm:
-		body = m.form.View()
-	case scrFlow:
-		body = m.picker.View()
-	case scrWorking:
-		line := spinView(m.st, m.cfg.Now()) + " " + m.working
-		body = line
-	case scrDevice:
-		body = m.device.View()
-	case scrBrowser:
-		body = m.browser.View()
-	case scrToken:
-		body = m.token.View()
-	case scrError:
-		body = m.errv.View()
-	}
+	body := m.page.View()
+	title := m.page.Title()
 	var b strings.Builder
-	head := m.st.Title.Render("cdflogin") + m.st.Muted.Render(" · ") + m.st.Title.Render(clean(m.title()))
+	head := m.st.Title.Render("cdflogin") + m.st.Muted.Render(" · ") + m.st.Title.Render(clean(title))
 	if m.cfg.Demo != nil {
 		head += m.st.Warn.Render("  DEMO (sandbox)")
 	}
@@ -1123,6 +785,6 @@ func (m *app) View() tea.View {
 	}
 	v := tea.NewView(content)
 	v.AltScreen = !m.cfg.plain()
-	v.WindowTitle = "cdflogin · " + clean(m.title())
+	v.WindowTitle = "cdflogin · " + clean(title)
 	return v
 }

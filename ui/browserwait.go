@@ -4,6 +4,7 @@ import (
 	"strings"
 	"time"
 
+	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 )
@@ -26,22 +27,12 @@ func newBrowserKeys(demoUser string, canOpen bool) browserKeys {
 	return k
 }
 
-type browserAction int
-
-const (
-	browserNone browserAction = iota
-	browserCopy
-	browserOpen
-	browserComplete
-	browserCancel
-)
-
 // browserView is the Browser screen: the sign-in URL and the wait for the
 // redirect on the loopback port.
 type browserView struct {
+	*common
 	keys      browserKeys
-	st        Styles
-	now       func() time.Time
+	profile   string
 	url       string
 	addr      string // localhost:53000
 	deadline  time.Time
@@ -53,35 +44,51 @@ type browserView struct {
 	height    int
 }
 
-func newBrowserView(st Styles, now func() time.Time, addr, demoUser string, canOpen bool) browserView {
-	return browserView{keys: newBrowserKeys(demoUser, canOpen), st: st, now: now, addr: addr, demoUser: clean(demoUser)}
+func newBrowserView(c *common, profile, addr string, canOpen bool) *browserView {
+	demoUser := c.demoUser()
+	return &browserView{common: c, keys: newBrowserKeys(demoUser, canOpen), profile: profile, addr: addr, demoUser: clean(demoUser)}
 }
+
+// Screen names the page.
+func (m *browserView) Screen() screen { return scrBrowser }
+
+// Title is the header.
+func (m *browserView) Title() string { return "Browser sign-in · " + m.profile }
+
+// NeedsClock: the redirect's countdown.
+func (m *browserView) NeedsClock() bool { return true }
+
+// Busy: the page always waits for something.
+func (m *browserView) Busy() bool { return true }
+
+// KeepsStatus: the status line tells what the browser did.
+func (m *browserView) KeepsStatus() bool { return true }
 
 // SetSize sets the space the screen may use.
 func (m *browserView) SetSize(w, h int) { m.width, m.height = w, h }
 
-// Update handles keys and spinner ticks.
-func (m browserView) Update(msg tea.Msg) (browserView, browserAction, tea.Cmd) {
+// Update handles keys.
+func (m *browserView) Update(msg tea.Msg) (tea.Cmd, request) {
 	switch msg := msg.(type) {
 	case tea.KeyPressMsg:
 		switch {
 		case key.Matches(msg, m.keys.Copy) && m.url != "":
 			m.status = "Copied the URL to the clipboard (OSC 52: works where your terminal allows it)."
-			return m, browserCopy, tea.SetClipboard(m.url)
+			return tea.SetClipboard(m.url), nil
 		case key.Matches(msg, m.keys.Open) && m.url != "":
-			return m, browserOpen, nil
+			return nil, reqOpen{url: m.url}
 		case key.Matches(msg, m.keys.Complete) && m.url != "":
 			m.status = "Signing in as " + m.demoUser + " in the sandbox's browser double…"
-			return m, browserComplete, nil
+			return nil, reqDemoComplete{url: m.url}
 		case key.Matches(msg, m.keys.Cancel):
-			return m, browserCancel, nil
+			return nil, reqCancelSignIn{}
 		}
 	}
-	return m, browserNone, nil
+	return nil, nil
 }
 
 // View renders the screen.
-func (m browserView) View() string {
+func (m *browserView) View() string {
 	w := m.width
 	var b strings.Builder
 	line := func(s string) { b.WriteString(trunc(s, w) + "\n") }
@@ -120,7 +127,7 @@ func (m browserView) View() string {
 }
 
 // KeyMap is the screen's help.
-func (m browserView) KeyMap() keyMap {
+func (m *browserView) KeyMap() help.KeyMap {
 	k := m.keys
 	return keyMap{
 		short: []key.Binding{k.Complete, k.Copy, k.Open, k.Cancel, k.Help},

@@ -2,8 +2,8 @@ package ui
 
 import (
 	"strings"
-	"time"
 
+	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
@@ -32,22 +32,11 @@ func newDeviceKeys(demoUser string, canOpen bool) deviceKeys {
 	return k
 }
 
-// deviceAction is what a key on the Device code screen asks for.
-type deviceAction int
-
-const (
-	deviceNone deviceAction = iota
-	deviceCopy
-	deviceOpen
-	deviceApprove
-	deviceCancel
-)
-
 // deviceView is the Device code screen.
 type deviceView struct {
+	*common
 	keys     deviceKeys
-	st       Styles
-	now      func() time.Time
+	profile  string
 	code     flows.DeviceCode
 	showQR   bool
 	qr       string
@@ -58,29 +47,45 @@ type deviceView struct {
 	demoUser string
 }
 
-func newDeviceView(st Styles, now func() time.Time, code flows.DeviceCode, demoUser string, canOpen bool) deviceView {
+func newDeviceView(c *common, profile string, code flows.DeviceCode, canOpen bool) *deviceView {
 	code.UserCode, code.VerificationURL = clean(code.UserCode), clean(code.VerificationURL)
-	return deviceView{
-		keys: newDeviceKeys(demoUser, canOpen), st: st, now: now, code: code, waiting: true, demoUser: clean(demoUser),
+	demoUser := c.demoUser()
+	return &deviceView{
+		common: c, keys: newDeviceKeys(demoUser, canOpen), profile: profile, code: code, waiting: true, demoUser: clean(demoUser),
 	}
 }
+
+// Screen names the page.
+func (m *deviceView) Screen() screen { return scrDevice }
+
+// Title is the header.
+func (m *deviceView) Title() string { return "Device code · " + m.profile }
+
+// NeedsClock: the code's countdown.
+func (m *deviceView) NeedsClock() bool { return true }
+
+// Busy while the sign-in is awaited.
+func (m *deviceView) Busy() bool { return m.waiting }
+
+// KeepsStatus: the status line tells what the browser did.
+func (m *deviceView) KeepsStatus() bool { return true }
+
+// Redeeming records that the code was used: Entra is asked for the token.
+func (m *deviceView) Redeeming() { m.waiting = false }
 
 // SetSize sets the space the screen may use.
 func (m *deviceView) SetSize(w, h int) { m.width, m.height = w, h }
 
-// SetStatus sets the line under the code.
-func (m *deviceView) SetStatus(s string) { m.status = s }
-
-// Update handles keys and spinner ticks.
-func (m deviceView) Update(msg tea.Msg) (deviceView, deviceAction, tea.Cmd) {
+// Update handles keys.
+func (m *deviceView) Update(msg tea.Msg) (tea.Cmd, request) {
 	switch msg := msg.(type) {
 	case tea.KeyPressMsg:
 		switch {
 		case key.Matches(msg, m.keys.Copy):
 			m.status = "Copied " + m.code.UserCode + " to the clipboard (OSC 52: works where your terminal allows it)."
-			return m, deviceCopy, tea.SetClipboard(m.code.UserCode)
+			return tea.SetClipboard(m.code.UserCode), nil
 		case key.Matches(msg, m.keys.Open):
-			return m, deviceOpen, nil
+			return nil, reqOpen{url: m.code.VerificationURL}
 		case key.Matches(msg, m.keys.QR):
 			m.showQR = !m.showQR
 			if m.showQR && m.qr == "" {
@@ -88,12 +93,12 @@ func (m deviceView) Update(msg tea.Msg) (deviceView, deviceAction, tea.Cmd) {
 			}
 		case key.Matches(msg, m.keys.Approve):
 			m.status = "Approved as " + m.demoUser + "; Entra's answer comes with the next poll…"
-			return m, deviceApprove, nil
+			return nil, reqDemoApprove{code: m.code.UserCode}
 		case key.Matches(msg, m.keys.Cancel):
-			return m, deviceCancel, nil
+			return nil, reqCancelSignIn{}
 		}
 	}
-	return m, deviceNone, nil
+	return nil, nil
 }
 
 // qrString renders url as a QR code in half blocks.
@@ -110,7 +115,7 @@ func spaced(code string) string {
 }
 
 // View renders the screen.
-func (m deviceView) View() string {
+func (m *deviceView) View() string {
 	w := m.width
 	var b strings.Builder
 	line := func(s string) { b.WriteString(trunc(s, w) + "\n") }
@@ -153,7 +158,7 @@ func (m deviceView) View() string {
 }
 
 // KeyMap is the screen's help.
-func (m deviceView) KeyMap() keyMap {
+func (m *deviceView) KeyMap() help.KeyMap {
 	k := m.keys
 	return keyMap{
 		short: []key.Binding{k.Approve, k.Copy, k.Open, k.QR, k.Cancel, k.Help},

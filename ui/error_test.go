@@ -65,24 +65,24 @@ func TestErrorScreenExplainsAADSTS(t *testing.T) {
 			d.waitFor("error", onScreen(scrError))
 			d.requireView(tc.want...)
 			d.requireView("Fix:", "r retry", "f other flow", "e edit profile")
-			if !d.m.errv.explained || !d.m.errv.ex.Known {
-				t.Errorf("not explained from the catalogue: %+v", d.m.errv.ex)
+			if !d.m.errPage().explained || !d.m.errPage().ex.Known {
+				t.Errorf("not explained from the catalogue: %+v", d.m.errPage().ex)
 			}
 			// The ways on.
 			d.press("f")
 			if d.m.screen != scrFlow {
 				t.Fatalf("f: screen %v, want flows", d.m.screen)
 			}
-			if tc.keyF != "" && d.m.picker.Selected().Flow != tc.keyF {
-				t.Errorf("f preselected %q, want %q", d.m.picker.Selected().Flow, tc.keyF)
+			if tc.keyF != "" && d.m.pickerPage().Selected().Flow != tc.keyF {
+				t.Errorf("f preselected %q, want %q", d.m.pickerPage().Selected().Flow, tc.keyF)
 			}
 			d.press("esc")
 			d.waitFor("profiles", onScreen(scrProfiles))
 			d.press("enter", "enter")
 			d.waitFor("error again", onScreen(scrError))
 			d.press("e")
-			if d.m.screen != scrForm || d.m.form.editing != tc.profile.Name {
-				t.Fatalf("e: screen %v editing %q", d.m.screen, d.m.form.editing)
+			if d.m.screen != scrForm || d.m.formPage().editing != tc.profile.Name {
+				t.Fatalf("e: screen %v editing %q", d.m.screen, d.m.formPage().editing)
 			}
 			d.press("esc")
 			d.waitFor("back", onScreen(scrProfiles))
@@ -182,12 +182,12 @@ func TestNetworkErrorExplained(t *testing.T) {
 			if a.Kind != tt.kind {
 				t.Fatalf("nethint says %q, want %q", a.Kind, tt.kind)
 			}
-			if !d.m.errv.explained || d.m.errv.ex.Title != a.Title() || d.m.errv.ex.Cause != a.Cause || d.m.errv.ex.Fix != a.FixText() {
-				t.Errorf("the screen's explanation %+v is not the command line's %+v", d.m.errv.ex, a)
+			if !d.m.errPage().explained || d.m.errPage().ex.Title != a.Title() || d.m.errPage().ex.Cause != a.Cause || d.m.errPage().ex.Fix != a.FixText() {
+				t.Errorf("the screen's explanation %+v is not the command line's %+v", d.m.errPage().ex, a)
 			}
 			for _, w := range tt.fix {
-				if !strings.Contains(d.m.errv.ex.Fix, w) {
-					t.Errorf("the fix does not say %q: %s", w, d.m.errv.ex.Fix)
+				if !strings.Contains(d.m.errPage().ex.Fix, w) {
+					t.Errorf("the fix does not say %q: %s", w, d.m.errPage().ex.Fix)
 				}
 			}
 		})

@@ -4,11 +4,13 @@ import (
 	"fmt"
 	"strings"
 
+	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
 	"github.com/cognite-tools/cdflogin/internal/aadsts"
+	"github.com/cognite-tools/cdflogin/profiles"
 )
 
 // errorKeys are the keys of the Error screen.
@@ -28,21 +30,13 @@ func newErrorKeys() errorKeys {
 	}
 }
 
-type errorAction int
-
-const (
-	errorNone errorAction = iota
-	errorRetry
-	errorOtherFlow
-	errorEdit
-	errorBack
-)
-
 // errorView is the Error screen: what went wrong, why, the fix, and the
 // ways on.
 type errorView struct {
+	*common
 	keys          errorKeys
-	st            Styles
+	profile       profiles.Profile
+	flow          profiles.Flow
 	err           error
 	ex            aadsts.Explanation
 	explained     bool
@@ -51,44 +45,51 @@ type errorView struct {
 	width, height int
 }
 
-func newErrorView(st Styles, what string, err error, ex aadsts.Explanation, explained bool) errorView {
-	return errorView{keys: newErrorKeys(), st: st, err: err, ex: ex, explained: explained, what: what}
+func newErrorView(c *common, p profiles.Profile, flow profiles.Flow, what string, err error, ex aadsts.Explanation, explained bool) *errorView {
+	return &errorView{common: c, keys: newErrorKeys(), profile: p, flow: flow, err: err, ex: ex, explained: explained, what: what}
 }
+
+// Screen names the page.
+func (m *errorView) Screen() screen { return scrError }
+
+// Title is the header.
+func (m *errorView) Title() string { return "Sign-in failed · " + m.profile.Name }
 
 // SetSize sets the space the screen may use.
 func (m *errorView) SetSize(w, h int) { m.width, m.height = w, h }
 
-// Update handles keys.
-func (m errorView) Update(msg tea.Msg) (errorView, errorAction) {
+// Update handles keys: retry, another flow, editing the profile and
+// going back are requests for the app.
+func (m *errorView) Update(msg tea.Msg) (tea.Cmd, request) {
 	k, ok := msg.(tea.KeyPressMsg)
 	if !ok {
-		return m, errorNone
+		return nil, nil
 	}
 	switch {
 	case key.Matches(k, m.keys.Retry):
-		return m, errorRetry
+		return nil, reqSignIn{p: m.profile, flow: m.flow}
 	case key.Matches(k, m.keys.OtherFlow):
-		return m, errorOtherFlow
+		return nil, reqChooseFlow{p: m.profile, want: profiles.Flow(m.ex.Suggest)}
 	case key.Matches(k, m.keys.Edit):
-		return m, errorEdit
+		return nil, reqEditProfile{p: m.profile, back: scrFlow}
 	case key.Matches(k, m.keys.Back):
-		return m, errorBack
+		return nil, reqProfiles{}
 	case key.Matches(k, m.keys.Up):
 		m.scroll = max(m.scroll-1, 0)
 	case key.Matches(k, m.keys.Down):
 		m.scroll = min(m.scroll+1, max(strings.Count(m.text(), "\n")-m.height, 0))
 	}
-	return m, errorNone
+	return nil, nil
 }
 
 // View renders the screen, scrolled to fit.
-func (m errorView) View() string {
+func (m *errorView) View() string {
 	return scrollView(m.st, m.text(), m.scroll, m.height)
 }
 
 // text is the whole explanation. Long texts wrap (they are sentences, not
 // table cells).
-func (m errorView) text() string {
+func (m *errorView) text() string {
 	w := max(m.width, 10)
 	wrap := lipgloss.NewStyle().Width(w)
 	var b strings.Builder
@@ -126,7 +127,7 @@ func firstLine(s string) string {
 }
 
 // KeyMap is the screen's help.
-func (m errorView) KeyMap() keyMap {
+func (m *errorView) KeyMap() help.KeyMap {
 	k := m.keys
 	return keyMap{
 		short: []key.Binding{k.Retry, k.OtherFlow, k.Edit, k.Back, k.Help},

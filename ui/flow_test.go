@@ -116,7 +116,7 @@ func TestBrowserPath(t *testing.T) {
 			d.waitFor("flows", onScreen(scrFlow))
 			d.requireView("> Browser (auth code + PKCE)")
 			d.press("enter")
-			d.waitFor("browser url", func(m *app) bool { return m.screen == scrBrowser && m.browser.url != "" })
+			d.waitFor("browser url", func(m *app) bool { return m.screen == scrBrowser && m.browserPage().url != "" })
 			d.requireView("localhost:53000", "5:00 left", "https://login.microsoftonline.com/")
 			if fail {
 				d.requireView("The browser could not open (no DISPLAY).")
@@ -287,7 +287,7 @@ func TestIdleTokenScreenRedrawsOncePerSecond(t *testing.T) {
 	if !d.m.spinner.Running() {
 		t.Fatal("no spinner while refreshing")
 	}
-	d.waitFor("refresh", func(m *app) bool { return m.token.ref.count == 1 })
+	d.waitFor("refresh", func(m *app) bool { return m.tokenPage().ref.count == 1 })
 	if d.m.spinner.Running() {
 		t.Fatal("the spinner keeps running after the refresh")
 	}

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"time"
 
+	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
@@ -36,8 +37,8 @@ func newFlowPickerKeys() flowPickerKeys {
 
 // flowPicker is the Flow screen: the flows the profile allows.
 type flowPicker struct {
+	*common
 	keys    flowPickerKeys
-	st      Styles
 	profile profiles.Profile
 	choices []flowChoice
 	cursor  int
@@ -88,8 +89,8 @@ func describeFlow(p profiles.Profile, f profiles.Flow) flowChoice {
 
 // newFlowPicker builds the choices for p. cachedLeft > 0 adds "use the
 // cached sign-in" on top. canOpen/reason come from the browser check.
-func newFlowPicker(st Styles, p profiles.Profile, cachedLeft time.Duration, canOpen bool, reason string, want profiles.Flow) flowPicker {
-	m := flowPicker{keys: newFlowPickerKeys(), st: st, profile: p}
+func newFlowPicker(c *common, p profiles.Profile, cachedLeft time.Duration, canOpen bool, reason string, want profiles.Flow) *flowPicker {
+	m := &flowPicker{common: c, keys: newFlowPickerKeys(), profile: p}
 	if cachedLeft > 0 {
 		m.choices = append(m.choices, flowChoice{Cached: true, Title: "Use the cached sign-in",
 			When: "Valid for " + human(cachedLeft) + "; refreshed silently, no prompt."})
@@ -119,14 +120,21 @@ func newFlowPicker(st Styles, p profiles.Profile, cachedLeft time.Duration, canO
 // SetSize sets the space the picker may use.
 func (m *flowPicker) SetSize(w, h int) { m.width, m.height = w, h }
 
-// Selected is the choice under the cursor.
-func (m flowPicker) Selected() flowChoice { return m.choices[m.cursor] }
+// Screen names the page.
+func (m *flowPicker) Screen() screen { return scrFlow }
 
-// Update handles keys; chosen is true when enter was pressed, back when esc.
-func (m flowPicker) Update(msg tea.Msg) (next flowPicker, chosen, back bool) {
+// Title is the header.
+func (m *flowPicker) Title() string { return "Sign in · " + m.profile.Name }
+
+// Selected is the choice under the cursor.
+func (m *flowPicker) Selected() flowChoice { return m.choices[m.cursor] }
+
+// Update handles keys: enter signs in with the chosen flow (or the
+// cached sign-in), esc goes back to the profiles.
+func (m *flowPicker) Update(msg tea.Msg) (tea.Cmd, request) {
 	k, ok := msg.(tea.KeyPressMsg)
 	if !ok {
-		return m, false, false
+		return nil, nil
 	}
 	switch {
 	case key.Matches(k, m.keys.Up):
@@ -138,15 +146,19 @@ func (m flowPicker) Update(msg tea.Msg) (next flowPicker, chosen, back bool) {
 			m.cursor++
 		}
 	case key.Matches(k, m.keys.Choose):
-		return m, true, false
+		c := m.Selected()
+		if c.Cached {
+			return nil, reqUseCached{p: m.profile}
+		}
+		return nil, reqSignIn{p: m.profile, flow: c.Flow}
 	case key.Matches(k, m.keys.Back):
-		return m, false, true
+		return nil, reqProfiles{}
 	}
-	return m, false, false
+	return nil, nil
 }
 
 // View renders the choices.
-func (m flowPicker) View() string {
+func (m *flowPicker) View() string {
 	var b strings.Builder
 	w := m.width
 	compact := m.height < 3*len(m.choices)+2
@@ -172,7 +184,7 @@ func (m flowPicker) View() string {
 }
 
 // KeyMap is the screen's help.
-func (m flowPicker) KeyMap() keyMap {
+func (m *flowPicker) KeyMap() help.KeyMap {
 	k := m.keys
 	return keyMap{short: []key.Binding{k.Choose, k.Back, k.Help}, full: [][]key.Binding{{k.Up, k.Down, k.Choose}, {k.Back}}}
 }

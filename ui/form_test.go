@@ -47,7 +47,7 @@ func (d *driver) fillForm(name, _ string, tenant, client, cluster, project strin
 	d.t.Helper()
 	focus := func(key string) {
 		d.waitFor("focus on "+key, func(m *app) bool {
-			f := m.form.form.GetFocusedField()
+			f := m.formPage().form.GetFocusedField()
 			return f != nil && f.GetKey() == key
 		})
 	}

@@ -1,8 +1,10 @@
 package ui
 
 import (
+	"context"
 	"errors"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -31,24 +33,26 @@ func FuzzOutsideText(f *testing.F) {
 		for _, plain := range []bool{true, false} {
 			st := NewStyles(true, plain)
 			now := func() time.Time { return t0 }
+			c := &common{ctx: context.Background(), st: st, work: &sync.WaitGroup{},
+				cfg: Config{Now: now, RefreshLeeway: 5 * time.Minute, Demo: &DemoHooks{User: s}}}
 			const w, h = 60, 20
 			var views []string
 
-			dv := newDeviceView(st, now, flows.DeviceCode{UserCode: s, VerificationURL: s, ExpiresAt: t0.Add(time.Minute)}, s, true)
+			dv := newDeviceView(c, s, flows.DeviceCode{UserCode: s, VerificationURL: s, ExpiresAt: t0.Add(time.Minute)}, true)
 			dv.SetSize(w, h)
 			views = append(views, dv.View())
 
-			bv := newBrowserView(st, now, s, s, true)
+			bv := newBrowserView(c, s, s, true)
 			bv.url, bv.failed = s, s
 			bv.SetSize(w, h)
 			views = append(views, bv.View())
 
-			ev := newErrorView(st, s, errors.New(s), aadsts.Explanation{Title: s, Cause: s, Fix: s, Suggest: s}, true)
+			p := profiles.Profile{Name: s, Cluster: s, Project: s, Tenant: s, Flow: profiles.Flow(s)}
+			ev := newErrorView(c, p, profiles.FlowDevice, s, errors.New(s), aadsts.Explanation{Title: s, Cause: s, Fix: s, Suggest: s}, true)
 			ev.SetSize(w, h)
 			views = append(views, ev.View())
 
-			p := profiles.Profile{Name: s, Cluster: s, Project: s, Tenant: s, Flow: profiles.Flow(s)}
-			pl := newProfileList(st, now)
+			pl := newProfileList(c)
 			pl.SetRows([]profileRow{{Profile: p, StateErr: errors.New(s)}})
 			pl.SetSize(w, h)
 			views = append(views, pl.View())
@@ -56,7 +60,8 @@ func FuzzOutsideText(f *testing.F) {
 			tok := &flows.Tokens{Profile: s, Flow: profiles.FlowDevice, ExpiresOn: t0.Add(time.Hour),
 				AccessToken: claimstest.Unsigned(map[string]any{"name": s, s: s, "iat": t0.Unix(), "exp": t0.Add(time.Hour).Unix()}),
 				Account:     flows.Account{Name: s, Username: s, ObjectID: s, TenantID: s}}
-			tv := newTokenView(st, now, p, tok, 5*time.Minute, true)
+			c.cfg.Inspect = func(context.Context, profiles.Profile, *flows.Tokens) (*Access, error) { return nil, nil }
+			tv := newTokenView(c, p, tok)
 			tv.SetSize(w, h)
 			tv.Refreshed(nil, errors.New(s), false, s, s)
 			tv.SetAccess(&Access{Subject: s, Projects: []string{s}, Capabilities: []string{s}, Groups: []GroupAccess{{Name: s, SourceID: s}}, Notes: []string{s}}, nil)

@@ -113,7 +113,7 @@ var goldenScreens = []struct {
 		d.waitFor("profiles", onScreen(scrProfiles))
 		d.press("enter", "enter")
 		d.waitFor("browser", func(m *app) bool {
-			return m.screen == scrBrowser && m.browser.url != "" && !m.browser.deadline.IsZero()
+			return m.screen == scrBrowser && m.browserPage().url != "" && !m.browserPage().deadline.IsZero()
 		})
 		d.tick(10 * time.Second)
 		return d
@@ -124,7 +124,7 @@ var goldenScreens = []struct {
 		d.waitFor("profiles", onScreen(scrProfiles))
 		d.press("enter", "enter")
 		d.waitFor("browser", func(m *app) bool {
-			return m.screen == scrBrowser && m.browser.failed != "" && !m.browser.deadline.IsZero()
+			return m.screen == scrBrowser && m.browserPage().failed != "" && !m.browserPage().deadline.IsZero()
 		})
 		return d
 	}},
@@ -134,9 +134,8 @@ var goldenScreens = []struct {
 		d.press("enter")
 		d.waitFor("flows", onScreen(scrFlow))
 		// Show the Working screen without letting the sign-in finish.
-		d.m.working = "Signing in as the app with its client secret…"
-		d.m.screen = scrWorking
 		d.m.profile = secretProfile
+		d.m.show(newWorkingPage(d.m.common, secretProfile.Name, "Signing in as the app with its client secret…"))
 		return d
 	}},
 	{"token", func(t *testing.T, w, h int) *driver {
@@ -167,19 +166,19 @@ var goldenScreens = []struct {
 	{"token-cdf-access", func(t *testing.T, w, h int) *driver {
 		d := userToken(t, w, h)
 		d.press("shift+tab")
-		d.waitFor("access", func(m *app) bool { return m.token.cdf != nil })
+		d.waitFor("access", func(m *app) bool { return m.tokenPage().cdf != nil })
 		return d
 	}},
 	{"token-refreshing", func(t *testing.T, w, h int) *driver {
 		d := userToken(t, w, h)
-		d.m.token.Refreshing(true)
+		d.m.tokenPage().Refreshing(true)
 		return d
 	}},
 	{"token-refresh-failed", func(t *testing.T, w, h int) *driver {
 		d := userToken(t, w, h)
 		d.auth.silentErr = &flows.NetworkError{Op: "refresh", Err: errors.New("dial tcp: connection refused")}
 		d.tick(55 * time.Minute)
-		d.waitFor("failure", func(m *app) bool { return m.token.ref.failures == 1 })
+		d.waitFor("failure", func(m *app) bool { return m.tokenPage().ref.failures == 1 })
 		d.tick(3 * time.Second)
 		return d
 	}},
@@ -187,7 +186,7 @@ var goldenScreens = []struct {
 		d := userToken(t, w, h)
 		d.auth.silentErr = &flows.LoginRequiredError{Profile: "dev", Reason: "refresh token expired (AADSTS700082)"}
 		d.tick(55 * time.Minute)
-		d.waitFor("failure", func(m *app) bool { return m.token.ref.failures == 1 })
+		d.waitFor("failure", func(m *app) bool { return m.tokenPage().ref.failures == 1 })
 		d.tick(6 * time.Minute)
 		return d
 	}},

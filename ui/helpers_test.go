@@ -429,3 +429,40 @@ func checkFits(t testing.TB, v string, w, h int) {
 		}
 	}
 }
+
+// The page on screen as its type, or an empty one when another page is
+// on screen (so that a waitFor condition can ask before it arrives).
+func (m *app) formPage() *profileForm {
+	if p, ok := m.page.(*profileForm); ok {
+		return p
+	}
+	return &profileForm{}
+}
+
+func (m *app) pickerPage() *flowPicker {
+	if p, ok := m.page.(*flowPicker); ok {
+		return p
+	}
+	return &flowPicker{}
+}
+
+func (m *app) browserPage() *browserView {
+	if p, ok := m.page.(*browserView); ok {
+		return p
+	}
+	return &browserView{}
+}
+
+func (m *app) tokenPage() *tokenView {
+	if p, ok := m.page.(*tokenView); ok {
+		return p
+	}
+	return &tokenView{}
+}
+
+func (m *app) errPage() *errorView {
+	if p, ok := m.page.(*errorView); ok {
+		return p
+	}
+	return &errorView{}
+}

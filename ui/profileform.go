@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/huh/v2"
@@ -23,9 +24,11 @@ type formValues struct {
 // profileForm is the New / Edit profile screen: a huh form with inline
 // validation and a line under each field saying where its value is found.
 type profileForm struct {
+	*common
 	form      *huh.Form
 	vals      *formValues
 	editing   string // name of the edited profile; "" for a new one
+	back      screen // where the form returns
 	validate  func(field, value string) error
 	saveError string
 	width     int
@@ -54,7 +57,8 @@ func defaultValidate(field, value string) error {
 // newProfileForm builds the form, prefilled from p when editing. taken
 // reports names already in use; canStoreSecret tells whether a typed
 // secret can be kept in the keyring.
-func newProfileForm(st Styles, p *profiles.Profile, taken func(string) bool, validate func(string, string) error, canStoreSecret bool) profileForm {
+func newProfileForm(c *common, p *profiles.Profile, back screen, taken func(string) bool, validate func(string, string) error, canStoreSecret bool) *profileForm {
+	st := c.st
 	v := &formValues{Flow: profiles.FlowDevice}
 	editing := ""
 	if p != nil {
@@ -131,7 +135,7 @@ func newProfileForm(st Styles, p *profiles.Profile, taken func(string) bool, val
 		theme = huh.ThemeFunc(huh.ThemeBase)
 	}
 	f := huh.NewForm(groups...).WithKeyMap(km).WithTheme(theme).WithShowHelp(true)
-	return profileForm{form: f, vals: v, editing: editing, validate: validate}
+	return &profileForm{common: c, form: f, vals: v, editing: editing, back: back, validate: validate}
 }
 
 // SetSize sets the space the form may use.
@@ -142,27 +146,41 @@ func (m *profileForm) SetSize(w, h int) {
 	m.form = m.form.WithWidth(w).WithHeight(max(h-3, 4))
 }
 
-// Init starts the form.
-func (m profileForm) Init() tea.Cmd { return m.form.Init() }
+// Screen names the page.
+func (m *profileForm) Screen() screen { return scrForm }
 
-// Update passes msg to the form; done is true when submitted, cancelled
-// when aborted.
-func (m profileForm) Update(msg tea.Msg) (next profileForm, done, cancelled bool, cmd tea.Cmd) {
+// Title is the header.
+func (m *profileForm) Title() string {
+	if m.editing != "" {
+		return "Edit profile " + m.editing
+	}
+	return "New profile"
+}
+
+// TakesText is always true: every key goes to the form.
+func (m *profileForm) TakesText() bool { return true }
+
+// Init starts the form.
+func (m *profileForm) Init() tea.Cmd { return m.form.Init() }
+
+// Update passes msg to the form; a submitted form is a request to save
+// it, an aborted one to leave.
+func (m *profileForm) Update(msg tea.Msg) (tea.Cmd, request) {
 	fm, cmd := m.form.Update(msg)
 	if f, ok := fm.(*huh.Form); ok {
 		m.form = f
 	}
 	switch m.form.State {
 	case huh.StateCompleted:
-		return m, true, false, cmd
+		return cmd, reqSaveProfile{vals: *m.vals, editing: m.editing, back: m.back}
 	case huh.StateAborted:
-		return m, false, true, cmd
+		return cmd, reqFormCancelled{}
 	}
-	return m, false, false, cmd
+	return cmd, nil
 }
 
 // View renders the form.
-func (m profileForm) View() string {
+func (m *profileForm) View() string {
 	s := m.form.View()
 	if m.saveError != "" {
 		s = m.saveError + "\n" + s
@@ -187,7 +205,7 @@ func (v formValues) Apply(p *profiles.Profile) {
 }
 
 // KeyMap is the form's help (huh renders its own key help; this adds esc).
-func (m profileForm) KeyMap() keyMap {
+func (m *profileForm) KeyMap() help.KeyMap {
 	esc := bind("esc", "esc", "cancel")
 	return keyMap{short: []key.Binding{esc}, full: [][]key.Binding{{esc}}}
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
@@ -44,39 +45,35 @@ func newProfileListKeys() profileListKeys {
 	}
 }
 
-// profileListAction is what the person chose on the list.
-type profileListAction int
-
-const (
-	listNone profileListAction = iota
-	listChoose
-	listNew
-	listEdit
-	listDelete
-	listQuit
-)
-
 // profileList is the filterable list of profiles.
 type profileList struct {
+	*common
 	keys      profileListKeys
-	st        Styles
-	now       func() time.Time
 	rows      []profileRow
 	cursor    int // index into visible()
 	filter    textinput.Model
 	filtering bool
 	confirm   string // name of the profile awaiting delete confirmation
-	deleting  string // name confirmed for deletion (with listDelete)
 	width     int
 	height    int
 }
 
-func newProfileList(st Styles, now func() time.Time) profileList {
+func newProfileList(c *common) *profileList {
 	ti := textinput.New()
 	ti.Prompt = "/ "
 	ti.Placeholder = "filter by name, tenant, cluster…"
-	return profileList{keys: newProfileListKeys(), st: st, now: now, filter: ti}
+	return &profileList{common: c, keys: newProfileListKeys(), filter: ti}
 }
+
+// Screen names the page.
+func (m *profileList) Screen() screen { return scrProfiles }
+
+// Title is the header.
+func (m *profileList) Title() string { return "Profiles" }
+
+// TakesText reports whether the list is taking text (filter or
+// confirmation), so global single-letter keys must not act.
+func (m *profileList) TakesText() bool { return m.filtering || m.confirm != "" }
 
 // SetRows replaces the rows, keeping the cursor on the same name.
 func (m *profileList) SetRows(rows []profileRow) {
@@ -96,7 +93,7 @@ func (m *profileList) SetRows(rows []profileRow) {
 func (m *profileList) SetSize(w, h int) { m.width, m.height = w, h; m.filter.SetWidth(max(w-4, 1)) }
 
 // Selected is the profile under the cursor, or nil.
-func (m profileList) Selected() *profileRow {
+func (m *profileList) Selected() *profileRow {
 	v := m.visible()
 	if m.cursor < 0 || m.cursor >= len(v) {
 		return nil
@@ -105,11 +102,7 @@ func (m profileList) Selected() *profileRow {
 	return &r
 }
 
-// Busy reports whether the list is taking text (filter or confirmation),
-// so global single-letter keys must not act.
-func (m profileList) Busy() bool { return m.filtering || m.confirm != "" }
-
-func (m profileList) visible() []profileRow {
+func (m *profileList) visible() []profileRow {
 	q := strings.ToLower(strings.TrimSpace(m.filter.Value()))
 	if q == "" {
 		return m.rows
@@ -125,26 +118,28 @@ func (m profileList) visible() []profileRow {
 	return out
 }
 
-// Update handles a key and reports the chosen action.
-func (m profileList) Update(msg tea.Msg) (profileList, profileListAction, tea.Cmd) {
+// Update handles a key; choosing, creating, editing, deleting and
+// quitting are requests for the app.
+func (m *profileList) Update(msg tea.Msg) (tea.Cmd, request) {
 	k, ok := msg.(tea.KeyPressMsg)
 	if !ok {
 		if m.filtering {
 			var cmd tea.Cmd
 			m.filter, cmd = m.filter.Update(msg)
-			return m, listNone, cmd
+			return cmd, nil
 		}
-		return m, listNone, nil
+		return nil, nil
 	}
 	if m.confirm != "" {
 		switch {
 		case key.Matches(k, m.keys.Yes):
-			m.deleting, m.confirm = m.confirm, ""
-			return m, listDelete, nil
+			name := m.confirm
+			m.confirm = ""
+			return nil, reqDeleteProfile{name: name}
 		case key.Matches(k, m.keys.No):
 			m.confirm = ""
 		}
-		return m, listNone, nil
+		return nil, nil
 	}
 	if m.filtering {
 		switch k.String() {
@@ -153,17 +148,17 @@ func (m profileList) Update(msg tea.Msg) (profileList, profileListAction, tea.Cm
 			m.filter.SetValue("")
 			m.filter.Blur()
 			m.cursor = 0
-			return m, listNone, nil
+			return nil, nil
 		case "enter":
 			m.filtering = false
 			m.filter.Blur()
-			return m, listNone, nil
+			return nil, nil
 		case "up", "down":
 		default:
 			var cmd tea.Cmd
 			m.filter, cmd = m.filter.Update(msg)
 			m.cursor = 0
-			return m, listNone, cmd
+			return cmd, nil
 		}
 	}
 	n := len(m.visible())
@@ -178,32 +173,32 @@ func (m profileList) Update(msg tea.Msg) (profileList, profileListAction, tea.Cm
 		}
 	case key.Matches(k, m.keys.Filter):
 		m.filtering = true
-		return m, listNone, m.filter.Focus()
+		return m.filter.Focus(), nil
 	case key.Matches(k, m.keys.ClearFilter):
 		m.filter.SetValue("")
 		m.cursor = 0
 	case key.Matches(k, m.keys.Choose):
 		if n > 0 {
-			return m, listChoose, nil
+			return nil, reqChooseFlow{p: m.Selected().Profile}
 		}
 	case key.Matches(k, m.keys.New):
-		return m, listNew, nil
+		return nil, reqNewProfile{}
 	case key.Matches(k, m.keys.Edit):
 		if n > 0 {
-			return m, listEdit, nil
+			return nil, reqEditProfile{p: m.Selected().Profile, back: scrProfiles}
 		}
 	case key.Matches(k, m.keys.Delete):
 		if s := m.Selected(); s != nil {
 			m.confirm = s.Profile.Name
 		}
 	case key.Matches(k, m.keys.Quit):
-		return m, listQuit, nil
+		return nil, reqQuit{}
 	}
-	return m, listNone, nil
+	return nil, nil
 }
 
 // tokenState renders the token column.
-func (m profileList) tokenState(r profileRow) (string, func(...string) string) {
+func (m *profileList) tokenState(r profileRow) (string, func(...string) string) {
 	switch {
 	case r.StateErr != nil:
 		return "unknown", m.st.Warn.Render
@@ -218,7 +213,7 @@ func (m profileList) tokenState(r profileRow) (string, func(...string) string) {
 }
 
 // View renders the list.
-func (m profileList) View() string {
+func (m *profileList) View() string {
 	var b strings.Builder
 	w := m.width
 	rows := m.visible()
@@ -281,7 +276,7 @@ func (m profileList) View() string {
 }
 
 // KeyMap is the help of the current state.
-func (m profileList) KeyMap() keyMap {
+func (m *profileList) KeyMap() help.KeyMap {
 	k := m.keys
 	switch {
 	case m.confirm != "":

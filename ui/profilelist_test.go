@@ -82,13 +82,13 @@ func TestEditProfile(t *testing.T) {
 	d.press("e")
 	d.waitFor("form", onScreen(scrForm))
 	d.requireView("Edit profile dev")
-	d.waitFor("focus on flow", func(m *app) bool { return m.form.form.GetFocusedField().GetKey() == "flow" })
+	d.waitFor("focus on flow", func(m *app) bool { return m.formPage().form.GetFocusedField().GetKey() == "flow" })
 	d.press("enter") // keep the flow
 	for _, key := range []string{"tenant", "client_id", "cluster"} {
-		d.waitFor("focus on "+key, func(m *app) bool { return m.form.form.GetFocusedField().GetKey() == key })
+		d.waitFor("focus on "+key, func(m *app) bool { return m.formPage().form.GetFocusedField().GetKey() == key })
 		d.press("enter") // keep the value
 	}
-	d.waitFor("focus on project", func(m *app) bool { return m.form.form.GetFocusedField().GetKey() == "project" })
+	d.waitFor("focus on project", func(m *app) bool { return m.formPage().form.GetFocusedField().GetKey() == "project" })
 	for range len(devProfile.Project) {
 		d.press("backspace")
 	}
@@ -113,7 +113,7 @@ func TestNewSecretProfileKeepsOnlyAReference(t *testing.T) {
 	})
 	d.waitFor("form", onScreen(scrForm))
 	focus := func(key string) {
-		d.waitFor("focus on "+key, func(m *app) bool { f := m.form.form.GetFocusedField(); return f != nil && f.GetKey() == key })
+		d.waitFor("focus on "+key, func(m *app) bool { f := m.formPage().form.GetFocusedField(); return f != nil && f.GetKey() == key })
 	}
 	focus("name")
 	d.typeText("robot")

@@ -94,7 +94,7 @@ func TestAutoRefresh(t *testing.T) {
 		t.Fatalf("refreshed %d times before the leeway", n)
 	}
 	d.tick(time.Minute)
-	d.waitFor("refresh", func(m *app) bool { return m.token.ref.count == 1 })
+	d.waitFor("refresh", func(m *app) bool { return m.tokenPage().ref.count == 1 })
 	if opts := d.auth.silents[0]; !opts.Force {
 		t.Error("the automatic refresh did not force a new token")
 	}
@@ -105,15 +105,15 @@ func TestForcedRefresh(t *testing.T) {
 	d := signedIn(t, 80, 24)
 	d.tick(10 * time.Minute)
 	d.press("r")
-	if !d.m.token.ref.refreshing {
+	if !d.m.tokenPage().ref.refreshing {
 		t.Fatal("r did not start a refresh")
 	}
 	d.requireView("Refreshing…")
 	d.press("r") // a second r while refreshing starts nothing
-	if d.m.refreshSeq != 1 {
-		t.Fatalf("r while refreshing started refresh #%d", d.m.refreshSeq)
+	if d.m.tokenPage().refreshSeq != 1 {
+		t.Fatalf("r while refreshing started refresh #%d", d.m.tokenPage().refreshSeq)
 	}
-	d.waitFor("refresh", func(m *app) bool { return m.token.ref.count == 1 })
+	d.waitFor("refresh", func(m *app) bool { return m.tokenPage().ref.count == 1 })
 	d.drain()
 	if n := d.auth.silentCount(); n != 1 {
 		t.Errorf("%d refreshes for r r, want 1", n)
@@ -125,14 +125,14 @@ func TestRefreshFailureKeepsTokenAndRetries(t *testing.T) {
 	d := signedIn(t, 100, 24)
 	d.auth.silentErr = errors.New("dial tcp: connection refused")
 	d.tick(55 * time.Minute)
-	d.waitFor("failed refresh", func(m *app) bool { return m.token.ref.failures == 1 })
+	d.waitFor("failed refresh", func(m *app) bool { return m.tokenPage().ref.failures == 1 })
 	d.requireView("Valid 5:00", "Retry 14:55:10", "Last refresh 14:55:00 failed: dial tcp: connection refused")
 	d.tick(10 * time.Second)
-	d.waitFor("second failure", func(m *app) bool { return m.token.ref.failures == 2 })
+	d.waitFor("second failure", func(m *app) bool { return m.tokenPage().ref.failures == 2 })
 	d.requireView("Retry 14:55:30")
 	d.auth.silentErr = nil
 	d.tick(20 * time.Second)
-	d.waitFor("recovery", func(m *app) bool { return m.token.ref.count == 1 })
+	d.waitFor("recovery", func(m *app) bool { return m.tokenPage().ref.count == 1 })
 	d.requireView("Last refresh 14:55:30 ok")
 }
 
@@ -140,7 +140,7 @@ func TestRefreshNeedsSignIn(t *testing.T) {
 	d := signedIn(t, 100, 24)
 	d.auth.silentErr = &flows.LoginRequiredError{Profile: "robot", Reason: "refresh token expired (AADSTS700082)"}
 	d.press("r")
-	d.waitFor("failure", func(m *app) bool { return m.token.ref.failures == 1 })
+	d.waitFor("failure", func(m *app) bool { return m.tokenPage().ref.failures == 1 })
 	d.requireView("Sign-in needed", "enter to sign in again")
 	n := d.auth.silentCount()
 	d.tick(30 * time.Minute)
@@ -158,6 +158,6 @@ func TestExpiry(t *testing.T) {
 	d := signedIn(t, 100, 24)
 	d.auth.silentErr = fmt.Errorf("dial tcp: %w", errors.New("no route to host"))
 	d.tick(61 * time.Minute)
-	d.waitFor("failure", func(m *app) bool { return m.token.ref.failures >= 1 })
+	d.waitFor("failure", func(m *app) bool { return m.tokenPage().ref.failures >= 1 })
 	d.requireView("Expired at 15:00:00", "enter sign in again")
 }

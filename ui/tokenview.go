@@ -1,10 +1,13 @@
 package ui
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
 
+	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
@@ -49,15 +52,19 @@ func newTokenKeys() tokenKeys {
 	}
 }
 
-type tokenAction int
-
-const (
-	tokenNone tokenAction = iota
-	tokenRefresh
-	tokenSignIn
-	tokenBack
-	tokenQuit
-	tokenLoadAccess
+// Answers of the Token page's own work, addressed by page serial and
+// run, so that answers for a page or run that is gone are dropped.
+type (
+	refreshDoneMsg struct {
+		page, seq int
+		tokens    *flows.Tokens
+		err       error
+	}
+	accessMsg struct {
+		page, seq int
+		access    *Access
+		err       error
+	}
 )
 
 // decoded is one token decoded for display.
@@ -69,9 +76,9 @@ type decoded struct {
 // tokenView is the Token screen: who signed in, the claims, the findings,
 // CDF access, and the live refresh indicator.
 type tokenView struct {
+	*common
 	keys     tokenKeys
-	st       Styles
-	now      func() time.Time
+	serial   int
 	profile  profiles.Profile
 	tokens   *flows.Tokens
 	access   decoded
@@ -92,14 +99,19 @@ type tokenView struct {
 	cdfErr     error
 	cdfLoading bool
 
+	refreshSeq    int // the current refresh run
+	accessSeq     int
+	cancelRefresh context.CancelFunc
+
 	width, height int
 }
 
-func newTokenView(st Styles, now func() time.Time, p profiles.Profile, t *flows.Tokens, leeway time.Duration, withCDF bool) tokenView {
-	m := tokenView{
-		keys: newTokenKeys(), st: st, now: now, profile: p,
+func newTokenView(c *common, p profiles.Profile, t *flows.Tokens) *tokenView {
+	leeway, withCDF := c.cfg.RefreshLeeway, c.cfg.Inspect != nil
+	m := &tokenView{
+		common: c, keys: newTokenKeys(), serial: c.nextSerial(), profile: p,
 	}
-	m.bar = newBar(st)
+	m.bar = newBar()
 	m.tabs = []tokenTab{tabOverview, tabAccess}
 	if t.IDToken != "" {
 		m.tabs = append(m.tabs, tabID)
@@ -109,8 +121,86 @@ func newTokenView(st Styles, now func() time.Time, p profiles.Profile, t *flows.
 	}
 	m.setTokens(t)
 	m.ref = newRefresher(leeway, m.issued(), t.ExpiresOn)
-	m.signedAt = now()
+	m.signedAt = c.now()
 	return m
+}
+
+// Screen names the page.
+func (m *tokenView) Screen() screen { return scrToken }
+
+// Title is the header.
+func (m *tokenView) Title() string { return "Token · " + m.profile.Name }
+
+// NeedsClock: the countdown and the automatic refresh.
+func (m *tokenView) NeedsClock() bool { return true }
+
+// Busy while refreshing or asking CDF.
+func (m *tokenView) Busy() bool { return m.ref.refreshing || m.cdfLoading }
+
+// Leave stops a refresh in flight: its answer would be for a page that
+// is gone.
+func (m *tokenView) Leave() {
+	if m.cancelRefresh != nil {
+		m.cancelRefresh()
+		m.cancelRefresh = nil
+	}
+	m.refreshSeq++
+	m.ref.refreshing = false
+}
+
+// startRefresh refreshes the shown token (forced by "r", or due).
+func (m *tokenView) startRefresh(forced bool) tea.Cmd {
+	if m.ref.refreshing {
+		return nil
+	}
+	m.refreshSeq++
+	page, seq := m.serial, m.refreshSeq
+	ctx, cancel := context.WithCancel(m.ctx)
+	m.cancelRefresh = cancel
+	m.Refreshing(forced)
+	auth, p := m.cfg.Auth, m.profile
+	return m.goWork(func() tea.Msg {
+		t, err := auth.Silent(ctx, p, flows.SilentOptions{Force: true})
+		return refreshDoneMsg{page: page, seq: seq, tokens: t, err: err}
+	})
+}
+
+// onRefreshDone shows a refresh's result, the failure explained.
+func (m *tokenView) onRefreshDone(msg refreshDoneMsg) {
+	m.cancelRefresh = nil
+	if msg.err != nil || msg.tokens == nil {
+		err := msg.err
+		if err == nil {
+			err = errors.New("the refresh returned no token")
+		}
+		needsLogin := errors.Is(err, flows.ErrLoginRequired)
+		note, fix := firstLine(err.Error()), ""
+		if ex, ok := m.explain(err, m.profile, m.tokens.Flow); ok {
+			note, fix = ex.Title, ex.Fix
+			if ex.Code != 0 {
+				note += fmt.Sprintf(" (AADSTS%d)", ex.Code)
+			}
+		}
+		m.Refreshed(nil, err, needsLogin, note, fix)
+		return
+	}
+	if m.cfg.OnSignedIn != nil {
+		m.cfg.OnSignedIn(msg.tokens)
+	}
+	m.Refreshed(msg.tokens, nil, false, "", "")
+}
+
+// loadAccess asks CDF what the token grants.
+func (m *tokenView) loadAccess() tea.Cmd {
+	if m.cfg.Inspect == nil {
+		return nil
+	}
+	m.accessSeq++
+	page, seq, inspect, p, t, ctx := m.serial, m.accessSeq, m.cfg.Inspect, m.profile, m.tokens, m.ctx
+	return m.goWork(func() tea.Msg {
+		a, err := inspect(ctx, p, t)
+		return accessMsg{page: page, seq: seq, access: a, err: err}
+	})
 }
 
 // setTokens decodes new tokens and runs the claims checks.
@@ -137,7 +227,7 @@ func decode(raw string) decoded {
 }
 
 // issued is when the current access token was issued (iat), or now.
-func (m tokenView) issued() time.Time {
+func (m *tokenView) issued() time.Time {
 	if m.access.tok != nil {
 		if t, ok := m.access.tok.Time("iat"); ok {
 			return t
@@ -174,17 +264,27 @@ func (m *tokenView) SetAccess(a *Access, err error) {
 	m.cdf, m.cdfErr, m.cdfLoading = a, err, false
 }
 
-// Update handles keys and spinner ticks.
-func (m tokenView) Update(msg tea.Msg) (tokenView, tokenAction, tea.Cmd) {
+// Update handles keys, the clock (automatic refresh) and the answers of
+// its refreshes and of CDF.
+func (m *tokenView) Update(msg tea.Msg) (tea.Cmd, request) {
 	switch msg := msg.(type) {
+	case secondMsg:
+		if m.ref.Due(m.now()) {
+			return m.startRefresh(false), nil
+		}
+	case refreshDoneMsg:
+		if msg.page == m.serial && msg.seq == m.refreshSeq {
+			m.onRefreshDone(msg)
+		}
+	case accessMsg:
+		if msg.page == m.serial && msg.seq == m.accessSeq {
+			m.SetAccess(msg.access, msg.err)
+		}
 	case tea.KeyPressMsg:
 		k := m.keys
 		switch {
 		case key.Matches(msg, k.Refresh):
-			if m.ref.refreshing {
-				return m, tokenNone, nil
-			}
-			return m, tokenRefresh, nil
+			return m.startRefresh(true), nil
 		case key.Matches(msg, k.NextTab), key.Matches(msg, k.PrevTab):
 			i := 0
 			for j, t := range m.tabs {
@@ -201,7 +301,7 @@ func (m tokenView) Update(msg tea.Msg) (tokenView, tokenAction, tea.Cmd) {
 			m.scroll = 0
 			if m.tab == tabCDF && m.cdf == nil && m.cdfErr == nil && !m.cdfLoading {
 				m.cdfLoading = true
-				return m, tokenLoadAccess, nil
+				return m.loadAccess(), nil
 			}
 		case key.Matches(msg, k.Raw):
 			m.raw = !m.raw
@@ -214,22 +314,22 @@ func (m tokenView) Update(msg tea.Msg) (tokenView, tokenAction, tea.Cmd) {
 		case key.Matches(msg, k.Down):
 			m.scroll++
 		case key.Matches(msg, k.SignIn):
-			return m, tokenSignIn, nil
+			return nil, reqChooseFlow{p: m.profile}
 		case key.Matches(msg, k.Back):
 			if m.reveal {
 				m.reveal = false
-				return m, tokenNone, nil
+				return nil, nil
 			}
-			return m, tokenBack, nil
+			return nil, reqProfiles{}
 		case key.Matches(msg, k.Quit):
-			return m, tokenQuit, nil
+			return nil, reqQuit{}
 		}
 	}
-	return m, tokenNone, nil
+	return nil, nil
 }
 
 // View renders the screen.
-func (m tokenView) View() string {
+func (m *tokenView) View() string {
 	w := m.width
 	var b strings.Builder
 	b.WriteString(m.liveView())
@@ -243,7 +343,7 @@ func (m tokenView) View() string {
 }
 
 // liveView is the live refresh indicator, on top of every tab.
-func (m tokenView) liveView() string {
+func (m *tokenView) liveView() string {
 	w := m.width
 	now := m.now()
 	r := m.ref
@@ -262,7 +362,7 @@ func (m tokenView) liveView() string {
 		if left < r.Leeway() {
 			paint = m.st.Warn.Render
 		}
-		state = "Valid " + paint(clock(left)) + " " + m.bar.ViewAs(r.Fraction(now)) + " until " + hhmm(r.expires)
+		state = "Valid " + paint(clock(left)) + " " + m.bar.ViewAs(m.st, r.Fraction(now)) + " until " + hhmm(r.expires)
 	}
 	line(state)
 
@@ -303,7 +403,7 @@ func (m tokenView) liveView() string {
 	return b.String()
 }
 
-func (m tokenView) tabsView() string {
+func (m *tokenView) tabsView() string {
 	var parts []string
 	for _, t := range m.tabs {
 		name := t.String()
@@ -319,7 +419,7 @@ func (m tokenView) tabsView() string {
 	return trunc(strings.Join(parts, m.st.Muted.Render(" │ ")), m.width)
 }
 
-func (m tokenView) bodyView() string {
+func (m *tokenView) bodyView() string {
 	if m.reveal {
 		return m.revealView()
 	}
@@ -334,14 +434,14 @@ func (m tokenView) bodyView() string {
 	return m.overview()
 }
 
-func (m tokenView) revealView() string {
+func (m *tokenView) revealView() string {
 	var b strings.Builder
 	b.WriteString(m.st.Warn.Render("This is your access token. Anyone who has it can use CDF as you until "+hhmm(m.ref.expires)+". Do not paste it anywhere you would not paste a password. Press t to hide.") + "\n")
 	b.WriteString(wrapHard(clean(m.tokens.AccessToken), m.width) + "\n")
 	return b.String()
 }
 
-func (m tokenView) overview() string {
+func (m *tokenView) overview() string {
 	t := m.tokens
 	p := m.profile
 	w := m.width
@@ -415,7 +515,7 @@ func (m tokenView) overview() string {
 	return b.String()
 }
 
-func (m tokenView) finding(f claims.Finding) string {
+func (m *tokenView) finding(f claims.Finding) string {
 	f.Message = clean(f.Message)
 	switch f.Severity {
 	case claims.SeverityOK:
@@ -428,7 +528,7 @@ func (m tokenView) finding(f claims.Finding) string {
 	return m.st.Bad.Render("FAIL") + " " + f.Message
 }
 
-func (m tokenView) claimsView(d decoded) string {
+func (m *tokenView) claimsView(d decoded) string {
 	if d.err != nil {
 		return m.st.Warn.Render("Cannot read this token: "+clean(d.err.Error())) + "\n"
 	}
@@ -467,7 +567,7 @@ func (m tokenView) claimsView(d decoded) string {
 	return b.String()
 }
 
-func (m tokenView) cdfView() string {
+func (m *tokenView) cdfView() string {
 	switch {
 	case m.cdfLoading:
 		return spinView(m.st, m.now()) + " Asking CDF what this token grants…\n"
@@ -511,7 +611,7 @@ func padRight(s string, w int) string {
 }
 
 // KeyMap is the screen's help.
-func (m tokenView) KeyMap() keyMap {
+func (m *tokenView) KeyMap() help.KeyMap {
 	k := m.keys
 	short := []key.Binding{k.Refresh, k.NextTab}
 	if m.ref.needsLogin || m.ref.Left(m.now()) <= 0 {
