@@ -243,7 +243,7 @@ func (e *invalidStored) Unwrap() error { return e.ve }
 // Add stores a new profile; it fails if the name is taken or the profile
 // is not valid. A profile added with Default clears the mark on the others.
 func (s *Store) Add(p Profile) error {
-	if err := Validate(p); err != nil {
+	if err := ValidateNew(p); err != nil {
 		return err
 	}
 	return s.mutate(func(doc *document) error {
@@ -278,7 +278,7 @@ func (s *Store) Update(name string, change func(*Profile) error) error {
 		if err := change(&p); err != nil {
 			return err
 		}
-		if err := Validate(p); err != nil {
+		if err := ValidateNew(p); err != nil {
 			return err
 		}
 		if p.Name != old.Name {

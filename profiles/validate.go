@@ -378,6 +378,37 @@ func Validate(p Profile) error {
 	return &ValidationError{Profile: p.Name, Problems: probs}
 }
 
+// ValidateCDFLocation checks that a profile names its CDF one way: by
+// cluster (https://<cluster>.cognitedata.com) or by cdf_url, not both.
+func ValidateCDFLocation(cluster, cdfURL string) error {
+	if cluster != "" && cdfURL != "" {
+		return fmt.Errorf("cluster %q and cdf_url %q are both set: keep one — the cluster for https://<cluster>.cognitedata.com, or cdf_url for any other CDF URL", cluster, cdfURL)
+	}
+	return nil
+}
+
+// ValidateNew is Validate for a profile about to be written (added,
+// edited, imported): on top of Validate, cluster and cdf_url must not
+// both be set. (Profiles already in a file with both still load, and use
+// cdf_url, so that no one's file stops working; the next change to them
+// has to settle on one.)
+func ValidateNew(p Profile) error {
+	err := Validate(p)
+	loc := ValidateCDFLocation(p.Cluster, p.CDFURL)
+	if loc == nil {
+		return err
+	}
+	ve, ok := err.(*ValidationError)
+	if err != nil && !ok {
+		return err
+	}
+	if ve == nil {
+		ve = &ValidationError{Profile: p.Name}
+	}
+	ve.Problems = append(ve.Problems, &FieldError{Field: "cdf_url", Msg: loc.Error()})
+	return ve
+}
+
 // ValidateField checks one setting given as text, by its YAML key — for
 // forms that validate a field at a time. Keys without a check (login_hint,
 // default) accept anything; an unknown key is an error naming the nearest.

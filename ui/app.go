@@ -12,6 +12,8 @@ import (
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/colorprofile"
 
 	"github.com/cognite-tools/cdflogin/flows"
 	"github.com/cognite-tools/cdflogin/profiles"
@@ -78,14 +80,14 @@ func deleteProfile(store Store, forget func(profiles.Profile) error, name string
 type app struct {
 	*common
 	isDark bool
-	keys   globalKeys
 	help   help.Model
 
 	width, height int
 	screen        screen // the page on screen (page.Screen())
 	page          page
 	list          *profileList // kept between visits (cursor, filter)
-	interrupted   bool
+	interrupted   bool         // ctrl+c while work was in flight
+	tryDemo       bool         // the person chose the demo on the welcome page
 	firstLoad     bool
 
 	profile profiles.Profile // the profile being signed in / shown
@@ -101,16 +103,19 @@ type app struct {
 	spinner    ticker // redraws while something is in progress
 	after      afterFunc
 	pendingNav *savedMsg // where to go once the saved profile is loaded
-	status     string    // a one-line note in the footer
+	status     string    // a note in the footer
 	statusBad  bool
 	canOpen    bool
 	openReason string
+
+	soft       softwrap   // lets the terminal wrap the blocks of a frame
+	transcript transcript // plain mode's output
 }
 
 func newApp(ctx context.Context, cfg Config) *app {
-	c := &common{ctx: ctx, cfg: cfg, work: &sync.WaitGroup{}}
+	c := &common{ctx: ctx, cfg: cfg, keys: DefaultKeyMap(), work: &sync.WaitGroup{}}
 	m := &app{
-		common: c, isDark: true, keys: newGlobalKeys(), help: help.New(),
+		common: c, isDark: true, help: help.New(),
 		width: cfg.Width, height: cfg.Height, firstLoad: true,
 	}
 	m.setAfter(tea.Tick)
@@ -125,6 +130,8 @@ func newApp(ctx context.Context, cfg Config) *app {
 		m.canOpen, m.openReason = cfg.CanOpenBrowser()
 	}
 	m.restyle()
+	m.soft.off = cfg.plain()
+	m.soft.profile = colorprofile.TrueColor
 	m.list = newProfileList(c)
 	m.page, m.screen = loadingPage{}, scrLoading
 	m.layout()
@@ -182,7 +189,14 @@ func (m *app) restyle() {
 // Init loads the profiles (or the start profile) and asks the terminal
 // for its background colour.
 func (m *app) Init() tea.Cmd {
-	cmds := []tea.Cmd{tea.RequestBackgroundColor}
+	var cmds []tea.Cmd
+	if !m.cfg.plain() {
+		// Plain output has no escape sequences at all, questions included.
+		cmds = append(cmds, tea.RequestBackgroundColor)
+		if cb := m.cfg.Clipboard; !cb.OSC52 && !cb.NoQuery {
+			cmds = append(cmds, tea.RequestCapability("Ms"))
+		}
+	}
 	if m.cfg.StartProfile != "" {
 		store, name := m.cfg.Store, m.cfg.StartProfile
 		cmds = append(cmds, func() tea.Msg {
@@ -240,16 +254,25 @@ func (m *app) loadProfiles() tea.Cmd {
 	}
 }
 
+// Minimum window: below it, one screen asks for a larger window.
+const (
+	minWidth  = 60
+	minHeight = 15
+)
+
+// tooSmall reports whether the window is below the minimum.
+func (m *app) tooSmall() bool {
+	return !m.cfg.plain() && (m.width < minWidth || m.height < minHeight)
+}
+
 // bodySize is the space a page gets between header and footer.
 func (m *app) bodySize() (int, int) {
-	w := max(m.width-2, 10) // App style pads one cell on each side
+	w := max(m.width-2, 10) // one cell of margin on each side
 	h := m.height - 2       // title line and help line
 	if m.help.ShowAll {
-		h -= 3
+		h -= len(m.fullHelpLines(w))
 	}
-	if m.status != "" {
-		h--
-	}
+	h -= len(m.statusLines(w))
 	if m.cfg.plain() {
 		h-- // the inline frame ends with a newline
 	}
@@ -259,8 +282,9 @@ func (m *app) bodySize() (int, int) {
 // layout passes the body size to the page on screen (and to the list,
 // which is kept).
 func (m *app) layout() {
+	m.termWidth, m.termHeight = m.width, m.height
 	w, h := m.bodySize()
-	m.help.SetWidth(w)
+	m.help.SetWidth(0) // the app fits the help itself (shortHelp), never cutting "? more keys"
 	m.list.SetSize(w, h)
 	m.page.SetSize(w, h)
 }
@@ -281,7 +305,7 @@ func (m *app) textInput() bool {
 // are started or stopped to match the page.
 func (m *app) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	model, cmd := m.update(msg)
-	return model, tea.Batch(cmd, m.timers())
+	return model, tea.Batch(cmd, m.timers(), m.soft.check(m.after), m.writePlain(msg))
 }
 
 // timers runs the 1 s clock on the pages that count down and the spinner
@@ -312,23 +336,19 @@ func (m *app) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.setStatus("Warning: "+string(msg), true)
 		return m, m.nextWarning()
 	case tea.KeyPressMsg:
-		if key.Matches(msg, m.keys.Quit) {
-			m.interrupted = true
-			m.stopWork()
-			return m, tea.Quit
-		}
-		if key.Matches(msg, m.keys.Help) && !m.textInput() {
-			m.help.ShowAll = !m.help.ShowAll
-			m.layout()
-			return m, nil
-		}
-		if k, ok := m.page.(statusKeeper); m.status != "" && !(ok && k.KeepsStatus()) {
-			m.setStatus("", false)
-		}
-		return m.toPage(msg)
+		return m.onKey(msg)
+
+	case tea.CapabilityMsg:
+		m.onCapability(msg)
+		return m, nil
+
+	case tea.ColorProfileMsg:
+		m.soft.profile = msg.Profile
+		return m, nil
 
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
+		m.soft.resized() // the renderer draws everything again
 		m.layout()
 		cmd, _ := m.page.Update(msg) // a form lays itself out too
 		return m, cmd
@@ -337,6 +357,9 @@ func (m *app) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.isDark = msg.IsDark()
 		m.restyle()
 		return m.toPage(msg) // a form picks its theme too
+
+	case softwrapMsg:
+		return m, m.soft.onTick(msg, m.after)
 
 	case tickMsg:
 		if ok, cmd := m.spinner.Update(msg); ok {
@@ -419,6 +442,41 @@ func (m *app) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return m.toPage(msg)
 }
 
+// onKey handles the global keys and gives the rest to the page.
+func (m *app) onKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	keys := m.keys
+	switch {
+	case key.Matches(k, keys.ForceQuit):
+		// ctrl+c cancels what is in flight (exit code 130); with nothing
+		// in flight it is the same as q.
+		m.interrupted = m.inFlight()
+		m.stopWork()
+		return m, tea.Quit
+	case key.Matches(k, keys.Quit) && !m.textInput():
+		m.stopWork()
+		return m, tea.Quit
+	case key.Matches(k, keys.Help) && !m.textInput():
+		m.help.ShowAll = !m.help.ShowAll
+		m.layout()
+		return m, nil
+	case m.tooSmall():
+		return m, nil // nothing else can be seen to work
+	}
+	if kp, ok := m.page.(statusKeeper); m.status != "" && !(ok && kp.KeepsStatus()) {
+		m.setStatus("", false)
+	}
+	return m.toPage(k)
+}
+
+// inFlight reports whether a sign-in or a refresh is running.
+func (m *app) inFlight() bool {
+	if m.loginActive {
+		return true
+	}
+	t, ok := m.page.(*tokenView)
+	return ok && t.ref.refreshing
+}
+
 // toPage gives msg to the page on screen and carries out its request.
 func (m *app) toPage(msg tea.Msg) (tea.Model, tea.Cmd) {
 	cmd, req := m.page.Update(msg)
@@ -432,6 +490,8 @@ func (m *app) toPage(msg tea.Msg) (tea.Model, tea.Cmd) {
 func (m *app) do(req request) tea.Cmd {
 	switch r := req.(type) {
 	case reqProfiles:
+		// Back on the profile that was just used.
+		m.list.Select(m.profile.Name)
 		m.show(m.list)
 		return m.loadProfiles()
 	case reqNewProfile:
@@ -474,10 +534,27 @@ func (m *app) do(req request) tea.Cmd {
 				return demoDoneMsg{attempt: attempt, err: h.CompleteBrowser(ctx, u)}
 			})
 		}
-	case reqQuit:
-		if l, ok := m.page.(leaver); ok {
-			l.Leave()
+	case reqWelcome:
+		m.show(newWelcomePage(m.common))
+	case reqImport:
+		back := scrProfiles
+		if m.screen == scrWelcome {
+			back = scrWelcome
 		}
+		p, cmd := newImportPage(m.common, back)
+		m.show(p)
+		return cmd
+	case reqImported:
+		status := fmt.Sprintf("Imported %s as profile %q.", r.path, r.res.Name)
+		for _, n := range r.res.Notes {
+			status += " Note: " + n
+		}
+		m.setStatus(status, false)
+		m.pendingNav = &savedMsg{name: r.res.Name, back: scrFlow}
+		m.show(loadingPage{})
+		return m.loadProfiles()
+	case reqTryDemo:
+		m.tryDemo = true
 		return tea.Quit
 	}
 	return nil
@@ -512,10 +589,36 @@ func (m *app) onProfiles(msg profilesMsg) (tea.Model, tea.Cmd) {
 	if m.screen == scrLoading {
 		m.show(m.list)
 		if first && len(msg.rows) == 0 {
-			return m, m.openForm(nil, scrProfiles)
+			// The first run: what a profile is, and the ways to start.
+			m.show(newWelcomePage(m.common))
+			return m, nil
+		}
+		if first && m.cfg.OpenProfile != "" {
+			m.openNamed(m.cfg.OpenProfile)
 		}
 	}
 	return m, nil
+}
+
+// openNamed opens the page of the named profile (cdflogin -p NAME), or
+// says that there is none.
+func (m *app) openNamed(name string) {
+	for _, r := range m.rows {
+		if r.Profile.Name == name {
+			m.list.Select(name)
+			m.openPicker(r.Profile, "")
+			return
+		}
+	}
+	msg := fmt.Sprintf("There is no profile %q.", name)
+	names := make([]string, len(m.rows))
+	for i, r := range m.rows {
+		names[i] = r.Profile.Name
+	}
+	if s := profiles.Nearest(name, names); s != "" {
+		msg += fmt.Sprintf(" Did you mean %s?", s)
+	}
+	m.setStatus(msg, true)
 }
 
 // openForm shows the New (p == nil) or Edit profile form.
@@ -536,8 +639,8 @@ func (m *app) openForm(p *profiles.Profile, back screen) tea.Cmd {
 	if m.isDark {
 		bg = color.Black
 	}
-	form.Update(tea.BackgroundColorMsg{Color: bg})
-	return form.Init()
+	cmd, _ := form.Update(tea.BackgroundColorMsg{Color: bg})
+	return tea.Batch(cmd, form.Init())
 }
 
 // openPicker shows the Flow page for p.
@@ -563,17 +666,31 @@ func (m *app) saveForm(r reqSaveProfile) tea.Cmd {
 			name = strings.TrimSpace(v.Name)
 		}
 		done := func(err error) tea.Msg { return savedMsg{name: name, back: back, new: editing == "", err: err} }
-		if v.Flow == profiles.FlowSecret {
-			s := strings.TrimSpace(v.Secret)
-			if profiles.ValidateSecretRef(s) != nil {
-				if save == nil {
-					return done(errors.New("secrets cannot be stored here: use env:VAR"))
-				}
-				ref, err := save(name, "client_secret", s)
-				if err != nil {
-					return done(fmt.Errorf("store the client secret: %w", err))
-				}
-				v.Secret = ref
+		// A typed secret goes to the keyring; the profile keeps only the
+		// reference.
+		keep := func(field, label string, value *string) error {
+			s := strings.TrimSpace(*value)
+			if s == "" || profiles.ValidateSecretRef(s) == nil {
+				return nil
+			}
+			if save == nil {
+				return errors.New("secrets cannot be stored here: use env:VAR")
+			}
+			ref, err := save(name, field, s)
+			if err != nil {
+				return fmt.Errorf("store the %s: %w", label, err)
+			}
+			*value = ref
+			return nil
+		}
+		switch v.Flow {
+		case profiles.FlowSecret:
+			if err := keep("client_secret", "client secret", &v.Secret); err != nil {
+				return done(err)
+			}
+		case profiles.FlowCertificate:
+			if err := keep("certificate_password", "certificate password", &v.CertPassword); err != nil {
+				return done(err)
 			}
 		}
 		if editing == "" {
@@ -740,51 +857,171 @@ func (m *app) showError(err error) {
 	m.show(newErrorView(m.common, m.profile, m.flow, what, err, ex, ok))
 }
 
-// keyMap is the help of the page on screen, with the global keys.
+// keyMap is the help of the page on screen, with the global keys: q
+// and ? where the page takes no text, ctrl+c always.
 func (m *app) keyMap() keyMap {
 	pk := m.page.KeyMap()
 	km := keyMap{short: pk.ShortHelp(), full: pk.FullHelp()}
-	km.full = append(km.full, []key.Binding{m.keys.Help, m.keys.Quit})
+	help := m.keys.Help
+	if m.help.ShowAll {
+		help = with(help, "close help")
+	}
+	global := []key.Binding{m.keys.ForceQuit}
+	if !m.textInput() {
+		global = []key.Binding{m.keys.Quit, help, m.keys.ForceQuit}
+		km.short = append(km.short, m.keys.Quit, help)
+	}
+	if m.tooSmall() {
+		km.short, km.full = []key.Binding{m.keys.Quit}, nil
+	}
+	km.full = append(km.full, global)
 	return km
 }
 
-// View renders the screen: title, body (clipped to the terminal), status
-// and help.
-func (m *app) View() tea.View {
-	w, h := m.bodySize()
-	body := m.page.View()
-	title := m.page.Title()
-	var b strings.Builder
-	head := m.st.Title.Render("cdflogin") + m.st.Muted.Render(" · ") + m.st.Title.Render(clean(title))
-	if m.cfg.Demo != nil {
-		head += m.st.Warn.Render("  DEMO (sandbox)")
-	}
-	b.WriteString(trunc(head, w) + "\n")
-	b.WriteString(truncLines(clip(body, h), w))
-	// Fill so that the help stays at the bottom.
-	if n := strings.Count(b.String(), "\n"); n < h {
-		b.WriteString(strings.Repeat("\n", h-n))
-	}
-	b.WriteString("\n")
-	if m.status != "" {
-		paint := m.st.Muted.Render
-		if m.statusBad {
-			paint = m.st.Bad.Render
+// shortHelp is the help line: the page's keys that fit, always ending
+// with the global ones (q quit, ? more keys).
+func (m *app) shortHelp(w int) string {
+	km := m.keyMap()
+	var enabled []key.Binding
+	for _, b := range km.short {
+		if b.Enabled() {
+			enabled = append(enabled, b)
 		}
-		b.WriteString(trunc(paint(clean(m.status)), w) + "\n")
 	}
-	if m.help.ShowAll {
-		b.WriteString(truncLines(clip(m.help.FullHelpView(m.keyMap().FullHelp()), 4), w))
+	keep := 0 // the global keys at the end are kept whatever the width
+	for _, b := range enabled {
+		if key.Matches(tea.KeyPressMsg{Code: 'q', Text: "q"}, b) || key.Matches(tea.KeyPressMsg{Code: '?', Text: "?"}, b) {
+			keep++
+		}
+	}
+	for len(enabled) > keep {
+		v := m.help.ShortHelpView(enabled)
+		if lipgloss.Width(v) <= w {
+			return v
+		}
+		// Drop the last of the page's keys (the least needed).
+		i := len(enabled) - keep - 1
+		enabled = append(enabled[:i], enabled[i+1:]...)
+	}
+	return trunc(m.help.ShortHelpView(enabled), w)
+}
+
+// fullHelpLines is the ? help, wrapped to the width: its columns side by
+// side while they fit, else one group a line.
+func (m *app) fullHelpLines(w int) []string {
+	groups := m.keyMap().FullHelp()
+	v := m.help.FullHelpView(groups)
+	if lipgloss.Width(strings.Split(v, "\n")[0]) <= w {
+		return strings.Split(v, "\n")
+	}
+	var out []string
+	for _, g := range groups {
+		var parts []string
+		for _, b := range g {
+			if b.Enabled() {
+				h := b.Help()
+				parts = append(parts, m.st.Help.FullKey.Render(h.Key)+" "+m.st.Help.FullDesc.Render(h.Desc))
+			}
+		}
+		if len(parts) > 0 {
+			out = append(out, para(m.st, "", 0, strings.Join(parts, " · "), w, 2, m.termWidth, nil)...)
+		}
+	}
+	return out
+}
+
+// statusLines is the status note, wrapped (a warning is read in full).
+func (m *app) statusLines(w int) []string {
+	if m.status == "" {
+		return nil
+	}
+	paint := m.st.Muted.Render
+	if m.statusBad {
+		paint = m.st.Bad.Render
+	}
+	return para(m.st, "", 0, clean(m.status), w, 0, m.width, paint)
+}
+
+// View renders the screen: title, body, status and help. Lines of a
+// block (a long URL, the raw token) start at column 0 and are never cut;
+// every other line has a one-cell margin.
+func (m *app) View() tea.View {
+	var content string
+	title := m.page.Title()
+	if m.tooSmall() {
+		content = m.tooSmallView()
 	} else {
-		b.WriteString(trunc(m.help.ShortHelpView(m.keyMap().ShortHelp()), w))
+		content = m.frame(title)
 	}
-	content := indent(b.String(), m.st.Indent)
 	if m.cfg.plain() {
 		// An inline frame keeps its last line on exit only with a newline.
 		content += "\n"
 	}
+	m.soft.frame(content, m.width, m.height)
 	v := tea.NewView(content)
 	v.AltScreen = !m.cfg.plain()
 	v.WindowTitle = "cdflogin · " + clean(title)
 	return v
+}
+
+// frame lays out the screen's lines.
+func (m *app) frame(title string) string {
+	w, h := m.bodySize()
+	head := m.st.Title.Render("cdflogin") + m.st.Muted.Render(" · ") + m.st.Title.Render(clean(title))
+	if m.cfg.Demo != nil {
+		// The demo mark always shows; shorter when the line is full.
+		tag := "  DEMO (sandbox)"
+		if lipgloss.Width(head+tag) > w {
+			tag = "  DEMO"
+		}
+		head = trunc(head, w-lipgloss.Width(tag)) + m.st.Warn.Render(tag)
+	}
+	lines := []string{trunc(head, w)}
+	body := strings.Split(clip(m.page.View(), h), "\n")
+	lines = append(lines, body...)
+	// Fill so that the help stays at the bottom.
+	for len(lines) < h+1 {
+		lines = append(lines, "")
+	}
+	lines = append(lines, m.statusLines(w)...)
+	if m.help.ShowAll {
+		lines = append(lines, m.fullHelpLines(w)...)
+	} else {
+		lines = append(lines, m.shortHelp(w))
+	}
+	for i, l := range lines {
+		if isLinkLine(l) {
+			continue // a block: from column 0, whole
+		}
+		lines[i] = m.st.Indent + trunc(l, w)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// tooSmallView asks for a larger window.
+func (m *app) tooSmallView() string {
+	w := max(m.width-2, 10)
+	msg := fmt.Sprintf("cdflogin needs a window of at least %d×%d; this one is %d×%d. Enlarge the window (or use cdflogin login --plain).", minWidth, minHeight, m.width, m.height)
+	lines := para(m.st, "", 0, msg, w, 0, m.width, m.st.Warn.Render)
+	lines = append(lines, "", m.help.ShortHelpView([]key.Binding{m.keys.Quit}))
+	for i, l := range lines {
+		lines[i] = m.st.Indent + l
+	}
+	return strings.Join(clipLines(lines, m.height), "\n")
+}
+
+// clipLines keeps at most n lines.
+func clipLines(lines []string, n int) []string {
+	if len(lines) > n {
+		return lines[:max(n, 0)]
+	}
+	return lines
+}
+
+// inFlightName names the work ctrl+c cancelled, for Run's error.
+func (m *app) inFlightName() string {
+	if m.screen == scrToken {
+		return "the token refresh"
+	}
+	return "sign-in"
 }

@@ -9,25 +9,26 @@ import (
 	tea "charm.land/bubbletea/v2"
 )
 
-// browserKeys are the keys of the Browser screen.
+// browserKeys are the keys of the Browser page.
 type browserKeys struct {
-	Copy, Open, Complete, Cancel, Help key.Binding
+	KeyMap
+	Copy, Open, Complete, Cancel key.Binding
 }
 
-func newBrowserKeys(demoUser string, canOpen bool) browserKeys {
-	k := browserKeys{
-		Copy:     bind("c", "c", "copy URL"),
-		Open:     bind("o", "o", "open again"),
-		Complete: bind("a", "a", "sign in (demo)"),
-		Cancel:   bind("esc", "esc", "cancel"),
-		Help:     bind("?", "?", "more keys"),
+func newBrowserKeys(k KeyMap, demoUser string, canOpen bool) browserKeys {
+	b := browserKeys{
+		KeyMap:   k,
+		Copy:     with(k.Copy, "copy URL"),
+		Open:     with(k.OpenBrowser, "open again"),
+		Complete: with(k.Approve, "sign in (demo)"),
+		Cancel:   with(k.Back, "cancel"),
 	}
-	k.Complete.SetEnabled(demoUser != "")
-	k.Open.SetEnabled(canOpen)
-	return k
+	b.Complete.SetEnabled(demoUser != "")
+	b.Open.SetEnabled(canOpen)
+	return b
 }
 
-// browserView is the Browser screen: the sign-in URL and the wait for the
+// browserView is the Browser page: the sign-in URL and the wait for the
 // redirect on the loopback port.
 type browserView struct {
 	*common
@@ -46,7 +47,7 @@ type browserView struct {
 
 func newBrowserView(c *common, profile, addr string, canOpen bool) *browserView {
 	demoUser := c.demoUser()
-	return &browserView{common: c, keys: newBrowserKeys(demoUser, canOpen), profile: profile, addr: addr, demoUser: clean(demoUser)}
+	return &browserView{common: c, keys: newBrowserKeys(c.keys, demoUser, canOpen), profile: profile, addr: addr, demoUser: clean(demoUser)}
 }
 
 // Screen names the page.
@@ -64,17 +65,20 @@ func (m *browserView) Busy() bool { return true }
 // KeepsStatus: the status line tells what the browser did.
 func (m *browserView) KeepsStatus() bool { return true }
 
-// SetSize sets the space the screen may use.
+// SetSize sets the space the page may use.
 func (m *browserView) SetSize(w, h int) { m.width, m.height = w, h }
 
-// Update handles keys.
+// Update handles keys and the result of a copy.
 func (m *browserView) Update(msg tea.Msg) (tea.Cmd, request) {
 	switch msg := msg.(type) {
+	case copiedMsg:
+		m.status = msg.status
 	case tea.KeyPressMsg:
 		switch {
 		case key.Matches(msg, m.keys.Copy) && m.url != "":
-			m.status = "Copied the URL to the clipboard (OSC 52: works where your terminal allows it)."
-			return tea.SetClipboard(m.url), nil
+			cmd, status := m.copy(m.url, "the URL")
+			m.status = status
+			return cmd, nil
 		case key.Matches(msg, m.keys.Open) && m.url != "":
 			return nil, reqOpen{url: m.url}
 		case key.Matches(msg, m.keys.Complete) && m.url != "":
@@ -87,50 +91,54 @@ func (m *browserView) Update(msg tea.Msg) (tea.Cmd, request) {
 	return nil, nil
 }
 
-// View renders the screen.
+// View renders the page.
 func (m *browserView) View() string {
 	w := m.width
-	var b strings.Builder
-	line := func(s string) { b.WriteString(trunc(s, w) + "\n") }
+	var lines []string
+	text := func(s string, paint func(...string) string) {
+		lines = append(lines, para(m.st, "", 0, s, w, 0, m.termWidth, paint)...)
+	}
 	if m.url == "" {
-		line(spinView(m.st, m.now()) + " Preparing the sign-in…")
-		return b.String()
+		text(spinView(m.st, m.now())+" Preparing the sign-in…", nil)
+		return strings.Join(lines, "\n") + "\n"
 	}
 	if m.failed != "" {
-		line(m.st.Warn.Render("The browser could not open (" + clean(m.failed) + ")."))
-		line("Open this URL in a browser on this machine:")
+		text("The browser could not open ("+tuiAdvice(clean(m.failed), browserPageKeys)+").", m.st.Warn.Render)
+		text("Open this URL in a browser on this machine:", nil)
 	} else {
-		line("Sign in in your browser. If it did not open, use this URL:")
+		text("Sign in in your browser. If it did not open, use this URL:", nil)
 	}
-	// Never truncated: the URL must be usable elsewhere.
-	b.WriteString(m.st.Key.Render(wrapHard(clean(m.url), w)) + "\n")
+	lines = append(lines, urlLines(m.st, m.url, w, m.termWidth)...)
 	addr := clean(m.addr)
 	if addr == "" {
 		addr = "localhost"
 	}
 	switch {
 	case m.redeeming:
-		line(spinView(m.st, m.now()) + " The browser answered; redeeming the code…")
+		text(spinView(m.st, m.now())+" The browser answered; redeeming the code…", nil)
 	case m.deadline.IsZero():
-		line(spinView(m.st, m.now()) + " Waiting for the redirect on " + addr + "…")
+		text(spinView(m.st, m.now())+" Waiting for the redirect on "+addr+"…", nil)
 	case m.st.Plain:
-		line("Waiting for the redirect on " + addr + " until " + hhmm(m.deadline) + ".")
+		text("Waiting for the redirect on "+addr+" until "+hhmmZone(m.deadline)+".", nil)
 	default:
-		line(spinView(m.st, m.now()) + " Waiting for the redirect on " + addr + "… " + clock(m.deadline.Sub(m.now())) + " left")
+		text(spinView(m.st, m.now())+" Waiting for the redirect on "+addr+"… "+clock(m.deadline.Sub(m.now()))+" left", nil)
 	}
 	if m.status != "" {
-		line(m.st.Muted.Render(m.status))
+		text(m.status, m.st.Muted.Render)
 	} else if m.demoUser != "" && !m.redeeming {
-		line(m.st.Warn.Render("Demo: press a to sign in as " + m.demoUser))
+		text("Demo: press a to sign in as "+m.demoUser, m.st.Warn.Render)
 	}
-	return b.String()
+	return strings.Join(lines, "\n") + "\n"
 }
 
-// KeyMap is the screen's help.
+// KeyMap is the page's help: copy and open only once there is a URL.
 func (m *browserView) KeyMap() help.KeyMap {
 	k := m.keys
+	if m.url == "" {
+		return keyMap{short: []key.Binding{k.Cancel}, full: [][]key.Binding{{k.Cancel}}}
+	}
 	return keyMap{
-		short: []key.Binding{k.Complete, k.Copy, k.Open, k.Cancel, k.Help},
+		short: []key.Binding{k.Complete, k.Copy, k.Open, k.Cancel},
 		full:  [][]key.Binding{{k.Copy, k.Open}, {k.Complete, k.Cancel}},
 	}
 }

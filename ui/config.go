@@ -95,9 +95,20 @@ type Config struct {
 	// cached tokens and keyring secrets (nil: nothing to clear). It is
 	// called after the profile was removed from the store.
 	Forget func(p profiles.Profile) error
+	// Import creates a profile from a Toolkit .env or an SDK YAML file
+	// (nil: the program offers no import).
+	Import func(path string) (Imported, error)
+	// OfferDemo offers to try the demo on the first run: choosing it ends
+	// Run with ErrTryDemo, and the command starts the demo.
+	OfferDemo bool
 	// ValidateField checks one profile form field ("tenant", "client_id",
 	// "cluster", "project", "name", "cdf_url"); nil uses built-in checks.
 	ValidateField func(field, value string) error
+
+	// Clipboard is how the c key copies (zero: no clipboard known; the
+	// program then asks the terminal, and otherwise says to select the
+	// text).
+	Clipboard Clipboard
 
 	// In and Out are the terminal (default os.Stdin/os.Stdout).
 	In  io.Reader
@@ -105,6 +116,9 @@ type Config struct {
 	// Getenv reads NO_COLOR and TERM (default os.Getenv).
 	Getenv func(string) string
 
+	// OpenProfile opens the program at this profile: its page with the
+	// profile in full and its flows (cdflogin -p NAME).
+	OpenProfile string
 	// StartProfile opens the program straight at this profile's sign-in.
 	StartProfile string
 	// StartFlow is the flow to use with StartProfile (default: the profile's).
@@ -128,4 +142,12 @@ type Config struct {
 	// corrupted cache moved aside); each is shown on the status line. The
 	// run still prints them on stderr once the program has ended. nil: none.
 	Warnings <-chan string
+}
+
+// Imported is what an import created.
+type Imported struct {
+	// Name is the new profile's.
+	Name string
+	// Notes are what the import left out or assumed, for the person.
+	Notes []string
 }

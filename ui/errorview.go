@@ -7,31 +7,29 @@ import (
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
-	"charm.land/lipgloss/v2"
 
 	"github.com/cognite-tools/cdflogin/internal/aadsts"
 	"github.com/cognite-tools/cdflogin/profiles"
 )
 
-// errorKeys are the keys of the Error screen.
+// errorKeys are the keys of the Error page.
 type errorKeys struct {
-	Retry, OtherFlow, Edit, Back, Up, Down, Help key.Binding
+	KeyMap
+	Retry, OtherFlow, EditProfile, Back key.Binding
 }
 
-func newErrorKeys() errorKeys {
+func newErrorKeys(k KeyMap) errorKeys {
 	return errorKeys{
-		Retry:     bind("r,enter", "r", "retry"),
-		OtherFlow: bind("f", "f", "other flow"),
-		Edit:      bind("e", "e", "edit profile"),
-		Back:      bind("esc", "esc", "profiles"),
-		Up:        bind("up,k", "↑/k", "scroll up"),
-		Down:      bind("down,j", "↓/j", "scroll down"),
-		Help:      bind("?", "?", "more keys"),
+		KeyMap:      k,
+		Retry:       bind("r,enter", "r/enter", "retry"),
+		OtherFlow:   k.OtherFlow,
+		EditProfile: with(k.Edit, "edit profile"),
+		Back:        with(k.Back, "profiles"),
 	}
 }
 
-// errorView is the Error screen: what went wrong, why, the fix, and the
-// ways on.
+// errorView is the Error page: what went wrong, why, the fix, and the
+// ways on, all of it wrapped (scrolled when taller than the window).
 type errorView struct {
 	*common
 	keys          errorKeys
@@ -41,12 +39,12 @@ type errorView struct {
 	ex            aadsts.Explanation
 	explained     bool
 	what          string // "Sign-in with device code failed"
-	scroll        int
+	scroll        scroller
 	width, height int
 }
 
 func newErrorView(c *common, p profiles.Profile, flow profiles.Flow, what string, err error, ex aadsts.Explanation, explained bool) *errorView {
-	return &errorView{common: c, keys: newErrorKeys(), profile: p, flow: flow, err: err, ex: ex, explained: explained, what: what}
+	return &errorView{common: c, keys: newErrorKeys(c.keys), profile: p, flow: flow, err: err, ex: ex, explained: explained, what: what}
 }
 
 // Screen names the page.
@@ -55,14 +53,17 @@ func (m *errorView) Screen() screen { return scrError }
 // Title is the header.
 func (m *errorView) Title() string { return "Sign-in failed · " + m.profile.Name }
 
-// SetSize sets the space the screen may use.
+// SetSize sets the space the page may use.
 func (m *errorView) SetSize(w, h int) { m.width, m.height = w, h }
 
 // Update handles keys: retry, another flow, editing the profile and
-// going back are requests for the app.
+// going back are requests for the app; the moving keys scroll.
 func (m *errorView) Update(msg tea.Msg) (tea.Cmd, request) {
 	k, ok := msg.(tea.KeyPressMsg)
 	if !ok {
+		return nil, nil
+	}
+	if m.scroll.move(m.keys.KeyMap, k, lineCount(m.text()), m.height) {
 		return nil, nil
 	}
 	switch {
@@ -70,52 +71,51 @@ func (m *errorView) Update(msg tea.Msg) (tea.Cmd, request) {
 		return nil, reqSignIn{p: m.profile, flow: m.flow}
 	case key.Matches(k, m.keys.OtherFlow):
 		return nil, reqChooseFlow{p: m.profile, want: profiles.Flow(m.ex.Suggest)}
-	case key.Matches(k, m.keys.Edit):
+	case key.Matches(k, m.keys.EditProfile):
 		return nil, reqEditProfile{p: m.profile, back: scrFlow}
 	case key.Matches(k, m.keys.Back):
 		return nil, reqProfiles{}
-	case key.Matches(k, m.keys.Up):
-		m.scroll = max(m.scroll-1, 0)
-	case key.Matches(k, m.keys.Down):
-		m.scroll = min(m.scroll+1, max(strings.Count(m.text(), "\n")-m.height, 0))
 	}
 	return nil, nil
 }
 
-// View renders the screen, scrolled to fit.
+// View renders the page, scrolled to fit.
 func (m *errorView) View() string {
-	return scrollView(m.st, m.text(), m.scroll, m.height)
+	return m.scroll.view(m.st, m.text(), m.height)
 }
 
-// text is the whole explanation. Long texts wrap (they are sentences, not
-// table cells).
+// text is the whole explanation, wrapped: these are sentences, and the
+// fix is what the person came for. The command line's advice is given as
+// the page's keys (see tuiAdvice).
 func (m *errorView) text() string {
 	w := max(m.width, 10)
-	wrap := lipgloss.NewStyle().Width(w)
-	var b strings.Builder
+	var lines []string
+	add := func(lead string, leadW int, text string, paint func(...string) string) {
+		lines = append(lines, para(m.st, lead, leadW, tuiAdvice(clean(text), errorPageKeys), w, leadW, m.termWidth, paint)...)
+	}
 	title := m.what
 	if m.explained {
-		title = clean(m.ex.Title)
+		title = m.ex.Title
 		if m.ex.Code != 0 {
 			title += fmt.Sprintf(" (AADSTS%d)", m.ex.Code)
 		}
 	}
-	b.WriteString(trunc(m.st.Bad.Render(title), w) + "\n")
+	add("", 0, title, m.st.Bad.Render)
 	if m.explained {
 		if m.ex.Cause != "" {
-			b.WriteString(wrap.Render(m.st.Label.Render("Why: ")+clean(m.ex.Cause)) + "\n")
+			add(m.st.Label.Render("Why: "), 5, m.ex.Cause, nil)
 		}
 		if m.ex.Fix != "" {
-			b.WriteString(wrap.Render(m.st.Good.Render("Fix: ")+clean(m.ex.Fix)) + "\n")
+			add(m.st.Good.Render("Fix: "), 5, m.ex.Fix, nil)
 		}
 		if m.ex.Suggest != "" {
-			b.WriteString(wrap.Render(m.st.Label.Render("Or: ")+"sign in with the "+clean(m.ex.Suggest)+" flow (press f).") + "\n")
+			add(m.st.Label.Render("Or:  "), 5, "sign in with the "+m.ex.Suggest+" flow (press f).", nil)
 		}
 	}
 	if m.err != nil {
-		b.WriteString(wrap.Render(m.st.Muted.Render(clean(firstLine(m.err.Error())))) + "\n")
+		add("", 0, firstLine(m.err.Error()), m.st.Muted.Render)
 	}
-	return b.String()
+	return strings.Join(lines, "\n") + "\n"
 }
 
 // firstLine is the first line of s.
@@ -126,11 +126,12 @@ func firstLine(s string) string {
 	return s
 }
 
-// KeyMap is the screen's help.
+// KeyMap is the page's help; the moving keys only when the text scrolls.
 func (m *errorView) KeyMap() help.KeyMap {
 	k := m.keys
-	return keyMap{
-		short: []key.Binding{k.Retry, k.OtherFlow, k.Edit, k.Back, k.Help},
-		full:  [][]key.Binding{{k.Retry, k.OtherFlow}, {k.Edit, k.Back}, {k.Up, k.Down}},
+	full := [][]key.Binding{{k.Retry, k.OtherFlow}, {k.EditProfile, k.Back}}
+	if lineCount(m.text()) > m.height {
+		full = append(full, k.nav())
 	}
+	return keyMap{short: []key.Binding{k.Retry, k.OtherFlow, k.EditProfile, k.Back}, full: full}
 }

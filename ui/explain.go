@@ -3,6 +3,8 @@ package ui
 import (
 	"errors"
 	"net/url"
+	"regexp"
+	"strings"
 
 	"github.com/cognite-tools/cdflogin/flows"
 	"github.com/cognite-tools/cdflogin/internal/aadsts"
@@ -55,4 +57,44 @@ func networkCause(a nethint.Advice) string {
 		return a.Cause
 	}
 	return "No connection to " + a.Host + "."
+}
+
+// tuiAdviceRules turn the command line's advice, which the catalogues
+// give, into this program's keys: the person is here, not at a prompt.
+// {signin} is what signs in again on the page ("press r"), {edit} what
+// edits the profile ("press e").
+var tuiAdviceRules = []struct {
+	re   *regexp.Regexp
+	with string
+}{
+	{regexp.MustCompile(`\(cdflogin login --flow (\w+)\)`), "({flow} and choose the $1 flow)"},
+	{regexp.MustCompile(`cdflogin login --flow (\w+)`), "{flow} and choose the $1 flow"},
+	{regexp.MustCompile(`[Uu]se --flow device`), "{flow} and choose the device code flow"},
+	{regexp.MustCompile(`pick another port with --redirect-port N \(cdflogin profile edit\)`), "{edit} to give the profile another redirect port N"},
+	{regexp.MustCompile(`Sign in again: cdflogin login`), "Sign in again ({signin})"},
+	{regexp.MustCompile(`[Rr]un cdflogin login again`), "Sign in again ({signin})"},
+	{regexp.MustCompile(`[Rr]un: cdflogin login -p \S+`), "sign in again ({signin})"},
+	{regexp.MustCompile(`Run: cdflogin profile edit \S+ --ca-file /path/to/ca\.pem`), "Set the profile's CA file: {edit}."},
+}
+
+// adviceKeys say how a page does what the command line's advice does:
+// sign in again, edit the profile, choose another flow.
+type adviceKeys struct{ signIn, edit, flow string }
+
+var (
+	// errorPageKeys are the Error page's.
+	errorPageKeys = adviceKeys{signIn: "press r", edit: "press e", flow: "press f"}
+	// tokenPageKeys are the Token page's.
+	tokenPageKeys = adviceKeys{signIn: "press enter", edit: "esc, then e on the profile", flow: "press enter"}
+	// browserPageKeys are the Browser page's.
+	browserPageKeys = adviceKeys{signIn: "press esc, then enter", edit: "esc twice, then e on the profile", flow: "press esc"}
+)
+
+// tuiAdvice rewrites the command line's advice in s as this program's keys.
+func tuiAdvice(s string, k adviceKeys) string {
+	for _, r := range tuiAdviceRules {
+		with := strings.NewReplacer("{signin}", k.signIn, "{edit}", k.edit, "{flow}", k.flow).Replace(r.with)
+		s = r.re.ReplaceAllString(s, with)
+	}
+	return s
 }

@@ -11,7 +11,7 @@ import (
 	"github.com/cognite-tools/cdflogin/profiles"
 )
 
-// flowChoice is one line of the Flow screen.
+// flowChoice is one line of the Flow page.
 type flowChoice struct {
 	Flow   profiles.Flow // empty for "use the cached sign-in"
 	Title  string
@@ -20,28 +20,20 @@ type flowChoice struct {
 	Cached bool
 }
 
-// flowPickerKeys are the keys of the Flow screen.
+// flowPickerKeys are the keys of the Flow page.
 type flowPickerKeys struct {
-	Up, Down, Choose, Back, Help key.Binding
+	KeyMap
+	Choose, Back, EditProfile key.Binding
 }
 
-func newFlowPickerKeys() flowPickerKeys {
-	return flowPickerKeys{
-		Up:     bind("up,k", "↑/k", "up"),
-		Down:   bind("down,j", "↓/j", "down"),
-		Choose: bind("enter", "enter", "sign in"),
-		Back:   bind("esc", "esc", "back"),
-		Help:   bind("?", "?", "more keys"),
-	}
-}
-
-// flowPicker is the Flow screen: the flows the profile allows.
+// flowPicker is the Flow page: the profile in full, and the flows it
+// allows.
 type flowPicker struct {
 	*common
 	keys    flowPickerKeys
 	profile profiles.Profile
 	choices []flowChoice
-	cursor  int
+	cur     cursor
 	reason  string // why device code is preselected
 	width   int
 	height  int
@@ -90,7 +82,9 @@ func describeFlow(p profiles.Profile, f profiles.Flow) flowChoice {
 // newFlowPicker builds the choices for p. cachedLeft > 0 adds "use the
 // cached sign-in" on top. canOpen/reason come from the browser check.
 func newFlowPicker(c *common, p profiles.Profile, cachedLeft time.Duration, canOpen bool, reason string, want profiles.Flow) *flowPicker {
-	m := &flowPicker{common: c, keys: newFlowPickerKeys(), profile: p}
+	k := c.keys
+	m := &flowPicker{common: c, profile: p, keys: flowPickerKeys{KeyMap: k,
+		Choose: with(k.Open, "sign in"), Back: with(k.Back, "profiles"), EditProfile: with(k.Edit, "edit profile")}}
 	if cachedLeft > 0 {
 		m.choices = append(m.choices, flowChoice{Cached: true, Title: "Use the cached sign-in",
 			When: "Valid for " + human(cachedLeft) + "; refreshed silently, no prompt."})
@@ -111,14 +105,11 @@ func newFlowPicker(c *common, p profiles.Profile, cachedLeft time.Duration, canO
 	}
 	for i, c := range m.choices {
 		if !c.Cached && c.Flow == pre {
-			m.cursor = i
+			m.cur.i = i
 		}
 	}
 	return m
 }
-
-// SetSize sets the space the picker may use.
-func (m *flowPicker) SetSize(w, h int) { m.width, m.height = w, h }
 
 // Screen names the page.
 func (m *flowPicker) Screen() screen { return scrFlow }
@@ -126,65 +117,93 @@ func (m *flowPicker) Screen() screen { return scrFlow }
 // Title is the header.
 func (m *flowPicker) Title() string { return "Sign in · " + m.profile.Name }
 
+// SetSize sets the space the picker may use.
+func (m *flowPicker) SetSize(w, h int) { m.width, m.height = w, h }
+
 // Selected is the choice under the cursor.
-func (m *flowPicker) Selected() flowChoice { return m.choices[m.cursor] }
+func (m *flowPicker) Selected() flowChoice { return m.choices[m.cur.i] }
 
 // Update handles keys: enter signs in with the chosen flow (or the
-// cached sign-in), esc goes back to the profiles.
+// cached sign-in), e edits the profile, esc goes back to the profiles.
 func (m *flowPicker) Update(msg tea.Msg) (tea.Cmd, request) {
 	k, ok := msg.(tea.KeyPressMsg)
 	if !ok {
 		return nil, nil
 	}
+	if m.cur.move(m.keys.KeyMap, k, len(m.choices), len(m.choices)) {
+		return nil, nil
+	}
 	switch {
-	case key.Matches(k, m.keys.Up):
-		if m.cursor > 0 {
-			m.cursor--
-		}
-	case key.Matches(k, m.keys.Down):
-		if m.cursor < len(m.choices)-1 {
-			m.cursor++
-		}
 	case key.Matches(k, m.keys.Choose):
 		c := m.Selected()
 		if c.Cached {
 			return nil, reqUseCached{p: m.profile}
 		}
 		return nil, reqSignIn{p: m.profile, flow: c.Flow}
+	case key.Matches(k, m.keys.EditProfile):
+		return nil, reqEditProfile{p: m.profile, back: scrFlow}
 	case key.Matches(k, m.keys.Back):
 		return nil, reqProfiles{}
 	}
 	return nil, nil
 }
 
-// View renders the choices.
-func (m *flowPicker) View() string {
-	var b strings.Builder
+// details is the profile in full: the row of the list it was opened on.
+func (m *flowPicker) details() []string {
+	p := m.profile
 	w := m.width
-	compact := m.height < 3*len(m.choices)+2
+	var out []string
+	add := func(label, value string) {
+		if value != "" {
+			out = append(out, kvWrap(m.st, label, value, 11, w, m.termWidth)...)
+		}
+	}
+	add("Tenant", p.Tenant)
+	add("App", p.ClientID)
+	add("CDF", p.BaseURL())
+	add("Project", p.Project)
+	if p.Authority != "" {
+		add("Authority", p.AuthorityURL())
+	}
+	return out
+}
+
+// cursorLine is the body line of the chosen flow's title, to scroll to.
+func (m *flowPicker) cursorLine() int {
+	return len(m.details()) + 1 + 3*m.cur.i
+}
+
+// View renders the profile and the choices; the chosen one shows when to
+// use it and what the app registration needs, wrapped.
+func (m *flowPicker) View() string {
+	w := m.width
+	lines := m.details()
+	lines = append(lines, "")
 	for i, c := range m.choices {
-		title := c.Title
-		if i == m.cursor {
-			b.WriteString(trunc(m.st.Selected.Render("> "+title), w) + "\n")
+		if i == m.cur.i {
+			lines = append(lines, m.st.Selected.Render(padRight("> "+c.Title, w)))
 		} else {
-			b.WriteString(trunc("  "+title, w) + "\n")
+			lines = append(lines, "  "+c.Title)
 		}
-		if compact && i != m.cursor {
-			continue
-		}
-		b.WriteString(trunc("    "+m.st.Muted.Render(c.When), w) + "\n")
+		lines = append(lines, para(m.st, "    ", 4, c.When, w, 4, m.termWidth, m.st.Muted.Render)...)
 		if c.Needs != "" {
-			b.WriteString(trunc("    "+m.st.Muted.Render("Needs: "+c.Needs), w) + "\n")
+			lines = append(lines, para(m.st, "    "+m.st.Muted.Render("Needs:")+" ", 11, c.Needs, w, 4, m.termWidth, m.st.Muted.Render)...)
 		}
 	}
 	if m.reason != "" {
-		b.WriteString(trunc(m.st.Warn.Render(m.reason), w) + "\n")
+		lines = append(lines, para(m.st, "", 0, m.reason, w, 0, m.termWidth, m.st.Warn.Render)...)
 	}
-	return b.String()
+	body := strings.Join(lines, "\n")
+	if len(lines) <= m.height {
+		return body + "\n"
+	}
+	// Too tall: scroll as little as keeps the chosen flow on screen.
+	return scrollView(m.st, body, max(m.cursorLine()+4-m.height, 0), m.height)
 }
 
-// KeyMap is the screen's help.
+// KeyMap is the page's help.
 func (m *flowPicker) KeyMap() help.KeyMap {
 	k := m.keys
-	return keyMap{short: []key.Binding{k.Choose, k.Back, k.Help}, full: [][]key.Binding{{k.Up, k.Down, k.Choose}, {k.Back}}}
+	return keyMap{short: []key.Binding{k.Choose, k.EditProfile, k.Back},
+		full: [][]key.Binding{append(k.nav(), k.Choose), {k.EditProfile, k.Back}}}
 }

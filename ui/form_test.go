@@ -16,11 +16,17 @@ func TestFirstRunNewProfileToDeviceToToken(t *testing.T) {
 		d.auth.approve <- struct{}{}
 		return nil
 	}
-	d.waitFor("the new-profile form on first run", onScreen(scrForm))
+	d.waitFor("the welcome page on first run", onScreen(scrWelcome))
+	d.requireView("Welcome to cdflogin.", "A profile is a named set of sign-in settings", "Create a profile")
+	d.press("n")
+	d.waitFor("the new-profile form", onScreen(scrForm))
 	d.requireView("New profile", "Profile name")
 	d.typeText("acme dev")
+	d.waitView("not a usable profile name") // checked as typed, with profiles' words
 	d.press("enter")
-	d.waitView("not a usable profile name") // inline validation from profiles
+	if f := d.m.formPage().form.GetFocusedField(); f.GetKey() != "name" {
+		t.Fatalf("enter left the invalid name for %q", f.GetKey())
+	}
 	for range len("acme dev") {
 		d.press("backspace")
 	}
@@ -58,9 +64,11 @@ func (d *driver) fillForm(name, _ string, tenant, client, cluster, project strin
 	}
 	focus("flow")
 	d.press("enter") // keep device code
-	for _, f := range []struct{ key, v string }{{"tenant", tenant}, {"client_id", client}, {"cluster", cluster}, {"project", project}} {
+	for _, f := range []struct{ key, v string }{{"tenant", tenant}, {"client_id", client}, {"cdf", cluster}, {"project", project}} {
 		focus(f.key)
 		d.typeText(f.v)
 		d.press("enter")
 	}
+	focus("more")
+	d.press("enter") // no more settings: submit
 }

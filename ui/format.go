@@ -94,30 +94,12 @@ func clip(s string, height int) string {
 	return strings.Join(lines, "\n")
 }
 
-// scrollView shows the lines of body from scroll on, at most height of
-// them; when more follow, the last line says how many (with ↓).
-func scrollView(st Styles, body string, scroll, height int) string {
-	lines := strings.Split(strings.TrimRight(body, "\n"), "\n")
-	if height < 1 {
-		return ""
-	}
-	s := min(max(scroll, 0), max(len(lines)-height, 0))
-	end := min(s+height, len(lines))
-	shown := append([]string(nil), lines[s:end]...)
-	if end < len(lines) && len(shown) > 0 {
-		shown[len(shown)-1] = st.Muted.Render(fmt.Sprintf("… %d more lines (↓)", len(lines)-end+1))
-	}
-	return strings.Join(shown, "\n") + "\n"
-}
-
-// kv renders "label  value" with the label padded to lw cells and the line
-// truncated to width.
-func kv(st Styles, label, value string, lw, width int) string {
-	pad := lw - lipgloss.Width(label)
-	if pad < 1 {
-		pad = 1
-	}
-	return trunc(st.Label.Render(label)+strings.Repeat(" ", pad)+st.Value.Render(clean(value)), width)
+// kvWrap renders "label  value" with the label padded to lw cells and the
+// value wrapped under itself (URLs whole: see para).
+func kvWrap(st Styles, label, value string, lw, width, termW int) []string {
+	lab := lipgloss.Width(label)
+	pad := max(lw-lab, 1)
+	return para(st, st.Label.Render(label)+strings.Repeat(" ", pad), lab+pad, clean(value), width, lw, termW, st.Value.Render)
 }
 
 // human renders a duration for people: "42 min", "1 h 5 min", "35 s".
@@ -166,3 +148,7 @@ func clock(d time.Duration) string {
 
 // hhmm renders a wall-clock time in the clock's location.
 func hhmm(t time.Time) string { return t.Format("15:04:05") }
+
+// hhmmZone is hhmm with the zone, where a time stands next to the claims'
+// times (which name theirs).
+func hhmmZone(t time.Time) string { return t.Format("15:04:05 MST") }

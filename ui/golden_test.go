@@ -7,7 +7,10 @@ import (
 	"testing"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
+
 	"github.com/cognite-tools/cdflogin/flows"
+	"github.com/cognite-tools/cdflogin/internal/insight/claims/claimstest"
 	"github.com/cognite-tools/cdflogin/profiles"
 )
 
@@ -27,14 +30,41 @@ func fakeAccess(context.Context, profiles.Profile, *flows.Tokens) (*Access, erro
 	}, nil
 }
 
-// goldenScreens drives the app to every screen; each returns the driver
+// goldenSizes are the window sizes every screen is checked at: the
+// smallest supported, the classic terminal, and two larger ones.
+var goldenSizes = [][2]int{{60, 20}, {80, 24}, {100, 30}, {160, 45}}
+
+// goldenScreens drives the app to every screen, with real-length values
+// (a GUID tenant, a 118-character CDF URL, a browser URL of over 200
+// characters, 12 groups, an overage token); each returns the driver
 // positioned on its screen.
 var goldenScreens = []struct {
 	name string
 	to   func(t *testing.T, w, h int) *driver
 }{
+	{"welcome", func(t *testing.T, w, h int) *driver {
+		d := newDriver(t, w, h, nil, func(c *Config) {
+			c.OfferDemo = true
+			c.Import = func(string) (Imported, error) { return Imported{}, nil }
+		})
+		d.waitFor("welcome", onScreen(scrWelcome))
+		return d
+	}},
+	{"import", func(t *testing.T, w, h int) *driver {
+		d := newDriver(t, w, h, nil, func(c *Config) {
+			c.Import = func(path string) (Imported, error) {
+				return Imported{}, errors.New(path + ": LOGIN_FLOW=token uses a ready-made token: cdflogin signs in itself; set LOGIN_FLOW to interactive, device_code or client_credentials; nothing was imported")
+			}
+		})
+		d.waitFor("welcome", onScreen(scrWelcome))
+		d.press("i")
+		d.typeText(".env")
+		d.press("enter")
+		d.waitView("LOGIN_FLOW=token")
+		return d
+	}},
 	{"profiles", func(t *testing.T, w, h int) *driver {
-		d := newDriver(t, w, h, []profiles.Profile{devProfile, browserProfile, secretProfile})
+		d := newDriver(t, w, h, []profiles.Profile{devProfile, browserProfile, secretProfile, prodProfile})
 		d.auth.cached["dev"] = &flows.Tokens{ExpiresOn: t0.Add(42 * time.Minute)}
 		d.auth.cached["robot"] = &flows.Tokens{ExpiresOn: t0.Add(-time.Hour)}
 		d.waitFor("profiles", onScreen(scrProfiles))
@@ -56,14 +86,49 @@ var goldenScreens = []struct {
 	}},
 	{"new-profile", func(t *testing.T, w, h int) *driver {
 		d := newDriver(t, w, h, nil)
+		d.waitFor("welcome", onScreen(scrWelcome))
+		d.press("n")
 		d.waitFor("form", onScreen(scrForm))
+		d.waitView("A short name you will type")
+		return d
+	}},
+	{"new-profile-invalid", func(t *testing.T, w, h int) *driver {
+		d := newDriver(t, w, h, nil)
+		d.waitFor("welcome", onScreen(scrWelcome))
+		d.press("n")
+		d.waitFor("form", onScreen(scrForm))
+		d.typeText("acme dev")
+		d.waitView("not a usable profile name")
+		return d
+	}},
+	{"new-profile-discard", func(t *testing.T, w, h int) *driver {
+		d := newDriver(t, w, h, nil)
+		d.waitFor("welcome", onScreen(scrWelcome))
+		d.press("n")
+		d.waitFor("form", onScreen(scrForm))
+		d.typeText("acme")
+		d.press("esc")
 		return d
 	}},
 	{"edit-profile", func(t *testing.T, w, h int) *driver {
+		d := newDriver(t, w, h, []profiles.Profile{prodProfile})
+		d.waitFor("profiles", onScreen(scrProfiles))
+		d.press("e")
+		d.waitFor("form", onScreen(scrForm))
+		d.waitView("Sign-in flow")
+		return d
+	}},
+	{"edit-secret-profile", func(t *testing.T, w, h int) *driver {
 		d := newDriver(t, w, h, []profiles.Profile{secretProfile})
 		d.waitFor("profiles", onScreen(scrProfiles))
 		d.press("e")
 		d.waitFor("form", onScreen(scrForm))
+		for _, key := range []string{"flow", "tenant", "client_id", "cdf", "project", "more"} {
+			d.waitFor("focus on "+key, func(m *app) bool { return m.formPage().form.GetFocusedField().GetKey() == key })
+			d.press("enter")
+		}
+		d.waitFor("the secret", func(m *app) bool { return m.formPage().form.GetFocusedField().GetKey() == "client_secret" })
+		d.waitView("Reference: env:IDP_CLIENT_SECRET")
 		return d
 	}},
 	{"token-accessible", func(t *testing.T, w, h int) *driver {
@@ -77,6 +142,12 @@ var goldenScreens = []struct {
 	{"flows", func(t *testing.T, w, h int) *driver {
 		d := newDriver(t, w, h, []profiles.Profile{browserProfile})
 		d.auth.cached["desk"] = &flows.Tokens{ExpiresOn: t0.Add(42 * time.Minute)}
+		d.waitFor("profiles", onScreen(scrProfiles))
+		d.press("enter")
+		return d
+	}},
+	{"flows-long-profile", func(t *testing.T, w, h int) *driver {
+		d := newDriver(t, w, h, []profiles.Profile{prodProfile})
 		d.waitFor("profiles", onScreen(scrProfiles))
 		d.press("enter")
 		return d
@@ -100,12 +171,22 @@ var goldenScreens = []struct {
 		d.tick(75 * time.Second)
 		return d
 	}},
+	{"device-copied", func(t *testing.T, w, h int) *driver {
+		d := newDriver(t, w, h, []profiles.Profile{devProfile}, func(c *Config) {
+			c.Clipboard = Clipboard{OSC52: true, Via: "tmux's paste buffer (and your terminal's clipboard, where it allows OSC 52)"}
+		})
+		d.waitFor("profiles", onScreen(scrProfiles))
+		d.press("enter", "enter")
+		d.waitFor("device", onScreen(scrDevice))
+		d.press("c")
+		return d
+	}},
 	{"device-qr", func(t *testing.T, w, h int) *driver {
 		d := newDriver(t, w, h, []profiles.Profile{devProfile})
 		d.waitFor("profiles", onScreen(scrProfiles))
 		d.press("enter", "enter")
 		d.waitFor("device", onScreen(scrDevice))
-		d.press("q")
+		d.press("s")
 		return d
 	}},
 	{"browser", func(t *testing.T, w, h int) *driver {
@@ -133,7 +214,7 @@ var goldenScreens = []struct {
 		d.waitFor("profiles", onScreen(scrProfiles))
 		d.press("enter")
 		d.waitFor("flows", onScreen(scrFlow))
-		// Show the Working screen without letting the sign-in finish.
+		// Show the Working page without letting the sign-in finish.
 		d.m.profile = secretProfile
 		d.m.show(newWorkingPage(d.m.common, secretProfile.Name, "Signing in as the app with its client secret…"))
 		return d
@@ -143,9 +224,17 @@ var goldenScreens = []struct {
 		d.tick(17*time.Minute + 23*time.Second)
 		return d
 	}},
+	{"token-checks-failed", func(t *testing.T, w, h int) *driver {
+		return userTokenFor(t, w, h, prodProfile)
+	}},
 	{"token-access-claims", func(t *testing.T, w, h int) *driver {
 		d := userToken(t, w, h)
 		d.press("tab")
+		return d
+	}},
+	{"token-access-claims-end", func(t *testing.T, w, h int) *driver {
+		d := userToken(t, w, h)
+		d.press("tab", "G")
 		return d
 	}},
 	{"token-id-claims", func(t *testing.T, w, h int) *driver {
@@ -155,7 +244,7 @@ var goldenScreens = []struct {
 	}},
 	{"token-raw-json", func(t *testing.T, w, h int) *driver {
 		d := userToken(t, w, h)
-		d.press("tab", "j")
+		d.press("tab", "v")
 		return d
 	}},
 	{"token-reveal", func(t *testing.T, w, h int) *driver {
@@ -169,6 +258,27 @@ var goldenScreens = []struct {
 		d.waitFor("access", func(m *app) bool { return m.tokenPage().cdf != nil })
 		return d
 	}},
+	{"token-overage", func(t *testing.T, w, h int) *driver {
+		d := newDriver(t, w, h, []profiles.Profile{devProfile}, func(c *Config) { c.Inspect = fakeAccess })
+		d.auth.overage = true
+		d.waitFor("profiles", onScreen(scrProfiles))
+		d.press("enter", "enter")
+		d.waitFor("device", onScreen(scrDevice))
+		d.auth.approve <- struct{}{}
+		d.waitFor("token", onScreen(scrToken))
+		return d
+	}},
+	{"token-overage-claims", func(t *testing.T, w, h int) *driver {
+		d := newDriver(t, w, h, []profiles.Profile{devProfile}, func(c *Config) { c.Inspect = fakeAccess })
+		d.auth.overage = true
+		d.waitFor("profiles", onScreen(scrProfiles))
+		d.press("enter", "enter")
+		d.waitFor("device", onScreen(scrDevice))
+		d.auth.approve <- struct{}{}
+		d.waitFor("token", onScreen(scrToken))
+		d.press("tab")
+		return d
+	}},
 	{"token-refreshing", func(t *testing.T, w, h int) *driver {
 		d := userToken(t, w, h)
 		d.m.tokenPage().Refreshing(true)
@@ -176,7 +286,7 @@ var goldenScreens = []struct {
 	}},
 	{"token-refresh-failed", func(t *testing.T, w, h int) *driver {
 		d := userToken(t, w, h)
-		d.auth.silentErr = &flows.NetworkError{Op: "refresh", Err: errors.New("dial tcp: connection refused")}
+		d.auth.silentErr = &flows.NetworkError{Op: "refresh", Err: unknownCAError("https://login.microsoftonline.com/" + claimstest.TenantID + "/oauth2/v2.0/token")}
 		d.tick(55 * time.Minute)
 		d.waitFor("failure", func(m *app) bool { return m.tokenPage().ref.failures == 1 })
 		d.tick(3 * time.Second)
@@ -198,6 +308,14 @@ var goldenScreens = []struct {
 		d.waitFor("error", onScreen(scrError))
 		return d
 	}},
+	{"error-500011-with-link", func(t *testing.T, w, h int) *driver {
+		d := newDriver(t, w, h, []profiles.Profile{prodProfile})
+		d.auth.loginErr = entraErr("device code sign-in", "invalid_resource", 500011, "AADSTS500011: The resource principal named "+longCDFURL+" was not found in the tenant named Acme Corporation.")
+		d.waitFor("profiles", onScreen(scrProfiles))
+		d.press("enter", "enter")
+		d.waitFor("error", onScreen(scrError))
+		return d
+	}},
 	{"full-help", func(t *testing.T, w, h int) *driver {
 		d := userToken(t, w, h)
 		d.press("?")
@@ -205,10 +323,18 @@ var goldenScreens = []struct {
 	}},
 }
 
-// userToken drives a device sign-in to the token screen, with the CDF tab.
+// userToken drives a device sign-in to the token page, with the CDF tab
+// and 12 groups in the token.
 func userToken(t testing.TB, w, h int) *driver {
 	t.Helper()
-	d := newDriver(t, w, h, []profiles.Profile{devProfile}, func(c *Config) { c.Inspect = fakeAccess })
+	return userTokenFor(t, w, h, devProfile)
+}
+
+// userTokenFor is userToken with the profile p.
+func userTokenFor(t testing.TB, w, h int, p profiles.Profile) *driver {
+	t.Helper()
+	d := newDriver(t, w, h, []profiles.Profile{p}, func(c *Config) { c.Inspect = fakeAccess })
+	d.auth.groups = twelveGroups
 	d.waitFor("profiles", onScreen(scrProfiles))
 	d.press("enter", "enter")
 	d.waitFor("device", onScreen(scrDevice))
@@ -218,7 +344,7 @@ func userToken(t testing.TB, w, h int) *driver {
 }
 
 func TestGoldenScreens(t *testing.T) {
-	for _, size := range [][2]int{{80, 24}, {120, 40}} {
+	for _, size := range goldenSizes {
 		for _, sc := range goldenScreens {
 			t.Run(fmt.Sprintf("%dx%d/%s", size[0], size[1], sc.name), func(t *testing.T) {
 				d := sc.to(t, size[0], size[1])
@@ -228,10 +354,10 @@ func TestGoldenScreens(t *testing.T) {
 	}
 }
 
-// TestLayoutFits checks every screen at small and odd sizes: nothing
-// wider or taller than the terminal.
+// TestLayoutFits checks every screen at the minimum size, an odd size
+// and a very large one: nothing wider or taller than the window.
 func TestLayoutFits(t *testing.T) {
-	for _, size := range [][2]int{{40, 12}, {52, 16}, {200, 60}} {
+	for _, size := range [][2]int{{minWidth, minHeight}, {67, 17}, {220, 60}} {
 		for _, sc := range goldenScreens {
 			t.Run(fmt.Sprintf("%dx%d/%s", size[0], size[1], sc.name), func(t *testing.T) {
 				d := sc.to(t, size[0], size[1])
@@ -239,4 +365,24 @@ func TestLayoutFits(t *testing.T) {
 			})
 		}
 	}
+}
+
+// TestTooSmall: below the minimum window, one screen asks for a larger
+// one (and q still quits); the pages come back when it grows.
+func TestTooSmall(t *testing.T) {
+	d := newDriver(t, 40, 12, []profiles.Profile{devProfile})
+	d.waitFor("profiles", onScreen(scrProfiles))
+	d.requireView("needs a window of at least", "60×15; this one is 40×12", "Enlarge the")
+	checkFits(t, d.view(), 40, 12)
+	d.golden()
+	d.press("enter") // nothing to be seen: ignored
+	if d.m.screen != scrProfiles {
+		t.Fatalf("enter on the too-small screen opened %v", d.m.screen)
+	}
+	d.handle(tea.WindowSizeMsg{Width: 80, Height: 24})
+	d.requireView("dev", "q quit")
+	d.handle(tea.WindowSizeMsg{Width: 59, Height: 30})
+	d.requireView("Enlarge the window")
+	d.press("q")
+	d.waitFor("q to quit on the too-small screen", func(*app) bool { return d.quit })
 }

@@ -115,6 +115,8 @@ type fakeAuth struct {
 	silents     []flows.SilentOptions
 	cancelled   int
 	lifetime    time.Duration
+	groups      []string // the user token's groups (nil: the two of claimstest)
+	overage     bool     // the user token has too many groups to carry them
 }
 
 func newFakeAuth(c *fakeClock) *fakeAuth {
@@ -127,8 +129,21 @@ func (a *fakeAuth) tokens(p profiles.Profile, flow profiles.Flow) *flows.Tokens 
 	life := a.lifetime
 	a.mu.Unlock()
 	t := &flows.Tokens{Profile: p.Name, Flow: flow, TokenType: "Bearer", ExpiresOn: now.Add(life)}
+	a.mu.Lock()
+	groups, overage := a.groups, a.overage
+	a.mu.Unlock()
 	if flow.IsUser() {
 		pay := claimstest.With(claimstest.V2User(now), "exp", now.Add(life).Unix())
+		if groups != nil {
+			pay["groups"] = groups
+		}
+		if overage {
+			// Entra leaves the groups out and says where to get them.
+			delete(pay, "groups")
+			pay["_claim_names"] = map[string]any{"groups": "src1"}
+			pay["_claim_sources"] = map[string]any{"src1": map[string]any{
+				"endpoint": "https://graph.windows.net/" + claimstest.TenantID + "/users/" + claimstest.UserOID + "/getMemberObjects"}}
+		}
 		t.AccessToken = claimstest.Unsigned(pay)
 		t.IDToken = claimstest.Unsigned(map[string]any{"aud": claimstest.ClientID, "iss": "https://login.microsoftonline.com/" + claimstest.TenantID + "/v2.0",
 			"iat": now.Unix(), "exp": now.Add(time.Hour).Unix(), "name": "Alice Example", "oid": claimstest.UserOID,
@@ -216,8 +231,24 @@ func (a *fakeAuth) Cached(p profiles.Profile) (*flows.Tokens, error) {
 func (a *fakeAuth) silentCount() int { a.mu.Lock(); defer a.mu.Unlock(); return len(a.silents) }
 func (a *fakeAuth) cancelCount() int { a.mu.Lock(); defer a.mu.Unlock(); return a.cancelled }
 
+// twelveGroups are a user's 12 Entra groups (real-length object IDs).
+var twelveGroups = []string{
+	"0b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e", "6e5d4c3b-2a19-4f8e-9d7c-6b5a4f3e2d1c", "11111111-2222-4333-8444-555555555555",
+	"2a3b4c5d-6e7f-4a8b-9c0d-1e2f3a4b5c6d", "3b4c5d6e-7f8a-4b9c-8d1e-2f3a4b5c6d7e", "4c5d6e7f-8a9b-4c0d-9e2f-3a4b5c6d7e8f",
+	"5d6e7f8a-9b0c-4d1e-8f3a-4b5c6d7e8f9a", "6e7f8a9b-0c1d-4e2f-9a4b-5c6d7e8f9a0b", "7f8a9b0c-1d2e-4f3a-8b5c-6d7e8f9a0b1c",
+	"8a9b0c1d-2e3f-4a4b-9c6d-7e8f9a0b1c2d", "9b0c1d2e-3f4a-4b5c-8d7e-8f9a0b1c2d3e", "0c1d2e3f-4a5b-4c6d-9e8f-9a0b1c2d3e4f",
+}
+
+// longCDFURL is a 118-character CDF URL (a private link), longer than
+// any window's line.
+const longCDFURL = "https://cdf-acme-corporation-production-workloads.westeurope-1.private-link.cognitedata-customer-endpoints.example.com"
+
 // Test profiles, one per flow.
 var (
+	// prodProfile has real-length values: a GUID tenant and a long
+	// cdf_url.
+	prodProfile = profiles.Profile{Name: "acme-production-westeurope", Tenant: claimstest.TenantID, ClientID: claimstest.ClientID,
+		CDFURL: longCDFURL, Project: "acme-production-data-platform", Flow: profiles.FlowDevice}
 	devProfile = profiles.Profile{Name: "dev", Tenant: claimstest.TenantID, ClientID: claimstest.ClientID,
 		Cluster: "westeurope-1", Project: "acme-dev", Flow: profiles.FlowDevice}
 	browserProfile = profiles.Profile{Name: "desk", Tenant: claimstest.TenantID, ClientID: claimstest.ClientID,
@@ -345,6 +376,20 @@ func (d *driver) drain() {
 	}
 }
 
+// settle handles messages until none has come for a while (the form's
+// descriptions arrive through commands), at most two seconds.
+func (d *driver) settle() {
+	deadline := time.Now().Add(2 * time.Second)
+	for time.Now().Before(deadline) {
+		select {
+		case msg := <-d.msgs:
+			d.handle(msg)
+		case <-time.After(50 * time.Millisecond):
+			return
+		}
+	}
+}
+
 // press sends keys: "enter", "esc", "tab", "up", "down", "ctrl+c", or a
 // single character.
 func (d *driver) press(keys ...string) {
@@ -411,6 +456,7 @@ func (d *driver) requireView(want ...string) {
 // checks that it fits the terminal.
 func (d *driver) golden() {
 	d.t.Helper()
+	d.settle()
 	v := d.view()
 	checkFits(d.t, v, d.m.width, d.m.height)
 	golden.RequireEqual(d.t, v)

@@ -26,6 +26,8 @@ const (
 	scrBrowser
 	scrToken
 	scrError
+	scrWelcome
+	scrImport
 )
 
 // page is one screen of the program, in the shape of a bubbles
@@ -73,11 +75,15 @@ type secondMsg struct{}
 // configuration, styles and clock, and the work group that Run waits for.
 // Pages hold a pointer, so a new background colour restyles them all.
 type common struct {
-	ctx    context.Context
-	cfg    Config
-	st     Styles
-	work   *sync.WaitGroup
-	serial int // source of page serial numbers
+	ctx        context.Context
+	cfg        Config
+	st         Styles
+	keys       KeyMap
+	work       *sync.WaitGroup
+	serial     int  // source of page serial numbers
+	termWidth  int  // the terminal's width, for blocks drawn from column 0
+	termHeight int  // the terminal's height
+	osc52      bool // the terminal said it takes OSC 52 copies
 }
 
 // now is the run's clock.
@@ -160,6 +166,15 @@ type (
 	reqDemoApprove struct{ code string }
 	// reqDemoComplete completes a browser sign-in as the sandbox user.
 	reqDemoComplete struct{ url string }
-	// reqQuit ends the program.
-	reqQuit struct{}
+	// reqWelcome shows the welcome page (the ways to start).
+	reqWelcome struct{}
+	// reqImport opens the import page.
+	reqImport struct{}
+	// reqImported goes to the imported profile.
+	reqImported struct {
+		path string
+		res  Imported
+	}
+	// reqTryDemo ends the program so that the demo starts.
+	reqTryDemo struct{}
 )

@@ -3,6 +3,7 @@ package ui
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"charm.land/bubbles/v2/help"
@@ -13,26 +14,88 @@ import (
 	"github.com/cognite-tools/cdflogin/profiles"
 )
 
-// formValues are the fields of the profile form; huh writes into them.
-type formValues struct {
-	Name, Tenant, ClientID, Cluster, Project string
-	Flow                                     profiles.Flow
-	Secret                                   string // a reference, or a secret to store
-	Certificate                              string
+// FieldHelp says where a profile setting's value is found, by its
+// profiles.yaml key: the profile form shows it under each field, and
+// `cdflogin profile add` asks with it.
+func FieldHelp(field string) string {
+	return fieldHelp[field]
 }
 
-// profileForm is the New / Edit profile screen: a huh form with inline
-// validation and a line under each field saying where its value is found.
+var fieldHelp = map[string]string{
+	"name":                 "A short name you will type: dev, prod, acme-test.",
+	"flow":                 "Device code works everywhere; browser needs a browser here; secret and certificate sign in as an app.",
+	"tenant":               "Entra admin center › Overview › Tenant ID (or a domain such as contoso.onmicrosoft.com).",
+	"client_id":            "App registrations › your app › Overview › Application (client) ID.",
+	"cdf":                  "The cluster, the first part of your CDF host (westeurope-1 for https://westeurope-1.cognitedata.com), or the whole CDF URL when it is not <cluster>.cognitedata.com.",
+	"cluster":              "The first part of your CDF host: westeurope-1 for https://westeurope-1.cognitedata.com.",
+	"cdf_url":              "The CDF base URL, when it is not https://<cluster>.cognitedata.com.",
+	"project":              "The project's URL name, as in /api/v1/projects/<project>.",
+	"client_secret":        "Certificates & secrets › Client secrets › Value (not the Secret ID), or env:VAR naming the variable that holds it.",
+	"certificate":          "PEM (certificate + key) or PFX whose public part is uploaded under Certificates & secrets › Certificates.",
+	"certificate_password": "Only for an encrypted key: env:VAR, or the password (kept in the OS keyring). Empty: the key is not encrypted.",
+	"authority":            "Empty: https://login.microsoftonline.com/<tenant>. Set it for another cloud or a test tenant.",
+	"scopes":               "Empty: <CDF URL>/.default. Separate several with spaces or commas.",
+	"redirect_port":        "The browser flow's loopback port; empty: 53000. The app registration must list http://localhost:<port>.",
+	"login_hint":           "The user name to pre-fill at sign-in (optional).",
+	"ca_file":              "An extra trusted CA bundle (PEM), e.g. for a TLS-inspecting proxy (optional).",
+}
+
+// formValues are the fields of the profile form; huh writes into them.
+type formValues struct {
+	Name, Tenant, ClientID, Project string
+	// CDF is the cluster, or the whole CDF URL: one field, so a profile
+	// can never have both (see Apply).
+	CDF                       string
+	Flow                      profiles.Flow
+	Secret                    string // a reference, or a secret to store
+	Certificate, CertPassword string // CertPassword: a reference, or a password to store
+	More                      bool   // show the advanced settings
+	Authority, Scopes         string
+	RedirectPort, LoginHint   string
+	CAFile                    string
+	Default                   bool
+}
+
+// valuesOf are the form's values for p (nil: a new profile).
+func valuesOf(p *profiles.Profile) formValues {
+	v := formValues{Flow: profiles.FlowDevice}
+	if p == nil {
+		return v
+	}
+	v.Name, v.Tenant, v.ClientID, v.Project, v.Flow = p.Name, p.Tenant, p.ClientID, p.Project, p.Flow
+	v.CDF = p.Cluster
+	if p.CDFURL != "" {
+		v.CDF = p.CDFURL // the URL is what the profile uses
+	}
+	v.Secret, v.Certificate, v.CertPassword = p.ClientSecret, p.Certificate, p.CertificatePassword // references, never secrets
+	v.Authority, v.Scopes, v.LoginHint, v.CAFile = p.Authority, strings.Join(p.Scopes, " "), p.LoginHint, p.CAFile
+	if p.RedirectPort != 0 {
+		v.RedirectPort = strconv.Itoa(p.RedirectPort)
+	}
+	v.Default = p.Default
+	return v
+}
+
+// isCDFURL reports whether the CDF field holds a URL (cdf_url) rather
+// than a cluster.
+func isCDFURL(s string) bool { return strings.Contains(s, "://") }
+
+// profileForm is the New / Edit profile page: a huh form that checks each
+// field as it is typed, with the settings most people never change under
+// "more". Esc on a changed form asks before the changes are lost.
 type profileForm struct {
 	*common
-	form      *huh.Form
-	vals      *formValues
-	editing   string // name of the edited profile; "" for a new one
-	back      screen // where the form returns
-	validate  func(field, value string) error
-	saveError string
-	width     int
-	height    int
+	form       *huh.Form
+	vals       *formValues
+	initial    formValues
+	editing    string // name of the edited profile; "" for a new one
+	back       screen // where the form returns
+	validate   func(field, value string) error
+	confirming bool // esc on a changed form: discard?
+	secrets    []*huh.Input
+	keys       struct{ Discard, Keep, Cancel key.Binding }
+	width      int
+	height     int
 }
 
 // defaultValidate checks a field with the profiles package's validators.
@@ -46,10 +109,27 @@ func defaultValidate(field, value string) error {
 		return profiles.ValidateClientID(value)
 	case "cluster":
 		return profiles.ValidateCluster(value)
+	case "cdf_url":
+		if value == "" {
+			return errors.New("the CDF URL is missing")
+		}
+		return profiles.ValidateCDFURL(value)
 	case "project":
 		return profiles.ValidateProject(value)
 	case "certificate":
 		return profiles.ValidateCertificate(value)
+	case "authority":
+		return profiles.ValidateAuthority(value)
+	case "scopes":
+		return profiles.ValidateScopes(profiles.ParseScopes(value))
+	case "redirect_port":
+		if value == "" {
+			return nil
+		}
+		_, err := profiles.ParseRedirectPort(value)
+		return err
+	case "ca_file":
+		return profiles.ValidateCAFile(value)
 	}
 	return nil
 }
@@ -58,62 +138,84 @@ func defaultValidate(field, value string) error {
 // reports names already in use; canStoreSecret tells whether a typed
 // secret can be kept in the keyring.
 func newProfileForm(c *common, p *profiles.Profile, back screen, taken func(string) bool, validate func(string, string) error, canStoreSecret bool) *profileForm {
-	st := c.st
-	v := &formValues{Flow: profiles.FlowDevice}
-	editing := ""
+	v := valuesOf(p)
+	m := &profileForm{common: c, vals: &v, initial: v, back: back, validate: validate}
 	if p != nil {
-		editing = p.Name
-		v.Name, v.Tenant, v.ClientID, v.Cluster, v.Project = p.Name, p.Tenant, p.ClientID, p.Cluster, p.Project
-		v.Flow, v.Certificate = p.Flow, p.Certificate
-		v.Secret = p.ClientSecret // a reference, never a secret
+		m.editing = p.Name
 	}
+	m.keys.Discard = bind("y", "y", "discard the changes")
+	m.keys.Keep = bind("n,esc", "n/esc", "keep editing")
+	m.keys.Cancel = with(c.keys.Back, "cancel")
+
+	// check validates a field (trimmed); live shows the field's help, or
+	// the problem with what is typed so far, under the field as it is
+	// typed.
 	check := func(field string) func(string) error {
-		return func(s string) error { return validate(field, strings.TrimSpace(s)) }
+		return func(s string) error { return m.check(field, s) }
 	}
-	var fields []huh.Field
-	if editing == "" {
-		fields = append(fields, huh.NewInput().Key("name").Title("Profile name").
-			Description("A short name you will type: dev, prod, acme-test.").
-			Value(&v.Name).Validate(func(s string) error {
-			s = strings.TrimSpace(s)
-			if err := validate("name", s); err != nil {
-				return err
+	live := func(field string, value *string) func() string {
+		return func() string {
+			if strings.TrimSpace(*value) != "" {
+				if err := m.check(field, *value); err != nil {
+					return "✗ " + err.Error()
+				}
 			}
-			if taken(s) {
-				return fmt.Errorf("a profile named %q exists: choose another name or edit that one", s)
-			}
-			return nil
-		}))
+			return FieldHelp(field)
+		}
+	}
+	checkName := func(s string) error {
+		s = strings.TrimSpace(s)
+		if err := validate("name", s); err != nil {
+			return err
+		}
+		if taken(s) {
+			return fmt.Errorf("a profile named %q exists: choose another name or edit that one", s)
+		}
+		return nil
+	}
+	input := func(key, title string, value *string) *huh.Input {
+		return huh.NewInput().Key(key).Title(title).Value(value).Validate(check(key)).DescriptionFunc(live(key, value), value)
+	}
+
+	var basics []huh.Field
+	if m.editing == "" {
+		basics = append(basics, huh.NewInput().Key("name").Title("Profile name").Value(&v.Name).Validate(checkName).
+			DescriptionFunc(func() string {
+				if strings.TrimSpace(v.Name) != "" {
+					if err := checkName(v.Name); err != nil {
+						return "✗ " + err.Error()
+					}
+				}
+				return FieldHelp("name")
+			}, &v.Name))
 	}
 	var opts []huh.Option[profiles.Flow]
 	for _, f := range profiles.Flows {
 		opts = append(opts, huh.NewOption(describeFlow(profiles.Profile{}, f).Title, f))
 	}
-	secretDesc := "Certificates & secrets › Client secrets › Value (not the Secret ID). Or type env:VAR."
-	if canStoreSecret {
-		secretDesc += " A pasted value is kept in the OS keyring, never in profiles.yaml."
-	}
-	fields = append(fields,
-		huh.NewSelect[profiles.Flow]().Key("flow").Title("Sign-in flow").
-			Description("Device code works everywhere; browser needs a browser here; secret/certificate sign in as an app.").
-			Options(opts...).Value(&v.Flow),
-		huh.NewInput().Key("tenant").Title("Tenant").
-			Description("Entra admin center › Overview › Tenant ID (or a domain such as contoso.onmicrosoft.com).").
-			Value(&v.Tenant).Validate(check("tenant")),
-		huh.NewInput().Key("client_id").Title("Application (client) ID").
-			Description("App registrations › your app › Overview › Application (client) ID.").
-			Value(&v.ClientID).Validate(check("client_id")),
-		huh.NewInput().Key("cluster").Title("CDF cluster").
-			Description("The first part of your CDF host: westeurope-1 for https://westeurope-1.cognitedata.com.").
-			Value(&v.Cluster).Validate(check("cluster")),
-		huh.NewInput().Key("project").Title("CDF project").
-			Description("The project's URL name, as in /api/v1/projects/<project>.").
-			Value(&v.Project).Validate(check("project")),
+	basics = append(basics,
+		huh.NewSelect[profiles.Flow]().Key("flow").Title("Sign-in flow").Description(FieldHelp("flow")).Options(opts...).Value(&v.Flow),
+		input("tenant", "Tenant", &v.Tenant),
+		input("client_id", "Application (client) ID", &v.ClientID),
+		input("cdf", "CDF cluster or URL", &v.CDF),
+		input("project", "CDF project", &v.Project),
+		huh.NewConfirm().Key("more").Title("More settings?").
+			Description("Authority, scopes, redirect port, login hint, CA file, default profile: most profiles need none.").
+			Affirmative("Show them").Negative("No").Value(&v.More),
 	)
-	groups := []*huh.Group{
-		huh.NewGroup(fields...),
-		huh.NewGroup(huh.NewInput().Key("secret").Title("Client secret").Description(secretDesc).
-			EchoMode(huh.EchoModePassword).Value(&v.Secret).Validate(func(s string) error {
+
+	secretHelp := FieldHelp("client_secret")
+	if canStoreSecret {
+		secretHelp += " A pasted value is kept in the OS keyring, never in profiles.yaml."
+	}
+	secret := huh.NewInput().Key("client_secret").Title("Client secret").Value(&v.Secret).
+		DescriptionFunc(func() string {
+			if s := strings.TrimSpace(v.Secret); s != "" && profiles.ValidateSecretRef(s) == nil {
+				return "Reference: " + s + ". " + secretHelp
+			}
+			return secretHelp
+		}, &v.Secret).
+		Validate(func(s string) error {
 			s = strings.TrimSpace(s)
 			if s == "" {
 				return errors.New("the secret flow needs a client secret (or env:VAR naming the variable that holds it)")
@@ -122,28 +224,75 @@ func newProfileForm(c *common, p *profiles.Profile, back screen, taken func(stri
 				return errors.New("no keyring here: type env:VAR and set that variable to the secret")
 			}
 			return nil
-		})).WithHideFunc(func() bool { return v.Flow != profiles.FlowSecret }),
-		huh.NewGroup(huh.NewInput().Key("certificate").Title("Certificate file").
-			Description("PEM (certificate + key) or PFX whose public part is uploaded under Certificates & secrets › Certificates.").
-			Value(&v.Certificate).Validate(check("certificate"))).
+		})
+	certPass := huh.NewInput().Key("certificate_password").Title("Certificate password").Value(&v.CertPassword).
+		Description(FieldHelp("certificate_password")).
+		Validate(func(s string) error {
+			s = strings.TrimSpace(s)
+			if s != "" && profiles.ValidateSecretRef(s) != nil && !canStoreSecret {
+				return errors.New("no keyring here: type env:VAR and set that variable to the password")
+			}
+			return nil
+		})
+	m.secrets = []*huh.Input{secret, certPass}
+
+	groups := []*huh.Group{
+		huh.NewGroup(basics...),
+		huh.NewGroup(secret).WithHideFunc(func() bool { return v.Flow != profiles.FlowSecret }),
+		huh.NewGroup(input("certificate", "Certificate file", &v.Certificate), certPass).
 			WithHideFunc(func() bool { return v.Flow != profiles.FlowCertificate }),
+		huh.NewGroup(
+			input("authority", "Authority", &v.Authority),
+			input("scopes", "Scopes", &v.Scopes),
+			input("redirect_port", "Redirect port (browser flow)", &v.RedirectPort),
+			input("login_hint", "Login hint", &v.LoginHint),
+			input("ca_file", "CA file", &v.CAFile),
+			huh.NewConfirm().Key("default").Title("Default profile?").
+				Description("The profile commands use without -p NAME.").Affirmative("Yes").Negative("No").Value(&v.Default),
+		).Title("More settings").WithHideFunc(func() bool { return !v.More }),
 	}
 	km := huh.NewDefaultKeyMap()
-	km.Quit = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel"))
+	km.Quit.SetEnabled(false) // esc is the page's: it asks first
 	theme := huh.ThemeFunc(huh.ThemeCharm)
-	if st.Plain {
+	if c.st.Plain {
 		theme = huh.ThemeFunc(huh.ThemeBase)
 	}
-	f := huh.NewForm(groups...).WithKeyMap(km).WithTheme(theme).WithShowHelp(true)
-	return &profileForm{common: c, form: f, vals: v, editing: editing, back: back, validate: validate}
+	m.form = huh.NewForm(groups...).WithKeyMap(km).WithTheme(theme).WithShowHelp(true)
+	m.echo()
+	return m
 }
 
-// SetSize sets the space the form may use.
-func (m *profileForm) SetSize(w, h int) {
-	m.width, m.height = w, h
-	// Leave room under the fields for a validation message (huh adds it
-	// below its viewport).
-	m.form = m.form.WithWidth(w).WithHeight(max(h-3, 4))
+// check validates one field's value as typed.
+func (m *profileForm) check(field, s string) error {
+	s = strings.TrimSpace(s)
+	if field == "cdf" {
+		// One field for both: a URL is a cdf_url, anything else a cluster.
+		if isCDFURL(s) {
+			return m.validate("cdf_url", s)
+		}
+		return m.validate("cluster", s)
+	}
+	if s == "" && field != "tenant" && field != "client_id" && field != "project" && field != "certificate" {
+		return nil // optional
+	}
+	return m.validate(field, s)
+}
+
+// echo shows a secret field's reference (env:VAR, keyring) in clear and
+// masks anything else, which may be the secret itself.
+func (m *profileForm) echo() {
+	for i, in := range m.secrets {
+		val := m.vals.Secret
+		if i == 1 {
+			val = m.vals.CertPassword
+		}
+		s := strings.TrimSpace(val)
+		if s == "" || profiles.ValidateSecretRef(s) == nil || strings.HasPrefix(s, profiles.EnvRefPrefix) {
+			in.EchoMode(huh.EchoModeNormal)
+		} else {
+			in.EchoMode(huh.EchoModePassword)
+		}
+	}
 }
 
 // Screen names the page.
@@ -160,16 +309,47 @@ func (m *profileForm) Title() string {
 // TakesText is always true: every key goes to the form.
 func (m *profileForm) TakesText() bool { return true }
 
+// SetSize sets the space the form may use.
+func (m *profileForm) SetSize(w, h int) {
+	m.width, m.height = w, h
+	// Leave room under the fields for a validation message (huh adds it
+	// below its viewport) and the discard question.
+	m.form = m.form.WithWidth(w).WithHeight(max(h-3, 4))
+}
+
 // Init starts the form.
 func (m *profileForm) Init() tea.Cmd { return m.form.Init() }
 
+// changed reports whether anything was typed or chosen.
+func (m *profileForm) changed() bool { return *m.vals != m.initial }
+
 // Update passes msg to the form; a submitted form is a request to save
-// it, an aborted one to leave.
+// it. Esc leaves an unchanged form at once and asks first on a changed
+// one.
 func (m *profileForm) Update(msg tea.Msg) (tea.Cmd, request) {
+	if k, ok := msg.(tea.KeyPressMsg); ok {
+		if m.confirming {
+			switch {
+			case key.Matches(k, m.keys.Discard):
+				return nil, reqFormCancelled{}
+			case key.Matches(k, m.keys.Keep):
+				m.confirming = false
+			}
+			return nil, nil
+		}
+		if key.Matches(k, m.keys.Cancel) {
+			if !m.changed() {
+				return nil, reqFormCancelled{}
+			}
+			m.confirming = true
+			return nil, nil
+		}
+	}
 	fm, cmd := m.form.Update(msg)
 	if f, ok := fm.(*huh.Form); ok {
 		m.form = f
 	}
+	m.echo()
 	switch m.form.State {
 	case huh.StateCompleted:
 		return cmd, reqSaveProfile{vals: *m.vals, editing: m.editing, back: m.back}
@@ -179,21 +359,26 @@ func (m *profileForm) Update(msg tea.Msg) (tea.Cmd, request) {
 	return cmd, nil
 }
 
-// View renders the form.
+// View renders the form, and the discard question under it.
 func (m *profileForm) View() string {
 	s := m.form.View()
-	if m.saveError != "" {
-		s = m.saveError + "\n" + s
+	if m.confirming {
+		s = strings.TrimRight(s, "\n") + "\n\n" + strings.Join(para(m.st, "", 0, "Discard the changes to this profile? y: discard · n or esc: keep editing", m.width, 0, m.termWidth, m.st.Warn.Render), "\n")
 	}
 	return s
 }
 
-// Apply writes the form's values into p (a secret is replaced by its
-// reference by the caller first).
+// Apply writes the form's values into p (a typed secret is replaced by
+// its reference by the caller first). The CDF field sets the cluster or
+// cdf_url and clears the other.
 func (v formValues) Apply(p *profiles.Profile) {
 	p.Tenant = strings.TrimSpace(v.Tenant)
 	p.ClientID = strings.TrimSpace(v.ClientID)
-	p.Cluster = strings.TrimSpace(v.Cluster)
+	if cdf := strings.TrimSpace(v.CDF); isCDFURL(cdf) {
+		p.Cluster, p.CDFURL = "", strings.TrimRight(cdf, "/")
+	} else {
+		p.Cluster, p.CDFURL = cdf, ""
+	}
 	p.Project = strings.TrimSpace(v.Project)
 	p.Flow = v.Flow
 	switch v.Flow {
@@ -201,11 +386,21 @@ func (v formValues) Apply(p *profiles.Profile) {
 		p.ClientSecret = strings.TrimSpace(v.Secret)
 	case profiles.FlowCertificate:
 		p.Certificate = strings.TrimSpace(v.Certificate)
+		p.CertificatePassword = strings.TrimSpace(v.CertPassword)
 	}
+	p.Authority = strings.TrimSpace(v.Authority)
+	p.Scopes = profiles.ParseScopes(v.Scopes)
+	p.RedirectPort, _ = strconv.Atoi(strings.TrimSpace(v.RedirectPort))
+	p.LoginHint = strings.TrimSpace(v.LoginHint)
+	p.CAFile = strings.TrimSpace(v.CAFile)
+	p.Default = v.Default
 }
 
-// KeyMap is the form's help (huh renders its own key help; this adds esc).
+// KeyMap is the form's help (huh renders its own key help; this adds
+// esc, or the discard question's keys).
 func (m *profileForm) KeyMap() help.KeyMap {
-	esc := bind("esc", "esc", "cancel")
-	return keyMap{short: []key.Binding{esc}, full: [][]key.Binding{{esc}}}
+	if m.confirming {
+		return keyMap{short: []key.Binding{m.keys.Discard, m.keys.Keep}, full: [][]key.Binding{{m.keys.Discard, m.keys.Keep}}}
+	}
+	return keyMap{short: []key.Binding{m.keys.Cancel}, full: [][]key.Binding{{m.keys.Cancel}}}
 }

@@ -22,35 +22,28 @@ type profileRow struct {
 	StateErr  error     // the cache could not be read
 }
 
-// profileListKeys are the keys of the Profiles screen.
+// profileListKeys are the keys of the Profiles page.
 type profileListKeys struct {
-	Up, Down, Choose, New, Edit, Delete, Filter, ClearFilter, Quit, Help key.Binding
-	Yes, No                                                              key.Binding
+	KeyMap
+	Choose, ClearFilter, KeepFilter key.Binding
 }
 
-func newProfileListKeys() profileListKeys {
+func newProfileListKeys(k KeyMap) profileListKeys {
 	return profileListKeys{
-		Up:          bind("up,k", "↑/k", "up"),
-		Down:        bind("down,j", "↓/j", "down"),
-		Choose:      bind("enter", "enter", "sign in"),
-		New:         bind("n", "n", "new"),
-		Edit:        bind("e", "e", "edit"),
-		Delete:      bind("d", "d", "delete"),
-		Filter:      bind("/", "/", "filter"),
-		ClearFilter: bind("esc", "esc", "clear filter"),
-		Quit:        bind("q", "q", "quit"),
-		Help:        bind("?", "?", "more keys"),
-		Yes:         bind("y", "y", "yes, delete"),
-		No:          bind("n,esc", "n/esc", "no"),
+		KeyMap:      k,
+		Choose:      with(k.Open, "sign in"),
+		ClearFilter: with(k.Back, "clear filter"),
+		KeepFilter:  with(k.Open, "keep filter"),
 	}
 }
 
-// profileList is the filterable list of profiles.
+// profileList is the filterable list of profiles. Each row is a summary:
+// enter opens the profile (the Flow page shows it in full).
 type profileList struct {
 	*common
 	keys      profileListKeys
 	rows      []profileRow
-	cursor    int // index into visible()
+	cur       cursor // index into visible()
 	filter    textinput.Model
 	filtering bool
 	confirm   string // name of the profile awaiting delete confirmation
@@ -62,7 +55,7 @@ func newProfileList(c *common) *profileList {
 	ti := textinput.New()
 	ti.Prompt = "/ "
 	ti.Placeholder = "filter by name, tenant, cluster…"
-	return &profileList{common: c, keys: newProfileListKeys(), filter: ti}
+	return &profileList{common: c, keys: newProfileListKeys(c.keys), filter: ti}
 }
 
 // Screen names the page.
@@ -79,12 +72,17 @@ func (m *profileList) TakesText() bool { return m.filtering || m.confirm != "" }
 func (m *profileList) SetRows(rows []profileRow) {
 	cur := m.Selected()
 	m.rows = rows
-	m.cursor = 0
+	m.cur.i = 0
 	if cur != nil {
-		for i, r := range m.visible() {
-			if r.Profile.Name == cur.Profile.Name {
-				m.cursor = i
-			}
+		m.Select(cur.Profile.Name)
+	}
+}
+
+// Select puts the cursor on the named profile, if it is shown.
+func (m *profileList) Select(name string) {
+	for i, r := range m.visible() {
+		if r.Profile.Name == name {
+			m.cur.i = i
 		}
 	}
 }
@@ -95,10 +93,10 @@ func (m *profileList) SetSize(w, h int) { m.width, m.height = w, h; m.filter.Set
 // Selected is the profile under the cursor, or nil.
 func (m *profileList) Selected() *profileRow {
 	v := m.visible()
-	if m.cursor < 0 || m.cursor >= len(v) {
+	if m.cur.i < 0 || m.cur.i >= len(v) {
 		return nil
 	}
-	r := v[m.cursor]
+	r := v[m.cur.i]
 	return &r
 }
 
@@ -110,7 +108,7 @@ func (m *profileList) visible() []profileRow {
 	var out []profileRow
 	for _, r := range m.rows {
 		p := r.Profile
-		hay := strings.ToLower(strings.Join([]string{p.Name, string(p.Flow), p.Tenant, p.Cluster, p.Project}, " "))
+		hay := strings.ToLower(strings.Join([]string{p.Name, string(p.Flow), p.Tenant, p.Cluster, p.CDFURL, p.Project}, " "))
 		if strings.Contains(hay, q) {
 			out = append(out, r)
 		}
@@ -118,8 +116,8 @@ func (m *profileList) visible() []profileRow {
 	return out
 }
 
-// Update handles a key; choosing, creating, editing, deleting and
-// quitting are requests for the app.
+// Update handles a key; choosing, creating, editing and deleting are
+// requests for the app.
 func (m *profileList) Update(msg tea.Msg) (tea.Cmd, request) {
 	k, ok := msg.(tea.KeyPressMsg)
 	if !ok {
@@ -147,36 +145,31 @@ func (m *profileList) Update(msg tea.Msg) (tea.Cmd, request) {
 			m.filtering = false
 			m.filter.SetValue("")
 			m.filter.Blur()
-			m.cursor = 0
+			m.cur.i = 0
 			return nil, nil
 		case "enter":
 			m.filtering = false
 			m.filter.Blur()
 			return nil, nil
-		case "up", "down":
+		case "up", "down", "pgup", "pgdown":
 		default:
 			var cmd tea.Cmd
 			m.filter, cmd = m.filter.Update(msg)
-			m.cursor = 0
+			m.cur.i = 0
 			return cmd, nil
 		}
 	}
 	n := len(m.visible())
+	if m.cur.move(m.keys.KeyMap, k, n, m.rowsShown()) {
+		return nil, nil
+	}
 	switch {
-	case key.Matches(k, m.keys.Up):
-		if m.cursor > 0 {
-			m.cursor--
-		}
-	case key.Matches(k, m.keys.Down):
-		if m.cursor < n-1 {
-			m.cursor++
-		}
-	case key.Matches(k, m.keys.Filter):
+	case key.Matches(k, m.keys.Filter) && len(m.rows) > 0:
 		m.filtering = true
 		return m.filter.Focus(), nil
-	case key.Matches(k, m.keys.ClearFilter):
+	case key.Matches(k, m.keys.ClearFilter) && m.filter.Value() != "":
 		m.filter.SetValue("")
-		m.cursor = 0
+		m.cur.i = 0
 	case key.Matches(k, m.keys.Choose):
 		if n > 0 {
 			return nil, reqChooseFlow{p: m.Selected().Profile}
@@ -191,8 +184,8 @@ func (m *profileList) Update(msg tea.Msg) (tea.Cmd, request) {
 		if s := m.Selected(); s != nil {
 			m.confirm = s.Profile.Name
 		}
-	case key.Matches(k, m.keys.Quit):
-		return nil, reqQuit{}
+	case key.Matches(k, m.keys.Import):
+		return nil, reqWelcome{}
 	}
 	return nil, nil
 }
@@ -212,83 +205,107 @@ func (m *profileList) tokenState(r profileRow) (string, func(...string) string) 
 	return "valid " + human(left), m.st.Good.Render
 }
 
+// header lines above the rows (filter, column names).
+func (m *profileList) header() []string {
+	var out []string
+	if m.filtering || m.filter.Value() != "" {
+		out = append(out, m.filter.View())
+	}
+	if m.width >= 70 && len(m.visible()) > 0 {
+		out = append(out, m.st.Label.Render(fmt.Sprintf("  %-*s  %-11s  %-16s  %s", m.nameWidth(), "NAME", "FLOW", "TOKEN", "CDF PROJECT · TENANT")))
+	}
+	return out
+}
+
+// rowsShown is how many rows fit under the header.
+func (m *profileList) rowsShown() int {
+	h := m.height - len(m.header())
+	if m.confirm != "" {
+		h -= 2
+	}
+	return max(h, 1)
+}
+
+func (m *profileList) nameWidth() int {
+	nameW := 4
+	for _, r := range m.visible() {
+		nameW = max(nameW, lipgloss.Width(clean(r.Profile.Name)))
+	}
+	if m.width < 70 {
+		return min(nameW, max(m.width/2, 8)) // only the token state beside it
+	}
+	return min(nameW, max(m.width/3, 8))
+}
+
 // View renders the list.
 func (m *profileList) View() string {
 	var b strings.Builder
 	w := m.width
-	rows := m.visible()
-	if m.filtering || m.filter.Value() != "" {
-		b.WriteString(trunc(m.filter.View(), w) + "\n")
+	for _, l := range m.header() {
+		b.WriteString(l + "\n")
 	}
 	if len(m.rows) == 0 {
-		b.WriteString(m.st.Muted.Render("No profiles yet. Press n to create one.") + "\n")
+		b.WriteString(m.st.Muted.Render("No profiles yet. Press n to create one, or i to import a file.") + "\n")
 		return b.String()
 	}
+	rows := m.visible()
 	if len(rows) == 0 {
 		b.WriteString(m.st.Muted.Render("No profile matches the filter.") + "\n")
 	}
-	// Columns: name, flow, token state, then tenant and cluster/project
-	// when there is room.
-	nameW := 4
-	for _, r := range rows {
-		nameW = max(nameW, lipgloss.Width(clean(r.Profile.Name)))
-	}
-	nameW = min(nameW, max(w/3, 8))
+	nameW := m.nameWidth()
 	wide := w >= 70
-	if wide {
-		hdr := fmt.Sprintf("  %-*s  %-11s  %-16s  %s", nameW, "NAME", "FLOW", "TOKEN", "CLUSTER/PROJECT · TENANT")
-		b.WriteString(trunc(m.st.Label.Render(hdr), w) + "\n")
-	}
-	avail := m.height - strings.Count(b.String(), "\n") - 1
-	if m.confirm != "" {
-		avail--
-	}
-	start := 0
-	if avail > 0 && m.cursor >= avail {
-		start = m.cursor - avail + 1
-	}
-	for i := start; i < len(rows) && (avail <= 0 || i < start+avail); i++ {
+	avail := m.rowsShown()
+	start := m.cur.window(len(rows), avail)
+	for i := start; i < len(rows) && i < start+avail; i++ {
 		r := rows[i]
 		p := r.Profile
 		state, paint := m.tokenState(r)
 		name := trunc(clean(p.Name), nameW)
 		var line string
 		if wide {
+			// The tenant only when it fits whole; the Flow page shows
+			// everything.
 			where := placeOf(p)
-			if p.Tenant != "" {
+			if room := w - 2 - nameW - 2 - 11 - 2 - 16 - 2; p.Tenant != "" && lipgloss.Width(where+" · "+p.Tenant) <= room {
 				where += " · " + p.Tenant
 			}
+			// A summary: the Flow page (enter) shows the profile in full.
 			line = fmt.Sprintf("%-*s  %-11s  %s  %s", nameW, name, clean(flowLabel(p.Flow)), paint(fmt.Sprintf("%-16s", state)), m.st.Muted.Render(clean(where)))
 		} else {
 			line = fmt.Sprintf("%-*s  %s", nameW, name, paint(state))
 		}
-		if i == m.cursor {
-			line = m.st.Selected.Render("> " + line)
+		if i == m.cur.i {
+			// The highlight runs to the last column.
+			line = m.st.Selected.Render(padRight(trunc("> "+line, w), w))
 		} else {
-			line = "  " + line
+			line = trunc("  "+line, w)
 		}
-		b.WriteString(trunc(line, w) + "\n")
+		b.WriteString(line + "\n")
 	}
 	if m.confirm != "" {
-		b.WriteString(trunc(m.st.Warn.Render(fmt.Sprintf("Delete profile %q from profiles.yaml? y/n", clean(m.confirm))), w) + "\n")
+		b.WriteString("\n" + strings.Join(para(m.st, "", 0, fmt.Sprintf("Delete profile %q from profiles.yaml, with its cached tokens and keyring secrets? y/n", clean(m.confirm)), w, 0, w, m.st.Warn.Render), "\n") + "\n")
 	}
 	return b.String()
 }
 
-// KeyMap is the help of the current state.
+// KeyMap is the help of the current state: only keys that do something.
 func (m *profileList) KeyMap() help.KeyMap {
 	k := m.keys
 	switch {
 	case m.confirm != "":
 		return keyMap{short: []key.Binding{k.Yes, k.No}, full: [][]key.Binding{{k.Yes, k.No}}}
 	case m.filtering:
-		enter := bind("enter", "enter", "keep filter")
-		return keyMap{short: []key.Binding{enter, k.ClearFilter}, full: [][]key.Binding{{enter, k.ClearFilter}}}
+		return keyMap{short: []key.Binding{k.KeepFilter, k.ClearFilter}, full: [][]key.Binding{{k.KeepFilter, k.ClearFilter}}}
+	case len(m.rows) == 0:
+		return keyMap{short: []key.Binding{k.New, k.Import}, full: [][]key.Binding{{k.New, k.Import}}}
 	}
-	return keyMap{
-		short: []key.Binding{k.Choose, k.New, k.Edit, k.Delete, k.Filter, k.Quit, k.Help},
-		full:  [][]key.Binding{{k.Up, k.Down, k.Choose}, {k.New, k.Edit, k.Delete}, {k.Filter, k.ClearFilter, k.Quit}},
+	short := []key.Binding{k.Choose, k.New, k.Edit, k.Delete, k.Filter}
+	full := [][]key.Binding{append(k.nav(), k.Choose), {k.New, k.Edit, k.Delete, k.Import}, {k.Filter}}
+	if m.filter.Value() != "" {
+		short = append(short, k.ClearFilter)
+		full[2] = append(full[2], k.ClearFilter)
 	}
+	return keyMap{short: short, full: full}
 }
 
 // flowLabel is a flow's short display name.

@@ -84,7 +84,7 @@ func TestEditProfile(t *testing.T) {
 	d.requireView("Edit profile dev")
 	d.waitFor("focus on flow", func(m *app) bool { return m.formPage().form.GetFocusedField().GetKey() == "flow" })
 	d.press("enter") // keep the flow
-	for _, key := range []string{"tenant", "client_id", "cluster"} {
+	for _, key := range []string{"tenant", "client_id", "cdf"} {
 		d.waitFor("focus on "+key, func(m *app) bool { return m.formPage().form.GetFocusedField().GetKey() == key })
 		d.press("enter") // keep the value
 	}
@@ -93,6 +93,8 @@ func TestEditProfile(t *testing.T) {
 		d.press("backspace")
 	}
 	d.typeText("acme-test")
+	d.press("enter")
+	d.waitFor("focus on more", func(m *app) bool { return m.formPage().form.GetFocusedField().GetKey() == "more" })
 	d.press("enter")
 	d.waitView(`Saved profile "dev".`)
 	d.waitFor("back on the list after an edit from the list", onScreen(scrProfiles))
@@ -111,6 +113,8 @@ func TestNewSecretProfileKeepsOnlyAReference(t *testing.T) {
 			return profiles.RefKeyring, nil
 		}
 	})
+	d.waitFor("welcome", onScreen(scrWelcome))
+	d.press("n")
 	d.waitFor("form", onScreen(scrForm))
 	focus := func(key string) {
 		d.waitFor("focus on "+key, func(m *app) bool { f := m.formPage().form.GetFocusedField(); return f != nil && f.GetKey() == key })
@@ -120,12 +124,14 @@ func TestNewSecretProfileKeepsOnlyAReference(t *testing.T) {
 	d.press("enter")
 	focus("flow")
 	d.press("down", "enter") // device → secret
-	for _, f := range []struct{ key, v string }{{"tenant", claimstest.TenantID}, {"client_id", claimstest.ClientID}, {"cluster", "westeurope-1"}, {"project", "acme"}} {
+	for _, f := range []struct{ key, v string }{{"tenant", claimstest.TenantID}, {"client_id", claimstest.ClientID}, {"cdf", "westeurope-1"}, {"project", "acme"}} {
 		focus(f.key)
 		d.typeText(f.v)
 		d.press("enter")
 	}
-	focus("secret")
+	focus("more")
+	d.press("enter")
+	focus("client_secret")
 	d.typeText(secret)
 	if strings.Contains(d.view(), secret) {
 		t.Fatal("the secret is shown while typed")

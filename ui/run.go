@@ -11,23 +11,26 @@ import (
 	"github.com/charmbracelet/colorprofile"
 )
 
-// ErrCancelled is returned by Run when the person pressed ctrl+c.
+// ErrCancelled is returned by Run when the person pressed ctrl+c while a
+// sign-in or a refresh was in flight.
 var ErrCancelled = errors.New("cancelled")
 
-// cancelled is Run's ctrl+c error: it reads "cancelled" and matches both
-// ErrCancelled and context.Canceled.
-type cancelled struct{}
+// ErrTryDemo is returned by Run when the person chose to try the demo
+// (Config.OfferDemo): the command then starts it.
+var ErrTryDemo = errors.New("the demo was chosen")
 
-func (cancelled) Error() string   { return "cancelled" }
+// cancelled is Run's error for ctrl+c during a sign-in or a refresh: it
+// says what was cancelled and matches both ErrCancelled and
+// context.Canceled.
+type cancelled struct{ what string }
+
+func (c cancelled) Error() string { return c.what + " cancelled" }
 func (cancelled) Unwrap() []error { return []error{ErrCancelled, context.Canceled} }
 
-// errCancelled is the error Run returns on ctrl+c; the command that ran
-// the program maps it to its exit code.
-func errCancelled() error { return cancelled{} }
-
 // Run starts the interactive program and blocks until the person quits or
-// ctx ends. ctrl+c returns an error wrapping ErrCancelled and
-// context.Canceled; a plain quit returns nil.
+// ctx ends. ctrl+c while a sign-in or a refresh is in flight returns an
+// error wrapping ErrCancelled and context.Canceled; q, and ctrl+c with
+// nothing in flight, return nil; choosing the demo returns ErrTryDemo.
 func Run(ctx context.Context, cfg Config) error {
 	if cfg.Store == nil || cfg.Auth == nil {
 		return errors.New("ui: Config.Store and Config.Auth are required")
@@ -44,7 +47,9 @@ func Run(ctx context.Context, cfg Config) error {
 		tea.WithEnvironment(environ(cfg.Getenv)),
 	}
 	if cfg.plain() {
-		opts = append(opts, tea.WithColorProfile(colorprofile.Ascii))
+		// A transcript, never redrawn (transcript.go): no renderer, no
+		// colour, no escape sequences.
+		opts = append(opts, tea.WithoutRenderer(), tea.WithColorProfile(colorprofile.Ascii))
 	} else if cfg.Getenv("NO_COLOR") != "" {
 		opts = append(opts, tea.WithColorProfile(colorprofile.Ascii))
 	}
@@ -53,21 +58,28 @@ func Run(ctx context.Context, cfg Config) error {
 	}
 	final, err := tea.NewProgram(m, opts...).Run()
 	cancel()
+	what := ""
 	if fm, ok := final.(*app); ok {
+		if fm.interrupted {
+			what = fm.inFlightName()
+		}
 		fm.stopWork()
 		// Let the sign-in goroutines see the cancellation and return, so
 		// the loopback port is released before Run does.
 		fm.wait(10 * time.Second)
-		if fm.interrupted {
-			return errCancelled()
+		switch {
+		case fm.interrupted:
+			return cancelled{what: what}
+		case fm.tryDemo:
+			return ErrTryDemo
 		}
 	}
 	if err != nil {
 		if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
-			return errCancelled()
+			return cancelled{what: "the program"}
 		}
 		if errors.Is(err, tea.ErrInterrupted) {
-			return errCancelled()
+			return cancelled{what: "the program"}
 		}
 		return fmt.Errorf("interactive program: %w", err)
 	}

@@ -22,6 +22,7 @@ type Styles struct {
 	Warn      lipgloss.Style
 	Bad       lipgloss.Style
 	Key       lipgloss.Style // a key name in running text
+	Link      lipgloss.Style // a URL (also an OSC 8 hyperlink)
 	Selected  lipgloss.Style // the cursor row of a list
 	Code      lipgloss.Style // the device user code
 	TabActive lipgloss.Style
@@ -39,7 +40,7 @@ func NewStyles(isDark, plain bool) Styles {
 		n := lipgloss.NewStyle()
 		return Styles{
 			Plain: true, Title: n, Subtitle: n, Label: n, Value: n, Muted: n,
-			Good: n, Warn: n, Bad: n, Key: n, Selected: n, Code: n, TabActive: n, Tab: n,
+			Good: n, Warn: n, Bad: n, Key: n, Link: n, Selected: n, Code: n, TabActive: n, Tab: n,
 			Box:  n.Border(lipgloss.ASCIIBorder()).Padding(0, 1),
 			Help: help.Styles{Ellipsis: n, ShortKey: n, ShortDesc: n, ShortSeparator: n, FullKey: n, FullDesc: n, FullSeparator: n},
 		}
@@ -65,6 +66,7 @@ func NewStyles(isDark, plain bool) Styles {
 		Warn:      base.Foreground(warn),
 		Bad:       base.Foreground(bad).Bold(true),
 		Key:       base.Foreground(accent).Bold(true),
+		Link:      base.Foreground(accent).Underline(true),
 		Selected:  base.Foreground(fg).Background(selBg).Bold(true),
 		Code:      base.Bold(true).Foreground(accent),
 		TabActive: base.Bold(true).Foreground(accent).Underline(true),

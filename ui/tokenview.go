@@ -31,24 +31,18 @@ func (t tokenTab) String() string {
 	return [...]string{"Overview", "Access token", "ID token", "CDF access"}[t]
 }
 
-// tokenKeys are the keys of the Token screen.
+// tokenKeys are the keys of the Token page.
 type tokenKeys struct {
-	Refresh, NextTab, PrevTab, Raw, Reveal, Up, Down, SignIn, Back, Quit, Help key.Binding
+	KeyMap
+	SignIn, Back, HideRaw key.Binding
 }
 
-func newTokenKeys() tokenKeys {
+func newTokenKeys(k KeyMap) tokenKeys {
 	return tokenKeys{
-		Refresh: bind("r", "r", "refresh now"),
-		NextTab: bind("tab,right,l", "tab", "next tab"),
-		PrevTab: bind("shift+tab,left,h", "shift+tab", "previous tab"),
-		Raw:     bind("j", "j", "raw JSON"),
-		Reveal:  bind("t", "t", "show raw token"),
-		Up:      bind("up,k", "↑/k", "scroll up"),
-		Down:    bind("down", "↓", "scroll down"),
-		SignIn:  bind("enter", "enter", "sign in again"),
-		Back:    bind("esc", "esc", "profiles"),
-		Quit:    bind("q", "q", "quit"),
-		Help:    bind("?", "?", "more keys"),
+		KeyMap:  k,
+		SignIn:  with(k.Open, "sign in again"),
+		Back:    with(k.Back, "profiles"),
+		HideRaw: bind("t,esc", "t/esc", "hide raw token"),
 	}
 }
 
@@ -90,7 +84,7 @@ type tokenView struct {
 	tabs     []tokenTab
 	raw      bool // raw JSON of the claims
 	reveal   bool // raw access token shown
-	scroll   int
+	scroll   scroller
 	lastNote string // result of the last refresh, explained
 	lastFix  string // the fix for the last failure, if known
 	signedAt time.Time
@@ -109,7 +103,7 @@ type tokenView struct {
 func newTokenView(c *common, p profiles.Profile, t *flows.Tokens) *tokenView {
 	leeway, withCDF := c.cfg.RefreshLeeway, c.cfg.Inspect != nil
 	m := &tokenView{
-		common: c, keys: newTokenKeys(), serial: c.nextSerial(), profile: p,
+		common: c, keys: newTokenKeys(c.keys), serial: c.nextSerial(), profile: p,
 	}
 	m.bar = newBar()
 	m.tabs = []tokenTab{tabOverview, tabAccess}
@@ -213,11 +207,18 @@ func (m *tokenView) setTokens(t *flows.Tokens) {
 	}
 	m.findings = nil
 	if m.access.tok != nil {
-		user := t.Flow.IsUser()
-		m.findings = claims.Check(m.access.tok, claims.Expect{
-			Now: m.now(), Tenant: m.profile.Tenant, CDFURL: m.profile.BaseURL(),
-			ClientID: m.profile.ClientID, UserFlow: &user, Fresh: !t.FromCache,
-		})
+		m.findings = claims.Check(m.access.tok, expectFor(m.now(), m.profile, t))
+	}
+}
+
+// expectFor is what the profile leads one to expect of its access token,
+// for the checks. (One seam: the command line's claims checks will share
+// this function.)
+func expectFor(now time.Time, p profiles.Profile, t *flows.Tokens) claims.Expect {
+	user := t.Flow.IsUser()
+	return claims.Expect{
+		Now: now, Tenant: p.Tenant, CDFURL: p.BaseURL(),
+		ClientID: p.ClientID, UserFlow: &user, Fresh: !t.FromCache,
 	}
 }
 
@@ -239,7 +240,6 @@ func (m *tokenView) issued() time.Time {
 // SetSize sets the space the screen may use.
 func (m *tokenView) SetSize(w, h int) {
 	m.width, m.height = w, h
-	m.bar.SetWidth(max(min(w-26, 40), 6))
 }
 
 // Refreshing marks a refresh as started.
@@ -281,56 +281,62 @@ func (m *tokenView) Update(msg tea.Msg) (tea.Cmd, request) {
 			m.SetAccess(msg.access, msg.err)
 		}
 	case tea.KeyPressMsg:
-		k := m.keys
-		switch {
-		case key.Matches(msg, k.Refresh):
-			return m.startRefresh(true), nil
-		case key.Matches(msg, k.NextTab), key.Matches(msg, k.PrevTab):
-			i := 0
-			for j, t := range m.tabs {
-				if t == m.tab {
-					i = j
-				}
-			}
-			if key.Matches(msg, k.NextTab) {
-				i = (i + 1) % len(m.tabs)
-			} else {
-				i = (i + len(m.tabs) - 1) % len(m.tabs)
-			}
-			m.tab = m.tabs[i]
-			m.scroll = 0
-			if m.tab == tabCDF && m.cdf == nil && m.cdfErr == nil && !m.cdfLoading {
-				m.cdfLoading = true
-				return m.loadAccess(), nil
-			}
-		case key.Matches(msg, k.Raw):
-			m.raw = !m.raw
-			m.scroll = 0
-		case key.Matches(msg, k.Reveal):
-			m.reveal = !m.reveal
-			m.scroll = 0
-		case key.Matches(msg, k.Up):
-			m.scroll = max(m.scroll-1, 0)
-		case key.Matches(msg, k.Down):
-			m.scroll++
-		case key.Matches(msg, k.SignIn):
-			return nil, reqChooseFlow{p: m.profile}
-		case key.Matches(msg, k.Back):
-			if m.reveal {
-				m.reveal = false
-				return nil, nil
-			}
-			return nil, reqProfiles{}
-		case key.Matches(msg, k.Quit):
-			return nil, reqQuit{}
-		}
+		return m.key(msg)
 	}
 	return nil, nil
 }
 
-// View renders the screen.
+// key handles a key press.
+func (m *tokenView) key(msg tea.KeyPressMsg) (tea.Cmd, request) {
+	k := m.keys
+	if m.scroll.move(k.KeyMap, msg, lineCount(m.bodyView()), m.bodyHeight()) {
+		return nil, nil
+	}
+	switch {
+	case m.reveal && key.Matches(msg, k.HideRaw):
+		m.reveal = false
+		m.scroll.off = 0
+	case key.Matches(msg, k.Refresh):
+		return m.startRefresh(true), nil
+	case key.Matches(msg, k.NextTab), key.Matches(msg, k.PrevTab):
+		i := 0
+		for j, t := range m.tabs {
+			if t == m.tab {
+				i = j
+			}
+		}
+		if key.Matches(msg, k.NextTab) {
+			i = (i + 1) % len(m.tabs)
+		} else {
+			i = (i + len(m.tabs) - 1) % len(m.tabs)
+		}
+		m.tab = m.tabs[i]
+		m.scroll.off = 0
+		m.reveal = false
+		if m.tab == tabCDF && m.cdf == nil && m.cdfErr == nil && !m.cdfLoading {
+			m.cdfLoading = true
+			return m.loadAccess(), nil
+		}
+	case key.Matches(msg, k.Raw) && m.claimsTab() && !m.reveal:
+		m.raw = !m.raw
+		m.scroll.off = 0
+	case key.Matches(msg, k.Reveal):
+		m.reveal = true
+		m.scroll.off = 0
+	case key.Matches(msg, k.SignIn):
+		return nil, reqChooseFlow{p: m.profile}
+	case key.Matches(msg, k.Back):
+		return nil, reqProfiles{}
+	}
+	return nil, nil
+}
+
+// claimsTab reports whether a tab of claims is shown (raw JSON applies).
+func (m *tokenView) claimsTab() bool { return m.tab == tabAccess || m.tab == tabID }
+
+// View renders the page: the live refresh lines, the tabs, and the tab's
+// body scrolled to fit.
 func (m *tokenView) View() string {
-	w := m.width
 	var b strings.Builder
 	b.WriteString(m.liveView())
 	b.WriteString(m.tabsView() + "\n")
@@ -338,8 +344,13 @@ func (m *tokenView) View() string {
 	if avail < 1 {
 		return clip(b.String(), m.height)
 	}
-	b.WriteString(truncLines(scrollView(m.st, m.bodyView(), m.scroll, avail), w))
+	b.WriteString(m.scroll.view(m.st, m.bodyView(), avail))
 	return b.String()
+}
+
+// bodyHeight is the space under the live lines and the tabs.
+func (m *tokenView) bodyHeight() int {
+	return max(m.height-strings.Count(m.liveView(), "\n")-1, 1)
 }
 
 // liveView is the live refresh indicator, on top of every tab.
@@ -348,23 +359,29 @@ func (m *tokenView) liveView() string {
 	now := m.now()
 	r := m.ref
 	left := r.Left(now)
-	var b strings.Builder
-	line := func(s string) { b.WriteString(trunc(s, w) + "\n") }
+	var lines []string
+	text := func(lead string, leadW int, s string, paint func(...string) string) {
+		lines = append(lines, para(m.st, lead, leadW, s, w, leadW, m.termWidth, paint)...)
+	}
 
 	var state string
 	switch {
 	case left <= 0:
-		state = m.st.Bad.Render("Expired") + " at " + hhmm(r.expires)
+		state = m.st.Bad.Render("Expired") + " at " + hhmmZone(r.expires)
 	case m.st.Plain:
-		state = "Valid for " + human(left) + ", until " + hhmm(r.expires)
+		// No countdown: a transcript should not grow every minute.
+		state = "Valid until " + hhmmZone(r.expires)
 	default:
 		paint := m.st.Good.Render
 		if left < r.Leeway() {
 			paint = m.st.Warn.Render
 		}
-		state = "Valid " + paint(clock(left)) + " " + m.bar.ViewAs(m.st, r.Fraction(now)) + " until " + hhmm(r.expires)
+		// The bar takes what the line leaves, 6 to 40 cells.
+		head, tail := "Valid "+clock(left)+" ", " until "+hhmmZone(r.expires)
+		m.bar.SetWidth(min(max(w-lipgloss.Width(head+tail), 6), 40))
+		state = "Valid " + paint(clock(left)) + " " + m.bar.ViewAs(m.st, r.Fraction(now)) + tail
 	}
-	line(state)
+	lines = append(lines, state)
 
 	var next string
 	switch {
@@ -372,13 +389,15 @@ func (m *tokenView) liveView() string {
 		next = spinView(m.st, now) + " Refreshing…"
 	case r.needsLogin:
 		next = m.st.Bad.Render("Sign-in needed") + " · press enter to sign in again"
+	case r.failures > 0 && m.st.Plain:
+		next = "Retry at " + hhmm(r.retryAt)
 	case r.failures > 0:
 		next = fmt.Sprintf("Retry %s (in %s)", hhmm(r.retryAt), human(r.retryAt.Sub(now)))
 	default:
 		next = "Auto refresh " + hhmm(r.NextAuto()) + " (" + human(r.Leeway()) + " before expiry)"
 	}
 	next += fmt.Sprintf(" · refreshed %d×", r.count)
-	line(next)
+	text("", 0, next, nil)
 
 	switch {
 	case r.lastErr != nil:
@@ -386,24 +405,28 @@ func (m *tokenView) liveView() string {
 		if msg == "" {
 			msg = r.lastErr.Error()
 		}
-		msg = clean(firstLine(msg))
-		line(m.st.Bad.Render("Last refresh "+hhmm(r.lastAt)+" failed: ") + msg)
+		lead := "Last refresh " + hhmm(r.lastAt) + " failed: "
+		text(m.st.Bad.Render(lead), len(lead), tuiAdvice(clean(firstLine(msg)), tokenPageKeys), nil)
 		if m.lastFix != "" {
-			line(m.st.Muted.Render("Fix: " + clean(m.lastFix)))
+			text(m.st.Muted.Render("Fix: "), 5, tuiAdvice(clean(m.lastFix), tokenPageKeys), m.st.Muted.Render)
 		}
 	case !r.lastAt.IsZero():
-		line(m.st.Good.Render("Last refresh "+hhmm(r.lastAt)+" ok") + ", new expiry " + hhmm(r.expires))
+		lines = append(lines, m.st.Good.Render("Last refresh "+hhmm(r.lastAt)+" ok")+", new expiry "+hhmm(r.expires))
 	default:
 		src := "Signed in at " + hhmm(m.signedAt)
 		if m.tokens.FromCache {
 			src = "Token from the cache"
 		}
-		line(m.st.Muted.Render(src + "; not refreshed yet"))
+		lines = append(lines, m.st.Muted.Render(src+"; not refreshed yet"))
 	}
-	return b.String()
+	return strings.Join(lines, "\n") + "\n"
 }
 
+// tabsView is the tab line; the raw token is shown in place of the tabs.
 func (m *tokenView) tabsView() string {
+	if m.reveal {
+		return m.st.TabActive.Render("Raw access token") + m.st.Muted.Render(" · t or esc hides it")
+	}
 	var parts []string
 	for _, t := range m.tabs {
 		name := t.String()
@@ -416,7 +439,7 @@ func (m *tokenView) tabsView() string {
 			parts = append(parts, m.st.Tab.Render(name))
 		}
 	}
-	return trunc(strings.Join(parts, m.st.Muted.Render(" │ ")), m.width)
+	return strings.Join(parts, m.st.Muted.Render(" │ "))
 }
 
 func (m *tokenView) bodyView() string {
@@ -434,22 +457,24 @@ func (m *tokenView) bodyView() string {
 	return m.overview()
 }
 
+// revealView is the raw access token: a block the terminal wraps (one
+// line for a copy), under the warning.
 func (m *tokenView) revealView() string {
-	var b strings.Builder
-	b.WriteString(m.st.Warn.Render("This is your access token. Anyone who has it can use CDF as you until "+hhmm(m.ref.expires)+". Do not paste it anywhere you would not paste a password. Press t to hide.") + "\n")
-	b.WriteString(wrapHard(clean(m.tokens.AccessToken), m.width) + "\n")
-	return b.String()
+	warn := "This is your access token. Anyone who has it can use CDF as you until " + hhmmZone(m.ref.expires) + ". Do not paste it anywhere you would not paste a password. Press t to hide."
+	lines := para(m.st, "", 0, warn, m.width, 0, m.termWidth, m.st.Warn.Render)
+	lines = append(lines, textBlock(m.st, clean(m.tokens.AccessToken), m.termWidth)...)
+	return strings.Join(lines, "\n") + "\n"
 }
 
 func (m *tokenView) overview() string {
 	t := m.tokens
 	p := m.profile
 	w := m.width
-	var b strings.Builder
+	var lines []string
 	lw := 11
 	add := func(label, value string) {
 		if value != "" {
-			b.WriteString(kv(m.st, label, value, lw, w) + "\n")
+			lines = append(lines, kvWrap(m.st, label, value, lw, w, m.termWidth)...)
 		}
 	}
 	acct := t.Account
@@ -498,73 +523,120 @@ func (m *tokenView) overview() string {
 			add("Roles", strings.Join(r, " "))
 		}
 		if g := tok.Groups(); len(g) > 0 {
-			add("Groups", fmt.Sprintf("%d in the token", len(g)))
+			add("Groups", fmt.Sprintf("%d in the token (Access token tab lists them)", len(g)))
 		}
 	} else if m.access.err != nil {
-		b.WriteString(m.st.Warn.Render("The access token cannot be read: "+clean(m.access.err.Error())) + "\n")
+		lines = append(lines, para(m.st, "", 0, "The access token cannot be read: "+clean(m.access.err.Error()), w, 0, m.termWidth, m.st.Warn.Render)...)
 	}
 	if len(m.findings) > 0 {
-		b.WriteString(m.st.Subtitle.Render("Checks at sign-in") + "\n")
+		lines = append(lines, m.st.Subtitle.Render("Checks at sign-in"))
 		for _, f := range m.findings {
-			b.WriteString(trunc(m.finding(f), w) + "\n")
+			mark, paint := m.mark(f.Severity)
+			lines = append(lines, para(m.st, paint(mark)+" ", 2, clean(f.Message), w, 2, m.termWidth, nil)...)
 			if f.Fix != "" && f.Severity >= claims.SeverityWarn {
-				b.WriteString(trunc("    "+m.st.Muted.Render("Fix: "+clean(f.Fix)), w) + "\n")
+				lines = append(lines, para(m.st, "  "+m.st.Muted.Render("Fix: "), 7, tuiAdvice(clean(f.Fix), tokenPageKeys), w, 7, m.termWidth, m.st.Muted.Render)...)
 			}
 		}
 	}
-	return b.String()
+	return strings.Join(lines, "\n") + "\n"
 }
 
-func (m *tokenView) finding(f claims.Finding) string {
-	f.Message = clean(f.Message)
-	switch f.Severity {
+// mark is a finding's mark, as the command line prints it: ✓ ok, i info,
+// ! warning, ✗ failed.
+func (m *tokenView) mark(s claims.Severity) (string, func(...string) string) {
+	switch s {
 	case claims.SeverityOK:
-		return m.st.Good.Render("ok  ") + f.Message
+		return "✓", m.st.Good.Render
 	case claims.SeverityInfo:
-		return m.st.Muted.Render("info") + " " + f.Message
+		return "i", m.st.Muted.Render
 	case claims.SeverityWarn:
-		return m.st.Warn.Render("warn") + " " + f.Message
+		return "!", m.st.Warn.Render
 	}
-	return m.st.Bad.Render("FAIL") + " " + f.Message
+	return "✗", m.st.Bad.Render
 }
 
+// claimsView lists a token's claims: name, value and meaning, each
+// wrapped in its column (wide windows), or the meaning under the value.
 func (m *tokenView) claimsView(d decoded) string {
 	if d.err != nil {
-		return m.st.Warn.Render("Cannot read this token: "+clean(d.err.Error())) + "\n"
+		return strings.Join(para(m.st, "", 0, "Cannot read this token: "+clean(d.err.Error()), m.width, 0, m.termWidth, m.st.Warn.Render), "\n") + "\n"
 	}
 	if d.tok == nil {
 		return m.st.Muted.Render("No token.") + "\n"
 	}
 	if m.raw {
-		return cleanBlock(string(d.tok.PayloadJSON()))
+		return m.rawView(d.tok)
 	}
 	rows := d.tok.Explain(m.now(), m.now().Location())
+	w := m.width
 	nameW := 5
 	for _, c := range rows {
-		nameW = max(nameW, lipgloss.Width(c.Name))
+		nameW = max(nameW, lipgloss.Width(clean(c.Name)))
 	}
-	nameW = min(nameW, 12)
-	rest := m.width - nameW - 2
-	valW := rest
-	showMeaning := rest >= 50
-	if showMeaning {
-		valW = rest * 45 / 100
+	// A longer name goes on a line of its own.
+	nameW = min(nameW, max(8, w/5), 22)
+	valX := nameW + 2
+	columns := w >= 120
+	valW := w - valX
+	if columns {
+		valW = (w - valX) * 45 / 100
 	}
-	var b strings.Builder
+	var lines []string
 	for _, c := range rows {
 		val := c.Display
 		if val == "" {
 			val = fmt.Sprint(c.Value)
 		}
-		val = clean(val)
-		line := m.st.Label.Render(padRight(trunc(clean(c.Name), nameW), nameW)) + "  " + m.st.Value.Render(padRight(trunc(val, valW), valW))
-		if showMeaning && c.Meaning != "" {
-			line += "  " + m.st.Muted.Render(clean(c.Meaning))
+		name := clean(c.Name)
+		var vals []string
+		if lipgloss.Width(name) > nameW {
+			// A name longer than its column: on a line of its own.
+			lines = append(lines, para(m.st, "", 0, name, w, 2, m.termWidth, m.st.Label.Render)...)
+			vals = para(m.st, strings.Repeat(" ", valX), valX, clean(val), valX+valW, valX, m.termWidth, m.st.Value.Render)
+		} else {
+			vals = para(m.st, m.st.Label.Render(padRight(name, nameW))+"  ", valX, clean(val), valX+valW, valX, m.termWidth, m.st.Value.Render)
 		}
-		b.WriteString(trunc(line, m.width) + "\n")
+		meaning := clean(c.Meaning)
+		hasBlock := false
+		for _, v := range vals {
+			hasBlock = hasBlock || isLinkLine(v)
+		}
+		switch {
+		case meaning == "":
+			lines = append(lines, vals...)
+		case columns && !hasBlock:
+			mx := valX + valW + 2
+			means := para(m.st, "", 0, meaning, w-mx, 0, m.termWidth, m.st.Muted.Render)
+			for i := 0; i < max(len(vals), len(means)); i++ {
+				v := ""
+				if i < len(vals) {
+					v = vals[i]
+				}
+				if i < len(means) {
+					v = padRight(v, mx) + means[i]
+				}
+				lines = append(lines, v)
+			}
+		default:
+			lines = append(lines, vals...)
+			lines = append(lines, para(m.st, strings.Repeat(" ", valX), valX, meaning, w, valX, m.termWidth, m.st.Muted.Render)...)
+		}
 	}
-	b.WriteString(m.st.Muted.Render("j: raw JSON (no signature)") + "\n")
-	return b.String()
+	lines = append(lines, m.st.Muted.Render("v: raw JSON (no signature)"))
+	return strings.Join(lines, "\n") + "\n"
+}
+
+// rawView is the token's payload as JSON, each line wrapped under its own
+// indentation.
+func (m *tokenView) rawView(tok *claims.Token) string {
+	var lines []string
+	for _, l := range strings.Split(strings.TrimRight(cleanBlock(string(tok.PayloadJSON())), "\n"), "\n") {
+		ind := len(l) - len(strings.TrimLeft(l, " "))
+		pad := strings.Repeat(" ", ind)
+		lines = append(lines, para(m.st, pad, ind, strings.TrimLeft(l, " "), m.width, ind+2, m.termWidth, nil)...)
+	}
+	lines = append(lines, m.st.Muted.Render("v: the claims explained"))
+	return strings.Join(lines, "\n") + "\n"
 }
 
 func (m *tokenView) cdfView() string {
@@ -572,34 +644,34 @@ func (m *tokenView) cdfView() string {
 	case m.cdfLoading:
 		return spinView(m.st, m.now()) + " Asking CDF what this token grants…\n"
 	case m.cdfErr != nil:
-		return m.st.Bad.Render("CDF: ") + clean(m.cdfErr.Error()) + "\n"
+		return strings.Join(para(m.st, m.st.Bad.Render("CDF: "), 5, tuiAdvice(clean(m.cdfErr.Error()), tokenPageKeys), m.width, 5, m.termWidth, nil), "\n") + "\n"
 	case m.cdf == nil:
 		return m.st.Muted.Render("No answer from CDF yet.") + "\n"
 	}
 	a := m.cdf
-	var b strings.Builder
 	w := m.width
-	b.WriteString(kv(m.st, "Subject", a.Subject, 10, w) + "\n")
-	b.WriteString(kv(m.st, "Projects", strings.Join(a.Projects, ", "), 10, w) + "\n")
-	b.WriteString(m.st.Subtitle.Render("Groups") + "\n")
+	var lines []string
+	lines = append(lines, kvWrap(m.st, "Subject", a.Subject, 10, w, m.termWidth)...)
+	lines = append(lines, kvWrap(m.st, "Projects", strings.Join(a.Projects, ", "), 10, w, m.termWidth)...)
+	lines = append(lines, m.st.Subtitle.Render("Groups"))
 	if len(a.Groups) == 0 {
-		b.WriteString("  none\n")
+		lines = append(lines, "  none")
 	}
 	for _, g := range a.Groups {
-		mark := m.st.Good.Render("matched  ")
+		mark := m.st.Good.Render("✓ matched  ")
 		if !g.Matched {
-			mark = m.st.Warn.Render("unmatched")
+			mark = m.st.Warn.Render("! unmatched")
 		}
-		b.WriteString(trunc("  "+mark+" "+clean(g.Name)+" "+m.st.Muted.Render(clean(g.SourceID)), w) + "\n")
+		lines = append(lines, para(m.st, "  "+mark+" ", 14, clean(g.Name)+" "+clean(g.SourceID), w, 14, m.termWidth, nil)...)
 	}
-	b.WriteString(m.st.Subtitle.Render("Capabilities") + "\n")
+	lines = append(lines, m.st.Subtitle.Render("Capabilities"))
 	for _, c := range a.Capabilities {
-		b.WriteString(trunc("  "+clean(c), w) + "\n")
+		lines = append(lines, para(m.st, "  ", 2, clean(c), w, 4, m.termWidth, nil)...)
 	}
 	for _, n := range a.Notes {
-		b.WriteString(trunc(m.st.Warn.Render(clean(n)), w) + "\n")
+		lines = append(lines, para(m.st, "", 0, clean(n), w, 2, m.termWidth, m.st.Warn.Render)...)
 	}
-	return b.String()
+	return strings.Join(lines, "\n") + "\n"
 }
 
 // padRight pads s with spaces to w cells.
@@ -610,16 +682,33 @@ func padRight(s string, w int) string {
 	return s
 }
 
-// KeyMap is the screen's help.
+// KeyMap is the page's help: only the keys that do something now.
 func (m *tokenView) KeyMap() help.KeyMap {
 	k := m.keys
+	if m.reveal {
+		full := [][]key.Binding{{k.HideRaw}}
+		if lineCount(m.bodyView()) > m.bodyHeight() {
+			full = append(full, k.nav())
+		}
+		return keyMap{short: []key.Binding{k.HideRaw}, full: full}
+	}
 	short := []key.Binding{k.Refresh, k.NextTab}
 	if m.ref.needsLogin || m.ref.Left(m.now()) <= 0 {
 		short = append([]key.Binding{k.SignIn}, short...)
 	}
-	short = append(short, k.Back, k.Quit, k.Help)
-	return keyMap{
-		short: short,
-		full:  [][]key.Binding{{k.Refresh, k.SignIn}, {k.NextTab, k.PrevTab, k.Up, k.Down}, {k.Raw, k.Reveal}, {k.Back, k.Quit}},
+	tools := []key.Binding{k.Reveal}
+	if m.claimsTab() {
+		raw := k.Raw
+		if m.raw {
+			raw = with(raw, "claims explained")
+		}
+		short = append(short, raw)
+		tools = append([]key.Binding{raw}, tools...)
 	}
+	short = append(short, k.Back)
+	full := [][]key.Binding{{k.Refresh, k.SignIn}, {k.NextTab, k.PrevTab}, tools, {k.Back}}
+	if lineCount(m.bodyView()) > m.bodyHeight() {
+		full = append(full, k.nav())
+	}
+	return keyMap{short: short, full: full}
 }

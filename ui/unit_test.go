@@ -97,13 +97,7 @@ func TestTextHelpers(t *testing.T) {
 	if got := clip("1\n2\n3\n4", 3); got != "1\n2\n…" {
 		t.Errorf("clip = %q", got)
 	}
-	if got := wrapHard("日本語日本語", 4); got != "日本\n語日\n本語" {
-		t.Errorf("wrapHard wide = %q", got)
-	}
-	if got := wrapHard("https://x", 40); got != "https://x" {
-		t.Errorf("wrapHard short = %q", got)
-	}
-	if got := scrollView(NewStyles(true, true), "a\nb\nc\nd\ne", 1, 3); got != "b\nc\n… 2 more lines (↓)\n" {
+	if got := scrollView(NewStyles(true, true), "a\nb\nc\nd\ne", 1, 3); got != "… 2 lines above (↑ k, g top)\nc\n… 2 more lines (↓ j, G end)\n" {
 		t.Errorf("scrollView = %q", got)
 	}
 	if got := scrollView(NewStyles(true, true), "a\nb", 5, 3); got != "a\nb\n" {

@@ -33,6 +33,11 @@ type Options struct {
 	Run func(ctx context.Context, cfg ui.Config) error
 }
 
+// DefaultOptions are the demo's options when no flag is given.
+func DefaultOptions() *Options {
+	return &Options{Run: ui.Run, TokenLifetime: 10 * time.Minute, DeviceInterval: time.Second}
+}
+
 // NewCmd returns the demo command.
 func NewCmd(f *cmdutil.Factory) *cobra.Command {
 	opts := &Options{Run: ui.Run}
@@ -148,6 +153,7 @@ func Config(f *cmdutil.Factory, sb *sandbox.Sandbox, env *Env, dir string, acces
 		HTTPClient:     sb.HTTPClient(),
 		Keyring:        keyring,
 		CanOpenBrowser: func() (bool, string) { return true, "" },
+		Clipboard:      tui.Clipboard(tui.SystemClipboardEnv(f.Env)),
 		Warnings:       warnings,
 		Demo:           Hooks(sb),
 		Accessible:     accessible,

@@ -26,22 +26,22 @@ type fieldFlags struct {
 }
 
 func (ff *fieldFlags) bind(fs *pflag.FlagSet) {
-	fs.StringVar(&ff.tenant, "tenant", "", "Directory (tenant) ID or verified domain, e.g. contoso.onmicrosoft.com")
-	fs.StringVar(&ff.clientID, "client-id", "", "Application (client) ID of the app registration")
-	fs.StringVar(&ff.cluster, "cluster", "", "CDF cluster, e.g. westeurope-1 (for https://westeurope-1.cognitedata.com)")
+	fs.StringVar(&ff.tenant, "tenant", "", "Directory (tenant) `ID` or verified domain, e.g. contoso.onmicrosoft.com")
+	fs.StringVar(&ff.clientID, "client-id", "", "Application (client) `ID` of the app registration")
+	fs.StringVar(&ff.cluster, "cluster", "", "CDF cluster, e.g. westeurope-1 (for https://westeurope-1.cognitedata.com); or give --cdf-url")
 	fs.StringVar(&ff.project, "project", "", "CDF project (URL name)")
 	fs.StringVar(&ff.flow, "flow", "", "sign-in flow: browser, device, secret or certificate")
-	fs.StringVar(&ff.authority, "authority", "", "authority URL (default https://login.microsoftonline.com/<tenant>)")
-	fs.StringVar(&ff.cdfURL, "cdf-url", "", "CDF base URL (default https://<cluster>.cognitedata.com)")
-	fs.StringVar(&ff.scopes, "scopes", "", "scopes, comma-separated (default <cdf-url>/.default)")
-	fs.IntVar(&ff.redirectPort, "redirect-port", 0, "loopback port of the browser flow (default 53000)")
-	fs.StringVar(&ff.loginHint, "login-hint", "", "user name to pre-fill at sign-in")
-	fs.StringVar(&ff.secretEnv, "secret-env", "", "read the client secret from this environment variable (stores env:VAR)")
+	fs.StringVar(&ff.authority, "authority", "", "authority `URL` (default https://login.microsoftonline.com/<tenant>)")
+	fs.StringVar(&ff.cdfURL, "cdf-url", "", "CDF base `URL`, when it is not https://<cluster>.cognitedata.com (instead of --cluster)")
+	fs.StringVar(&ff.scopes, "scopes", "", "scopes, comma-separated `LIST` (default <cdf-url>/.default)")
+	fs.IntVar(&ff.redirectPort, "redirect-port", 0, "loopback `PORT` of the browser flow (default 53000)")
+	fs.StringVar(&ff.loginHint, "login-hint", "", "the `USER` to pre-fill at sign-in")
+	fs.StringVar(&ff.secretEnv, "secret-env", "", "read the client secret from the environment variable `VAR` (stores env:VAR)")
 	fs.BoolVar(&ff.secretStdin, "secret-stdin", false, "read the client secret from stdin and keep it in the OS keyring")
-	fs.StringVar(&ff.certificate, "certificate", "", "certificate file: PEM with the private key, or PFX/P12")
-	fs.StringVar(&ff.certPassEnv, "certificate-password-env", "", "read the certificate's password from this environment variable")
+	fs.StringVar(&ff.certificate, "certificate", "", "certificate file `PATH`: PEM with the private key, or PFX/P12")
+	fs.StringVar(&ff.certPassEnv, "certificate-password-env", "", "read the certificate's password from the environment variable `VAR`")
 	fs.BoolVar(&ff.certPassStdin, "certificate-password-stdin", false, "read the certificate's password from stdin and keep it in the OS keyring")
-	fs.StringVar(&ff.caFile, "ca-file", "", "extra trusted CA bundle (PEM), e.g. for a TLS-inspecting proxy")
+	fs.StringVar(&ff.caFile, "ca-file", "", "extra trusted CA bundle `PATH` (PEM), e.g. for a TLS-inspecting proxy")
 	fs.BoolVar(&ff.isDefault, "default", false, "make this the default profile")
 }
 
@@ -68,7 +68,33 @@ func (ff *fieldFlags) check(fs *pflag.FlagSet) error {
 			return cmdutil.UsageError("--flow: %v", err)
 		}
 	}
+	if fs.Changed("cluster") && fs.Changed("cdf-url") && ff.cluster != "" && ff.cdfURL != "" {
+		return cmdutil.UsageError("--cluster and --cdf-url name the same thing, where CDF is: give --cluster for https://<cluster>.cognitedata.com, or --cdf-url for any other URL, not both")
+	}
 	return nil
+}
+
+// settleLocation keeps a profile's CDF named one way when an edit gives
+// the other (--cluster on a profile with cdf_url, or --cdf-url on one
+// with a cluster): the old one is cleared, and the note says so. A
+// profile written before the rule, with both, loses its cluster, which
+// it never used (cdf_url wins).
+func (ff *fieldFlags) settleLocation(fs *pflag.FlagSet, p *profiles.Profile) string {
+	switch {
+	case !fs.Changed("cluster") && !fs.Changed("cdf-url") && p.Cluster != "" && p.CDFURL != "":
+		old := p.Cluster
+		p.Cluster = ""
+		return fmt.Sprintf("cleared cluster %s, which the profile did not use: cdf_url %s says where CDF is", old, p.CDFURL)
+	case fs.Changed("cluster") && !fs.Changed("cdf-url") && p.Cluster != "" && p.CDFURL != "":
+		old := p.CDFURL
+		p.CDFURL = ""
+		return fmt.Sprintf("cleared cdf_url %s: the profile now names its CDF by the cluster %s", old, p.Cluster)
+	case fs.Changed("cdf-url") && !fs.Changed("cluster") && p.Cluster != "" && p.CDFURL != "":
+		old := p.Cluster
+		p.Cluster = ""
+		return fmt.Sprintf("cleared cluster %s: the profile now names its CDF by cdf_url %s", old, p.CDFURL)
+	}
+	return ""
 }
 
 // apply sets the fields whose flags were given (all of them for add).
@@ -168,7 +194,7 @@ When no keyring is usable, --secret-stdin fails and says so.`,
 }
 
 func runAdd(opts *Options, ff *fieldFlags, p profiles.Profile) error {
-	if err := profiles.Validate(p); err != nil {
+	if err := profiles.ValidateNew(p); err != nil {
 		return validationUsage(err)
 	}
 	store, err := opts.Store()

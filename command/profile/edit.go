@@ -13,10 +13,12 @@ import (
 )
 
 // unsettable are the optional fields --unset clears.
-var unsettable = []string{"authority", "cdf_url", "scopes", "redirect_port", "login_hint", "client_secret", "certificate", "certificate_password", "ca_file"}
+var unsettable = []string{"cluster", "authority", "cdf_url", "scopes", "redirect_port", "login_hint", "client_secret", "certificate", "certificate_password", "ca_file"}
 
 func unsetField(p *profiles.Profile, field string) {
 	switch field {
+	case "cluster":
+		p.Cluster = ""
 	case "authority":
 		p.Authority = ""
 	case "cdf_url":
@@ -100,11 +102,13 @@ func runEdit(opts *Options, ff *fieldFlags, cmd *cobra.Command, name, rename str
 		return err
 	}
 	fs := cmd.Flags()
+	var note string
 	change := func(p *profiles.Profile) error {
 		for _, u := range unset {
 			unsetField(p, u)
 		}
 		ff.apply(fs, p)
+		note = ff.settleLocation(fs, p)
 		if fs.Changed("name") {
 			p.Name = rename
 		}
@@ -113,7 +117,7 @@ func runEdit(opts *Options, ff *fieldFlags, cmd *cobra.Command, name, rename str
 	// Dry run first so that a secret is only stored for a valid edit.
 	preview := old
 	_ = change(&preview)
-	if err := profiles.Validate(preview); err != nil {
+	if err := profiles.ValidateNew(preview); err != nil {
 		return validationUsage(err)
 	}
 	sec, err := ff.readStdinSecret(opts)
@@ -170,6 +174,9 @@ func runEdit(opts *Options, ff *fieldFlags, cmd *cobra.Command, name, rename str
 				}
 			}
 		}
+	}
+	if note != "" {
+		fmt.Fprintf(opts.IO.ErrOut, "Note: %s.\n", note)
 	}
 	if preview.Name != old.Name {
 		fmt.Fprintf(opts.IO.ErrOut, "Renamed profile %q to %q. Its cached tokens stay under the old name: sign in again with cdflogin login -p %s\n", old.Name, preview.Name, preview.Name)

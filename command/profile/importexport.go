@@ -70,73 +70,125 @@ func runImport(opts *Options, file, format, name, certificate string, isDefault,
 	if err != nil {
 		return fmt.Errorf("read %s: %w", file, err)
 	}
-	imp, err := profiles.Import(data, format, profiles.ImportOptions{Name: name, Getenv: opts.Getenv})
-	if err != nil {
-		var ie *profiles.ImportError
-		if errors.As(err, &ie) {
-			return fmt.Errorf("%s: %w; nothing was imported", file, err)
-		}
-		return err
-	}
-	p := imp.Profile
-	if certificate != "" {
-		p.Certificate = certificate
-	}
-	if defaultSet {
-		p.Default = isDefault
-	}
-	for _, n := range imp.Notes {
-		fmt.Fprintf(opts.IO.ErrOut, "Note: %s\n", n)
-	}
 	store, err := opts.Store()
 	if err != nil {
 		return err
 	}
-	if _, err := store.Get(p.Name); err == nil {
-		return fmt.Errorf("%w: %q is already in %s: import under another name with --name NAME", profiles.ErrExists, p.Name, store.Path())
-	} else if !errors.Is(err, profiles.ErrNotFound) {
+	in := ImportInput{Data: data, Source: file, Format: format, Name: name, Certificate: certificate,
+		Store: store, Keyring: opts.Keyring, Getenv: opts.Getenv}
+	if defaultSet {
+		in.Default = &isDefault
+	}
+	res, err := Import(in)
+	if res != nil {
+		for _, n := range res.Notes {
+			fmt.Fprintf(opts.IO.ErrOut, "Note: %s\n", n)
+		}
+		for _, w := range res.Warnings {
+			fmt.Fprintf(opts.IO.ErrOut, "Warning: %s\n", w)
+		}
+	}
+	if err != nil {
 		return err
+	}
+	p := res.Profile
+	fmt.Fprintf(opts.IO.ErrOut, "Imported %s (%s) as profile %q into %s.\n", file, res.Format, p.Name, store.Path())
+	if res.SecretStored {
+		fmt.Fprintf(opts.IO.ErrOut, "The client secret from %s is now in the OS keyring (service %q, item %q); consider removing it from %s.\n", file, secrets.Service, secrets.Item(p.Name, secrets.FieldClientSecret), file)
+	}
+	fmt.Fprintf(opts.IO.ErrOut, "Sign in with: cdflogin login -p %s\n", p.Name)
+	return nil
+}
+
+// ImportInput is one import: the file's content and where the profile
+// goes.
+type ImportInput struct {
+	Data   []byte
+	Source string // the file's name, for messages
+	// Format is dotenv or sdk-yaml ("": detect); Name the profile's
+	// ("": the CDF project); Certificate a certificate file for a
+	// client_certificate config; Default, when set, marks the profile.
+	Format, Name, Certificate string
+	Default                   *bool
+	Store                     *profiles.Store
+	// Keyring takes a secret found in clear text (nil: none is usable).
+	Keyring secrets.Keyring
+	Getenv  func(string) string
+}
+
+// ImportResult is what an import did.
+type ImportResult struct {
+	Profile profiles.Profile
+	Format  string
+	// Notes are what the import left out or assumed; Warnings what the
+	// person must act on (a clear-text secret that could not be kept).
+	Notes, Warnings []string
+	// SecretStored is true when a clear-text secret went to the keyring.
+	SecretStored bool
+}
+
+// Import creates a profile from a Toolkit .env or an SDK YAML config. It
+// checks everything before a secret goes anywhere and adds nothing when
+// something is wrong. The command and the interactive program both use
+// it; it prints nothing (the result says what to tell).
+func Import(in ImportInput) (*ImportResult, error) {
+	imp, err := profiles.Import(in.Data, in.Format, profiles.ImportOptions{Name: in.Name, Getenv: in.Getenv})
+	if err != nil {
+		var ie *profiles.ImportError
+		if errors.As(err, &ie) {
+			return nil, fmt.Errorf("%s: %w; nothing was imported", in.Source, err)
+		}
+		return nil, err
+	}
+	res := &ImportResult{Format: imp.Format, Notes: imp.Notes}
+	p := imp.Profile
+	if in.Certificate != "" {
+		p.Certificate = in.Certificate
+	}
+	if in.Default != nil {
+		p.Default = *in.Default
+	}
+	if _, err := in.Store.Get(p.Name); err == nil {
+		return res, fmt.Errorf("%w: %q is already in %s: import under another name with --name NAME", profiles.ErrExists, p.Name, in.Store.Path())
+	} else if !errors.Is(err, profiles.ErrNotFound) {
+		return res, err
 	}
 	// Check everything before a secret goes anywhere.
 	check := p
 	if imp.ClearSecret != "" {
 		check.ClientSecret = profiles.RefKeyring
 	}
-	if err := profiles.Validate(check); err != nil {
+	if err := profiles.ValidateNew(check); err != nil {
 		var ve *profiles.ValidationError
 		if errors.As(err, &ve) && ve.Field("certificate") != nil && p.Flow == profiles.FlowCertificate {
-			return cmdutil.UsageError("%v; give the certificate file with --certificate PATH; nothing was imported", err)
+			return res, cmdutil.UsageError("%v; give the certificate file with --certificate PATH; nothing was imported", err)
 		}
-		return fmt.Errorf("%s: the imported settings are not valid: %w; nothing was imported", file, err)
+		return res, fmt.Errorf("%s: the imported settings are not valid: %w; nothing was imported", in.Source, err)
 	}
-	stored := false
 	if imp.ClearSecret != "" {
-		k := opts.Keyring
+		k := in.Keyring
 		if k == nil {
 			k = secrets.Unavailable{Reason: "none configured"}
 		}
 		err := k.Set(secrets.Service, secrets.Item(p.Name, secrets.FieldClientSecret), imp.ClearSecret)
 		if err == nil {
 			p.ClientSecret = profiles.RefKeyring
-			stored = true
+			res.SecretStored = true
 		} else {
 			p.ClientSecret = profiles.EnvRefPrefix + imp.SecretEnv
-			fmt.Fprintf(opts.IO.ErrOut, "Warning: %s holds the client secret in clear text, and the OS keyring cannot be used (%v).\n", file, err)
-			fmt.Fprintf(opts.IO.ErrOut, "Warning: the secret was NOT copied anywhere; profile %q reads it from the environment variable %s — set it before signing in.\n", p.Name, imp.SecretEnv)
+			res.Warnings = append(res.Warnings,
+				fmt.Sprintf("%s holds the client secret in clear text, and the OS keyring cannot be used (%v).", in.Source, err),
+				fmt.Sprintf("the secret was NOT copied anywhere; profile %q reads it from the environment variable %s — set it before signing in.", p.Name, imp.SecretEnv))
 		}
 	}
-	if err := store.Add(p); err != nil {
-		if stored {
-			_ = opts.Keyring.Delete(secrets.Service, secrets.Item(p.Name, secrets.FieldClientSecret))
+	if err := in.Store.Add(p); err != nil {
+		if res.SecretStored {
+			_ = in.Keyring.Delete(secrets.Service, secrets.Item(p.Name, secrets.FieldClientSecret))
 		}
-		return err
+		return res, err
 	}
-	fmt.Fprintf(opts.IO.ErrOut, "Imported %s (%s) as profile %q into %s.\n", file, imp.Format, p.Name, store.Path())
-	if stored {
-		fmt.Fprintf(opts.IO.ErrOut, "The client secret from %s is now in the OS keyring (service %q, item %q); consider removing it from %s.\n", file, secrets.Service, secrets.Item(p.Name, secrets.FieldClientSecret), file)
-	}
-	fmt.Fprintf(opts.IO.ErrOut, "Sign in with: cdflogin login -p %s\n", p.Name)
-	return nil
+	res.Profile = p
+	return res, nil
 }
 
 func newExportCmd(opts *Options) *cobra.Command {

@@ -34,7 +34,7 @@ type debugFlags struct {
 func addDebugFlags(cmd *cobra.Command, f *cmdutil.Factory) {
 	d := &debugFlags{}
 	cmd.PersistentFlags().BoolVar(&d.verbose, "verbose", false, "trace HTTP requests and answers on stderr (secrets and tokens redacted)")
-	cmd.PersistentFlags().StringVar(&d.logFile, "debug-log", "", "append the redacted HTTP trace and diagnostics to this file (created with mode 0600)")
+	cmd.PersistentFlags().StringVar(&d.logFile, "debug-log", "", "append the redacted HTTP trace and diagnostics to this `FILE` (created with mode 0600)")
 	cmd.PersistentPreRunE = func(c *cobra.Command, args []string) error {
 		return d.install(f, c)
 	}

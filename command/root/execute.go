@@ -5,28 +5,51 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
-	"charm.land/fang/v2"
 	"github.com/spf13/cobra"
 
 	"github.com/cognite-tools/cdflogin/command/cmdutil"
 	"github.com/cognite-tools/cdflogin/ui"
 )
 
-// Execute runs cmd with fang's help and error styling and returns the
-// process exit code.
+// Execute runs cmd and returns the process exit code. Errors are printed
+// once, on one line (plus the explanation of those that know more); a
+// cancellation is said as what it is, not as an error.
 func Execute(ctx context.Context, f *cmdutil.Factory, cmd *cobra.Command) int {
-	err := fang.Execute(ctx, cmd,
-		fang.WithVersion(f.Version),
-		fang.WithoutManpage(),
-		fang.WithErrorHandler(func(w io.Writer, _ fang.Styles, err error) {
-			printError(w, err)
-		}),
-	)
-	if err != nil && errors.Is(err, context.Canceled) && (ctx.Err() != nil || errors.Is(err, ui.ErrCancelled)) {
+	cmd.Version = f.Version
+	cmd.SetVersionTemplate("cdflogin {{.Version}}\n")
+	cmd.SilenceUsage = true
+	cmd.SilenceErrors = true
+	err := cmd.ExecuteContext(ctx)
+	if err == nil {
+		return 0
+	}
+	w := cmd.ErrOrStderr()
+	if cancelled(ctx, err) {
+		fmt.Fprintln(w, sentence(err.Error()))
 		return cmdutil.ExitCancelled
 	}
+	printError(w, err)
 	return cmdutil.ExitCode(err)
+}
+
+// cancelled reports a run the person stopped (ctrl+c): a sign-in, a
+// refresh, the program.
+func cancelled(ctx context.Context, err error) bool {
+	return errors.Is(err, context.Canceled) && (ctx.Err() != nil || errors.Is(err, ui.ErrCancelled))
+}
+
+// sentence is msg with a capital first letter and a final full stop.
+func sentence(msg string) string {
+	if msg == "" || msg == context.Canceled.Error() {
+		return "Cancelled."
+	}
+	msg = strings.ToUpper(msg[:1]) + msg[1:]
+	if !strings.HasSuffix(msg, ".") {
+		msg += "."
+	}
+	return msg
 }
 
 // printError writes one clear line; errors that know more (an AADSTS

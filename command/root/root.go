@@ -2,6 +2,7 @@
 package root
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -19,6 +20,7 @@ import (
 	"github.com/cognite-tools/cdflogin/command/sandboxcmd"
 	"github.com/cognite-tools/cdflogin/command/token"
 	"github.com/cognite-tools/cdflogin/command/tui"
+	"github.com/cognite-tools/cdflogin/ui"
 )
 
 // subcommands are the commands under cdflogin, in help order, with the
@@ -96,7 +98,14 @@ use every flow against a built-in sandbox tenant with no account.`,
 		SuggestionsMinimumDistance: 2,
 		SilenceErrors:              true,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return tui.RunRoot(cmd, f)
+			err := tui.RunRoot(cmd, f)
+			if errors.Is(err, ui.ErrTryDemo) {
+				// Chosen on the first run's welcome page.
+				opts := demo.DefaultOptions()
+				opts.Accessible, _ = cmd.Flags().GetBool("accessible")
+				return demo.Run(cmd.Context(), f, opts)
+			}
+			return err
 		},
 	}
 	tui.AddFlags(cmd)
@@ -112,7 +121,24 @@ use every flow against a built-in sandbox tenant with no account.`,
 			cmd.AddCommand(s.build(f))
 		}
 	}
+	cmd.SetHelpFunc(help)
+	groups(cmd)
 	return cmd
+}
+
+// groups makes every command that only holds subcommands (profile) treat
+// a first argument that is no subcommand as the root does: a usage error
+// (exit 2) suggesting the command meant. Cobra would print the help and
+// exit 0.
+func groups(cmd *cobra.Command) {
+	for _, c := range cmd.Commands() {
+		groups(c)
+		if c.HasSubCommands() && !c.Runnable() {
+			c.Args = unknownCommand
+			c.SuggestionsMinimumDistance = 2
+			c.RunE = func(c *cobra.Command, _ []string) error { return c.Help() }
+		}
+	}
 }
 
 // unknownCommand is the root's Args check: plain cdflogin takes no

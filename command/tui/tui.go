@@ -8,12 +8,15 @@ package tui
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/cognite-tools/cdflogin/command/cmdutil"
+	"github.com/cognite-tools/cdflogin/command/profile"
 	"github.com/cognite-tools/cdflogin/internal/secrets"
 	"github.com/cognite-tools/cdflogin/profiles"
 	"github.com/cognite-tools/cdflogin/ui"
@@ -37,7 +40,7 @@ type Deps struct {
 	Now func() time.Time
 
 	// Store holds the profiles and Flows signs in (both required).
-	Store ui.Store
+	Store *profiles.Store
 	Flows Flows
 	// HTTPClient is the base client for asking CDF what a token grants
 	// (nil: a default client). A profile's ca_file is added per request.
@@ -50,6 +53,13 @@ type Deps struct {
 	// the one the flows use too.
 	OpenBrowser    func(url string) error
 	CanOpenBrowser func() (ok bool, reason string)
+
+	// Clipboard is how the c key copies (see Clipboard).
+	Clipboard ui.Clipboard
+	// ReadFile reads a file to import (nil: os.ReadFile).
+	ReadFile func(string) ([]byte, error)
+	// OfferDemo offers the demo on the first run (not in the demo).
+	OfferDemo bool
 
 	// Warnings are the store's and the flows' warnings while the program
 	// runs (see Warnings).
@@ -73,6 +83,9 @@ func NewConfig(d Deps) ui.Config {
 		Inspect:        CDFInspector(d.HTTPClient),
 		SaveSecret:     KeyringSaver(d.Keyring),
 		Forget:         forget(d.Flows, d.Keyring),
+		Import:         importer(d),
+		OfferDemo:      d.OfferDemo,
+		Clipboard:      d.Clipboard,
 		Getenv:         d.Getenv,
 		Warnings:       d.Warnings,
 		Demo:           d.Demo,
@@ -82,6 +95,30 @@ func NewConfig(d Deps) ui.Config {
 		cfg.In, cfg.Out = d.IO.In, d.IO.Out
 	}
 	return cfg
+}
+
+// importer creates a profile from a file, as `cdflogin profile import`
+// does.
+func importer(d Deps) func(path string) (ui.Imported, error) {
+	read := d.ReadFile
+	if read == nil {
+		read = os.ReadFile
+	}
+	return func(path string) (ui.Imported, error) {
+		data, err := read(path)
+		if err != nil {
+			return ui.Imported{}, fmt.Errorf("read %s: %w", path, err)
+		}
+		res, err := profile.Import(profile.ImportInput{Data: data, Source: path, Store: d.Store, Keyring: d.Keyring, Getenv: d.Getenv})
+		if err != nil {
+			return ui.Imported{}, err
+		}
+		out := ui.Imported{Name: res.Profile.Name, Notes: append(res.Notes, res.Warnings...)}
+		if res.SecretStored {
+			out.Notes = append(out.Notes, fmt.Sprintf("the client secret from %s is now in the OS keyring; consider removing it from %s.", path, path))
+		}
+		return out, nil
+	}
 }
 
 // forget clears what a profile deleted in the program leaves outside
@@ -138,13 +175,17 @@ func Config(f *cmdutil.Factory) (ui.Config, error) {
 		// Headless Linux, SSH sessions, no browser command: device code
 		// is preselected with the reason.
 		CanOpenBrowser: f.CanOpenBrowser,
+		Clipboard:      Clipboard(SystemClipboardEnv(f.Env)),
+		OfferDemo:      true,
 		Warnings:       warnings,
 	}), nil
 }
 
-// AddFlags adds the program's flags (--accessible) to the root command.
+// AddFlags adds the program's flags (--accessible, -p) to the root
+// command.
 func AddFlags(cmd *cobra.Command) {
-	cmd.Flags().Bool("accessible", false, "plain text without colour or animation (screen readers); also TERM=dumb")
+	cmd.Flags().Bool("accessible", false, "plain text without colour, animation or redrawing (screen readers); also TERM=dumb")
+	cmd.Flags().StringP("profile", "p", "", "open the program at the profile `NAME`")
 }
 
 // RunRoot is plain `cdflogin`: the program on the real profiles.
@@ -157,6 +198,7 @@ func RunRoot(cmd *cobra.Command, f *cmdutil.Factory) error {
 		return err
 	}
 	cfg.Accessible, _ = cmd.Flags().GetBool("accessible")
+	cfg.OpenProfile, _ = cmd.Flags().GetString("profile")
 	ctx := cmd.Context()
 	if ctx == nil {
 		ctx = context.Background()
