@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -73,7 +74,11 @@ func (e *Explained) Unwrap() error { return e.Err }
 // Details is the explanation: what the code means, its cause and the fix
 // in the Entra admin center, or Entra's own words and IDs for unknown codes.
 func (e *Explained) Details() string {
-	return aadsts.Explain(e.Entra, e.Context).String()
+	x := aadsts.Explain(e.Entra, e.Context)
+	if sum := e.Entra.Summary(); sum != "" && strings.Contains(e.Err.Error(), sum) {
+		x.Entra = "" // Entra's own words are on the Error: line already: said once
+	}
+	return x.String()
 }
 
 // Until formats a token's expiry for people: local time with zone, and how

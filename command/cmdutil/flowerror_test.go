@@ -28,7 +28,8 @@ func TestFlowError(t *testing.T) {
 		{"login required", &flows.LoginRequiredError{Profile: "dev", Reason: "no cached sign-in"}, ExitLoginRequired, "cdflogin login -p dev", nil, true},
 		{"login required with AADSTS", &flows.LoginRequiredError{Profile: "dev", Reason: "refresh token expired", Err: entra}, ExitLoginRequired, "cdflogin login -p dev",
 			[]string{"The refresh token has expired due to inactivity.", "Correlation ID: corr-1"}, false},
-		{"entra refusal", &flows.EntraError{Op: "sign in", Err: entra}, ExitError, "sign in: ", []string{"expired due to inactivity"}, false},
+		// Entra's words on the Error: line, not again under it.
+		{"entra refusal", &flows.EntraError{Op: "sign in", Err: entra}, ExitError, "sign in: Entra ID: invalid_grant: AADSTS700082: The refresh token has expired due to inactivity.", []string{"Correlation ID: corr-1"}, false},
 		{"known code gets the portal fix", &flows.EntraError{Op: "device-code sign-in", Err: &aadsts.Error{Code: "invalid_client",
 			Description: "AADSTS7000218: The request body must contain the following parameter: 'client_assertion' or 'client_secret'.", Codes: []int{7000218}}},
 			ExitError, "device-code sign-in", []string{"AADSTS7000218: ", "Allow public client flows", "app-id"}, false},
@@ -61,6 +62,10 @@ func TestFlowError(t *testing.T) {
 				if !strings.Contains(d.Details(), m) {
 					t.Errorf("details %q lack %q", d.Details(), m)
 				}
+			}
+			// Each message said once: what the line says, the details do not repeat.
+			if e, ok := tt.err.(*flows.EntraError); ok && strings.Contains(d.Details(), e.Err.Summary()) {
+				t.Errorf("Entra's words are on the line and again in the details:\n%s\n%s", got.Error(), d.Details())
 			}
 		})
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/cognite-tools/cdflogin/command/cmdutil"
 	"github.com/cognite-tools/cdflogin/command/tui"
 	"github.com/cognite-tools/cdflogin/flows"
+	"github.com/cognite-tools/cdflogin/internal/browser"
 	"github.com/cognite-tools/cdflogin/profiles"
 	"github.com/cognite-tools/cdflogin/ui"
 )
@@ -150,7 +151,8 @@ func Run(ctx context.Context, opts *Options) error {
 	t, err := svc.Login(ctx, p, flow, pr.event)
 	if err != nil {
 		if errors.Is(err, context.Canceled) && ctx.Err() != nil {
-			pr.printf("Sign-in cancelled; the token cache is unchanged.")
+			// Said once, by the command (exit code 130).
+			return cancelled{"sign-in cancelled; the token cache is unchanged"}
 		}
 		return cmdutil.FlowError(err, p, flow)
 	}
@@ -213,17 +215,16 @@ func (p *progress) printf(format string, a ...any) {
 func (p *progress) event(e flows.Event) {
 	switch e := e.(type) {
 	case flows.DeviceCode:
+		// Entra's own message (e.Message) says the same: it is not
+		// repeated.
 		p.printf("To sign in, open %s and enter the code %s", e.VerificationURL, e.UserCode)
-		if msg := strings.TrimSpace(e.Message); msg != "" {
-			p.printf("%s", msg)
-		}
 		if !e.ExpiresAt.IsZero() {
 			p.printf("Waiting for the sign-in (the code expires at %s)…", cmdutil.Until(e.ExpiresAt, p.now()))
 		}
 	case flows.BrowserOpening:
 		p.printf("Opening the browser to sign in. If it does not open, open this URL yourself:\n  %s", e.URL)
 	case flows.BrowserFailed:
-		p.printf("Could not open a browser (%v): open the URL above yourself, on this machine.", e.Err)
+		p.printf("%s: open the URL above in a browser on this machine.", browserFailure(e.Err))
 	case flows.WaitingForRedirect:
 		if e.Deadline.IsZero() {
 			p.printf("Waiting for the browser to return to http://%s …", e.Addr)
@@ -239,8 +240,36 @@ func (p *progress) event(e flows.Event) {
 	}
 }
 
+// browserFailure says, once, why the browser did not open: the reason
+// when this is no place for a browser, else what the opener said.
+func browserFailure(err error) string {
+	var he *browser.HeadlessError
+	switch {
+	case err == nil:
+		return "Could not open a browser"
+	case errors.As(err, &he):
+		return "Not opening a browser here (" + he.Reason + ")"
+	}
+	return "Could not open a browser: " + firstLine(err.Error())
+}
+
+func firstLine(s string) string {
+	if i := strings.IndexAny(s, "\r\n"); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+// cancelled is a sign-in the person stopped: its message is all the
+// command prints (exit code 130).
+type cancelled struct{ msg string }
+
+func (c cancelled) Error() string { return c.msg }
+func (cancelled) Unwrap() error   { return context.Canceled }
+
 // runUI opens the interactive program at the profile's sign-in, with the
-// same configuration as plain `cdflogin`.
+// same configuration as plain `cdflogin`. Leaving the program before a
+// sign-in is a sign-in that did not happen: login fails and says so.
 func runUI(ctx context.Context, f *cmdutil.Factory, p profiles.Profile, flow profiles.Flow) error {
 	cfg, err := tui.Config(f)
 	if err != nil {
@@ -248,9 +277,17 @@ func runUI(ctx context.Context, f *cmdutil.Factory, p profiles.Profile, flow pro
 	}
 	cfg.StartProfile = p.Name
 	cfg.StartFlow = flow
+	signedIn := false
+	cfg.OnSignedIn = func(*flows.Tokens) { signedIn = true }
 	// While the program owns the screen, stderr (warnings, --verbose
 	// trace) is kept back and written out once it has ended.
 	release := f.IO.HoldErr()
 	defer release()
-	return ui.Run(ctx, cfg)
+	if err := ui.Run(ctx, cfg); err != nil {
+		return err
+	}
+	if !signedIn {
+		return fmt.Errorf("not signed in with profile %q: the program was left before a sign-in; the token cache is unchanged", p.Name)
+	}
+	return nil
 }

@@ -243,7 +243,7 @@ type ExplainedError struct {
 // Error is the one-line message.
 func (e *ExplainedError) Error() string {
 	if e.Err == nil {
-		return "entra id error"
+		return "Entra ID error"
 	}
 	return e.Err.Error()
 }

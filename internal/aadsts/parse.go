@@ -24,6 +24,15 @@ const (
 	SourceDiscovery  = "discovery"  // authority / OpenID metadata lookup
 )
 
+// sourceNames name the sources in messages.
+var sourceNames = map[string]string{
+	SourceToken:      "token endpoint",
+	SourceDeviceCode: "device code endpoint",
+	SourcePoll:       "device code poll",
+	SourceRedirect:   "browser redirect",
+	SourceDiscovery:  "authority discovery",
+}
+
 // maxBody bounds how much of an answer is decoded.
 const maxBody = 64 << 10
 
@@ -392,9 +401,9 @@ func (e *Error) Summary() string {
 // line of description. It never contains tokens or secrets.
 func (e *Error) Error() string {
 	var b strings.Builder
-	b.WriteString("entra id")
+	b.WriteString("Entra ID")
 	if e.Source != "" {
-		fmt.Fprintf(&b, " (%s)", e.Source)
+		fmt.Fprintf(&b, " (%s)", sourceNames[e.Source])
 	}
 	b.WriteString(": ")
 	desc := e.Summary()

@@ -211,12 +211,12 @@ func TestErrorOneLineNoTokens(t *testing.T) {
 	if strings.ContainsAny(line, "\r\n") {
 		t.Fatalf("not one line: %q", line)
 	}
-	want := "entra id (token): invalid_grant: AADSTS9002313: bad token [redacted]"
+	want := "Entra ID (token endpoint): invalid_grant: AADSTS9002313: bad token [redacted]"
 	if line != want {
 		t.Fatalf("Error() = %q, want %q", line, want)
 	}
 	e2 := &Error{Code: "access_denied", Codes: []int{65004}, Source: SourceRedirect}
-	if got, want := e2.Error(), "entra id (redirect): AADSTS65004 access_denied"; got != want {
+	if got, want := e2.Error(), "Entra ID (browser redirect): AADSTS65004 access_denied"; got != want {
 		t.Fatalf("Error() = %q, want %q", got, want)
 	}
 }
