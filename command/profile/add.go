@@ -1,6 +1,7 @@
 package profile
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -186,31 +187,59 @@ When no keyring is usable, --secret-stdin fails and says so.`,
 			}
 			p := profiles.Profile{Name: args[0]}
 			ff.apply(fs, &p)
-			return runAdd(opts, ff, p)
+			accessible, _ := fs.GetBool("accessible")
+			return runAdd(cmd.Context(), opts, ff, p, accessible)
 		},
 	}
 	ff.bind(cmd.Flags())
+	cmd.Flags().Bool("accessible", false, "ask for missing settings with plain prompts, one a line (screen readers); also TERM=dumb")
 	return cmd
 }
 
-func runAdd(opts *Options, ff *fieldFlags, p profiles.Profile) error {
-	if err := profiles.ValidateNew(p); err != nil {
-		return validationUsage(err)
+func runAdd(ctx context.Context, opts *Options, ff *fieldFlags, p profiles.Profile, accessible bool) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	haveSecret := p.ClientSecret != "" || ff.secretStdin
+	ask := profiles.ValidateName(p.Name) == nil && len(missing(p, haveSecret)) > 0 && opts.IO.InTTY
+	if !ask {
+		if err := profiles.ValidateNew(p); err != nil {
+			return validationUsage(err)
+		}
 	}
 	store, err := opts.Store()
 	if err != nil {
 		return err
 	}
-	// The file must parse and the name be free before a secret goes
-	// anywhere.
+	// The file must parse and the name be free before anything is asked,
+	// and before a secret goes anywhere.
 	if _, err := store.Get(p.Name); err == nil {
 		return fmt.Errorf("%w: %q is already in %s: change it with cdflogin profile edit %s", profiles.ErrExists, p.Name, store.Path(), p.Name)
 	} else if !errors.Is(err, profiles.ErrNotFound) {
 		return err
 	}
+	var typed string
+	if ask {
+		// In a terminal, ask for what the flags left out (never when stdin
+		// is a pipe: scripts get every problem at once, above).
+		a := asking{in: opts.IO.In, out: opts.IO.ErrOut, getenv: opts.Getenv,
+			accessible: accessible || opts.Getenv("TERM") == "dumb"}
+		if typed, err = a.ask(ctx, &p, haveSecret); err != nil {
+			return err
+		}
+		if typed != "" {
+			p.ClientSecret = profiles.RefKeyring
+		}
+		if err := profiles.ValidateNew(p); err != nil {
+			return validationUsage(err)
+		}
+	}
 	sec, err := ff.readStdinSecret(opts)
 	if err != nil {
 		return err
+	}
+	if typed != "" {
+		sec = &stdinSecret{field: secrets.FieldClientSecret, value: typed, envFlag: "--secret-env"}
 	}
 	if sec != nil {
 		if err := keyringStore(opts, p.Name, sec.field, sec.value, sec.envFlag); err != nil {

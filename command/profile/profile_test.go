@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -49,6 +50,7 @@ func (f *fakeTokens) Logout(p profiles.Profile) ([]string, error) {
 
 type harness struct {
 	t       *testing.T
+	tty     bool // stdin is a terminal
 	dir     string
 	path    string
 	keyring secrets.Keyring
@@ -81,7 +83,7 @@ func (h *harness) run(stdin string, args ...string) result {
 	h.t.Helper()
 	var out, errOut bytes.Buffer
 	opts := &Options{
-		IO:       &cmdutil.IOStreams{In: strings.NewReader(stdin), Out: &out, ErrOut: &errOut},
+		IO:       &cmdutil.IOStreams{In: h.stdin(stdin), Out: &out, ErrOut: &errOut, InTTY: h.tty},
 		Now:      func() time.Time { return now },
 		Getenv:   func(k string) string { return h.env[k] },
 		Store:    func() (*profiles.Store, error) { return profiles.NewStore(h.path), nil },
@@ -100,6 +102,30 @@ func (h *harness) run(stdin string, args ...string) result {
 	cmd.SilenceUsage, cmd.SilenceErrors = true, true
 	err := cmd.Execute()
 	return result{out: out.String(), errOut: errOut.String(), err: err}
+}
+
+// stdin is the input: as a terminal gives it (a line a read) when the
+// harness plays one.
+func (h *harness) stdin(s string) io.Reader {
+	if h.tty {
+		return &lineReader{lines: strings.SplitAfter(s, "\n")}
+	}
+	return strings.NewReader(s)
+}
+
+// lineReader returns one line a Read, as a terminal in line mode does.
+type lineReader struct{ lines []string }
+
+func (r *lineReader) Read(p []byte) (int, error) {
+	for len(r.lines) > 0 && r.lines[0] == "" {
+		r.lines = r.lines[1:]
+	}
+	if len(r.lines) == 0 {
+		return 0, io.EOF
+	}
+	n := copy(p, r.lines[0])
+	r.lines[0] = r.lines[0][n:]
+	return n, nil
 }
 
 func (h *harness) file() string {
