@@ -63,6 +63,15 @@ var goldenScreens = []struct {
 		d.waitView("LOGIN_FLOW=token")
 		return d
 	}},
+	{"import-start", func(t *testing.T, w, h int) *driver {
+		d := newDriver(t, w, h, []profiles.Profile{devProfile}, func(c *Config) {
+			c.Import = func(string) (Imported, error) { return Imported{Name: "acme"}, nil }
+		})
+		d.waitFor("profiles", onScreen(scrProfiles))
+		d.press("i")
+		d.waitFor("import", onScreen(scrImport))
+		return d
+	}},
 	{"profiles", func(t *testing.T, w, h int) *driver {
 		d := newDriver(t, w, h, []profiles.Profile{devProfile, browserProfile, secretProfile, prodProfile})
 		d.auth.cached["dev"] = &flows.Tokens{ExpiresOn: t0.Add(42 * time.Minute)}

@@ -228,6 +228,7 @@ func (a *fakeAuth) Cached(p profiles.Profile) (*flows.Tokens, error) {
 	return a.cached[p.Name], nil
 }
 
+func (a *fakeAuth) loginCount() int  { a.mu.Lock(); defer a.mu.Unlock(); return len(a.logins) }
 func (a *fakeAuth) silentCount() int { a.mu.Lock(); defer a.mu.Unlock(); return len(a.silents) }
 func (a *fakeAuth) cancelCount() int { a.mu.Lock(); defer a.mu.Unlock(); return a.cancelled }
 
@@ -423,6 +424,24 @@ func keyMsg(k string) tea.KeyPressMsg {
 		return tea.KeyPressMsg{Code: tea.KeyBackspace}
 	case "ctrl+c":
 		return tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl}
+	case "ctrl+b":
+		return tea.KeyPressMsg{Code: 'b', Mod: tea.ModCtrl}
+	case "ctrl+f":
+		return tea.KeyPressMsg{Code: 'f', Mod: tea.ModCtrl}
+	case "left":
+		return tea.KeyPressMsg{Code: tea.KeyLeft}
+	case "right":
+		return tea.KeyPressMsg{Code: tea.KeyRight}
+	case "home":
+		return tea.KeyPressMsg{Code: tea.KeyHome}
+	case "end":
+		return tea.KeyPressMsg{Code: tea.KeyEnd}
+	case "pgup":
+		return tea.KeyPressMsg{Code: tea.KeyPgUp}
+	case "pgdown":
+		return tea.KeyPressMsg{Code: tea.KeyPgDown}
+	case "space":
+		return tea.KeyPressMsg{Code: tea.KeySpace, Text: " "}
 	}
 	r := []rune(k)
 	return tea.KeyPressMsg{Code: r[0], Text: k}
