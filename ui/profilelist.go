@@ -184,8 +184,8 @@ func (m *profileList) Update(msg tea.Msg) (tea.Cmd, request) {
 		if s := m.Selected(); s != nil {
 			m.confirm = s.Profile.Name
 		}
-	case key.Matches(k, m.keys.Import):
-		return nil, reqWelcome{}
+	case key.Matches(k, m.keys.Import) && m.cfg.Import != nil:
+		return nil, reqImport{}
 	}
 	return nil, nil
 }
@@ -245,7 +245,11 @@ func (m *profileList) View() string {
 		b.WriteString(l + "\n")
 	}
 	if len(m.rows) == 0 {
-		b.WriteString(m.st.Muted.Render("No profiles yet. Press n to create one, or i to import a file.") + "\n")
+		msg := "No profiles yet. Press n to create one."
+		if m.cfg.Import != nil {
+			msg = "No profiles yet. Press n to create one, or i to import a file."
+		}
+		b.WriteString(m.st.Muted.Render(msg) + "\n")
 		return b.String()
 	}
 	rows := m.visible()
@@ -296,11 +300,14 @@ func (m *profileList) KeyMap() help.KeyMap {
 		return keyMap{short: []key.Binding{k.Yes, k.No}, full: [][]key.Binding{{k.Yes, k.No}}}
 	case m.filtering:
 		return keyMap{short: []key.Binding{k.KeepFilter, k.ClearFilter}, full: [][]key.Binding{{k.KeepFilter, k.ClearFilter}}}
-	case len(m.rows) == 0:
-		return keyMap{short: []key.Binding{k.New, k.Import}, full: [][]key.Binding{{k.New, k.Import}}}
+	}
+	imp := k.Import
+	imp.SetEnabled(m.cfg.Import != nil)
+	if len(m.rows) == 0 {
+		return keyMap{short: []key.Binding{k.New, imp}, full: [][]key.Binding{{k.New, imp}}}
 	}
 	short := []key.Binding{k.Choose, k.New, k.Edit, k.Delete, k.Filter}
-	full := [][]key.Binding{append(k.nav(), k.Choose), {k.New, k.Edit, k.Delete, k.Import}, {k.Filter}}
+	full := [][]key.Binding{append(k.nav(), k.Choose), {k.New, k.Edit, k.Delete, imp}, {k.Filter}}
 	if m.filter.Value() != "" {
 		short = append(short, k.ClearFilter)
 		full[2] = append(full[2], k.ClearFilter)
