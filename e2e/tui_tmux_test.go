@@ -1,13 +1,18 @@
 package e2e_test
 
-// A smoke test of the real binary's interactive program in tmux: cdflogin
-// demo → the sandbox device profile → the demo approve key → the token
-// screen's countdown moves → r refreshes → the AADSTS7000218 explanation
-// of the app without public client flows → q quits with exit code 0.
-// Skipped when tmux is missing, unless CI=true (then it fails).
+// The real binary's interactive program in tmux, as a new user meets it,
+// at the four window sizes the goldens hold (60×20, 80×24, 100×30,
+// 160×45): cdflogin demo → the sandbox device profile → the demo approve
+// key → the token page's countdown moves → the claims → the CDF access →
+// r refreshes → the browser sign-in, whose long URL the terminal holds as
+// one line (tmux's capture-pane -J joins it) → the AADSTS7000218
+// explanation of the app without public client flows → q quits with exit
+// code 0. A first run with no profiles shows the welcome page, whose
+// "try the demo" starts the demo. Skipped when tmux is missing, unless
+// CI=true (then it fails).
 //
 // CDFLOGIN_CAPTURE_SCREENS=FILE writes the captured screens as Markdown
-// (for the README).
+// (for the docs).
 
 import (
 	"fmt"
@@ -33,31 +38,40 @@ func (s *tmuxSession) tmux(args ...string) (string, error) {
 	return string(out), err
 }
 
-// capture returns the pane as text.
-func (s *tmuxSession) capture() string {
+// capture returns the pane as text; joined joins the lines the terminal
+// wrapped itself (soft wraps), as a copy does.
+func (s *tmuxSession) capture(joined bool) string {
 	s.t.Helper()
-	out, err := s.tmux("capture-pane", "-p", "-t", s.name)
+	args := []string{"capture-pane", "-p", "-t", s.name}
+	if joined {
+		args = append(args, "-J")
+	}
+	out, err := s.tmux(args...)
 	if err != nil {
 		s.t.Fatalf("tmux capture-pane: %v: %s", err, out)
 	}
 	return out
 }
 
-// send types keys (tmux key names: Enter, Escape, or text).
+// send types keys (tmux key names: Enter, Escape, or text), one at a
+// time: an Escape followed at once by a letter reads as alt+letter.
 func (s *tmuxSession) send(keys ...string) {
 	s.t.Helper()
-	if out, err := s.tmux(append([]string{"send-keys", "-t", s.name}, keys...)...); err != nil {
-		s.t.Fatalf("tmux send-keys %v: %v: %s", keys, err, out)
+	for _, k := range keys {
+		if out, err := s.tmux("send-keys", "-t", s.name, k); err != nil {
+			s.t.Fatalf("tmux send-keys %v: %v: %s", k, err, out)
+		}
+		time.Sleep(60 * time.Millisecond)
 	}
 }
 
 // waitFor polls the pane until match returns true, and returns that screen.
-func (s *tmuxSession) waitFor(what string, match func(screen string) bool) string {
+func (s *tmuxSession) waitFor(what string, joined bool, match func(screen string) bool) string {
 	s.t.Helper()
 	deadline := time.Now().Add(60 * time.Second)
 	var screen string
 	for time.Now().Before(deadline) {
-		screen = s.capture()
+		screen = s.capture(joined)
 		if match(screen) {
 			return screen
 		}
@@ -69,10 +83,10 @@ func (s *tmuxSession) waitFor(what string, match func(screen string) bool) strin
 
 func (s *tmuxSession) waitText(text string) string {
 	s.t.Helper()
-	return s.waitFor(fmt.Sprintf("%q", text), func(screen string) bool { return strings.Contains(screen, text) })
+	return s.waitFor(fmt.Sprintf("%q", text), false, func(screen string) bool { return strings.Contains(screen, text) })
 }
 
-// shot keeps the screen for the README capture.
+// shot keeps the screen for the docs.
 func (s *tmuxSession) shot(title, screen string) {
 	// Runs of blank lines (the padding above the help line) become one.
 	var lines []string
@@ -86,66 +100,117 @@ func (s *tmuxSession) shot(title, screen string) {
 	s.shots = append(s.shots, "### "+title+"\n\n```text\n"+strings.Join(lines, "\n")+"\n```\n")
 }
 
-var countdownRE = regexp.MustCompile(`Valid (\d+:\d\d)`)
+var (
+	countdownRE = regexp.MustCompile(`Valid (\d+:\d\d)`)
+	authURLRE   = regexp.MustCompile(`https://127\.0\.0\.1:\d+/[^\s]+/oauth2/v2\.0/authorize\?\S+`)
+)
 
-func TestTUIDemoInTmux(t *testing.T) {
+// tmuxBinary builds cdflogin once for the tmux tests.
+func tmuxBinary(t *testing.T) string {
+	t.Helper()
 	if _, err := exec.LookPath("tmux"); err != nil {
 		if os.Getenv("CI") == "true" {
-			t.Fatal("tmux is required in CI for the TUI smoke test (apt-get install tmux)")
+			t.Fatal("tmux is required in CI for the TUI tests (apt-get install tmux)")
 		}
-		t.Skip("tmux is not installed; install it to run the TUI smoke test")
+		t.Skip("tmux is not installed; install it to run the TUI tests")
 	}
 	if testing.Short() {
 		t.Skip("builds the binary and runs it in tmux; skipped with -short")
 	}
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "cdflogin")
+	bin := filepath.Join(t.TempDir(), "cdflogin")
 	build := exec.Command("go", "build", "-o", bin, "github.com/cognite-tools/cdflogin")
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
-	exitFile := filepath.Join(dir, "exit")
-	home := filepath.Join(dir, "home")
+	return bin
+}
 
+// startTmux runs script in a new tmux server of the given size, with the
+// exit code written to exitFile.
+func startTmux(t *testing.T, dir string, w, h int, script string) *tmuxSession {
+	t.Helper()
 	// The socket lives in the test's temp dir, so nothing is left in
 	// /tmp/tmux-UID when the test ends.
 	s := &tmuxSession{t: t, socket: filepath.Join(dir, "tmux.sock"), name: "demo"}
-	// A fixed size; the program runs under sh so its exit code is kept.
-	script := fmt.Sprintf("CDFLOGIN_HOME=%q %q demo --token-lifetime 5m; echo $? > %q", home, bin, exitFile)
-	if out, err := s.tmux("-f", "/dev/null", "new-session", "-d", "-s", s.name, "-x", "100", "-y", "30",
+	if out, err := s.tmux("-f", "/dev/null", "new-session", "-d", "-s", s.name, "-x", fmt.Sprint(w), "-y", fmt.Sprint(h),
 		"-e", "TERM=xterm-256color", "-e", "NO_COLOR=", "sh", "-c", script); err != nil {
 		t.Fatalf("tmux new-session: %v: %s", err, out)
 	}
 	t.Cleanup(func() { _, _ = s.tmux("kill-server") })
+	return s
+}
+
+// exitCode waits for the exit code the script wrote.
+func exitCode(t *testing.T, s *tmuxSession, exitFile string) string {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		if b, err := os.ReadFile(exitFile); err == nil && len(b) > 0 {
+			return strings.TrimSpace(string(b))
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("the program did not end; screen:\n%s", s.capture(false))
+	return ""
+}
+
+func TestTUIDemoInTmux(t *testing.T) {
+	bin := tmuxBinary(t)
+	var doc []string
+	for _, size := range [][2]int{{60, 20}, {80, 24}, {100, 30}, {160, 45}} {
+		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
+			doc = append(doc, demoWalk(t, bin, size[0], size[1])...)
+		})
+	}
+	if out := os.Getenv("CDFLOGIN_CAPTURE_SCREENS"); out != "" {
+		text := "# Screens of `cdflogin demo`\n\nCaptured from tmux by e2e/tui_tmux_test.go (`CDFLOGIN_CAPTURE_SCREENS=FILE`).\n\n" + strings.Join(doc, "\n")
+		if err := os.WriteFile(out, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// demoWalk runs the demo in a w×h window and returns the screens.
+func demoWalk(t *testing.T, bin string, w, h int) []string {
+	dir := t.TempDir()
+	exitFile := filepath.Join(dir, "exit")
+	home := filepath.Join(dir, "home")
+	// A fixed size; the program runs under sh so its exit code is kept.
+	script := fmt.Sprintf("CDFLOGIN_HOME=%q %q demo --token-lifetime 5m; echo $? > %q", home, bin, exitFile)
+	s := startTmux(t, dir, w, h, script)
+	size := fmt.Sprintf(" (%d×%d)", w, h)
 
 	screen := s.waitText("sandbox-device")
-	s.shot("Profiles", screen)
+	s.shot("Profiles"+size, screen)
 	if !strings.Contains(screen, "> sandbox-device") {
 		t.Fatalf("the cursor is not on sandbox-device:\n%s", screen)
 	}
+	if !strings.Contains(screen, "? more keys") || !strings.Contains(screen, "q quit") {
+		t.Errorf("the help line lacks q or ?:\n%s", screen)
+	}
 	s.send("Enter")
 	screen = s.waitText("> Device code")
-	s.shot("Flow", screen)
+	s.shot("Sign in: the profile in full, and its flows"+size, screen)
 	s.send("Enter")
 	screen = s.waitText("Waiting for you to sign in")
-	s.shot("Device code", screen)
+	s.shot("Device code"+size, screen)
 	s.send("a")
 
 	screen = s.waitText("refreshed 0×")
-	s.shot("Token", screen)
+	s.shot("Token"+size, screen)
 	first := countdownRE.FindStringSubmatch(screen)
 	if first == nil {
-		t.Fatalf("no countdown on the token screen:\n%s", screen)
+		t.Fatalf("no countdown on the token page:\n%s", screen)
 	}
-	s.waitFor("the countdown to move from "+first[1], func(screen string) bool {
+	s.waitFor("the countdown to move from "+first[1], false, func(screen string) bool {
 		m := countdownRE.FindStringSubmatch(screen)
 		return m != nil && m[1] != first[1]
 	})
 
 	s.send("Tab")
-	s.shot("Access token claims", s.waitText("Audience: who the token is for"))
+	s.shot("Access token claims"+size, s.waitText("Audience: who the token is for"))
 	s.send("BTab", "BTab")
-	s.shot("CDF access", s.waitText("Capabilities"))
+	s.shot("CDF access"+size, s.waitText("Capabilities"))
 	s.send("Tab")
 
 	s.send("r")
@@ -153,12 +218,37 @@ func TestTUIDemoInTmux(t *testing.T) {
 	if !strings.Contains(screen, "ok, new expiry") {
 		t.Fatalf("the refresh result is not shown:\n%s", screen)
 	}
-	s.shot("Token after r", screen)
+
+	// The browser sign-in: its URL is longer than any window line. The
+	// terminal must hold it as one line (what a copy gets): tmux joins
+	// the lines it wrapped itself.
+	s.send("Escape")
+	s.waitText("> sandbox-device")
+	s.send("j")
+	s.waitText("> sandbox-browser")
+	s.send("Enter")
+	s.waitText("> Browser")
+	s.send("Enter")
+	screen = s.waitText("Waiting for the redirect")
+	s.shot("Browser sign-in"+size, screen)
+	joined := s.waitFor("the sign-in URL as one line", true, func(screen string) bool {
+		for _, l := range strings.Split(screen, "\n") {
+			if authURLRE.MatchString(l) && strings.Contains(l, "code_challenge=") && strings.Contains(l, "state=") {
+				return true
+			}
+		}
+		return false
+	})
+	if strings.Contains(authURLRE.FindString(joined), " ") {
+		t.Errorf("the URL has a space in it:\n%s", joined)
+	}
+	s.send("a")
+	s.waitText("refreshed 0×")
 
 	// The app with public client flows off: the AADSTS explanation.
 	s.send("Escape")
-	s.waitText("> sandbox-device")
-	s.send("Down", "Down", "Down", "Down")
+	s.waitText("> sandbox-browser")
+	s.send("G")
 	s.waitText("> sandbox-nopublic")
 	s.send("Enter")
 	s.waitText("> Device code")
@@ -166,33 +256,45 @@ func TestTUIDemoInTmux(t *testing.T) {
 	s.waitText("Waiting for you to sign in")
 	s.send("a")
 	screen = s.waitText("AADSTS7000218")
+	// Wrapped at 60 columns: compare the words.
 	for _, want := range []string{"Allow public client flows", "f other flow"} {
-		if !strings.Contains(screen, want) {
-			t.Errorf("the error screen lacks %q:\n%s", want, screen)
+		if !strings.Contains(strings.Join(strings.Fields(screen), " "), want) {
+			t.Errorf("the error page lacks %q:\n%s", want, screen)
 		}
 	}
-	s.shot("Error (an app with public client flows off)", screen)
+	s.shot("Error (an app with public client flows off)"+size, screen)
+	s.send("?")
+	s.shot("All keys (?)"+size, s.waitText("close help"))
 	s.send("Escape")
 	s.waitText("> sandbox-nopublic")
 
 	s.send("q")
-	deadline := time.Now().Add(30 * time.Second)
-	var code []byte
-	for time.Now().Before(deadline) {
-		if b, err := os.ReadFile(exitFile); err == nil && len(b) > 0 {
-			code = b
-			break
-		}
-		time.Sleep(100 * time.Millisecond)
+	if got := exitCode(t, s, exitFile); got != "0" {
+		t.Fatalf("cdflogin demo exited with %q, want 0; screen:\n%s", got, s.capture(false))
 	}
-	if got := strings.TrimSpace(string(code)); got != "0" {
-		t.Fatalf("cdflogin demo exited with %q, want 0; screen:\n%s", got, s.capture())
-	}
+	return s.shots
+}
 
-	if out := os.Getenv("CDFLOGIN_CAPTURE_SCREENS"); out != "" {
-		doc := "# Screens of `cdflogin demo` (captured from tmux, 100×30)\n\n" + strings.Join(s.shots, "\n")
-		if err := os.WriteFile(out, []byte(doc), 0o644); err != nil {
-			t.Fatal(err)
+// TestTUIFirstRunInTmux: plain cdflogin with no profiles shows the
+// welcome page (what a profile is, three ways to start); t starts the
+// demo, and q ends it with exit code 0.
+func TestTUIFirstRunInTmux(t *testing.T) {
+	bin := tmuxBinary(t)
+	dir := t.TempDir()
+	exitFile := filepath.Join(dir, "exit")
+	script := fmt.Sprintf("CDFLOGIN_HOME=%q %q; echo $? > %q", filepath.Join(dir, "home"), bin, exitFile)
+	s := startTmux(t, dir, 80, 24, script)
+	screen := s.waitText("Welcome to cdflogin.")
+	for _, want := range []string{"A profile is a named set of sign-in settings", "Try the demo", "Import a file", "Create a profile"} {
+		if !strings.Contains(screen, want) {
+			t.Errorf("the welcome page lacks %q:\n%s", want, screen)
 		}
+	}
+	s.send("t")
+	s.waitText("sandbox-device")
+	s.waitText("DEMO")
+	s.send("q")
+	if got := exitCode(t, s, exitFile); got != "0" {
+		t.Fatalf("exit code %q, want 0; screen:\n%s", got, s.capture(false))
 	}
 }

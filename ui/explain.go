@@ -75,6 +75,10 @@ var tuiAdviceRules = []struct {
 	{regexp.MustCompile(`[Rr]un cdflogin login again`), "Sign in again ({signin})"},
 	{regexp.MustCompile(`[Rr]un: cdflogin login -p \S+`), "sign in again ({signin})"},
 	{regexp.MustCompile(`Run: cdflogin profile edit \S+ --ca-file /path/to/ca\.pem`), "Set the profile's CA file: {edit}."},
+	{regexp.MustCompile(`cdflogin token refreshes it; scripts should ask for a new token shortly before expiry`), "this program refreshes it before it expires (r refreshes it now)"},
+	{regexp.MustCompile(`Get a new token: cdflogin login \(or cdflogin token, which refreshes\)`), "Get a new token: r refreshes it, or {signin}"},
+	{regexp.MustCompile(`\(cdflogin inspect shows the mapping\)`), "(the CDF access tab shows the mapping)"},
+	{regexp.MustCompile(`\(use cdflogin token, which caches\)`), "(cdflogin token caches tokens for scripts)"},
 }
 
 // adviceKeys say how a page does what the command line's advice does:
