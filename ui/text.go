@@ -109,7 +109,10 @@ type token struct {
 func tokenize(text string) []token {
 	var out []token
 	for _, w := range strings.Fields(text) {
-		locs := urlRE.FindAllStringIndex(w, -1)
+		var locs [][]int
+		if strings.Contains(w, "://") { // most words are no URL: skip the regexp
+			locs = urlRE.FindAllStringIndex(w, -1)
+		}
 		if len(locs) == 0 {
 			out = append(out, token{text: w})
 			continue

@@ -93,6 +93,8 @@ type tokenView struct {
 	cdfErr     error
 	cdfLoading bool
 
+	shown struct{ lines, height int } // the body as last drawn
+
 	refreshSeq    int // the current refresh run
 	accessSeq     int
 	cancelRefresh context.CancelFunc
@@ -335,17 +337,30 @@ func (m *tokenView) key(msg tea.KeyPressMsg) (tea.Cmd, request) {
 func (m *tokenView) claimsTab() bool { return m.tab == tabAccess || m.tab == tabID }
 
 // View renders the page: the live refresh lines, the tabs, and the tab's
-// body scrolled to fit.
+// body scrolled to fit. It notes the body's length for KeyMap (which the
+// frame asks for right after), so a frame builds the body once.
 func (m *tokenView) View() string {
 	var b strings.Builder
-	b.WriteString(m.liveView())
+	live := m.liveView()
+	b.WriteString(live)
 	b.WriteString(m.tabsView() + "\n")
 	avail := m.height - strings.Count(b.String(), "\n")
 	if avail < 1 {
 		return clip(b.String(), m.height)
 	}
-	b.WriteString(m.scroll.view(m.st, m.bodyView(), avail))
+	body := m.bodyView()
+	m.shown.lines, m.shown.height = lineCount(body), avail
+	b.WriteString(m.scroll.view(m.st, body, avail))
 	return b.String()
+}
+
+// scrolls reports whether the body is taller than its space (as last
+// drawn, else as it is now).
+func (m *tokenView) scrolls() bool {
+	if m.shown.height == 0 {
+		return lineCount(m.bodyView()) > m.bodyHeight()
+	}
+	return m.shown.lines > m.shown.height
 }
 
 // bodyHeight is the space under the live lines and the tabs.
@@ -687,7 +702,7 @@ func (m *tokenView) KeyMap() help.KeyMap {
 	k := m.keys
 	if m.reveal {
 		full := [][]key.Binding{{k.HideRaw}}
-		if lineCount(m.bodyView()) > m.bodyHeight() {
+		if m.scrolls() {
 			full = append(full, k.nav())
 		}
 		return keyMap{short: []key.Binding{k.HideRaw}, full: full}
@@ -707,7 +722,7 @@ func (m *tokenView) KeyMap() help.KeyMap {
 	}
 	short = append(short, k.Back)
 	full := [][]key.Binding{{k.Refresh, k.SignIn}, {k.NextTab, k.PrevTab}, tools, {k.Back}}
-	if lineCount(m.bodyView()) > m.bodyHeight() {
+	if m.scrolls() {
 		full = append(full, k.nav())
 	}
 	return keyMap{short: short, full: full}
