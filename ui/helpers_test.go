@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"reflect"
 	"strings"
 	"sync"
@@ -530,4 +531,9 @@ func (m *app) errPage() *errorView {
 		return p
 	}
 	return &errorView{}
+}
+
+// writeFile writes a small readable file (a stand-in CA bundle).
+func writeFile(path string) error {
+	return os.WriteFile(path, []byte("-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n"), 0o600)
 }

@@ -137,3 +137,79 @@ func TestUnknownCommand(t *testing.T) {
 		})
 	}
 }
+
+// Every unknown subcommand is a usage error (exit 2) with a suggestion,
+// not a help page with exit 0.
+func TestUnknownSubcommand(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"profile", "ad", "x"}, `unknown command "ad" for "cdflogin profile"; did you mean add? (see: cdflogin profile --help)`},
+		{[]string{"profile", "bogus"}, `unknown command "bogus" for "cdflogin profile" (see: cdflogin profile --help)`},
+		{[]string{"profile", "lst"}, `unknown command "lst" for "cdflogin profile"; did you mean list? (see: cdflogin profile --help)`},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			cmd := NewCmdFor(testFactory(), tt.args)
+			cmd.SetArgs(tt.args)
+			err := cmd.Execute()
+			if cmdutil.ExitCode(err) != cmdutil.ExitUsage || err == nil || err.Error() != tt.want {
+				t.Fatalf("err = %v (exit %d), want %q (exit 2)", err, cmdutil.ExitCode(err), tt.want)
+			}
+		})
+	}
+	// The group alone still shows its help (exit 0).
+	var out strings.Builder
+	f := testFactory()
+	f.IO.Out = &out
+	cmd := NewCmdFor(f, []string{"profile"})
+	cmd.SetArgs([]string{"profile"})
+	cmd.SetOut(&out)
+	if err := cmd.Execute(); err != nil || !strings.Contains(out.String(), "cdflogin profile COMMAND") {
+		t.Fatalf("cdflogin profile: %v\n%s", err, out.String())
+	}
+}
+
+// The help says what the code says, capitals and all, names each flag's
+// value, wraps without cutting, and has no escape sequence on a pipe or
+// with TERM=dumb.
+func TestHelp(t *testing.T) {
+	var out strings.Builder
+	cmd := NewCmd(testFactory())
+	add, _, err := cmd.Find([]string{"profile", "add"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	add.SetOut(&out)
+	help(add, nil)
+	h := out.String()
+	words := strings.Join(strings.Fields(h), " ") // wrapping aside
+	for _, want := range []string{
+		"--tenant ID Directory (tenant) ID or verified domain", // as written, with its placeholder
+		"--client-id ID Application (client) ID of the app registration",
+		"--cdf-url URL CDF base URL, when it is not", // not "Cdf base URL"
+		"--redirect-port PORT", "--secret-env VAR", "--certificate PATH", "--cluster CLUSTER",
+		"--secret-stdin read", // a bool takes no value
+		"Flags of every command", "--debug-log FILE",
+	} {
+		if !strings.Contains(words, want) {
+			t.Errorf("help lacks %q:\n%s", want, h)
+		}
+	}
+	// Examples are commands to copy: every line as written.
+	for _, l := range strings.Split(add.Example, "\n") {
+		if !strings.Contains(h, l+"\n") {
+			t.Errorf("example line not whole: %q", l)
+		}
+	}
+	for _, bad := range []string{"Cdf", "Sign-In", "Line-Oriented", "\x1b"} {
+		if strings.Contains(h, bad) {
+			t.Errorf("help has %q:\n%s", bad, h)
+		}
+	}
+	// Every word of the long text is there: nothing cut.
+	if long := strings.Join(strings.Fields(add.Long), " "); !strings.Contains(words, long) {
+		t.Errorf("the long text is not whole:\n%s", h)
+	}
+}
