@@ -1,7 +1,7 @@
-// Package claimscmd is `cdflogin claims`: the claims of a profile's token
+// Package claims is `cdflogin claims`: the claims of a profile's token
 // (or any token on stdin) with their meanings, then the findings of the
 // checks and of the signature verification.
-package claimscmd
+package claims
 
 import (
 	"context"
@@ -17,7 +17,7 @@ import (
 
 	"github.com/cognite-tools/cdflogin/command/cmdutil"
 	"github.com/cognite-tools/cdflogin/flows"
-	"github.com/cognite-tools/cdflogin/internal/insight/claims"
+	tokenclaims "github.com/cognite-tools/cdflogin/internal/insight/claims"
 	"github.com/cognite-tools/cdflogin/profiles"
 )
 
@@ -92,23 +92,23 @@ findings are judged against that profile). The raw token is never printed.`,
 
 // Output is the --json document of claims.
 type Output struct {
-	Profile   string           `json:"profile,omitempty"`
-	Kind      string           `json:"kind"` // "access" or "id"
-	Subject   string           `json:"subject,omitempty"`
-	AppToken  bool             `json:"app_token"`
-	Version   string           `json:"version,omitempty"`
-	ExpiresAt string           `json:"expires_at,omitempty"` // RFC 3339
-	Header    []claims.Claim   `json:"header"`
-	Claims    []claims.Claim   `json:"claims"`
-	Findings  []claims.Finding `json:"findings"`
+	Profile   string                `json:"profile,omitempty"`
+	Kind      string                `json:"kind"` // "access" or "id"
+	Subject   string                `json:"subject,omitempty"`
+	AppToken  bool                  `json:"app_token"`
+	Version   string                `json:"version,omitempty"`
+	ExpiresAt string                `json:"expires_at,omitempty"` // RFC 3339
+	Header    []tokenclaims.Claim   `json:"header"`
+	Claims    []tokenclaims.Claim   `json:"claims"`
+	Findings  []tokenclaims.Finding `json:"findings"`
 }
 
 // Report is a decoded token with its findings, as claims and doctor show it.
 type Report struct {
 	Profile  string
 	Kind     string
-	Token    *claims.Token
-	Findings []claims.Finding
+	Token    *tokenclaims.Token
+	Findings []tokenclaims.Finding
 }
 
 // Run prints the claims and findings.
@@ -174,7 +174,7 @@ func Build(ctx context.Context, opts *Options) (*Report, error) {
 			}
 		}
 	}
-	tok, err := claims.Decode(raw)
+	tok, err := tokenclaims.Decode(raw)
 	if err != nil {
 		if opts.TokenStdin {
 			return nil, cmdutil.WithExitCode(cmdutil.ExitError, fmt.Errorf("standard input: %w", err))
@@ -182,13 +182,13 @@ func Build(ctx context.Context, opts *Options) (*Report, error) {
 		return nil, fmt.Errorf("profile %q's %s token: %w", p.Name, kind, err)
 	}
 	rep := &Report{Kind: kind, Token: tok}
-	exp := claims.Expect{Now: opts.Now(), Fresh: fresh, IDToken: kind == "id"}
+	exp := tokenclaims.Expect{Now: opts.Now(), Fresh: fresh, IDToken: kind == "id"}
 	if p != nil {
 		rep.Profile = p.Name
 		exp = ExpectFor(*p, exp.Now, fresh)
 		exp.IDToken = kind == "id"
 	}
-	rep.Findings = claims.Check(tok, exp)
+	rep.Findings = tokenclaims.Check(tok, exp)
 	if !opts.NoVerify {
 		rep.Findings = append(rep.Findings, verify(ctx, opts, p, tok))
 	}
@@ -196,9 +196,9 @@ func Build(ctx context.Context, opts *Options) (*Report, error) {
 }
 
 // ExpectFor is what the profile expects of its tokens.
-func ExpectFor(p profiles.Profile, now time.Time, fresh bool) claims.Expect {
+func ExpectFor(p profiles.Profile, now time.Time, fresh bool) tokenclaims.Expect {
 	user := p.Flow.IsUser()
-	exp := claims.Expect{
+	exp := tokenclaims.Expect{
 		Now:      now,
 		Tenant:   TenantOf(p),
 		CDFURL:   p.BaseURL(),
@@ -235,7 +235,7 @@ var microsoftIssuerHosts = map[string]string{
 	"login.chinacloudapi.cn":    "https://login.chinacloudapi.cn",
 }
 
-func verify(ctx context.Context, opts *Options, p *profiles.Profile, tok *claims.Token) claims.Finding {
+func verify(ctx context.Context, opts *Options, p *profiles.Profile, tok *tokenclaims.Token) tokenclaims.Finding {
 	var authority string
 	var prof profiles.Profile
 	if p != nil {
@@ -248,8 +248,8 @@ func verify(ctx context.Context, opts *Options, p *profiles.Profile, tok *claims
 			base, ok = microsoftIssuerHosts[strings.ToLower(u.Hostname())]
 		}
 		tid := tok.TenantID()
-		if !ok || !claims.IsGUID(tid) {
-			return claims.Finding{Severity: claims.SeverityInfo, ID: claims.IDSignature,
+		if !ok || !tokenclaims.IsGUID(tid) {
+			return tokenclaims.Finding{Severity: tokenclaims.SeverityInfo, ID: tokenclaims.IDSignature,
 				Message: "signature not checked: the issuer is not a Microsoft login host and no profile names the authority",
 				Fix:     "Add -p NAME to check it against that profile's authority"}
 		}
@@ -257,9 +257,9 @@ func verify(ctx context.Context, opts *Options, p *profiles.Profile, tok *claims
 	}
 	hc, err := opts.HTTPClient(prof)
 	if err != nil {
-		return claims.Finding{Severity: claims.SeverityWarn, ID: claims.IDSignature, Message: "signature not checked: " + err.Error(), Fix: "Fix the profile's ca_file"}
+		return tokenclaims.Finding{Severity: tokenclaims.SeverityWarn, ID: tokenclaims.IDSignature, Message: "signature not checked: " + err.Error(), Fix: "Fix the profile's ca_file"}
 	}
-	return claims.VerifySignature(ctx, hc, authority, tok)
+	return tokenclaims.VerifySignature(ctx, hc, authority, tok)
 }
 
 // WriteJSON writes the --json document.
@@ -278,7 +278,7 @@ func WriteJSON(w io.Writer, rep *Report) error {
 		out.ExpiresAt = e.UTC().Format(time.RFC3339)
 	}
 	if out.Findings == nil {
-		out.Findings = []claims.Finding{}
+		out.Findings = []tokenclaims.Finding{}
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
@@ -310,9 +310,9 @@ func WriteText(w io.Writer, rep *Report, now time.Time, loc *time.Location) erro
 	}
 	if e, ok := tok.Expiry(); ok {
 		if e.After(now) {
-			ew.printf(", expires %s", claims.RelativeTo(e, now))
+			ew.printf(", expires %s", tokenclaims.RelativeTo(e, now))
 		} else {
-			ew.printf(", EXPIRED %s", claims.RelativeTo(e, now))
+			ew.printf(", EXPIRED %s", tokenclaims.RelativeTo(e, now))
 		}
 	}
 	ew.printf("\n\nHeader\n")
@@ -324,7 +324,7 @@ func WriteText(w io.Writer, rep *Report, now time.Time, loc *time.Location) erro
 	return ew.err
 }
 
-func writeClaims(ew *errWriter, cs []claims.Claim, now time.Time, loc *time.Location, explained bool) {
+func writeClaims(ew *errWriter, cs []tokenclaims.Claim, now time.Time, loc *time.Location, explained bool) {
 	width := 0
 	for _, c := range cs {
 		width = max(width, len(c.Name))
@@ -334,7 +334,7 @@ func writeClaims(ew *errWriter, cs []claims.Claim, now time.Time, loc *time.Loca
 	for _, c := range cs {
 		val := c.Display
 		if !explained {
-			val = claims.FormatValue(c.Name, c.Value, now, loc)
+			val = tokenclaims.FormatValue(c.Name, c.Value, now, loc)
 		}
 		lines := valueLines(c.Value, val)
 		ew.printf("  %-*s  %s\n", width, c.Name, lines[0])
@@ -366,13 +366,13 @@ func valueLines(v any, display string) []string {
 }
 
 // Symbol is the mark of a severity: ✓ ok, i info, ! warn, ✗ error.
-func Symbol(s claims.Severity) string {
+func Symbol(s tokenclaims.Severity) string {
 	switch s {
-	case claims.SeverityOK:
+	case tokenclaims.SeverityOK:
 		return "✓"
-	case claims.SeverityInfo:
+	case tokenclaims.SeverityInfo:
 		return "i"
-	case claims.SeverityWarn:
+	case tokenclaims.SeverityWarn:
 		return "!"
 	default:
 		return "✗"
@@ -381,14 +381,14 @@ func Symbol(s claims.Severity) string {
 
 // WriteFindings writes one line per finding with its mark, and the fix
 // under each that is not ok.
-func WriteFindings(w io.Writer, fs []claims.Finding) {
+func WriteFindings(w io.Writer, fs []tokenclaims.Finding) {
 	width := 0
 	for _, f := range fs {
 		width = max(width, len(f.ID))
 	}
 	for _, f := range fs {
 		fmt.Fprintf(w, "  %s %-*s  %s\n", Symbol(f.Severity), width, f.ID, f.Message)
-		if f.Fix != "" && f.Severity != claims.SeverityOK {
+		if f.Fix != "" && f.Severity != tokenclaims.SeverityOK {
 			fmt.Fprintf(w, "    %s  fix: %s\n", strings.Repeat(" ", width), f.Fix)
 		}
 	}

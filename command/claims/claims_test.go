@@ -1,4 +1,4 @@
-package claimscmd
+package claims
 
 import (
 	"bytes"

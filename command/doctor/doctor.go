@@ -16,7 +16,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/cognite-tools/cdflogin/command/claimscmd"
+	claimscmd "github.com/cognite-tools/cdflogin/command/claims"
 	"github.com/cognite-tools/cdflogin/command/cmdutil"
 	"github.com/cognite-tools/cdflogin/flows"
 	"github.com/cognite-tools/cdflogin/internal/aadsts"

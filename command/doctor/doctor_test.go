@@ -20,7 +20,7 @@ import (
 
 	"github.com/charmbracelet/x/exp/golden"
 
-	"github.com/cognite-tools/cdflogin/command/claimscmd"
+	claimscmd "github.com/cognite-tools/cdflogin/command/claims"
 	"github.com/cognite-tools/cdflogin/command/cmdutil"
 	"github.com/cognite-tools/cdflogin/command/internal/cmdtest"
 	"github.com/cognite-tools/cdflogin/flows"

@@ -1,6 +1,6 @@
-// Package envcmd is `cdflogin env`: CDF_TOKEN and friends as shell
+// Package env is `cdflogin env`: CDF_TOKEN and friends as shell
 // assignments, for eval "$(cdflogin env -p dev)".
-package envcmd
+package env
 
 import (
 	"context"

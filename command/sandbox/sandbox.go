@@ -1,6 +1,6 @@
-// Package sandboxcmd is `cdflogin sandbox`: the fake Entra tenant and CDF
+// Package sandbox is `cdflogin sandbox`: the fake Entra tenant and CDF
 // in the foreground, for other processes (tests, scripts, a browser).
-package sandboxcmd
+package sandbox
 
 import (
 	"context"
@@ -13,7 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/cognite-tools/cdflogin/command/cmdutil"
-	"github.com/cognite-tools/cdflogin/sandbox"
+	fake "github.com/cognite-tools/cdflogin/sandbox"
 )
 
 // Options are the inputs of one run.
@@ -27,7 +27,7 @@ type Options struct {
 	DeviceInterval time.Duration
 	TokenLifetime  time.Duration
 	// Ready, when set, is called with the settings once serving (tests).
-	Ready func(sandbox.Settings)
+	Ready func(fake.Settings)
 }
 
 // NewCmd returns the sandbox command.
@@ -43,7 +43,7 @@ stdout; it runs until interrupted.
 
 Other programs trust it through the CA file: --write-ca ca.pem, then
 SSL_CERT_FILE=ca.pem (Linux) or a profile's ca_file. The secret app's client
-secret is the published test value ` + sandbox.SecretAppSecret + `.`,
+secret is the published test value ` + fake.SecretAppSecret + `.`,
 		Example: `  cdflogin sandbox --write-ca /tmp/sandbox-ca.pem
   cdflogin sandbox --write-ca ca.pem --write-settings sandbox.json &
   cdflogin sandbox --addr 127.0.0.1:8443 --device-interval 1s`,
@@ -70,7 +70,7 @@ func Run(ctx context.Context, opts *Options) error {
 	if opts.TokenLifetime < 0 {
 		return cmdutil.UsageError("--token-lifetime must be positive")
 	}
-	sb, err := sandbox.Start(sandbox.Options{Addr: opts.Addr, CDFAddr: opts.CDFAddr,
+	sb, err := fake.Start(fake.Options{Addr: opts.Addr, CDFAddr: opts.CDFAddr,
 		DeviceInterval: opts.DeviceInterval, AccessTokenLifetime: opts.TokenLifetime})
 	if err != nil {
 		return fmt.Errorf("start the sandbox: %w", err)
@@ -120,13 +120,13 @@ func Run(ctx context.Context, opts *Options) error {
 	return nil
 }
 
-func certificate(w sandbox.World) (sandbox.Certificate, bool) {
+func certificate(w fake.World) (fake.Certificate, bool) {
 	for _, a := range w.Apps {
 		if len(a.Certificates) > 0 {
 			return a.Certificates[0], true
 		}
 	}
-	return sandbox.Certificate{}, false
+	return fake.Certificate{}, false
 }
 
 // writeFile writes data through a temporary file and a rename, with mode.
