@@ -46,10 +46,12 @@ type Options struct {
 	AuthCodeLifetime time.Duration
 	// DeviceCodeLifetime; default 15 minutes (expires_in 900).
 	DeviceCodeLifetime time.Duration
-	// DeviceInterval is the polling interval handed out (and enforced with
-	// slow_down); default 5s like Entra. Tests want 1s or less. Polls are
-	// timed on the sandbox clock: with a frozen Now every poll is too fast
-	// until the clock moves (Advance).
+	// DeviceInterval is the polling interval handed out; default 5s like
+	// Entra. As Entra, the sandbox does not enforce it: every poll before
+	// the user finished is answered authorization_pending, never
+	// slow_down (Entra documents none), so clients that poll at once
+	// (MSAL Node), back off on their own (MSAL Go) or wait the interval
+	// first (golang.org/x/oauth2) all work.
 	DeviceInterval time.Duration
 
 	// Logf receives one line per request; nil discards.
