@@ -2,6 +2,7 @@ package sandbox_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -179,6 +180,42 @@ func TestAuthCodePKCEAndRefresh(t *testing.T) {
 			}
 			if sb.Count("token:refresh_token") != 1 || sb.Count("token:authorization_code") != 1 {
 				t.Errorf("counts: %v", sb.Counts())
+			}
+		})
+	}
+}
+
+// TestIssParameter: with IssParameter the sandbox is an RFC 9207 server
+// (discovery says so, every answer to the redirect URI names the issuer,
+// codes and errors alike); by default it is Entra, which does neither.
+func TestIssParameter(t *testing.T) {
+	for _, on := range []bool{false, true} {
+		t.Run(fmt.Sprintf("iss=%v", on), func(t *testing.T) {
+			sb := start(t, sandbox.Options{IssParameter: on})
+			disc := request(t, sb.HTTPClient(), http.MethodGet, sb.AuthorityURL()+"/v2.0/.well-known/openid-configuration", nil, nil)
+			if got, _ := disc.body["authorization_response_iss_parameter_supported"].(bool); got != on {
+				t.Errorf("discovery advertises iss: %v, want %v", got, on)
+			}
+			want := ""
+			if on {
+				want = disc.str("issuer")
+			}
+			scope := sb.CDFURL() + "/.default openid profile offline_access"
+			lb := newLoopback(t)
+			if _, err := sb.SignInAs(context.Background(), authorizeURL(sb, sandbox.BrowserAppID, lb.url, scope, pkce("v-"+strings.Repeat("y", 43)), "query"), sandbox.AliceUsername); err != nil {
+				t.Fatal(err)
+			}
+			got, _ := lb.values()
+			if got.Get("code") == "" || got.Get("iss") != want || (!on && got.Has("iss")) {
+				t.Errorf("code answer %v: iss %q, want %q", got, got.Get("iss"), want)
+			}
+			lb = newLoopback(t)
+			if _, err := sandbox.CancelSignIn(context.Background(), sb.HTTPClient(), authorizeURL(sb, sandbox.BrowserAppID, lb.url, scope, pkce("v-"+strings.Repeat("z", 43)), "form_post")); err != nil {
+				t.Fatal(err)
+			}
+			got, _ = lb.values()
+			if got.Get("error") == "" || got.Get("iss") != want {
+				t.Errorf("error answer %v: iss %q, want %q", got, got.Get("iss"), want)
 			}
 		})
 	}

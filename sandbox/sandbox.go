@@ -54,6 +54,16 @@ type Options struct {
 	// first (golang.org/x/oauth2) all work.
 	DeviceInterval time.Duration
 
+	// IssParameter makes the sandbox an RFC 9207 authorization server:
+	// its discovery document advertises
+	// authorization_response_iss_parameter_supported, and every answer it
+	// sends to a redirect URI (a code or an error) carries iss, the
+	// tenant's issuer. Entra does neither, so the default is off; certified
+	// OpenID providers shaped like Entra do, and clients must then refuse
+	// an answer whose iss is missing or another issuer's (the mix-up
+	// defence).
+	IssParameter bool
+
 	// Logf receives one line per request; nil discards.
 	Logf func(format string, args ...any)
 }

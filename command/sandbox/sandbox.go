@@ -26,6 +26,7 @@ type Options struct {
 	WriteSettings  string
 	DeviceInterval time.Duration
 	TokenLifetime  time.Duration
+	IssParameter   bool
 	// Ready, when set, is called with the settings once serving (tests).
 	Ready func(fake.Settings)
 }
@@ -59,6 +60,7 @@ secret is the published test value ` + fake.SecretAppSecret + `.`,
 	cmd.Flags().StringVar(&opts.WriteSettings, "write-settings", "", "also write the settings JSON to this file once serving (for scripts that run the sandbox in the background)")
 	cmd.Flags().DurationVar(&opts.DeviceInterval, "device-interval", 5*time.Second, "device code polling interval handed out (Entra: 5s)")
 	cmd.Flags().DurationVar(&opts.TokenLifetime, "token-lifetime", time.Hour, "lifetime of access tokens (short ones show refreshes)")
+	cmd.Flags().BoolVar(&opts.IssParameter, "iss-parameter", false, "send iss with every answer to the redirect URI and advertise it (RFC 9207; Entra does not)")
 	return cmd
 }
 
@@ -71,7 +73,7 @@ func Run(ctx context.Context, opts *Options) error {
 		return cmdutil.UsageError("--token-lifetime must be positive")
 	}
 	sb, err := fake.Start(fake.Options{Addr: opts.Addr, CDFAddr: opts.CDFAddr,
-		DeviceInterval: opts.DeviceInterval, AccessTokenLifetime: opts.TokenLifetime})
+		DeviceInterval: opts.DeviceInterval, AccessTokenLifetime: opts.TokenLifetime, IssParameter: opts.IssParameter})
 	if err != nil {
 		return fmt.Errorf("start the sandbox: %w", err)
 	}
