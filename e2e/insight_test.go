@@ -22,6 +22,7 @@ import (
 	"github.com/cognite-tools/cdflogin/command/root"
 	"github.com/cognite-tools/cdflogin/flows"
 	"github.com/cognite-tools/cdflogin/internal/aadsts"
+	"github.com/cognite-tools/cdflogin/internal/insight/diagnosis"
 	"github.com/cognite-tools/cdflogin/profiles"
 	"github.com/cognite-tools/cdflogin/sandbox"
 )
@@ -427,7 +428,7 @@ func TestInsightProfilesAgainstSandbox(t *testing.T) {
 		if !errors.As(err, &ae) || ae.AADSTS() != 7000218 {
 			t.Fatalf("login with public client flows off: %v", err)
 		}
-		x := aadsts.Explain(ae, flows.ExplainContext(nopublic, nopublic.Flow))
+		x := aadsts.Explain(ae, diagnosis.Context(nopublic, nopublic.Flow, ""))
 		if !strings.Contains(x.Fix, "Allow public client flows") {
 			t.Errorf("explanation: %+v", x)
 		}

@@ -6,10 +6,10 @@ package claims
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
@@ -17,14 +17,11 @@ import (
 
 	"github.com/cognite-tools/cdflogin/command/cmdutil"
 	"github.com/cognite-tools/cdflogin/flows"
+	"github.com/cognite-tools/cdflogin/internal/insight"
 	tokenclaims "github.com/cognite-tools/cdflogin/internal/insight/claims"
+	"github.com/cognite-tools/cdflogin/internal/textsafe"
 	"github.com/cognite-tools/cdflogin/profiles"
 )
-
-// Silenter is the part of *flows.Service the insight commands use.
-type Silenter = cmdutil.Silenter
-
-var _ Silenter = (*flows.Service)(nil)
 
 // Options are the inputs of one run.
 type Options struct {
@@ -33,10 +30,11 @@ type Options struct {
 	// Location is where times are shown; nil means time.Local.
 	Location *time.Location
 	Profile  func(name string) (profiles.Profile, error)
-	Flows    func() (Silenter, error)
+	Flows    func() (insight.Silenter, error)
 	// HTTPClient is the client for the profile's authority (discovery and
-	// keys), with its ca_file applied.
+	// keys) and CDF (the project's audience), with its ca_file applied.
 	HTTPClient func(p profiles.Profile) (*http.Client, error)
+	UserAgent  string
 
 	ProfileName string
 	JSON        bool
@@ -51,8 +49,9 @@ func NewCmd(f *cmdutil.Factory) *cobra.Command {
 		IO:         f.IO,
 		Now:        f.Now,
 		Profile:    func(name string) (profiles.Profile, error) { return cmdutil.Profile(f, name) },
-		Flows:      func() (Silenter, error) { return cmdutil.Service(f) },
+		Flows:      func() (insight.Silenter, error) { return cmdutil.Service(f) },
 		HTTPClient: func(p profiles.Profile) (*http.Client, error) { return flows.HTTPClient(f.HTTPClient, p) },
+		UserAgent:  "cdflogin/" + f.Version,
 	}
 	return newCmd(opts, Run)
 }
@@ -62,10 +61,11 @@ func newCmd(opts *Options, run func(context.Context, *Options) error) *cobra.Com
 		Use:   "claims",
 		Short: "Show the token's claims with their meaning, and findings",
 		Long: `Show every claim of the profile's access token (or ID token) with a one-line
-meaning, times as local time and relative, then findings: audience vs the
-profile's CDF URL, tenant, scopes, roles, groups (missing, overage, too many),
-expiry and clock skew, v1/v2 issuer, and the signature checked against the
-keys the authority publishes.
+meaning, times as local time and relative, then findings: audience (judged as
+CDF judges it: the project's configured audience when CDF tells it, else the
+resource the profile's scopes ask for), tenant, scopes, roles, groups (missing,
+overage, too many), expiry and clock skew, v1/v2 issuer, and the signature
+checked against the keys the authority publishes.
 
 The token comes from the cache or a silent refresh, never a prompt. With
 --token-stdin any JWT is read from standard input instead (with -p its
@@ -86,7 +86,7 @@ findings are judged against that profile). The raw token is never printed.`,
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the claims and findings as JSON (see the README for the schema)")
 	cmd.Flags().BoolVar(&opts.IDToken, "id-token", false, "show the ID token instead of the access token (user profiles)")
 	cmd.Flags().BoolVar(&opts.TokenStdin, "token-stdin", false, "read a token from standard input instead of a profile")
-	cmd.Flags().BoolVar(&opts.NoVerify, "no-verify", false, "do not fetch the issuer's keys to check the signature")
+	cmd.Flags().BoolVar(&opts.NoVerify, "no-verify", false, "make no request besides getting the token: no signature check against the issuer's keys, no look-up of the project's audience in CDF")
 	return cmd
 }
 
@@ -103,19 +103,39 @@ type Output struct {
 	Findings  []tokenclaims.Finding `json:"findings"`
 }
 
-// Report is a decoded token with its findings, as claims and doctor show it.
-type Report struct {
-	Profile  string
-	Kind     string
-	Token    *tokenclaims.Token
-	Findings []tokenclaims.Finding
-}
-
-// Run prints the claims and findings.
+// Run gets the report from the claims use case and prints it.
 func Run(ctx context.Context, opts *Options) error {
-	rep, err := Build(ctx, opts)
-	if err != nil {
+	in := insight.ClaimsInput{IDToken: opts.IDToken, NoVerify: opts.NoVerify}
+	var p profiles.Profile
+	if !opts.TokenStdin || opts.ProfileName != "" {
+		pr, err := opts.Profile(opts.ProfileName)
+		if err != nil {
+			return err
+		}
+		p = pr
+		in.Profile = &p
+	}
+	if opts.TokenStdin {
+		if opts.IO.InTTY {
+			fmt.Fprintln(opts.IO.ErrOut, "Paste the token, then press Enter and Ctrl+D:")
+		}
+		b, err := io.ReadAll(io.LimitReader(opts.IO.In, 1<<20+1))
+		if err != nil {
+			return fmt.Errorf("read the token from standard input: %w", err)
+		}
+		in.Token, in.TokenGiven = string(b), true
+	}
+	d := insight.Deps{Flows: opts.Flows, HTTPClient: opts.HTTPClient, Now: opts.Now, UserAgent: opts.UserAgent}
+	rep, err := insight.Claims(ctx, d, in)
+	var de *tokenclaims.DecodeError
+	switch {
+	case err == nil:
+	case opts.TokenStdin && errors.As(err, &de):
+		return cmdutil.WithExitCode(cmdutil.ExitError, fmt.Errorf("standard input: %w", err))
+	case errors.Is(err, insight.ErrNoIDToken) || errors.As(err, &de):
 		return err
+	default:
+		return cmdutil.FlowError(err, p, p.Flow)
 	}
 	if opts.JSON {
 		return WriteJSON(opts.IO.Out, rep)
@@ -127,143 +147,8 @@ func Run(ctx context.Context, opts *Options) error {
 	return WriteText(opts.IO.Out, rep, opts.Now(), loc)
 }
 
-// Build gets the token (profile or stdin), decodes it and runs the checks.
-func Build(ctx context.Context, opts *Options) (*Report, error) {
-	var (
-		p     *profiles.Profile
-		raw   string
-		fresh bool
-		kind  = "access"
-	)
-	if opts.TokenStdin {
-		if opts.IO.InTTY {
-			fmt.Fprintln(opts.IO.ErrOut, "Paste the token, then press Enter and Ctrl+D:")
-		}
-		b, err := io.ReadAll(io.LimitReader(opts.IO.In, 1<<20+1))
-		if err != nil {
-			return nil, fmt.Errorf("read the token from standard input: %w", err)
-		}
-		raw = string(b)
-		if opts.ProfileName != "" {
-			pr, err := opts.Profile(opts.ProfileName)
-			if err != nil {
-				return nil, err
-			}
-			p = &pr
-		}
-	} else {
-		pr, err := opts.Profile(opts.ProfileName)
-		if err != nil {
-			return nil, err
-		}
-		p = &pr
-		svc, err := opts.Flows()
-		if err != nil {
-			return nil, err
-		}
-		t, err := svc.Silent(ctx, pr, flows.SilentOptions{})
-		if err != nil {
-			return nil, cmdutil.FlowError(err, pr, pr.Flow)
-		}
-		raw, fresh = t.AccessToken, !t.FromCache
-		if opts.IDToken {
-			kind = "id"
-			raw = t.IDToken
-			if raw == "" {
-				return nil, fmt.Errorf("profile %q has no ID token: only user sign-ins (browser, device) get one", pr.Name)
-			}
-		}
-	}
-	tok, err := tokenclaims.Decode(raw)
-	if err != nil {
-		if opts.TokenStdin {
-			return nil, cmdutil.WithExitCode(cmdutil.ExitError, fmt.Errorf("standard input: %w", err))
-		}
-		return nil, fmt.Errorf("profile %q's %s token: %w", p.Name, kind, err)
-	}
-	rep := &Report{Kind: kind, Token: tok}
-	exp := tokenclaims.Expect{Now: opts.Now(), Fresh: fresh, IDToken: kind == "id"}
-	if p != nil {
-		rep.Profile = p.Name
-		exp = ExpectFor(*p, exp.Now, fresh)
-		exp.IDToken = kind == "id"
-	}
-	rep.Findings = tokenclaims.Check(tok, exp)
-	if !opts.NoVerify {
-		rep.Findings = append(rep.Findings, verify(ctx, opts, p, tok))
-	}
-	return rep, nil
-}
-
-// ExpectFor is what the profile expects of its tokens.
-func ExpectFor(p profiles.Profile, now time.Time, fresh bool) tokenclaims.Expect {
-	user := p.Flow.IsUser()
-	exp := tokenclaims.Expect{
-		Now:      now,
-		Tenant:   TenantOf(p),
-		CDFURL:   p.BaseURL(),
-		ClientID: p.ClientID,
-		Fresh:    fresh,
-	}
-	if p.Flow != "" {
-		exp.UserFlow = &user
-	}
-	return exp
-}
-
-// TenantOf is the profile's tenant, or the last path segment of its
-// authority when the tenant field is empty.
-func TenantOf(p profiles.Profile) string {
-	if p.Tenant != "" {
-		return p.Tenant
-	}
-	u, err := url.Parse(p.AuthorityURL())
-	if err != nil {
-		return ""
-	}
-	segs := strings.Split(strings.Trim(u.Path, "/"), "/")
-	return segs[len(segs)-1]
-}
-
-// microsoftIssuerHosts are the hosts whose keys may be fetched for a
-// token read from stdin without a profile (never a host the token names
-// freely: that would make cdflogin fetch any URL a token says).
-var microsoftIssuerHosts = map[string]string{
-	"sts.windows.net":           "https://login.microsoftonline.com",
-	"login.microsoftonline.com": "https://login.microsoftonline.com",
-	"login.microsoftonline.us":  "https://login.microsoftonline.us",
-	"login.chinacloudapi.cn":    "https://login.chinacloudapi.cn",
-}
-
-func verify(ctx context.Context, opts *Options, p *profiles.Profile, tok *tokenclaims.Token) tokenclaims.Finding {
-	var authority string
-	var prof profiles.Profile
-	if p != nil {
-		prof = *p
-		authority = p.AuthorityURL()
-	} else {
-		u, err := url.Parse(tok.Issuer())
-		base, ok := "", false
-		if err == nil {
-			base, ok = microsoftIssuerHosts[strings.ToLower(u.Hostname())]
-		}
-		tid := tok.TenantID()
-		if !ok || !tokenclaims.IsGUID(tid) {
-			return tokenclaims.Finding{Severity: tokenclaims.SeverityInfo, ID: tokenclaims.IDSignature,
-				Message: "signature not checked: the issuer is not a Microsoft login host and no profile names the authority",
-				Fix:     "Add -p NAME to check it against that profile's authority"}
-		}
-		authority = base + "/" + tid
-	}
-	hc, err := opts.HTTPClient(prof)
-	if err != nil {
-		return tokenclaims.Finding{Severity: tokenclaims.SeverityWarn, ID: tokenclaims.IDSignature, Message: "signature not checked: " + err.Error(), Fix: "Fix the profile's ca_file"}
-	}
-	return tokenclaims.VerifySignature(ctx, hc, authority, tok)
-}
-
 // WriteJSON writes the --json document.
-func WriteJSON(w io.Writer, rep *Report) error {
+func WriteJSON(w io.Writer, rep *insight.ClaimsReport) error {
 	out := Output{
 		Profile:  rep.Profile,
 		Kind:     rep.Kind,
@@ -289,12 +174,15 @@ func WriteJSON(w io.Writer, rep *Report) error {
 	return nil
 }
 
-// WriteText writes the claims table and the findings for people.
-func WriteText(w io.Writer, rep *Report, now time.Time, loc *time.Location) error {
+// WriteText writes the claims table and the findings for people. Every
+// text that comes from the token (claim names and values, the subject, and
+// the findings, which quote claims) passes through textsafe, so a token
+// cannot move the cursor, write the clipboard or forge a line.
+func WriteText(w io.Writer, rep *insight.ClaimsReport, now time.Time, loc *time.Location) error {
 	ew := &errWriter{w: w}
 	tok := rep.Token
 	what := "Access token"
-	if rep.Kind == "id" {
+	if rep.Kind == insight.KindID {
 		what = "ID token"
 	}
 	if rep.Profile != "" {
@@ -304,9 +192,9 @@ func WriteText(w io.Writer, rep *Report, now time.Time, loc *time.Location) erro
 	if tok.IsApp() {
 		who = "application " + tok.ClientID()
 	}
-	ew.printf("%s — %s", what, who)
+	ew.printf("%s — %s", what, textsafe.Line(who))
 	if v := tok.Version(); v != "" {
-		ew.printf(", v%s", v)
+		ew.printf(", v%s", textsafe.Line(v))
 	}
 	if e, ok := tok.Expiry(); ok {
 		if e.After(now) {
@@ -327,7 +215,7 @@ func WriteText(w io.Writer, rep *Report, now time.Time, loc *time.Location) erro
 func writeClaims(ew *errWriter, cs []tokenclaims.Claim, now time.Time, loc *time.Location, explained bool) {
 	width := 0
 	for _, c := range cs {
-		width = max(width, len(c.Name))
+		width = max(width, len(textsafe.Line(c.Name)))
 	}
 	width = min(width, 20)
 	pad := strings.Repeat(" ", width+4)
@@ -337,9 +225,9 @@ func writeClaims(ew *errWriter, cs []tokenclaims.Claim, now time.Time, loc *time
 			val = tokenclaims.FormatValue(c.Name, c.Value, now, loc)
 		}
 		lines := valueLines(c.Value, val)
-		ew.printf("  %-*s  %s\n", width, c.Name, lines[0])
+		ew.printf("  %-*s  %s\n", width, textsafe.Line(c.Name), textsafe.Line(lines[0]))
 		for _, l := range lines[1:] {
-			ew.printf("%s%s\n", pad, l)
+			ew.printf("%s%s\n", pad, textsafe.Line(l))
 		}
 		if c.Meaning != "" {
 			ew.printf("%s%s\n", pad, "↳ "+c.Meaning)
@@ -380,16 +268,17 @@ func Symbol(s tokenclaims.Severity) string {
 }
 
 // WriteFindings writes one line per finding with its mark, and the fix
-// under each that is not ok.
+// under each that is not ok. Findings quote the token, so they are made
+// safe for the terminal.
 func WriteFindings(w io.Writer, fs []tokenclaims.Finding) {
 	width := 0
 	for _, f := range fs {
 		width = max(width, len(f.ID))
 	}
 	for _, f := range fs {
-		fmt.Fprintf(w, "  %s %-*s  %s\n", Symbol(f.Severity), width, f.ID, f.Message)
+		fmt.Fprintf(w, "  %s %-*s  %s\n", Symbol(f.Severity), width, f.ID, textsafe.Line(f.Message))
 		if f.Fix != "" && f.Severity != tokenclaims.SeverityOK {
-			fmt.Fprintf(w, "    %s  fix: %s\n", strings.Repeat(" ", width), f.Fix)
+			fmt.Fprintf(w, "    %s  fix: %s\n", strings.Repeat(" ", width), textsafe.Line(f.Fix))
 		}
 	}
 	if len(fs) == 0 {

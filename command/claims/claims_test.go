@@ -15,6 +15,7 @@ import (
 	"github.com/cognite-tools/cdflogin/command/cmdutil"
 	"github.com/cognite-tools/cdflogin/command/internal/cmdtest"
 	"github.com/cognite-tools/cdflogin/flows"
+	"github.com/cognite-tools/cdflogin/internal/insight"
 	"github.com/cognite-tools/cdflogin/internal/insight/claims/claimstest"
 	"github.com/cognite-tools/cdflogin/profiles"
 )
@@ -43,7 +44,7 @@ type env struct {
 	errOut *bytes.Buffer
 }
 
-func newEnv(t *testing.T, p profiles.Profile, svc Silenter, jwks []byte) env {
+func newEnv(t *testing.T, p profiles.Profile, svc insight.Silenter, jwks []byte) env {
 	t.Helper()
 	out, errOut := &bytes.Buffer{}, &bytes.Buffer{}
 	opts := &Options{
@@ -51,7 +52,7 @@ func newEnv(t *testing.T, p profiles.Profile, svc Silenter, jwks []byte) env {
 		Now:        func() time.Time { return now },
 		Location:   time.UTC,
 		Profile:    func(name string) (profiles.Profile, error) { return p, nil },
-		Flows:      func() (Silenter, error) { return svc, nil },
+		Flows:      func() (insight.Silenter, error) { return svc, nil },
 		HTTPClient: func(profiles.Profile) (*http.Client, error) { return issuerClient(jwks), nil },
 	}
 	return env{opts, out, errOut}
@@ -221,7 +222,7 @@ func TestClaimsErrors(t *testing.T) {
 	lr := &flows.LoginRequiredError{Profile: "dev", Reason: "no cached sign-in"}
 	tests := []struct {
 		name string
-		svc  Silenter
+		svc  insight.Silenter
 		args []string
 		code int
 		say  string
@@ -238,21 +239,5 @@ func TestClaimsErrors(t *testing.T) {
 				t.Errorf("err = %v (exit %d), want exit %d saying %q", err, cmdutil.ExitCode(err), tt.code, tt.say)
 			}
 		})
-	}
-}
-
-func TestTenantOf(t *testing.T) {
-	tests := []struct {
-		p    profiles.Profile
-		want string
-	}{
-		{profiles.Profile{Tenant: "t1"}, "t1"},
-		{profiles.Profile{Authority: "https://127.0.0.1:8443/" + claimstest.TenantID + "/"}, claimstest.TenantID},
-		{profiles.Profile{Authority: "https://login.example/a/b"}, "b"},
-	}
-	for _, tt := range tests {
-		if got := TenantOf(tt.p); got != tt.want {
-			t.Errorf("TenantOf(%+v) = %q, want %q", tt.p, got, tt.want)
-		}
 	}
 }

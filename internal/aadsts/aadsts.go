@@ -15,6 +15,10 @@ type Error struct {
 	Timestamp     string
 	HTTPStatus    int    // 0 when not from an HTTP answer (e.g. the redirect)
 	Source        string // "token", "devicecode", "poll", "redirect", "discovery"
+	// Local marks an error cdflogin concluded on its own, with no answer
+	// from Entra (a device code that ran out while MSAL waited): it is
+	// explained, but nothing is quoted as Entra's words.
+	Local bool
 }
 
 // AADSTS returns the first AADSTS number, or 0.

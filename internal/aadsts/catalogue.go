@@ -442,7 +442,7 @@ var catalogue = []entry{
 		Codes: []int{50196},
 		Title: "Too many identical requests",
 		Cause: "Entra saw the same request too often in a short time (a tight refresh or poll loop).",
-		Fix:   "Wait a minute and retry; stop scripts that sign in in a loop (use cdflogin token, which caches).",
+		Fix:   "Wait a minute and retry; stop scripts that sign in in a loop (use cdflogin token{p}, which caches).",
 	},
 	{
 		Codes: []int{90033},

@@ -98,6 +98,9 @@ func Explain(e *Error, c Context) Explanation {
 		TraceID:       e.TraceID,
 		Timestamp:     e.Timestamp,
 	}
+	if e.Local {
+		x.Entra = ""
+	}
 	if en, ok := lookup(e); ok {
 		en = en.in(c)
 		x.Known = true

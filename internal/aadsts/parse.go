@@ -393,6 +393,26 @@ func firstLine(s string) string {
 	return strings.TrimSpace(s)
 }
 
+// resourceRes find the resource (API) an answer names: 500011 "The
+// resource principal named X was not found", 650057 "Resource value from
+// request: X.", the sandbox's "(resource X)".
+var resourceRes = []func() *regexp.Regexp{
+	lazyRegexp(`resource principal named (https?://[^\s'"]+?)\.?(?:\s|$)`),
+	lazyRegexp(`Resource value from request: (https?://[^\s'"]+?)\.?(?:\s|$)`),
+	lazyRegexp(`\(resource (https?://[^\s'")]+)\)`),
+}
+
+// Resource is the API the answer says the request was for (e.g.
+// https://graph.microsoft.com), or "" when it names none.
+func (e *Error) Resource() string {
+	for _, re := range resourceRes {
+		if m := re().FindStringSubmatch(e.Description); m != nil {
+			return strings.TrimRight(m[1], "/")
+		}
+	}
+	return ""
+}
+
 // Summary is Entra's own description without its Trace ID / Correlation
 // ID / Timestamp lines.
 func (e *Error) Summary() string {
@@ -402,6 +422,9 @@ func (e *Error) Summary() string {
 // Error is one line: the AADSTS number, the error value and Entra's first
 // line of description. It never contains tokens or secrets.
 func (e *Error) Error() string {
+	if e.Local {
+		return "cdflogin: " + orDefault(e.Description, e.Code) + " (no answer from Entra ID)"
+	}
 	var b strings.Builder
 	b.WriteString("entra id")
 	if e.Source != "" {

@@ -279,3 +279,19 @@ func TestParseBodyErrorPage(t *testing.T) {
 		})
 	}
 }
+
+func TestResource(t *testing.T) {
+	tests := []struct{ desc, want string }{
+		{"AADSTS500011: The resource principal named https://graph.microsoft.com was not found in the tenant named contoso. This can happen …", "https://graph.microsoft.com"},
+		{"AADSTS500011: The resource principal named https://westeurope-1.cognitedata.com/ was not found in the tenant named x.", "https://westeurope-1.cognitedata.com"},
+		{"AADSTS650057: Invalid resource. The client has requested access to a resource which is not listed in the requested permissions in the client's application registration. Client app ID: 1. Resource value from request: https://api.example. Resource app ID: 2.", "https://api.example"},
+		{"AADSTS65001: The user or administrator has not consented to use the application with ID 'x' named 'y'. (resource https://127.0.0.1:8443)", "https://127.0.0.1:8443"},
+		{"AADSTS65001: The user or administrator has not consented to use the application.", ""},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		if got := (&Error{Description: tt.desc}).Resource(); got != tt.want {
+			t.Errorf("Resource(%q) = %q, want %q", tt.desc, got, tt.want)
+		}
+	}
+}

@@ -300,14 +300,22 @@ var pageOnlyCodes = []int{50011, 500113, 700016, 50020, 50105, 53003, 530003}
 
 // Details lists the errors Entra shows only in the browser (see
 // cmdutil.Detailer), so that a person who saw one knows what it means.
-func (e *TimeoutError) Details() string {
+func (e *TimeoutError) Details() string { return e.DetailsFor("") }
+
+// DetailsFor is Details for a sign-in of profile: the commands it names
+// carry -p profile.
+func (e *TimeoutError) DetailsFor(profile string) string {
+	p := ""
+	if profile != "" {
+		p = " -p " + profile
+	}
 	var b strings.Builder
 	b.WriteString("Entra shows some errors only on the sign-in page and never sends them back. If the page showed one of these:\n")
 	for _, n := range pageOnlyCodes {
-		x := aadsts.Explain(&aadsts.Error{Codes: []int{n}}, aadsts.Context{RedirectURI: "http://" + e.Addr})
+		x := aadsts.Explain(&aadsts.Error{Codes: []int{n}}, aadsts.Context{RedirectURI: "http://" + e.Addr, Flow: aadsts.FlowBrowser, Profile: profile})
 		fmt.Fprintf(&b, "  AADSTS%-7d %s\n", n, x.Title)
 	}
-	b.WriteString("run cdflogin doctor to check the app registration; otherwise open the sign-in URL again, or use --flow device.")
+	fmt.Fprintf(&b, "run cdflogin doctor%s to check the app registration (it asks Entra before any sign-in); otherwise open the sign-in URL again, or sign in with cdflogin login%s --flow device.", p, p)
 	return b.String()
 }
 

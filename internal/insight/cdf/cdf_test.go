@@ -472,3 +472,34 @@ func TestUnreachable(t *testing.T) {
 		})
 	}
 }
+
+// TestMergeCapabilities: capabilities several groups grant once, with
+// the union of their actions; scopes named as people read them.
+func TestMergeCapabilities(t *testing.T) {
+	var cs []cdf.Capability
+	for _, raw := range []string{
+		`{"projectsAcl":{"actions":["LIST"],"scope":{"all":{}}}}`,
+		`{"groupsAcl":{"actions":["LIST"],"scope":{"currentuserscope":{}}}}`,
+		`{"projectsAcl":{"actions":["READ","LIST"],"scope":{"all":{}}}}`,
+		`{"timeSeriesAcl":{"actions":["READ"],"scope":{"datasetScope":{"ids":[7]}}}}`,
+		`{"timeSeriesAcl":{"actions":["WRITE"],"scope":{"datasetScope":{"ids":[8]}}}}`,
+	} {
+		var c cdf.Capability
+		if err := json.Unmarshal([]byte(raw), &c); err != nil {
+			t.Fatal(err)
+		}
+		cs = append(cs, c)
+	}
+	var got []string
+	for _, c := range cdf.MergeCapabilities(cs) {
+		got = append(got, c.String())
+	}
+	want := []string{"projectsAcl: LIST, READ (all)", "groupsAcl: LIST (current user)",
+		`timeSeriesAcl: READ (datasetScope {"ids":[7]})`, `timeSeriesAcl: WRITE (datasetScope {"ids":[8]})`}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("merged:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if cs[0].Actions[0] != "LIST" || len(cs[0].Actions) != 1 {
+		t.Error("merging changed its input")
+	}
+}

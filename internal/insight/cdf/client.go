@@ -93,7 +93,15 @@ func (e *Error) Unwrap() error { return e.Err }
 func (e *Error) Unreachable() bool { return e.Status == 0 && e.unreachable }
 
 // Details says what to do about the error (shown under the error line).
-func (e *Error) Details() string {
+func (e *Error) Details() string { return e.DetailsFor("") }
+
+// DetailsFor is Details for a command run with profile: the commands it
+// names carry -p profile.
+func (e *Error) DetailsFor(profile string) string {
+	p := ""
+	if profile != "" {
+		p = " -p " + profile
+	}
 	switch {
 	case e.NotJSON != "":
 		return "The answer most likely came not from CDF's API but from something in between (a corporate proxy, load balancer or gateway). " +
@@ -102,12 +110,12 @@ func (e *Error) Details() string {
 	case e.Status == http.StatusUnauthorized:
 		return "CDF did not accept the token. Usual causes: the token is for another cluster (its aud is not this CDF URL), " +
 			"it has expired, it is from a tenant the project does not trust, or a user token lacks the IDENTITY/user_impersonation scope.\n" +
-			"Run: cdflogin claims (shows aud, tid, scp and exp with findings) and cdflogin doctor."
+			"Run: cdflogin claims" + p + " (shows aud, tid, scp and exp with findings) and cdflogin doctor" + p + "."
 	case e.Status == http.StatusForbidden && e.Project != "":
 		return fmt.Sprintf("The token is valid but has no access to project %q: none of its groups is the source ID of a CDF group there "+
-			"with the needed capability.\nRun: cdflogin inspect (shows the projects the token reaches and the group mapping).", e.Project)
+			"with the needed capability.\nRun: cdflogin inspect%s (shows the projects the token reaches and the group mapping).", e.Project, p)
 	case e.Status == http.StatusForbidden:
-		return "The token is valid but lacks the capability this call needs.\nRun: cdflogin inspect (shows the capabilities of the token)."
+		return "The token is valid but lacks the capability this call needs.\nRun: cdflogin inspect" + p + " (shows the capabilities of the token)."
 	case e.Status == http.StatusNotFound && e.Project != "":
 		return fmt.Sprintf("Project %q was not found on this cluster: check the profile's project and cluster.", e.Project)
 	case e.Status == 0 && errors.Is(e.Err, context.Canceled):

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -59,8 +60,8 @@ func (p *ProjectScope) Includes(project string) bool {
 	return false
 }
 
-// ScopeText renders the ACL scope compactly: "all", "datasetScope
-// {ids:[1,2]}", …
+// ScopeText renders the ACL scope compactly, as the interactive program
+// shows it: "all", "current user", "datasetScope {"ids":[1,2]}", …
 func (c Capability) ScopeText() string {
 	if len(c.Scope) == 0 {
 		return ""
@@ -78,7 +79,10 @@ func (c Capability) ScopeText() string {
 	for _, k := range keys {
 		v := bytes.TrimSpace(m[k])
 		if string(v) == "{}" {
-			parts = append(parts, k)
+			parts = append(parts, scopeNames[k])
+			if scopeNames[k] == "" {
+				parts[len(parts)-1] = k
+			}
 			continue
 		}
 		var buf bytes.Buffer
@@ -90,6 +94,10 @@ func (c Capability) ScopeText() string {
 	return strings.Join(parts, ", ")
 }
 
+// scopeNames are the names people read for CDF's scopes without
+// parameters.
+var scopeNames = map[string]string{"all": "all", "currentuserscope": "current user"}
+
 // String renders "groupsAcl: LIST, READ (all)".
 func (c Capability) String() string {
 	s := c.ACL + ": " + strings.Join(c.Actions, ", ")
@@ -97,6 +105,31 @@ func (c Capability) String() string {
 		s += " (" + sc + ")"
 	}
 	return s
+}
+
+// MergeCapabilities joins capabilities of the same ACL and scope (several
+// groups often grant the same one) into one with the union of their
+// actions, in first-seen order.
+func MergeCapabilities(cs []Capability) []Capability {
+	type key struct{ acl, scope string }
+	var out []Capability
+	at := map[key]int{}
+	for _, c := range cs {
+		k := key{c.ACL, c.ScopeText()}
+		i, ok := at[k]
+		if !ok {
+			at[k] = len(out)
+			c.Actions = append([]string(nil), c.Actions...)
+			out = append(out, c)
+			continue
+		}
+		for _, a := range c.Actions {
+			if !slices.Contains(out[i].Actions, a) {
+				out[i].Actions = append(out[i].Actions, a)
+			}
+		}
+	}
+	return out
 }
 
 type wireACL struct {
