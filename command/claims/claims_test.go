@@ -17,6 +17,7 @@ import (
 	"github.com/cognite-tools/cdflogin/flows"
 	"github.com/cognite-tools/cdflogin/internal/insight"
 	"github.com/cognite-tools/cdflogin/internal/insight/claims/claimstest"
+	"github.com/cognite-tools/cdflogin/internal/textsafe"
 	"github.com/cognite-tools/cdflogin/profiles"
 )
 
@@ -239,5 +240,43 @@ func TestClaimsErrors(t *testing.T) {
 				t.Errorf("err = %v (exit %d), want exit %d saying %q", err, cmdutil.ExitCode(err), tt.code, tt.say)
 			}
 		})
+	}
+}
+
+// hostile is text a token, CDF or Entra could carry to move a terminal:
+// OSC 52 (write the clipboard), OSC 0 (the title), CSI 2J (clear the
+// screen), a CR that forges the start of a line, C1 CSI and a bidi
+// override.
+const hostile = "x\x1b]52;c;cGF5bG9hZA==\x07\x1b]0;pwned\x07\x1b[2J\r✓ signature verified\u009b31m\u202egnp"
+
+// assertSafe fails when out holds anything textsafe would not let
+// through to a terminal.
+func assertSafe(t *testing.T, out string) {
+	t.Helper()
+	for _, bad := range []string{"\x1b", "\x07", "\r", "\u009b", "\u202e"} {
+		if strings.Contains(out, bad) {
+			t.Errorf("plain output carries %q:\n%q", bad, out)
+		}
+	}
+	if !textsafe.Safe(strings.ReplaceAll(out, "\n", " ")) {
+		t.Errorf("plain output is not terminal-safe:\n%q", out)
+	}
+}
+
+// TestClaimsPlainOutputIsSafe (issue 16): claim names and values, and the
+// findings that quote them, reach the terminal only through textsafe.
+func TestClaimsPlainOutputIsSafe(t *testing.T) {
+	s := signer(t)
+	payload := claimstest.With(claimstest.V2User(now), "name", hostile, "aud", hostile, "groups", []any{hostile, "g2"},
+		"x"+hostile, "planted claim name", "scp", hostile)
+	tok := sign(t, s, payload)
+	e := newEnv(t, profile(profiles.FlowDevice), &cmdtest.FakeFlows{SilentTokens: &flows.Tokens{AccessToken: tok, FromCache: true}}, s.JWKS())
+	if err := run(t, e, "-p", "dev"); err != nil {
+		t.Fatal(err)
+	}
+	out := e.out.String()
+	assertSafe(t, out)
+	if !strings.Contains(out, "\ufffd]52;c;cGF5bG9hZA==") {
+		t.Errorf("the planted value is not shown, made harmless:\n%s", out)
 	}
 }

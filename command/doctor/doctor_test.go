@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -468,5 +469,54 @@ func TestNetworkAdviceAsCLI(t *testing.T) {
 				t.Errorf("fix %q is not the advice's fix", got.Fix)
 			}
 		})
+	}
+}
+
+// TestDoctorPlainOutputIsSafe (issue 16): what Entra says (an error
+// description), what a token says (claims quoted in findings) and what
+// CDF says reach the terminal only through textsafe.
+func TestDoctorPlainOutputIsSafe(t *testing.T) {
+	const hostile = "x\x1b]52;c;cGF5bG9hZA==\x07\x1b[2J\r  ✓ cdf accepted\u009b31m\u202egnp"
+	tok := signed(t, claimstest.With(claimstest.V2User(now), "aud", hostile, "scp", hostile))
+	mux := http.NewServeMux()
+	mux.HandleFunc("/{tenant}/v2.0/.well-known/openid-configuration", func(rw http.ResponseWriter, r *http.Request) {
+		base := entraHost + "/" + r.PathValue("tenant")
+		_, _ = fmt.Fprintf(rw, `{"issuer":"%s/v2.0","token_endpoint":"%s/oauth2/v2.0/token","device_authorization_endpoint":"%s/oauth2/v2.0/devicecode","jwks_uri":"%s/keys"}`, base, base, base, base)
+	})
+	mux.HandleFunc("POST /{tenant}/oauth2/v2.0/devicecode", func(rw http.ResponseWriter, r *http.Request) {
+		rw.WriteHeader(400)
+		b, _ := json.Marshal(map[string]any{"error": "unauthorized_client", "error_codes": []int{700016},
+			"error_description": "AADSTS700016: Application " + hostile + " was not found.\r\nTrace ID: t\r\nCorrelation ID: c"})
+		_, _ = rw.Write(b)
+	})
+	mux.HandleFunc("/api/v1/token/inspect", func(rw http.ResponseWriter, r *http.Request) {
+		rw.WriteHeader(401)
+		b, _ := json.Marshal(map[string]any{"error": map[string]any{"code": 401, "message": hostile}})
+		_, _ = rw.Write(b)
+	})
+	out := &bytes.Buffer{}
+	opts := &Options{
+		IO:      &cmdutil.IOStreams{In: strings.NewReader(""), Out: out, ErrOut: &bytes.Buffer{}},
+		Now:     func() time.Time { return now },
+		Profile: func(string) (profiles.Profile, error) { return profile(profiles.FlowDevice), nil },
+		Flows: func() (insight.Silenter, error) {
+			return &cmdtest.FakeFlows{SilentTokens: &flows.Tokens{AccessToken: tok, ExpiresOn: now.Add(time.Hour)}}, nil
+		},
+		HTTPClient: func(profiles.Profile) (*http.Client, error) {
+			return &http.Client{Transport: cmdtest.HandlerTransport{Handler: mux}}, nil
+		},
+	}
+	cmd := newCmd(opts, Run)
+	cmd.SetArgs(nil)
+	cmd.SilenceUsage, cmd.SilenceErrors = true, true
+	_ = cmd.ExecuteContext(context.Background())
+	text := out.String()
+	for _, bad := range []string{"\x1b", "\x07", "\r", "\u009b", "\u202e"} {
+		if strings.Contains(text, bad) {
+			t.Errorf("plain output carries %q:\n%q", bad, text)
+		}
+	}
+	if !strings.Contains(text, "\ufffd]52;c;cGF5bG9hZA==") {
+		t.Errorf("the planted values are not shown, made harmless:\n%s", text)
 	}
 }

@@ -3,6 +3,7 @@ package inspect
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -163,5 +164,39 @@ func TestInspectErrors(t *testing.T) {
 				t.Errorf("not a *cdf.Error: %T", err)
 			}
 		})
+	}
+}
+
+// TestInspectPlainOutputIsSafe (issue 16): what CDF says (subject, group
+// names, source IDs, capability names, warnings) reaches the terminal only
+// through textsafe.
+func TestInspectPlainOutputIsSafe(t *testing.T) {
+	const hostile = "x\x1b]52;c;cGF5bG9hZA==\x07\x1b[2J\r✓ acme: access\u009b31m\u202egnp"
+	q := func(s string) string { b, _ := json.Marshal(s); return string(b) }
+	tok := userToken("groups", []any{claimstest.GroupA, hostile})
+	mux := http.NewServeMux()
+	mux.HandleFunc("/api/v1/token/inspect", func(w http.ResponseWriter, r *http.Request) {
+		_, _ = fmt.Fprint(w, `{"subject":`+q(hostile)+`,"projects":[{"projectUrlName":"acme","groups":[101]},{"projectUrlName":`+q(hostile)+`,"groups":[1]}],
+"capabilities":[{`+q("evil"+hostile+"Acl")+`:{"actions":[`+q(hostile)+`],"scope":{"all":{}}},"projectScope":{"projects":["acme"]}}]}`)
+	})
+	mux.HandleFunc("/api/v1/projects/acme/groups", func(w http.ResponseWriter, r *http.Request) {
+		_, _ = fmt.Fprint(w, `{"items":[{"id":101,"name":`+q(hostile)+`,"sourceId":"`+claimstest.GroupA+`"},{"id":102,"name":"n","sourceId":`+q(hostile+"2")+`}]}`)
+	})
+	mux.HandleFunc("/api/v1/projects/acme", func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(500)
+		_, _ = fmt.Fprint(w, `{"error":{"code":500,"message":`+q(hostile)+`}}`)
+	})
+	e := newEnv(profile("acme"), &cmdtest.FakeFlows{SilentTokens: &flows.Tokens{AccessToken: tok}}, &http.Client{Transport: cmdtest.HandlerTransport{Handler: mux}})
+	if err := run(e); err != nil {
+		t.Fatal(err)
+	}
+	out := e.out.String()
+	for _, bad := range []string{"\x1b", "\x07", "\r", "\u009b", "\u202e"} {
+		if strings.Contains(out, bad) {
+			t.Errorf("plain output carries %q:\n%q", bad, out)
+		}
+	}
+	if !strings.Contains(out, "\ufffd]52;c;cGF5bG9hZA==") {
+		t.Errorf("the planted values are not shown, made harmless:\n%s", out)
 	}
 }

@@ -377,7 +377,7 @@ func TestNonJSONErrorBodies(t *testing.T) {
 		{"html sent as json", 504, "application/json", page, "CDF answered 504 Gateway Timeout with an HTML page (a proxy or load balancer?) (request ID r-1)", "proxy"},
 		{"xhtml", 403, "application/xhtml+xml", page, "CDF answered 403 Forbidden with an HTML page (a proxy or load balancer?) (request ID r-1)", "proxy"},
 		{"xml", 502, "", "<?xml version=\"1.0\"?><Error><Code>BadGateway</Code></Error>", "CDF answered 502 Bad Gateway with an XML document (a proxy or load balancer?) (request ID r-1)", "proxy"},
-		{"plain text", 504, "text/plain", "upstream request\ttimeout\x1b[31m", "504 Gateway Timeout: upstream request timeout [31m (request ID r-1)", ""},
+		{"plain text", 504, "text/plain", "upstream request\ttimeout\x1b[31m", "504 Gateway Timeout: upstream request timeout\ufffd[31m (request ID r-1)", ""},
 		{"empty html", 502, "text/html", " \n", "502 Bad Gateway (request ID r-1)", ""},
 		{"empty no type", 502, "", "", "502 Bad Gateway (request ID r-1)", ""},
 		{"cdf json", 500, "application/json", `{"error":{"code":500,"message":"Internal error"}}`, "500 Internal Server Error: Internal error (request ID r-1)", ""},
@@ -501,5 +501,20 @@ func TestMergeCapabilities(t *testing.T) {
 	}
 	if cs[0].Actions[0] != "LIST" || len(cs[0].Actions) != 1 {
 		t.Error("merging changed its input")
+	}
+}
+
+// TestDecodeRefusesDeepNesting: CDF answers nesting far deeper than any
+// real one are refused with a clear error, before they are decoded.
+func TestDecodeRefusesDeepNesting(t *testing.T) {
+	deep := []byte(`{"subject":"x","projects":[],"capabilities":` + strings.Repeat("[", 5000) + strings.Repeat("]", 5000) + `}`)
+	if _, err := cdf.DecodeInspection(deep); err == nil || !strings.Contains(err.Error(), "CDF's token/inspect answer nests 5001 levels deep") {
+		t.Errorf("token/inspect: %v", err)
+	}
+	if _, err := cdf.DecodeGroups([]byte(`{"items":[{"metadata":` + strings.Repeat("[", 100) + strings.Repeat("]", 100) + `}]}`)); err == nil || !strings.Contains(err.Error(), "nests") {
+		t.Errorf("groups: %v", err)
+	}
+	if _, err := cdf.DecodeProject([]byte(`{"name":"acme","oidcConfiguration":{"audience":"api://acme"}}`)); err != nil {
+		t.Errorf("an ordinary project answer: %v", err)
 	}
 }

@@ -13,7 +13,9 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/cognite-tools/cdflogin/internal/insight/jsonlimit"
 	"github.com/cognite-tools/cdflogin/internal/nethint"
+	"github.com/cognite-tools/cdflogin/internal/textsafe"
 )
 
 // Client calls CDF on one base URL with one bearer token.
@@ -70,16 +72,16 @@ func (e *Error) Error() string {
 	if e.NotJSON != "" {
 		fmt.Fprintf(&b, "CDF answered %d %s with %s (a proxy or load balancer?)", e.Status, http.StatusText(e.Status), e.NotJSON)
 		if e.RequestID != "" {
-			b.WriteString(" (request ID " + e.RequestID + ")")
+			b.WriteString(" (request ID " + textsafe.Line(e.RequestID) + ")")
 		}
 		return b.String()
 	}
 	fmt.Fprintf(&b, "%d %s", e.Status, http.StatusText(e.Status))
 	if e.Message != "" && !strings.EqualFold(e.Message, http.StatusText(e.Status)) {
-		b.WriteString(": " + e.Message)
+		b.WriteString(": " + textsafe.Line(e.Message))
 	}
 	if e.RequestID != "" {
-		b.WriteString(" (request ID " + e.RequestID + ")")
+		b.WriteString(" (request ID " + textsafe.Line(e.RequestID) + ")")
 	}
 	return b.String()
 }
@@ -138,6 +140,9 @@ func IsStatus(err error, status int) bool {
 // DecodeError reads CDF's error body {"error":{"code":N,"message":"…"}}
 // and returns the message (and a request ID when the body carries one).
 func DecodeError(body []byte) (message, requestID string) {
+	if jsonlimit.Check("CDF's error answer", body, maxNesting, maxBody) != nil {
+		return "", ""
+	}
 	var w struct {
 		Error *struct {
 			Code      int    `json:"code"`
@@ -250,12 +255,7 @@ func isXML(b []byte) bool {
 // (e.g. a gateway's "upstream request timeout"), without control
 // characters.
 func snippet(body []byte) string {
-	s := strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
-			return ' '
-		}
-		return r
-	}, string(body))
+	s := textsafe.Line(string(body))
 	s = strings.Join(strings.Fields(s), " ")
 	if r := []rune(s); len(r) > 160 {
 		s = string(r[:160]) + "…"

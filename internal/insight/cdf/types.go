@@ -12,6 +12,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/cognite-tools/cdflogin/internal/insight/jsonlimit"
 )
 
 // TokenInspection is the answer of GET /api/v1/token/inspect.
@@ -230,8 +232,16 @@ type Claim struct {
 
 const maxBody = 8 << 20
 
+// maxNesting bounds how deeply an answer of CDF may nest: its real ones
+// nest under ten levels (a capability's scope inside a group inside a
+// list); anything far deeper is refused before it is decoded.
+const maxNesting = 64
+
 // DecodeInspection reads a token/inspect answer.
 func DecodeInspection(data []byte) (*TokenInspection, error) {
+	if err := jsonlimit.Check("CDF's token/inspect answer", data, maxNesting, maxBody); err != nil {
+		return nil, err
+	}
 	var t TokenInspection
 	if err := json.Unmarshal(data, &t); err != nil {
 		return nil, fmt.Errorf("token/inspect answer: %w", err)
@@ -241,6 +251,9 @@ func DecodeInspection(data []byte) (*TokenInspection, error) {
 
 // DecodeGroups reads a groups list answer ({"items": [...]}).
 func DecodeGroups(data []byte) ([]Group, error) {
+	if err := jsonlimit.Check("CDF's groups answer", data, maxNesting, maxBody); err != nil {
+		return nil, err
+	}
 	var l struct {
 		Items *[]Group `json:"items"`
 	}
@@ -255,6 +268,9 @@ func DecodeGroups(data []byte) ([]Group, error) {
 
 // DecodeProject reads a project answer.
 func DecodeProject(data []byte) (*Project, error) {
+	if err := jsonlimit.Check("CDF's project answer", data, maxNesting, maxBody); err != nil {
+		return nil, err
+	}
 	var p Project
 	if err := json.Unmarshal(data, &p); err != nil {
 		return nil, fmt.Errorf("project answer: %w", err)
