@@ -445,3 +445,59 @@ func TestProseWithoutCode(t *testing.T) {
 		t.Errorf("headings found in a code block: %q", heads)
 	}
 }
+
+// passThrough are keys the docs show inside values cdflogin passes on as
+// CDF sends them (a capability's scope, {"all": {}}), so no struct of
+// cdflogin's names them.
+var passThrough = []string{"all"}
+
+var (
+	jsonBlock = regexp.MustCompile("(?s)```json\n(.*?)```")
+	jsonKey   = regexp.MustCompile(`"(\w+)"\s*:`)
+	jsonTag   = regexp.MustCompile("json:\"([^\",]+)")
+)
+
+// TestJSONKeys checks that every key in a JSON example of the docs is a
+// field cdflogin's code writes (a json tag of a struct), so a renamed or
+// removed field cannot leave the documented schema behind.
+func TestJSONKeys(t *testing.T) {
+	rootDir := root(t)
+	tags := map[string]bool{}
+	err := filepath.WalkDir(rootDir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(rootDir, p)
+		if d.IsDir() {
+			if rel != "." && (strings.HasPrefix(d.Name(), ".") || d.Name() == "testdata" || filepath.ToSlash(rel) == "internal/third_party") {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !strings.HasSuffix(p, ".go") || strings.HasSuffix(p, "_test.go") {
+			return nil
+		}
+		b, err := os.ReadFile(p)
+		for _, m := range jsonTag.FindAllStringSubmatch(string(b), -1) {
+			tags[m[1]] = true
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tags) < 20 {
+		t.Fatalf("found only %d json tags in the code; is the walk wrong?", len(tags))
+	}
+	for _, p := range pages(t, rootDir) {
+		for _, block := range jsonBlock.FindAllStringSubmatchIndex(p.Text, -1) {
+			for _, m := range jsonKey.FindAllStringSubmatchIndex(p.Text[block[2]:block[3]], -1) {
+				key := p.Text[block[2]+m[2] : block[2]+m[3]]
+				if !tags[key] && !slices.Contains(passThrough, key) {
+					t.Errorf("%s:%d: the JSON example has a key %q that no json tag of the code writes: "+
+						"update the example to the code's output", p.Path, lineOf(p.Text, block[2]+m[0]), key)
+				}
+			}
+		}
+	}
+}
