@@ -66,7 +66,7 @@ has no access to the profile's project (after printing what it found).`,
 		RunE: func(cmd *cobra.Command, args []string) error { return run(cmd.Context(), opts) },
 	}
 	cmd.Flags().StringVarP(&opts.ProfileName, "profile", "p", "", "profile to use (default: $CDFLOGIN_PROFILE, then the default profile)")
-	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the inspection and group mapping as JSON (see the README for the schema)")
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the inspection and group mapping as JSON (schema: docs/scripting.md)")
 	return cmd
 }
 

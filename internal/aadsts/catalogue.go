@@ -6,11 +6,11 @@ import (
 )
 
 // The catalogue of Entra errors people meet when signing in to Cognite Data
-// Fusion from a terminal. Sources: the project's shared notes on Entra's
-// error codes ("AADSTS reference for a CDF login CLI"), which cite
-// Microsoft's error-code reference, troubleshooting articles and real
-// answers quoted in public issues. Portal paths use the Microsoft Entra
-// admin center's names.
+// Fusion from a terminal. Sources: Microsoft's "Microsoft Entra
+// authentication and authorization error codes" reference
+// (learn.microsoft.com/entra/identity-platform/reference-error-codes), its
+// troubleshooting articles, and real answers quoted in public issues.
+// Portal paths use the Microsoft Entra admin center's names.
 //
 // Texts may use these placeholders, filled from Context by Explain. They
 // name what the answer or the profile says, never an assumption:
@@ -24,7 +24,8 @@ import (
 //	{profile}  "profile NAME" (or "the profile") {p}        " -p NAME" (or "")
 //	{login}    cdflogin login -p NAME            {flow}     "device code", "client secret" …
 //	{credential} "client secret" or "certificate" (app flows)
-//	{codelife} " (this tenant's device codes live 20s, …)" when known, else
+//	{name}     the profile's name (or NAME)
+//	{codelife} " (this tenant's device codes live 20s, …)" when known, else empty
 
 // entry is one catalogue row.
 type entry struct {
@@ -197,7 +198,7 @@ var catalogue = []entry{
 	{
 		Codes: []int{700025},
 		Title: "Secret sent by a public client",
-		Cause: "A client secret or certificate was sent for app {app}, which is a public client, in the {flow} sign-in of {profile} or its refresh.",
+		Cause: "A client secret or certificate was sent for app {app}, which is a public client, in a sign-in of a person (browser or device code) with {profile}, or its refresh.",
 		Fix:   "Remove client_secret / certificate from {profile}: the browser and device flows send none (they are only for the secret and certificate flows). Nothing to change in the portal.",
 		Variants: []variant{
 			{Flows: appFlows, Title: "The app is a public client: it cannot sign in with a {credential}",
