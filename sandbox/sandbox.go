@@ -261,6 +261,14 @@ func (s *Sandbox) Advance(d time.Duration) {
 	s.mu.Unlock()
 }
 
+// SetAccessTokenLifetime changes the lifetime of the access and ID tokens
+// issued from now on (tests that need a token to outlive the one cached).
+func (s *Sandbox) SetAccessTokenLifetime(d time.Duration) {
+	s.mu.Lock()
+	s.opts.AccessTokenLifetime = d
+	s.mu.Unlock()
+}
+
 // RevokeConsent withdraws the admin consent of the app (key or client ID)
 // to the CDF API, as an admin removing it in the portal would: from now on
 // its user tokens, refreshes included, fail with AADSTS65001.
