@@ -178,7 +178,7 @@ func Doctor(ctx context.Context, d Deps, in DoctorInput) *DoctorReport {
 	if rep != nil && rep.Project != nil && rep.Project.OIDCConfiguration != nil {
 		audience = rep.Project.OIDCConfiguration.Audience
 	}
-	dr.claims(ctx, hc, cfg, tok, fresh, audience)
+	dr.claims(ctx, hc, cfg, tok, fresh, audience, cdfErr == nil)
 	dr.cdf(rep, cdfErr, tok)
 	return &DoctorReport{Profile: p.Name, Checks: dr.checks}
 }
@@ -355,7 +355,7 @@ func reasonOf(err error) string {
 	return err.Error()
 }
 
-func (dr *doctor) claims(ctx context.Context, hc *http.Client, cfg *claims.OIDCConfig, raw string, fresh bool, audience string) {
+func (dr *doctor) claims(ctx context.Context, hc *http.Client, cfg *claims.OIDCConfig, raw string, fresh bool, audience string, accepted bool) {
 	p := dr.p
 	tok, err := claims.Decode(raw)
 	if err != nil {
@@ -363,6 +363,11 @@ func (dr *doctor) claims(ctx context.Context, hc *http.Client, cfg *claims.OIDCC
 		return
 	}
 	exp := WithProjectAudience(ExpectFor(p, dr.d.now(), fresh), p, audience)
+	if accepted {
+		// CDF at the profile's address took the token: where that is
+		// (a proxy, a private link) needs no caveat.
+		exp.CDFURL = ""
+	}
 	fs := claims.Check(tok, exp)
 	if cfg != nil {
 		fs = append(fs, claims.VerifySignatureWith(ctx, hc, cfg, p.AuthorityURL(), tok))
@@ -412,6 +417,10 @@ func (dr *doctor) cdf(rep *cdf.Report, err error, raw string) {
 			case ce.Status == http.StatusUnauthorized:
 				ch.Message = "CDF did not accept the token: " + err.Error()
 				ch.Fix = "See the claims/… checks above (audience, tenant, scopes, expiry); the project must trust this tenant"
+				if aud := tokenAudience(raw); aud != "" && !sameURL(aud, p.BaseURL()) {
+					ch.Fix = fmt.Sprintf("The token is for %s and CDF is reached at %s: if that address does not serve %s, set the profile's scopes to the /.default of the API it serves (cdflogin profile edit %s); "+
+						"else see the claims/… checks above (tenant, scopes, expiry) — the project must trust this tenant", aud, p.BaseURL(), aud, p.Name)
+				}
 			case ce.Status == 0:
 				dr.explainNetwork(&ch, err, nethint.CDF, ce.Unreachable())
 			default:
@@ -470,6 +479,25 @@ func (dr *doctor) cdf(rep *cdf.Report, err error, raw string) {
 	for _, w := range rep.Warnings {
 		dr.add(Check{ID: CheckCDF, Status: StatusWarn, Message: w})
 	}
+}
+
+// tokenAudience is the access token's first aud, or "".
+func tokenAudience(raw string) string {
+	tok, err := claims.Decode(raw)
+	if err != nil {
+		return ""
+	}
+	if a := tok.Audience(); len(a) > 0 {
+		return a[0]
+	}
+	return ""
+}
+
+// sameURL reports whether two URLs name the same scheme, host and path.
+func sameURL(a, b string) bool {
+	ua, err1 := url.Parse(strings.TrimRight(a, "/"))
+	ub, err2 := url.Parse(strings.TrimRight(b, "/"))
+	return err1 == nil && err2 == nil && strings.EqualFold(ua.Scheme, ub.Scheme) && strings.EqualFold(ua.Host, ub.Host) && ua.Path == ub.Path
 }
 
 func orNone(s []string) string {

@@ -14,8 +14,10 @@ import (
 // for a token fresh from Entra (not from the cache) or not. The audience
 // is judged as CDF judges it: against the resource the profile's scopes
 // ask for, else the cluster's URL; the profile's cdf_url alone (a proxy, a
-// private link, the sandbox) never makes a token wrong. When CDF has told
-// the project's own audience, WithProjectAudience makes that the one.
+// private link, the sandbox) never makes a token wrong: a token for the
+// scopes' resource that goes to CDF at another address is reported as
+// information. When CDF has told the project's own audience,
+// WithProjectAudience makes that the one.
 //
 // claims, doctor and the interactive program all judge a token with it.
 func ExpectFor(p profiles.Profile, now time.Time, fresh bool) claims.Expect {
@@ -53,7 +55,7 @@ func WithProjectAudience(exp claims.Expect, p profiles.Profile, audience string)
 	if audience == "" {
 		return exp
 	}
-	exp.Audience = claims.Audience{URL: audience, From: "project " + p.Project + "'s audience in CDF",
+	exp.Audience = claims.Audience{URL: audience, From: "project " + p.Project + "'s audience in CDF", FromCDF: true,
 		Fix: "Ask for a token for the project's audience: set the profile's scopes to " + strings.TrimRight(audience, "/") + "/.default (cdflogin profile edit " + p.Name + ")"}
 	return exp
 }

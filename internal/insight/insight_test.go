@@ -91,10 +91,10 @@ func TestExpectForAudience(t *testing.T) {
 		{"default scopes, other cluster", devProfile(profiles.FlowDevice), "", "https://api.cognitedata.com", claims.SeverityError, "is not the profile's CDF URL"},
 		{"proxy cdf_url, cluster scopes", devProfile(profiles.FlowDevice, func(p *profiles.Profile) {
 			p.CDFURL, p.Scopes = "https://cdf.proxy.example", []string{cluster + "/.default"}
-		}), "", cluster, claims.SeverityOK, "is the resource the profile's scopes ask for"},
+		}), "", cluster, claims.SeverityInfo, "is the resource the profile's scopes ask for; CDF is reached at https://cdf.proxy.example"},
 		{"proxy cdf_url, delegated scope", devProfile(profiles.FlowDevice, func(p *profiles.Profile) {
 			p.CDFURL, p.Scopes = "https://127.0.0.1:8443", []string{cluster + "/user_impersonation", "offline_access"}
-		}), "", cluster + "/", claims.SeverityOK, "scopes ask for"},
+		}), "", cluster + "/", claims.SeverityInfo, "scopes ask for"},
 		{"project audience wins", devProfile(profiles.FlowDevice), "api://acme", "api://acme", claims.SeverityOK, "project acme's audience in CDF"},
 		{"project audience differs", devProfile(profiles.FlowDevice), "api://acme", cluster, claims.SeverityError, "is not project acme's audience in CDF api://acme"},
 		{"only OIDC scopes: the cluster", devProfile(profiles.FlowDevice, func(p *profiles.Profile) { p.Scopes = []string{"openid"} }), "", cluster, claims.SeverityOK, "the profile's cluster URL"},

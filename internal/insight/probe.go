@@ -114,7 +114,7 @@ func (dr *doctor) authorize(ctx context.Context, hc *http.Client, cfg *claims.OI
 		if loc != nil && sameRedirect(loc, p.RedirectURI()) {
 			if ae := aadsts.FromRedirect(loc.Query()); ae != nil {
 				// Entra sent an error straight back to the redirect URI.
-				dr.refused(CheckAuthorize, "the sign-in is refused before anyone signs in: "+ae.Summary(), ae)
+				dr.refused(CheckAuthorize, "Entra sends "+codeOf(ae)+" back to the redirect URI before anyone signs in", ae)
 				return
 			}
 		}
@@ -131,7 +131,7 @@ func (dr *doctor) authorize(ctx context.Context, hc *http.Client, cfg *claims.OI
 		if ae, ok := aadsts.ParseBody(body, resp.StatusCode); ok && ae.AADSTS() > 0 {
 			// An error page served with 200.
 			ae.Source = aadsts.SourceRedirect
-			dr.refused(CheckAuthorize, "the sign-in page shows an error: "+orDefault(ae.Summary(), fmt.Sprintf("AADSTS%d", ae.AADSTS())), ae)
+			dr.refused(CheckAuthorize, "Entra's sign-in page shows "+codeOf(ae)+" instead of the sign-in", ae)
 			return
 		}
 		dr.authorizeOK()
@@ -139,7 +139,7 @@ func (dr *doctor) authorize(ctx context.Context, hc *http.Client, cfg *claims.OI
 		c := Check{ID: CheckAuthorize, Status: StatusFail, Message: fmt.Sprintf("the sign-in URL answered HTTP %d", resp.StatusCode)}
 		if ae, ok := aadsts.ParseBody(body, resp.StatusCode); ok {
 			ae.Source = aadsts.SourceRedirect
-			dr.refused(CheckAuthorize, "the sign-in page shows an error: "+orDefault(ae.Summary(), fmt.Sprintf("AADSTS%d", ae.AADSTS())), ae)
+			dr.refused(CheckAuthorize, "Entra's sign-in page shows "+codeOf(ae)+" instead of the sign-in", ae)
 			return
 		}
 		c.Fix = "Entra ID's sign-in page did not answer as expected; check the profile's authority (" + p.AuthorityURL() + ") and any proxy"
@@ -207,10 +207,26 @@ func (dr *doctor) deviceCode(ctx context.Context, hc *http.Client, cfg *claims.O
 	}
 	if ae, ok := aadsts.ParseBody(body, resp.StatusCode); ok {
 		ae.Source = aadsts.SourceDeviceCode
-		dr.refused(CheckDeviceCode, "device code refused: "+orDefault(ae.Summary(), fmt.Sprintf("AADSTS%d", ae.AADSTS())), ae)
+		dr.refused(CheckDeviceCode, "Entra refuses a device code with "+codeOf(ae), ae)
 		return
 	}
 	dr.add(Check{ID: CheckDeviceCode, Status: StatusFail, Message: fmt.Sprintf("the device-code endpoint answered %d", resp.StatusCode)})
+}
+
+// codeOf names Entra's answer in a check's line: "AADSTS700016
+// (unauthorized_client)"; the details quote the rest.
+func codeOf(ae *aadsts.Error) string {
+	s := ""
+	if n := ae.AADSTS(); n > 0 {
+		s = fmt.Sprintf("AADSTS%d", n)
+	}
+	if ae.Code != "" {
+		if s != "" {
+			return s + " (" + ae.Code + ")"
+		}
+		return ae.Code
+	}
+	return orDefault(s, "an error")
 }
 
 // withoutURL is the HTTP client's error without the request's method and

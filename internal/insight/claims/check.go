@@ -137,6 +137,9 @@ type Audience struct {
 	From string
 	// Fix is what to do when the token's aud differs.
 	Fix string
+	// FromCDF says CDF itself said so (the project's configured
+	// audience), so where CDF is reached does not matter.
+	FromCDF bool
 }
 
 // IsGUID reports whether s is a GUID such as a tenant or client ID: 8-4-4-4-12
@@ -176,7 +179,7 @@ func Check(tok *Token, exp Expect) []Finding {
 	case exp.IDToken:
 		add(checkIDAudience(tok, exp))
 	case exp.Audience.URL != "":
-		add(checkAudienceOf(tok, exp.Audience))
+		add(checkAudienceOf(tok, exp.Audience, exp.CDFURL))
 	case exp.CDFURL != "":
 		add(checkAudience(tok, exp.CDFURL))
 	}
@@ -275,8 +278,10 @@ func checkAudience(tok *Token, cdfURL string) Finding {
 		"Set the profile's cluster/cdf_url to the cluster the project lives on, and its scopes to <cdf_url>/.default (or remove custom scopes)"}
 }
 
-// checkAudienceOf judges aud against the audience CDF accepts.
-func checkAudienceOf(tok *Token, want Audience) Finding {
+// checkAudienceOf judges aud against the audience CDF accepts. When CDF
+// is reached at another address (cdfURL: a proxy, a private link) the
+// token is not wrong for it, but the finding says where it goes.
+func checkAudienceOf(tok *Token, want Audience, cdfURL string) Finding {
 	auds := tok.Audience()
 	if len(auds) == 0 {
 		return Finding{SeverityError, IDAudience, "the token has no aud claim: CDF cannot accept it", "Ask for the scope " + strings.TrimRight(want.URL, "/") + "/.default"}
@@ -285,6 +290,10 @@ func checkAudienceOf(tok *Token, want Audience) Finding {
 	var guids []string
 	for _, a := range auds {
 		if strings.EqualFold(strings.TrimRight(a, "/"), strings.TrimRight(want.URL, "/")) || (norm != "" && normalizeURL(a) == norm) {
+			if via := normalizeURL(cdfURL); !want.FromCDF && via != "" && normalizeURL(a) != "" && normalizeURL(a) != via {
+				return Finding{SeverityInfo, IDAudience, "aud " + a + " is " + want.From + "; CDF is reached at " + cdfURL + " (a proxy or private link), which must accept tokens for it",
+					"If CDF answers 401 there, set the profile's scopes to the /.default of the API that address serves"}
+			}
 			return Finding{SeverityOK, IDAudience, "aud " + a + " is " + want.From, ""}
 		}
 		if IsGUID(a) {
