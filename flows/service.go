@@ -252,7 +252,7 @@ func (s *Service) loginDevice(ctx context.Context, p profiles.Profile, acc *toke
 		Interval:        time.Duration(dc.Result.Interval) * time.Second,
 	})
 	// MSAL sets ExpiresOn to the time of the answer plus its expires_in.
-	lifetime := dc.Result.ExpiresOn.Sub(time.Now()).Round(time.Second)
+	lifetime := time.Until(dc.Result.ExpiresOn).Round(time.Second)
 	if lifetime < 0 {
 		lifetime = 0
 	}
