@@ -68,7 +68,7 @@ var (
 	wantDeviceCode = pageWant{shot: "sandbox-devicelogin", title: "Enter code – cdflogin sandbox",
 		says: []string{"Enter the code displayed on your app or device."}}
 	wantDeviceConfirm = pageWant{shot: "sandbox-deviceconfirm", title: "Are you trying to sign in? – cdflogin sandbox",
-		says: []string{"Only continue if you got this code from cdflogin device code (sandbox)", "Alice Anders <alice@sandbox.onmicrosoft.com>"}}
+		says: []string{"Only continue if you got this code from cdflogin device code (sandbox)", "Alice Anders alice@sandbox.onmicrosoft.com", "Bob Berg bob@sandbox.onmicrosoft.com"}}
 	wantDeviceDone = pageWant{shot: "sandbox-devicedone", title: "You're signed in – cdflogin sandbox",
 		says: []string{"You have signed in to the application on your device. You may now close this window."}}
 )

@@ -50,6 +50,8 @@ main{max-width:440px;margin:48px auto;background:#fff;padding:32px 40px;box-shad
 h1{font-size:1.5em;font-weight:600;margin:.3em 0 .6em}
 .err{color:#a80000}.muted{color:#595959;font-size:.9em}
 label{display:block;margin:12px 0 4px}
+label.choice{display:flex;gap:10px;align-items:flex-start;margin:14px 0}
+label.choice input{margin:4px 0 0}
 input[type=email],input[type=text]{width:100%;padding:6px 2px;font-size:1.1em;border:0;border-bottom:1px solid #666}
 button{padding:8px 20px;margin:16px 8px 0 0;font-size:1em;border:1px solid #8a8a8a;background:#e6e6e6;color:#1b1b1b}
 button.primary{background:#0067b8;border-color:#0067b8;color:#fff}
@@ -115,7 +117,7 @@ const pageLayout = `{{define "top"}}<!DOCTYPE html>
 <p>Only continue if you got this code from <b>{{.AppName}}</b> on a device or app you trust.</p>
 <form method="post" action="/devicelogin/confirm" id="deviceconfirm">
 <input type="hidden" name="otc" value="{{.Code}}">
-{{range .Users}}<label><input type="radio" name="username" value="{{.Username}}" required> {{.Name}} <span class="acct">&lt;{{.Username}}&gt;</span></label>
+{{range .Users}}<label class="choice"><input type="radio" name="username" value="{{.Username}}" required><span>{{.Name}}<br><span class="muted acct">{{.Username}}</span></span></label>
 {{end}}
 <button type="submit" name="action" value="approve" id="approve" class="primary">Continue</button><button type="submit" name="action" value="decline" id="decline" formnovalidate>Cancel</button>
 </form>{{template "bottom" .}}{{end}}
