@@ -56,7 +56,7 @@ var viewports = []struct {
 // screensDir is where the captures are committed, for the docs.
 const screensDir = "../docs/screens"
 
-// updateScreens, when set, writes the captures to screensDir.
+// updateScreensEnv=1 makes the test write its captures to screensDir.
 const updateScreensEnv = "CDFLOGIN_UPDATE_SCREENS"
 
 // findChromium returns Debian's chromium. Without it the test is skipped
@@ -371,6 +371,7 @@ func (tb *tab) expectLoad(what, urlPrefix string, trigger chromedp.Action[chrome
 			return
 		}
 	}
+	tb.t.Fatalf("%s: the tab's load events ended before a page under %s loaded (at %s)", what, urlPrefix, tb.where())
 }
 
 // typeInto clicks a text field, empties it and types text, key by key.
@@ -742,16 +743,15 @@ func (c *chanBrowser) CanOpen() (bool, string) { return true, "" }
 // grant_type=authorization_code) until open is called, so that a test can
 // act while the loopback listener is still up.
 type gateTransport struct {
-	base   http.RoundTripper
-	held   chan struct{} // closed when a redemption arrives
-	gate   chan struct{} // closed by open
-	onceH  sync.Once
-	onceG  sync.Once
-	marker string
+	base       http.RoundTripper
+	held       chan struct{} // closed when a redemption arrives
+	gate       chan struct{} // closed by open
+	heldOnce   sync.Once
+	openedOnce sync.Once
 }
 
 func newGateTransport(base http.RoundTripper) *gateTransport {
-	return &gateTransport{base: base, held: make(chan struct{}), gate: make(chan struct{}), marker: "grant_type=authorization_code"}
+	return &gateTransport{base: base, held: make(chan struct{}), gate: make(chan struct{})}
 }
 
 func (g *gateTransport) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -760,8 +760,8 @@ func (g *gateTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			var b bytes.Buffer
 			_, _ = b.ReadFrom(body)
 			_ = body.Close()
-			if strings.Contains(b.String(), g.marker) {
-				g.onceH.Do(func() { close(g.held) })
+			if strings.Contains(b.String(), "grant_type=authorization_code") {
+				g.heldOnce.Do(func() { close(g.held) })
 				select {
 				case <-g.gate:
 				case <-req.Context().Done():
@@ -773,4 +773,4 @@ func (g *gateTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	return g.base.RoundTrip(req)
 }
 
-func (g *gateTransport) open() { g.onceG.Do(func() { close(g.gate) }) }
+func (g *gateTransport) open() { g.openedOnce.Do(func() { close(g.gate) }) }
