@@ -14,6 +14,7 @@ import (
 
 	"github.com/cognite-tools/cdflogin/internal/aadsts"
 	"github.com/cognite-tools/cdflogin/internal/tokencache"
+	"github.com/cognite-tools/cdflogin/profiles"
 )
 
 // ErrNetwork marks a failure to reach Entra ID (connection refused, DNS,
@@ -66,6 +67,49 @@ func (e *EntraError) Unwrap() []error {
 		return []error{e.Err, e.Kind}
 	}
 	return []error{e.Err}
+}
+
+// ExplainContext is what the AADSTS catalogue is told about profile p
+// and the flow that ran (the profile's when empty): the profile's values
+// and name, and the resource its scopes ask for. The browser flow's error
+// page and every explanation (internal/insight/diagnosis) start from it.
+func ExplainContext(p profiles.Profile, flow profiles.Flow) aadsts.Context {
+	if flow == "" {
+		flow = p.Flow
+	}
+	return aadsts.Context{
+		ClientID:    p.ClientID,
+		Tenant:      p.Tenant,
+		RedirectURI: p.RedirectURI(),
+		Cluster:     p.Cluster,
+		CDFURL:      p.BaseURL(),
+		Flow:        string(flow),
+		Profile:     p.Name,
+		Resource:    ScopeResource(p),
+	}
+}
+
+// ScopeResource is the resource (API) the profile's scopes ask for: the
+// first scope that is not an OpenID Connect one, without its last path
+// element (/.default, /user_impersonation …), e.g.
+// https://westeurope-1.cognitedata.com; "" when there is none.
+func ScopeResource(p profiles.Profile) string {
+	for _, s := range p.ScopeList() {
+		switch strings.ToLower(s) {
+		case "openid", "profile", "email", "offline_access":
+			continue
+		}
+		u, err := url.Parse(s)
+		if err != nil || u.Host == "" {
+			return ""
+		}
+		if i := strings.LastIndexByte(u.Path, '/'); i >= 0 {
+			u.Path = u.Path[:i]
+		}
+		u.RawQuery, u.Fragment = "", ""
+		return strings.TrimRight(u.String(), "/")
+	}
+	return ""
 }
 
 // classify turns an error from MSAL into one of cdflogin's typed errors:

@@ -5,8 +5,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cognite-tools/cdflogin/flows"
 	"github.com/cognite-tools/cdflogin/internal/insight/claims"
-	"github.com/cognite-tools/cdflogin/internal/insight/diagnosis"
 	"github.com/cognite-tools/cdflogin/profiles"
 )
 
@@ -32,7 +32,7 @@ func ExpectFor(p profiles.Profile, now time.Time, fresh bool) claims.Expect {
 		user := p.Flow.IsUser()
 		exp.UserFlow = &user
 	}
-	switch res := diagnosis.ScopeResource(p); {
+	switch res := flows.ScopeResource(p); {
 	case res != "":
 		exp.Audience = claims.Audience{URL: res, From: "the resource the profile's scopes ask for",
 			Fix: "The token was issued for another API than the profile's scopes name: sign in again (cdflogin login -p " + p.Name + "), and check the profile's scopes"}

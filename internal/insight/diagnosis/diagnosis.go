@@ -151,46 +151,12 @@ func Explain(in Input) Explanation {
 }
 
 // Context is what the AADSTS catalogue is told about profile p, the flow
-// that ran and the step: the profile's values, and the resource its
-// scopes ask for.
+// that ran and the step: the profile's values (flows.ExplainContext, which
+// the browser flow's error page uses too) and the step.
 func Context(p profiles.Profile, flow profiles.Flow, step string) aadsts.Context {
-	if flow == "" {
-		flow = p.Flow
-	}
-	return aadsts.Context{
-		ClientID:    p.ClientID,
-		Tenant:      p.Tenant,
-		RedirectURI: p.RedirectURI(),
-		Cluster:     p.Cluster,
-		CDFURL:      p.BaseURL(),
-		Flow:        string(flow),
-		Profile:     p.Name,
-		Resource:    ScopeResource(p),
-		Step:        step,
-	}
-}
-
-// ScopeResource is the resource (API) the profile's scopes ask for: the
-// first scope that is not an OpenID Connect one, without its last path
-// element (/.default, /user_impersonation …), e.g.
-// https://westeurope-1.cognitedata.com.
-func ScopeResource(p profiles.Profile) string {
-	for _, s := range p.ScopeList() {
-		switch strings.ToLower(s) {
-		case "openid", "profile", "email", "offline_access":
-			continue
-		}
-		u, err := url.Parse(s)
-		if err != nil || u.Host == "" {
-			return ""
-		}
-		if i := strings.LastIndexByte(u.Path, '/'); i >= 0 {
-			u.Path = u.Path[:i]
-		}
-		u.RawQuery, u.Fragment = "", ""
-		return strings.TrimRight(u.String(), "/")
-	}
-	return ""
+	c := flows.ExplainContext(p, flow)
+	c.Step = step
+	return c
 }
 
 // entra explains Entra's answer ae in in's context: the resource its

@@ -223,21 +223,3 @@ func TestKinds(t *testing.T) {
 		})
 	}
 }
-
-func TestScopeResource(t *testing.T) {
-	tests := []struct {
-		p    profiles.Profile
-		want string
-	}{
-		{profile(profiles.FlowDevice), cluster},
-		{profile(profiles.FlowDevice, func(p *profiles.Profile) { p.CDFURL = "https://127.0.0.1:8443/" }), "https://127.0.0.1:8443"},
-		{profile(profiles.FlowDevice, func(p *profiles.Profile) { p.Scopes = []string{"openid", "https://api.example/user_impersonation"} }), "https://api.example"},
-		{profile(profiles.FlowDevice, func(p *profiles.Profile) { p.Scopes = []string{"api://cdf-acme/.default"} }), "api://cdf-acme"},
-		{profile(profiles.FlowDevice, func(p *profiles.Profile) { p.Scopes = []string{"offline_access"} }), ""},
-	}
-	for _, tt := range tests {
-		if got := ScopeResource(tt.p); got != tt.want {
-			t.Errorf("ScopeResource(%v) = %q, want %q", tt.p.ScopeList(), got, tt.want)
-		}
-	}
-}
