@@ -119,8 +119,9 @@ func (w world) client(t *testing.T) *http.Client {
 	})
 	mux.HandleFunc("/{tenant}/discovery/v2.0/keys", func(rw http.ResponseWriter, r *http.Request) { _, _ = rw.Write(s.JWKS()) })
 	// The sign-in page, as Entra answers a GET of the authorize URL: the
-	// page for a known app and a registered redirect URI, an error page
-	// (HTTP 400) with the AADSTS code otherwise.
+	// page for a known app and a registered redirect URI (it mentions a
+	// code, but states no error), an error page with the AADSTS code
+	// otherwise.
 	mux.HandleFunc("GET /{tenant}/oauth2/v2.0/authorize", func(rw http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
 		switch {
@@ -128,10 +129,11 @@ func (w world) client(t *testing.T) *http.Client {
 			rw.WriteHeader(400)
 			_, _ = fmt.Fprintf(rw, `<html><body><script>$Config={"iErrorCode":700016,"strServiceExceptionMessage":"AADSTS700016: Application with identifier \u0027%s\u0027 was not found in the directory \u0027contoso\u0027.","correlationId":"c2"};</script></body></html>`, q.Get("client_id"))
 		case w.redirect != "" && q.Get("redirect_uri") != w.redirect:
-			rw.WriteHeader(400)
+			// Served with 200, as some error pages are: the page states
+			// the error.
 			_, _ = fmt.Fprintf(rw, `<html><body><p>AADSTS50011: The redirect URI &#39;%s&#39; specified in the request does not match the redirect URIs configured for the application.</p></body></html>`, q.Get("redirect_uri"))
 		default:
-			_, _ = fmt.Fprint(rw, `<html><body><script>$Config={"sFT":"x"};</script>Sign in</body></html>`)
+			_, _ = fmt.Fprint(rw, `<html><body><script>$Config={"sFT":"x","strHelp":"see AADSTS50058 for silent sign-in"};</script>Sign in</body></html>`)
 		}
 	})
 	mux.HandleFunc("POST /{tenant}/oauth2/v2.0/devicecode", func(rw http.ResponseWriter, r *http.Request) {

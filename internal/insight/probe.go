@@ -11,7 +11,9 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/cognite-tools/cdflogin/internal/aadsts"
 	"github.com/cognite-tools/cdflogin/internal/insight/claims"
@@ -24,10 +26,11 @@ import (
 //   - browser profiles: a GET of the sign-in (authorize) URL, as the
 //     browser would make it, without credentials or cookies. Entra answers
 //     the sign-in page when the app, its tenant, the redirect URI and the
-//     scopes are right; otherwise an error page (HTTP 400) with the AADSTS
-//     code it would show the person (700016 unknown app, 50011 redirect URI
-//     not registered, 500113 none registered, 90002 unknown tenant …), or
-//     it sends the error to the redirect URI (invalid scope, unknown API).
+//     scopes are right; otherwise an error page, served with HTTP 200 or
+//     400, with the AADSTS code it would show the person (700016 unknown
+//     app, 50011 redirect URI not registered, 500113 none registered, 90002
+//     unknown tenant …), or it sends the error to the redirect URI (invalid
+//     scope, unknown API).
 //   - device profiles: a device-code request, which Entra answers with a
 //     code (never shown, it just expires) or an error (700016, 90002, 50059,
 //     70011 …).
@@ -122,9 +125,10 @@ func (dr *doctor) authorize(ctx context.Context, hc *http.Client, cfg *claims.OI
 		// was accepted.
 		dr.authorizeOK()
 	case resp.StatusCode/100 == 2:
-		// Entra's sign-in page carries its scripts' strings; only an error
-		// page names a service exception.
-		if !bytes.Contains(body, []byte(`"strServiceExceptionMessage":"AADSTS`)) {
+		// An error page served with 200 states the error: Entra's names a
+		// service exception in its configuration, and any shows
+		// "AADSTSnnnn: …"; the sign-in page does neither.
+		if !bytes.Contains(body, []byte(`"strServiceExceptionMessage":"AADSTS`)) && !errorStatement().Match(body) {
 			dr.authorizeOK()
 			return
 		}
@@ -212,6 +216,10 @@ func (dr *doctor) deviceCode(ctx context.Context, hc *http.Client, cfg *claims.O
 	}
 	dr.add(Check{ID: CheckDeviceCode, Status: StatusFail, Message: fmt.Sprintf("the device-code endpoint answered %d", resp.StatusCode)})
 }
+
+// errorStatement is how an error page states Entra's error: the code, a
+// colon and its sentence ("AADSTS700016: Application …").
+var errorStatement = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`AADSTS\d{4,9}: \S`) })
 
 // codeOf names Entra's answer in a check's line: "AADSTS700016
 // (unauthorized_client)"; the details quote the rest.
