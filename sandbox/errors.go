@@ -24,7 +24,8 @@ func eErr(code string, aadsts int, format string, args ...any) *entraError {
 	return &entraError{status: status, code: code, aadsts: aadsts, text: fmt.Sprintf(format, args...)}
 }
 
-// Error texts follow what Entra answers; see /work/shared/notes/entra-errors.md.
+// Error texts follow what Entra answers; see Microsoft's error-code reference
+// (learn.microsoft.com/entra/identity-platform/reference-error-codes).
 
 func errTenantNotFound(tenant string) *entraError {
 	return eErr("invalid_tenant", 90002, "Tenant '%s' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud. Check with your subscription administrator, this may happen if there are no active subscriptions for the tenant.", tenant)
@@ -133,10 +134,6 @@ func errCodeOtherClient() *entraError {
 
 func errPending() *entraError {
 	return eErr("authorization_pending", 70016, "OAuth 2.0 device flow error. Authorization is pending. Continue polling.")
-}
-
-func errSlowDown() *entraError {
-	return eErr("slow_down", 70016, "OAuth 2.0 device flow error. Polling too fast: wait for the interval between requests.")
 }
 
 func errDeviceExpired() *entraError {

@@ -34,7 +34,7 @@ func TestCopyIsHonest(t *testing.T) {
 	var wrote []string
 	d = deviceOf(t, Clipboard{Write: func(s string) error { wrote = append(wrote, s); return nil }})
 	d.press("u")
-	d.settle()
+	d.waitView("Copied the URL to the clipboard.")
 	if len(wrote) != 1 || wrote[0] != "https://microsoft.com/devicelogin" || len(d.clip) != 0 {
 		t.Errorf("the OS clipboard got %q (OSC 52 %q), want the raw URL only", wrote, d.clip)
 	}
@@ -42,8 +42,7 @@ func TestCopyIsHonest(t *testing.T) {
 
 	d = deviceOf(t, Clipboard{Write: func(string) error { return errors.New("xclip: Can't open display") }})
 	d.press("c")
-	d.settle()
-	d.requireView("Could not copy (xclip: Can't open display): select the code ABCD-EFGH above")
+	d.waitView("Could not copy (xclip: Can't open display): select the code ABCD-EFGH above")
 	if strings.Contains(d.view(), "Copied") {
 		t.Error("says Copied after a failed copy")
 	}

@@ -90,8 +90,17 @@ func (m *errorView) View() string {
 func (m *errorView) text() string {
 	w := max(m.width, 10)
 	var lines []string
+	// A text may hold lines of its own (a list of codes): each is a
+	// paragraph, under the lead.
 	add := func(lead string, leadW int, text string, paint func(...string) string) {
-		lines = append(lines, para(m.st, lead, leadW, tuiAdvice(clean(text), errorPageKeys), w, leadW, m.termWidth, paint)...)
+		for i, l := range strings.Split(strings.TrimRight(cleanBlock(text), "\n"), "\n") {
+			at := leadW // a line's own indentation is kept (list items)
+			if i > 0 {
+				at += len(l) - len(strings.TrimLeft(l, " "))
+				lead = strings.Repeat(" ", at)
+			}
+			lines = append(lines, para(m.st, lead, at, tuiAdvice(clean(strings.TrimLeft(l, " ")), errorPageKeys), w, at, m.termWidth, paint)...)
+		}
 	}
 	title := m.what
 	if m.explained {

@@ -18,13 +18,17 @@ var cliAdvice = regexp.MustCompile(`cdflogin (login|profile|inspect)\b|\s--[a-z]
 // the claims checks' fixes, read in the program as its own keys, never as
 // a command to type (the person is in the program, not at a prompt).
 func TestAdviceIsGivenAsKeys(t *testing.T) {
-	ctx := aadsts.Context{ClientID: claimstest.ClientID, Tenant: claimstest.TenantID, RedirectURI: "http://localhost:53000",
-		Cluster: "westeurope-1", CDFURL: claimstest.CDFURL, Flow: "device"}
-	for _, n := range aadsts.KnownCodes() {
-		x := aadsts.Explain(&aadsts.Error{Codes: []int{n}}, ctx)
-		for _, s := range []string{x.Cause, x.Fix} {
-			if got := tuiAdvice(s, errorPageKeys); cliAdvice.MatchString(got) {
-				t.Errorf("AADSTS%d: command-line advice in the program: %q", n, got)
+	for _, flow := range []string{"browser", "device", "secret", "certificate"} {
+		for _, step := range []string{"", aadsts.StepSignIn, aadsts.StepRefresh} {
+			ctx := aadsts.Context{ClientID: claimstest.ClientID, Tenant: claimstest.TenantID, RedirectURI: "http://localhost:53000",
+				Cluster: "westeurope-1", CDFURL: claimstest.CDFURL, Flow: flow, Profile: "dev", Step: step}
+			for _, n := range aadsts.KnownCodes() {
+				x := aadsts.Explain(&aadsts.Error{Codes: []int{n}}, ctx)
+				for _, s := range []string{x.Cause, x.Fix} {
+					if got := tuiAdvice(s, errorPageKeys); cliAdvice.MatchString(got) {
+						t.Errorf("AADSTS%d (%s, %q): command-line advice in the program: %q", n, flow, step, got)
+					}
+				}
 			}
 		}
 	}

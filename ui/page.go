@@ -9,6 +9,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/cognite-tools/cdflogin/internal/aadsts"
+	"github.com/cognite-tools/cdflogin/internal/insight/diagnosis"
+	"github.com/cognite-tools/cdflogin/internal/nethint"
 	"github.com/cognite-tools/cdflogin/profiles"
 )
 
@@ -114,13 +116,16 @@ func (c *common) goWork(fn func() tea.Msg) tea.Cmd {
 	}
 }
 
-// explain explains a sign-in or refresh error of profile p with flow.
+// explain explains a sign-in or refresh error of profile p with flow,
+// through the one diagnosis seam the command line and doctor use too, so
+// that a failure reads the same everywhere (the program then gives the
+// command line's advice as its keys: tuiAdvice).
 func (c *common) explain(err error, p profiles.Profile, flow profiles.Flow) (aadsts.Explanation, bool) {
-	ac := aadsts.Context{ClientID: p.ClientID, Tenant: p.Tenant, RedirectURI: p.RedirectURI(), Cluster: p.Cluster, CDFURL: p.BaseURL(), Flow: string(flow)}
 	if c.cfg.Explain != nil {
-		return c.cfg.Explain(err, ac)
+		return c.cfg.Explain(err, diagnosis.Context(p, flow, ""))
 	}
-	return defaultExplain(err, ac, p)
+	x := diagnosis.Explain(diagnosis.Input{Err: err, Profile: p, Flow: flow, Service: nethint.Entra})
+	return x.Explanation, x.Explained()
 }
 
 // request is what a page asks the app to do; the types follow.

@@ -5,12 +5,15 @@ import (
 	"fmt"
 )
 
-// Exit codes of cdflogin, documented in the README.
+// Exit codes of cdflogin, documented in docs/scripting.md (internal/docscheck
+// checks that the table there matches these constants).
 const (
 	ExitOK            = 0
 	ExitError         = 1
 	ExitUsage         = 2
 	ExitLoginRequired = 4   // a person must sign in: run the command named in the message
+	ExitTooShort      = 5   // token/env --min-valid D: no token that stays valid for D can be had
+	ExitNoAccess      = 6   // inspect: the token has no access to the profile's project
 	ExitCancelled     = 130 // interrupted (Ctrl+C)
 )
 
