@@ -7,7 +7,8 @@ package e2e_test
 // r refreshes → the browser sign-in, whose long URL the terminal holds as
 // one line (tmux's capture-pane -J joins it) → the AADSTS7000218
 // explanation of the app without public client flows → q quits with exit
-// code 0. A first run with no profiles shows the welcome page, whose
+// code 0. A first run with no profiles shows the welcome page (whose
+// form checks as you type and asks before esc drops a change), and its
 // "try the demo" starts the demo. Skipped when tmux is missing, unless
 // CI=true (then it fails).
 //
@@ -157,13 +158,14 @@ func exitCode(t *testing.T, s *tmuxSession, exitFile string) string {
 func TestTUIDemoInTmux(t *testing.T) {
 	bin := tmuxBinary(t)
 	var doc []string
+	t.Run("first-run", func(t *testing.T) { doc = append(doc, firstRunWalk(t, bin)...) })
 	for _, size := range [][2]int{{60, 20}, {80, 24}, {100, 30}, {160, 45}} {
 		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
 			doc = append(doc, demoWalk(t, bin, size[0], size[1])...)
 		})
 	}
 	if out := os.Getenv("CDFLOGIN_CAPTURE_SCREENS"); out != "" {
-		text := "# Screens of `cdflogin demo`\n\nCaptured from tmux by e2e/tui_tmux_test.go (`CDFLOGIN_CAPTURE_SCREENS=FILE`).\n\n" + strings.Join(doc, "\n")
+		text := "# Screens of the interactive program\n\nReal screens of `cdflogin` and `cdflogin demo` at 60×20, 80×24, 100×30 and 160×45, captured from tmux by\n`e2e/tui_tmux_test.go` (`CDFLOGIN_CAPTURE_SCREENS=FILE go test ./e2e -run TestTUIDemoInTmux`).\n\n" + strings.Join(doc, "\n")
 		if err := os.WriteFile(out, []byte(text), 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -275,11 +277,10 @@ func demoWalk(t *testing.T, bin string, w, h int) []string {
 	return s.shots
 }
 
-// TestTUIFirstRunInTmux: plain cdflogin with no profiles shows the
-// welcome page (what a profile is, three ways to start); t starts the
-// demo, and q ends it with exit code 0.
-func TestTUIFirstRunInTmux(t *testing.T) {
-	bin := tmuxBinary(t)
+// firstRunWalk: plain cdflogin with no profiles shows the welcome page
+// (what a profile is, three ways to start); t starts the demo, and q ends
+// it with exit code 0.
+func firstRunWalk(t *testing.T, bin string) []string {
 	dir := t.TempDir()
 	exitFile := filepath.Join(dir, "exit")
 	script := fmt.Sprintf("CDFLOGIN_HOME=%q %q; echo $? > %q", filepath.Join(dir, "home"), bin, exitFile)
@@ -290,11 +291,33 @@ func TestTUIFirstRunInTmux(t *testing.T) {
 			t.Errorf("the welcome page lacks %q:\n%s", want, screen)
 		}
 	}
-	s.send("t")
-	s.waitText("sandbox-device")
-	s.waitText("DEMO")
+	s.shot("The first run: Welcome (80×24)", screen)
+	s.send("n")
+	s.send("acme-dev")
+	s.send("Enter")
+	s.send("Enter")
+	s.send("contoso")
+	s.shot("New profile: each field checked as it is typed (80×24)", s.waitText("is neither a GUID nor a domain"))
+	s.send("Escape")
+	s.shot("Esc on a changed form asks first (80×24)", s.waitText("Discard the changes to this profile?"))
+	s.send("y")
+	s.waitText("No profiles yet")
 	s.send("q")
 	if got := exitCode(t, s, exitFile); got != "0" {
 		t.Fatalf("exit code %q, want 0; screen:\n%s", got, s.capture(false))
 	}
+	// And t on the welcome page starts the demo.
+	dir = t.TempDir()
+	exitFile = filepath.Join(dir, "exit")
+	script = fmt.Sprintf("CDFLOGIN_HOME=%q %q; echo $? > %q", filepath.Join(dir, "home"), bin, exitFile)
+	d := startTmux(t, dir, 80, 24, script)
+	d.waitText("Welcome to cdflogin.")
+	d.send("t")
+	d.waitText("sandbox-device")
+	d.waitText("DEMO")
+	d.send("q")
+	if got := exitCode(t, d, exitFile); got != "0" {
+		t.Fatalf("exit code %q, want 0; screen:\n%s", got, d.capture(false))
+	}
+	return s.shots
 }

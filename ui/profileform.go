@@ -91,7 +91,8 @@ type profileForm struct {
 	editing    string // name of the edited profile; "" for a new one
 	back       screen // where the form returns
 	validate   func(field, value string) error
-	confirming bool // esc on a changed form: discard?
+	confirming bool             // esc on a changed form: discard?
+	tried      map[string]*bool // fields enter was pressed on (their problem shows even when empty)
 	secrets    []*huh.Input
 	keys       struct{ Discard, Keep, Cancel key.Binding }
 	width      int
@@ -139,7 +140,7 @@ func defaultValidate(field, value string) error {
 // secret can be kept in the keyring.
 func newProfileForm(c *common, p *profiles.Profile, back screen, taken func(string) bool, validate func(string, string) error, canStoreSecret bool) *profileForm {
 	v := valuesOf(p)
-	m := &profileForm{common: c, vals: &v, initial: v, back: back, validate: validate}
+	m := &profileForm{common: c, vals: &v, initial: v, back: back, validate: validate, tried: map[string]*bool{}}
 	if p != nil {
 		m.editing = p.Name
 	}
@@ -147,21 +148,28 @@ func newProfileForm(c *common, p *profiles.Profile, back screen, taken func(stri
 	m.keys.Keep = bind("n,esc", "n/esc", "keep editing")
 	m.keys.Cancel = with(c.keys.Back, "cancel")
 
-	// check validates a field (trimmed); live shows the field's help, or
-	// the problem with what is typed so far, under the field as it is
-	// typed.
+	// check validates a field (trimmed). The line under each field is its
+	// help, or the problem with what is typed, as it is typed (and for a
+	// field left empty once enter was pressed on it): the one place a
+	// field's problem is said (huh's own error line is off).
 	check := func(field string) func(string) error {
 		return func(s string) error { return m.check(field, s) }
 	}
-	live := func(field string, value *string) func() string {
-		return func() string {
-			if strings.TrimSpace(*value) != "" {
-				if err := m.check(field, *value); err != nil {
+	describe := func(key string, value *string, validate func(string) error, help func() string) *huh.Input {
+		tried := new(bool)
+		m.tried[key] = tried
+		bound := struct {
+			V *string
+			T *bool
+		}{value, tried}
+		return huh.NewInput().Key(key).Value(value).Validate(validate).DescriptionFunc(func() string {
+			if strings.TrimSpace(*value) != "" || *tried {
+				if err := validate(*value); err != nil {
 					return "✗ " + err.Error()
 				}
 			}
-			return FieldHelp(field)
-		}
+			return help()
+		}, bound)
 	}
 	checkName := func(s string) error {
 		s = strings.TrimSpace(s)
@@ -174,20 +182,12 @@ func newProfileForm(c *common, p *profiles.Profile, back screen, taken func(stri
 		return nil
 	}
 	input := func(key, title string, value *string) *huh.Input {
-		return huh.NewInput().Key(key).Title(title).Value(value).Validate(check(key)).DescriptionFunc(live(key, value), value)
+		return describe(key, value, check(key), func() string { return FieldHelp(key) }).Title(title)
 	}
 
 	var basics []huh.Field
 	if m.editing == "" {
-		basics = append(basics, huh.NewInput().Key("name").Title("Profile name").Value(&v.Name).Validate(checkName).
-			DescriptionFunc(func() string {
-				if strings.TrimSpace(v.Name) != "" {
-					if err := checkName(v.Name); err != nil {
-						return "✗ " + err.Error()
-					}
-				}
-				return FieldHelp("name")
-			}, &v.Name))
+		basics = append(basics, describe("name", &v.Name, checkName, func() string { return FieldHelp("name") }).Title("Profile name"))
 	}
 	var opts []huh.Option[profiles.Flow]
 	for _, f := range profiles.Flows {
@@ -208,32 +208,28 @@ func newProfileForm(c *common, p *profiles.Profile, back screen, taken func(stri
 	if canStoreSecret {
 		secretHelp += " A pasted value is kept in the OS keyring, never in profiles.yaml."
 	}
-	secret := huh.NewInput().Key("client_secret").Title("Client secret").Value(&v.Secret).
-		DescriptionFunc(func() string {
-			if s := strings.TrimSpace(v.Secret); s != "" && profiles.ValidateSecretRef(s) == nil {
-				return "Reference: " + s + ". " + secretHelp
-			}
-			return secretHelp
-		}, &v.Secret).
-		Validate(func(s string) error {
-			s = strings.TrimSpace(s)
-			if s == "" {
-				return errors.New("the secret flow needs a client secret (or env:VAR naming the variable that holds it)")
-			}
-			if profiles.ValidateSecretRef(s) != nil && !canStoreSecret {
-				return errors.New("no keyring here: type env:VAR and set that variable to the secret")
-			}
-			return nil
-		})
-	certPass := huh.NewInput().Key("certificate_password").Title("Certificate password").Value(&v.CertPassword).
-		Description(FieldHelp("certificate_password")).
-		Validate(func(s string) error {
-			s = strings.TrimSpace(s)
-			if s != "" && profiles.ValidateSecretRef(s) != nil && !canStoreSecret {
-				return errors.New("no keyring here: type env:VAR and set that variable to the password")
-			}
-			return nil
-		})
+	secret := describe("client_secret", &v.Secret, func(s string) error {
+		s = strings.TrimSpace(s)
+		if s == "" {
+			return errors.New("the secret flow needs a client secret (or env:VAR naming the variable that holds it)")
+		}
+		if profiles.ValidateSecretRef(s) != nil && !canStoreSecret {
+			return errors.New("no keyring here: type env:VAR and set that variable to the secret")
+		}
+		return nil
+	}, func() string {
+		if s := strings.TrimSpace(v.Secret); s != "" && profiles.ValidateSecretRef(s) == nil {
+			return "Reference: " + s + ". " + secretHelp
+		}
+		return secretHelp
+	}).Title("Client secret")
+	certPass := describe("certificate_password", &v.CertPassword, func(s string) error {
+		s = strings.TrimSpace(s)
+		if s != "" && profiles.ValidateSecretRef(s) != nil && !canStoreSecret {
+			return errors.New("no keyring here: type env:VAR and set that variable to the password")
+		}
+		return nil
+	}, func() string { return FieldHelp("certificate_password") }).Title("Certificate password")
 	m.secrets = []*huh.Input{secret, certPass}
 
 	groups := []*huh.Group{
@@ -257,7 +253,7 @@ func newProfileForm(c *common, p *profiles.Profile, back screen, taken func(stri
 	if c.st.Plain {
 		theme = huh.ThemeFunc(huh.ThemeBase)
 	}
-	m.form = huh.NewForm(groups...).WithKeyMap(km).WithTheme(theme).WithShowHelp(true)
+	m.form = huh.NewForm(groups...).WithKeyMap(km).WithTheme(theme).WithShowHelp(true).WithShowErrors(false)
 	m.echo()
 	return m
 }
@@ -345,9 +341,20 @@ func (m *profileForm) Update(msg tea.Msg) (tea.Cmd, request) {
 			return nil, nil
 		}
 	}
+	var before huh.Field
+	if _, ok := msg.(tea.KeyPressMsg); ok {
+		before = m.form.GetFocusedField()
+	}
 	fm, cmd := m.form.Update(msg)
 	if f, ok := fm.(*huh.Form); ok {
 		m.form = f
+	}
+	// A key that did not leave a field with a problem (enter on it): its
+	// problem shows, even for an empty field.
+	if before != nil && before.Error() != nil && m.form.GetFocusedField() == before {
+		if t := m.tried[before.GetKey()]; t != nil {
+			*t = true
+		}
 	}
 	m.echo()
 	switch m.form.State {
