@@ -347,6 +347,9 @@ func (m *app) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 
 	case tea.WindowSizeMsg:
+		if msg.Width <= 0 || msg.Height <= 0 {
+			return m, nil // no size known (plain mode without a terminal): keep ours
+		}
 		m.width, m.height = msg.Width, msg.Height
 		m.soft.resized() // the renderer draws everything again
 		m.layout()
@@ -445,6 +448,11 @@ func (m *app) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 // onKey handles the global keys and gives the rest to the page.
 func (m *app) onKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	keys := m.keys
+	if m.cfg.plain() && k.String() == "ctrl+j" {
+		// A line feed is enter in plain mode: Emacs' shell mode and other
+		// line-based terminals send one with each line.
+		k = tea.KeyPressMsg{Code: tea.KeyEnter}
+	}
 	switch {
 	case key.Matches(k, keys.ForceQuit):
 		// ctrl+c cancels what is in flight (exit code 130); with nothing
@@ -990,10 +998,14 @@ func (m *app) frame(title string) string {
 		lines = append(lines, m.shortHelp(w))
 	}
 	for i, l := range lines {
-		if isLinkLine(l) {
-			continue // a block: from column 0, whole
+		switch {
+		case isLinkLine(l):
+			// A block: from column 0, whole.
+		case m.st.Plain:
+			lines[i] = m.st.Indent + l // a transcript: the terminal wraps a long line
+		default:
+			lines[i] = m.st.Indent + trunc(l, w)
 		}
-		lines[i] = m.st.Indent + trunc(l, w)
 	}
 	return strings.Join(lines, "\n")
 }

@@ -267,10 +267,10 @@ func (m *profileList) View() string {
 		name := trunc(clean(p.Name), nameW)
 		var line string
 		if wide {
-			// The tenant only when it fits whole; the Flow page shows
-			// everything.
+			// The tenant only when it fits whole (always in a transcript);
+			// the Flow page shows everything.
 			where := placeOf(p)
-			if room := w - 2 - nameW - 2 - 11 - 2 - 16 - 2; p.Tenant != "" && lipgloss.Width(where+" · "+p.Tenant) <= room {
+			if room := w - 2 - nameW - 2 - 11 - 2 - 16 - 2; p.Tenant != "" && (m.st.Plain || lipgloss.Width(where+" · "+p.Tenant) <= room) {
 				where += " · " + p.Tenant
 			}
 			// A summary: the Flow page (enter) shows the profile in full.
@@ -278,10 +278,15 @@ func (m *profileList) View() string {
 		} else {
 			line = fmt.Sprintf("%-*s  %s", nameW, name, paint(state))
 		}
-		if i == m.cur.i {
+		switch {
+		case m.st.Plain && i == m.cur.i:
+			line = "> " + line // a transcript: whole, the terminal wraps it
+		case m.st.Plain:
+			line = "  " + line
+		case i == m.cur.i:
 			// The highlight runs to the last column.
 			line = m.st.Selected.Render(padRight(trunc("> "+line, w), w))
-		} else {
+		default:
 			line = trunc("  "+line, w)
 		}
 		b.WriteString(line + "\n")

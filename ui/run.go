@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
+	"golang.org/x/term"
 )
 
 // ErrCancelled is returned by Run when the person pressed ctrl+c while a
@@ -39,7 +41,7 @@ func Run(ctx context.Context, cfg Config) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
-	m := newApp(ctx, cfg)
+	var m *app
 	opts := []tea.ProgramOption{
 		tea.WithContext(ctx),
 		tea.WithInput(cfg.In),
@@ -48,14 +50,24 @@ func Run(ctx context.Context, cfg Config) error {
 	}
 	if cfg.plain() {
 		// A transcript, never redrawn (transcript.go): no renderer, no
-		// colour, no escape sequences.
+		// colour, no escape sequences. Without its renderer Bubble Tea
+		// leaves the terminal as it is, so the program sets it up itself:
+		// keys one at a time (raw mode), and the window's width for the
+		// text.
 		opts = append(opts, tea.WithoutRenderer(), tea.WithColorProfile(colorprofile.Ascii))
+		if restore := rawInput(cfg.In); restore != nil {
+			defer restore()
+		}
+		if cfg.Width == 0 {
+			cfg.Width, cfg.Height = windowSize(cfg.Out)
+		}
 	} else if cfg.Getenv("NO_COLOR") != "" {
 		opts = append(opts, tea.WithColorProfile(colorprofile.Ascii))
 	}
 	if cfg.Width > 0 && cfg.Height > 0 {
 		opts = append(opts, tea.WithWindowSize(cfg.Width, cfg.Height))
 	}
+	m = newApp(ctx, cfg)
 	final, err := tea.NewProgram(m, opts...).Run()
 	cancel()
 	what := ""
@@ -120,4 +132,29 @@ func environ(getenv func(string) string) []string {
 		}
 	}
 	return env
+}
+
+// rawInput puts in, when it is a terminal, in raw mode (keys one at a
+// time, no echo) and returns what restores it; nil when in is no
+// terminal.
+func rawInput(in io.Reader) func() {
+	f, ok := in.(interface{ Fd() uintptr })
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return nil
+	}
+	old, err := term.MakeRaw(int(f.Fd()))
+	if err != nil {
+		return nil
+	}
+	return func() { _ = term.Restore(int(f.Fd()), old) }
+}
+
+// windowSize is out's size when it is a terminal, else 80×24.
+func windowSize(out io.Writer) (int, int) {
+	if f, ok := out.(interface{ Fd() uintptr }); ok {
+		if w, h, err := term.GetSize(int(f.Fd())); err == nil && w > 0 && h > 0 {
+			return w, h
+		}
+	}
+	return 80, 24
 }

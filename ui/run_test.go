@@ -119,9 +119,11 @@ func TestPlainOutputHasNoEscapes(t *testing.T) {
 		name       string
 		env        map[string]string
 		accessible bool
+		enter      string
 	}{
-		{"--accessible", map[string]string{"TERM": "xterm-256color", "CLICOLOR_FORCE": "1"}, true},
-		{"TERM=dumb", map[string]string{"TERM": "dumb"}, false},
+		{"--accessible", map[string]string{"TERM": "xterm-256color", "CLICOLOR_FORCE": "1"}, true, "\r"},
+		// Emacs' shell mode: a line feed ends each line (and means enter).
+		{"TERM=dumb", map[string]string{"TERM": "dumb"}, false, "\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			clock := &fakeClock{t: t0}
@@ -154,9 +156,9 @@ func TestPlainOutputHasNoEscapes(t *testing.T) {
 				}
 			}
 			wait("dev")
-			key("\r") // the profile
+			key(tc.enter) // the profile
 			wait("Device code")
-			key("\r") // the flow
+			key(tc.enter) // the flow
 			wait("ABCD-EFGH")
 			auth.approve <- struct{}{}
 			wait("Valid until")

@@ -60,8 +60,8 @@ func plainLines(frame string) []string {
 // Typing into a field writes nothing until the field is left (the
 // person knows what they typed).
 func (m *app) writePlain(msg tea.Msg) tea.Cmd {
-	if !m.cfg.plain() || m.tooSmall() {
-		return nil
+	if !m.cfg.plain() || m.tooSmall() || m.screen == scrLoading {
+		return nil // (the profiles are being read: nothing to say yet)
 	}
 	if k, ok := msg.(tea.KeyPressMsg); ok && m.textInput() && (k.Text != "" || k.Code == tea.KeyBackspace) {
 		return nil
