@@ -201,7 +201,8 @@ func runAdd(ctx context.Context, opts *Options, ff *fieldFlags, p profiles.Profi
 		ctx = context.Background()
 	}
 	haveSecret := p.ClientSecret != "" || ff.secretStdin
-	ask := profiles.ValidateName(p.Name) == nil && len(missing(p, haveSecret)) > 0 && opts.IO.InTTY
+	// Asked on the terminal: stdin and stderr (where the questions go).
+	ask := profiles.ValidateName(p.Name) == nil && len(missing(p, haveSecret)) > 0 && opts.IO.InTTY && opts.IO.ErrTTY
 	if !ask {
 		if err := profiles.ValidateNew(p); err != nil {
 			return validationUsage(err)

@@ -5,12 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"charm.land/huh/v2"
 	"github.com/charmbracelet/colorprofile"
 
+	"github.com/cognite-tools/cdflogin/command/cmdutil"
 	"github.com/cognite-tools/cdflogin/profiles"
 	"github.com/cognite-tools/cdflogin/ui"
 )
@@ -56,12 +56,13 @@ func missing(p profiles.Profile, haveSecret bool) []string {
 // would check it, and for the secret or certificate its flow needs when
 // no flag gave one. A typed secret is returned to go to the keyring.
 func (a asking) ask(ctx context.Context, p *profiles.Profile, haveSecret bool) (secret string, err error) {
-	out := a.out
+	out := a.out // the terminal itself: huh's program sizes and draws on it
+	if h, ok := out.(*cmdutil.HoldableWriter); ok {
+		out = h.W
+	}
 	if a.accessible {
 		// Plain prompts: not even colour or bold.
 		out = &colorprofile.Writer{Forward: a.out, Profile: colorprofile.NoTTY}
-	} else {
-		out = colorprofile.NewWriter(a.out, environ(a.getenv))
 	}
 	fmt.Fprintf(out, "Profile %q needs a few more settings. Press ctrl+c to stop: nothing is written until all are given.\n\n", p.Name)
 	run := func(fields ...huh.Field) error {
@@ -149,18 +150,4 @@ func (a asking) ask(ctx context.Context, p *profiles.Profile, haveSecret bool) (
 		secret = ""
 	}
 	return secret, nil
-}
-
-// environ is the environment for colour detection.
-func environ(getenv func(string) string) []string {
-	if getenv == nil {
-		return os.Environ()
-	}
-	var env []string
-	for _, k := range []string{"TERM", "COLORTERM", "NO_COLOR", "CLICOLOR", "CLICOLOR_FORCE"} {
-		if v := getenv(k); v != "" {
-			env = append(env, k+"="+v)
-		}
-	}
-	return env
 }

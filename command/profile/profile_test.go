@@ -83,7 +83,7 @@ func (h *harness) run(stdin string, args ...string) result {
 	h.t.Helper()
 	var out, errOut bytes.Buffer
 	opts := &Options{
-		IO:       &cmdutil.IOStreams{In: h.stdin(stdin), Out: &out, ErrOut: &errOut, InTTY: h.tty},
+		IO:       &cmdutil.IOStreams{In: h.stdin(stdin), Out: &out, ErrOut: &errOut, InTTY: h.tty, ErrTTY: h.tty},
 		Now:      func() time.Time { return now },
 		Getenv:   func(k string) string { return h.env[k] },
 		Store:    func() (*profiles.Store, error) { return profiles.NewStore(h.path), nil },
