@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -92,7 +93,7 @@ func TestNothingCutAtAnyWidth(t *testing.T) {
 				requireWhole(t, d.view(), []string{"https://graph.windows.net/" + claimstest.TenantID + "/users/" + claimstest.UserOID + "/getMemberObjects"}[:boolInt(overage)], "raw JSON")
 				d.press("v", "shift+tab", "shift+tab") // the CDF access tab
 				d.waitFor("access", func(m *app) bool { return m.tokenPage().cdf != nil })
-				a, _ := fakeAccess(nil, profiles.Profile{}, nil)
+				a, _ := fakeAccess(context.Background(), profiles.Profile{}, nil)
 				want = append([]string{}, a.Notes...)
 				want = append(want, a.Capabilities...)
 				for _, g := range a.Groups {

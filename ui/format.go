@@ -58,27 +58,6 @@ func cellsAtMost(s string) int {
 	return n
 }
 
-// indent puts prefix before every line of s. The whole screen goes through
-// it once a frame, and the live token screen is redrawn every second, so it
-// is a plain string pass: lipgloss's Padding(0, 1), used before, measured
-// every line's width three times to pad it with trailing spaces that the
-// renderer does not need (it clears what a line leaves).
-func indent(s, prefix string) string {
-	if prefix == "" {
-		return s
-	}
-	return prefix + strings.ReplaceAll(s, "\n", "\n"+prefix)
-}
-
-// truncLines truncates every line of s to width.
-func truncLines(s string, width int) string {
-	lines := strings.Split(s, "\n")
-	for i, l := range lines {
-		lines[i] = trunc(l, width)
-	}
-	return strings.Join(lines, "\n")
-}
-
 // clip keeps at most height lines of s, ending with an ellipsis line when
 // something was cut.
 func clip(s string, height int) string {
