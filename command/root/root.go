@@ -114,6 +114,7 @@ use every flow against a built-in sandbox tenant with no account.`,
 			cmd.AddCommand(s.build(f))
 		}
 	}
+	completeProfileFlags(cmd, f)
 	return cmd
 }
 
