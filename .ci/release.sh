@@ -159,7 +159,7 @@ bash_got=$(CDFLOGIN_HOME=$home PATH="$x:$PATH" bash -c '
   source /usr/share/bash-completion/bash_completion
   source "$1"
   COMP_WORDS=(cdflogin token -p ""); COMP_CWORD=3; COMP_LINE="cdflogin token -p "; COMP_POINT=${#COMP_LINE}
-  __start_cdflogin cdflogin "" -p
+  __start_cdflogin cdflogin "" -p 2>/dev/null # compopt: not in a real completion
   printf "%s\n" "${COMPREPLY[@]}"' _ "$x/completions/cdflogin.bash" | sort)
 [ "$bash_got" = "$(printf 'ci\ndev')" ] || fail "bash: cdflogin token -p <TAB> offers:
 $bash_got
@@ -168,7 +168,7 @@ bash_prefix=$(CDFLOGIN_HOME=$home PATH="$x:$PATH" bash -c '
   source /usr/share/bash-completion/bash_completion
   source "$1"
   COMP_WORDS=(cdflogin login --profile d); COMP_CWORD=3; COMP_LINE="cdflogin login --profile d"; COMP_POINT=${#COMP_LINE}
-  __start_cdflogin cdflogin d --profile
+  __start_cdflogin cdflogin d --profile 2>/dev/null
   printf "%s\n" "${COMPREPLY[@]}"' _ "$x/completions/cdflogin.bash")
 [ "$bash_prefix" = dev ] || fail "bash: cdflogin login --profile d<TAB> offers: $bash_prefix (want dev)"
 fish_got=$(CDFLOGIN_HOME=$home PATH="$x:$PATH" fish --no-config -c "source $x/completions/cdflogin.fish; complete -C 'cdflogin token -p '" | sort)
@@ -231,7 +231,7 @@ cp "$x/cdflogin" "$ctx/linux/amd64/cdflogin"
 cp /etc/ssl/certs/ca-certificates.crt "$ctx/ca-certificates.crt"
 "${bah[@]}" bud -q --isolation chroot --build-arg TARGETPLATFORM=linux/amd64 -f Dockerfile -t "localhost/cdflogin:$version" "$ctx" >/dev/null 2>"$tmp/bud.log" ||
   { cat "$tmp/bud.log"; fail "buildah could not build the Dockerfile"; }
-cfg=$("${bah[@]}" inspect --format '{{json .OCIv1.Config}}' "localhost/cdflogin:$version")
+cfg=$("${bah[@]}" inspect --type image "localhost/cdflogin:$version" | jq .OCIv1.config)
 jq -e '.User == "65532:65532" and .Entrypoint == ["/usr/local/bin/cdflogin"] and (.Env | index("HOME=/home/cdflogin"))' <<<"$cfg" >/dev/null ||
   fail "the image's config is not the Dockerfile's: $cfg"
 cid=$("${bah[@]}" from -q "localhost/cdflogin:$version")
