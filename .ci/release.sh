@@ -23,6 +23,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
+[ "$(id -u)" = 0 ] || fail "run as root (as CI does): buildah builds and runs the image, and the test volume is given to another user"
+
 # ---- what the checks need, from Debian's packages
 need=()
 command -v buildah >/dev/null || need+=(buildah)
