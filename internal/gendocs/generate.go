@@ -50,14 +50,14 @@ func Tree() *cobra.Command {
 	cmd := root.NewCmd(f)
 	cmd.InitDefaultHelpCmd()
 	cmd.InitDefaultCompletionCmd()
-	var init func(c *cobra.Command)
-	init = func(c *cobra.Command) {
+	var addHelp func(c *cobra.Command)
+	addHelp = func(c *cobra.Command) {
 		c.InitDefaultHelpFlag()
 		for _, sub := range c.Commands() {
-			init(sub)
+			addHelp(sub)
 		}
 	}
-	init(cmd)
+	addHelp(cmd)
 	cmd.InitDefaultVersionFlag()
 	return cmd
 }
