@@ -177,7 +177,18 @@ fish_got=$(CDFLOGIN_HOME=$home PATH="$x:$PATH" fish --no-config -c "source $x/co
 [ "$fish_got" = "$(printf 'ci\tacme-prod on westeurope-1 (secret)\ndev\tacme-dev on westeurope-1 (browser), default')" ] ||
   fail "fish: cdflogin token -p <TAB> offers:
 $fish_got"
-echo "man page lints clean with groff; bash and fish complete -p with the profiles (ci, dev); zsh parses its script"
+# zsh: the shipped _cdflogin function itself, in zsh, asking the binary; only _describe (zsh's
+# menu, which needs a terminal) is replaced by one that prints what it was given.
+zsh_got=$(CDFLOGIN_HOME=$home PATH="$x:$PATH" zsh -f -c '
+  compdef() { : }
+  _describe() { local name=$2; [[ $1 == -V ]] && name=$3; print -rl -- "${(@P)name}" }
+  source "$1"
+  words=(cdflogin token -p ""); CURRENT=4
+  _cdflogin' _ "$x/completions/_cdflogin" | sort)
+[ "$zsh_got" = "$(printf 'ci:acme-prod on westeurope-1 (secret)\ndev:acme-dev on westeurope-1 (browser), default')" ] ||
+  fail "zsh: cdflogin token -p <TAB> offers:
+$zsh_got"
+echo "man page lints clean with groff; bash, zsh and fish complete -p with the profiles (ci, dev)"
 
 # ---- package managers
 step "Homebrew cask and Scoop manifest"
