@@ -26,8 +26,6 @@ type deviceCode struct {
 	clientID   string
 	scope      scopeRequest
 	expires    time.Time
-	interval   time.Duration
-	lastPoll   time.Time
 	state      deviceState
 	userOID    string
 }
@@ -88,8 +86,6 @@ func (s *Sandbox) handleDeviceCode(w http.ResponseWriter, r *http.Request) {
 		clientID:   app.ClientID,
 		scope:      sr,
 		expires:    now.Add(s.opts.DeviceCodeLifetime),
-		interval:   s.opts.DeviceInterval,
-		lastPoll:   now,
 	}
 	s.sweepLocked(now)
 	s.devices[dc.deviceCode] = dc
@@ -106,7 +102,12 @@ func (s *Sandbox) handleDeviceCode(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-// grantDevice answers a device-code poll.
+// grantDevice answers a device-code poll. Like Entra it never answers
+// slow_down: a poll before the user finished gets authorization_pending
+// however soon it comes (the first one at once, as MSAL Node polls, or
+// after the interval, as golang.org/x/oauth2 does), so every client's
+// polling rhythm works. Entra documents no slow_down for its device-code
+// flow; the interval it hands out is advice.
 func (s *Sandbox) grantDevice(r *http.Request, tenant string, app App, cred clientCredential) (map[string]any, *entraError) {
 	code := r.PostForm.Get("device_code")
 	if code == "" {
@@ -129,11 +130,6 @@ func (s *Sandbox) grantDevice(r *http.Request, tenant string, app App, cred clie
 		s.mu.Unlock()
 		return nil, errDeviceExpired()
 	}
-	if now.Sub(dc.lastPoll) < dc.interval {
-		s.mu.Unlock()
-		return nil, errSlowDown()
-	}
-	dc.lastPoll = now
 	state, userOID, sr := dc.state, dc.userOID, dc.scope
 	switch state {
 	case devicePending:
@@ -156,7 +152,7 @@ func (s *Sandbox) grantDevice(r *http.Request, tenant string, app App, cred clie
 		s.mu.Unlock()
 		return nil, errPublicClientFlows()
 	}
-	if !s.consentedLocked(app) && sr.resource != "" {
+	if !s.consentedLocked(app, userOID) && sr.resource != "" {
 		s.mu.Unlock()
 		return nil, errNoConsent(app.ClientID, app.Name, sr.resource)
 	}
@@ -245,10 +241,11 @@ func (s *Sandbox) handleDeviceLoginPage(w http.ResponseWriter, r *http.Request) 
 }
 
 // handleDeviceLoginCode takes the typed code and shows the account and
-// approve/decline page.
+// approve/decline page. A code that does not work shows the code page
+// again with the error, as a page (200), like Entra.
 func (s *Sandbox) handleDeviceLoginCode(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseForm(); err != nil {
-		s.renderPage(w, http.StatusBadRequest, "devicecode", pageData{Title: "Enter code", Error: "The request could not be read."})
+		s.renderPage(w, http.StatusOK, "devicecode", pageData{Title: "Enter code", Error: "The request could not be read."})
 		return
 	}
 	code := r.PostForm.Get("otc")
@@ -260,7 +257,7 @@ func (s *Sandbox) handleDeviceLoginCode(w http.ResponseWriter, r *http.Request) 
 	}
 	s.mu.Unlock()
 	if dc == nil {
-		s.renderPage(w, http.StatusBadRequest, "devicecode", pageData{Title: "Enter code", Code: code,
+		s.renderPage(w, http.StatusOK, "devicecode", pageData{Title: "Enter code", Code: code,
 			Error: "That code didn't work. Check the code and try again."})
 		return
 	}
@@ -272,7 +269,7 @@ func (s *Sandbox) handleDeviceLoginCode(w http.ResponseWriter, r *http.Request) 
 // handleDeviceLoginConfirm approves or declines.
 func (s *Sandbox) handleDeviceLoginConfirm(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseForm(); err != nil {
-		s.renderPage(w, http.StatusBadRequest, "devicecode", pageData{Title: "Enter code", Error: "The request could not be read."})
+		s.renderPage(w, http.StatusOK, "devicecode", pageData{Title: "Enter code", Error: "The request could not be read."})
 		return
 	}
 	code, username, action := r.PostForm.Get("otc"), r.PostForm.Get("username"), r.PostForm.Get("action")
@@ -290,7 +287,7 @@ func (s *Sandbox) handleDeviceLoginConfirm(w http.ResponseWriter, r *http.Reques
 		if errors.Is(err, ErrUnknownUser) {
 			msg = "We couldn't find an account with that username. (AADSTS50034)"
 		}
-		s.renderPage(w, http.StatusBadRequest, "devicecode", pageData{Title: "Enter code", Code: code, Error: msg})
+		s.renderPage(w, http.StatusOK, "devicecode", pageData{Title: "Enter code", Code: code, Error: msg})
 		return
 	}
 	if action == "decline" {

@@ -15,12 +15,14 @@ func (s *Sandbox) entraMux() *http.ServeMux {
 	m.HandleFunc("GET /{tenant}/oauth2/v2.0/authorize", s.handleAuthorize)
 	m.HandleFunc("POST /{tenant}/oauth2/v2.0/authorize", s.handleAuthorize)
 	m.HandleFunc("POST /{tenant}/login", s.handleLogin)
+	m.HandleFunc("POST /{tenant}/consent", s.handleConsent)
 	m.HandleFunc("POST /{tenant}/oauth2/v2.0/token", s.handleToken)
 	m.HandleFunc("POST /{tenant}/oauth2/v2.0/devicecode", s.handleDeviceCode)
 	m.HandleFunc("GET /devicelogin", s.handleDeviceLoginPage)
 	m.HandleFunc("POST /devicelogin", s.handleDeviceLoginCode)
 	m.HandleFunc("POST /devicelogin/confirm", s.handleDeviceLoginConfirm)
 	m.HandleFunc("GET /error", s.handleErrorPage)
+	m.HandleFunc("GET /favicon.ico", handleFavicon)
 	s.adminRoutes(m)
 	return m
 }
@@ -59,6 +61,11 @@ func (s *Sandbox) handleDiscovery(w http.ResponseWriter, r *http.Request) {
 		"msgraph_host":                  "graph.microsoft.com",
 		"rbac_url":                      "https://pas.windows.net",
 		"device_authorization_endpoint": base + "/oauth2/v2.0/devicecode",
+	}
+	if s.opts.IssParameter && tid != "{tenantid}" {
+		// RFC 9207 §3: the server says it sends iss; a templated issuer
+		// (common, organizations) cannot be compared, so it is not said.
+		doc["authorization_response_iss_parameter_supported"] = true
 	}
 	if v2 {
 		doc["token_endpoint"] = base + "/oauth2/v2.0/token"

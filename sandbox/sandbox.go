@@ -46,11 +46,23 @@ type Options struct {
 	AuthCodeLifetime time.Duration
 	// DeviceCodeLifetime; default 15 minutes (expires_in 900).
 	DeviceCodeLifetime time.Duration
-	// DeviceInterval is the polling interval handed out (and enforced with
-	// slow_down); default 5s like Entra. Tests want 1s or less. Polls are
-	// timed on the sandbox clock: with a frozen Now every poll is too fast
-	// until the clock moves (Advance).
+	// DeviceInterval is the polling interval handed out; default 5s like
+	// Entra. As Entra, the sandbox does not enforce it: every poll before
+	// the user finished is answered authorization_pending, never
+	// slow_down (Entra documents none), so clients that poll at once
+	// (MSAL Node), back off on their own (MSAL Go) or wait the interval
+	// first (golang.org/x/oauth2) all work.
 	DeviceInterval time.Duration
+
+	// IssParameter makes the sandbox an RFC 9207 authorization server:
+	// its discovery document advertises
+	// authorization_response_iss_parameter_supported, and every answer it
+	// sends to a redirect URI (a code or an error) carries iss, the
+	// tenant's issuer. Entra does neither, so the default is off; certified
+	// OpenID providers shaped like Entra do, and clients must then refuse
+	// an answer whose iss is missing or another issuer's (the mix-up
+	// defence).
+	IssParameter bool
 
 	// Logf receives one line per request; nil discards.
 	Logf func(format string, args ...any)
@@ -77,6 +89,7 @@ type Sandbox struct {
 	refresh  map[string]*refreshToken
 	faults   []*faultRule
 	revoked  map[string]bool // client IDs whose consent was revoked
+	grants   map[string]bool // user consent given on the consent page: grantKey(client ID, user OID)
 	requests []Request
 
 	wg sync.WaitGroup
@@ -112,6 +125,7 @@ func Start(opts Options) (*Sandbox, error) {
 		devices: map[string]*deviceCode{},
 		refresh: map[string]*refreshToken{},
 		revoked: map[string]bool{},
+		grants:  map[string]bool{},
 	}
 	if opts.World != nil {
 		s.world = *opts.World
@@ -249,9 +263,18 @@ func (s *Sandbox) Advance(d time.Duration) {
 	s.mu.Unlock()
 }
 
+// SetAccessTokenLifetime changes the lifetime of the access and ID tokens
+// issued from now on (tests that need a token to outlive the one cached).
+func (s *Sandbox) SetAccessTokenLifetime(d time.Duration) {
+	s.mu.Lock()
+	s.opts.AccessTokenLifetime = d
+	s.mu.Unlock()
+}
+
 // RevokeConsent withdraws the admin consent of the app (key or client ID)
-// to the CDF API, as an admin removing it in the portal would: from now on
-// its user tokens, refreshes included, fail with AADSTS65001.
+// to the CDF API, and every user's own consent to it, as an admin removing
+// the permissions in the portal would: from now on its user tokens,
+// refreshes included, fail with AADSTS65001 until someone consents again.
 func (s *Sandbox) RevokeConsent(app string) error {
 	a, ok := s.world.App(app)
 	if !ok {
@@ -259,17 +282,30 @@ func (s *Sandbox) RevokeConsent(app string) error {
 	}
 	s.mu.Lock()
 	s.revoked[a.ClientID] = true
+	for k := range s.grants {
+		if strings.HasPrefix(k, a.ClientID+" ") {
+			delete(s.grants, k)
+		}
+	}
 	s.mu.Unlock()
 	return nil
 }
 
-func (s *Sandbox) consented(a App) bool {
+// consented reports whether userOID may get tokens of app for the CDF
+// API: an admin consented for the tenant, or the user accepted the
+// consent page.
+func (s *Sandbox) consented(a App, userOID string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.consentedLocked(a)
+	return s.consentedLocked(a, userOID)
 }
 
-func (s *Sandbox) consentedLocked(a App) bool { return a.Consented && !s.revoked[a.ClientID] }
+func (s *Sandbox) consentedLocked(a App, userOID string) bool {
+	return (a.Consented && !s.revoked[a.ClientID]) || s.grants[grantKey(a.ClientID, userOID)]
+}
+
+// grantKey is the key of a user's consent to an app in Sandbox.grants.
+func grantKey(clientID, userOID string) string { return clientID + " " + userOID }
 
 // sweepLocked forgets sign-ins, codes and device codes well past their
 // expiry, so a long-running sandbox does not grow. s.mu must be held.
