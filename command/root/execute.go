@@ -10,15 +10,16 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/cognite-tools/cdflogin/command/cmdutil"
+	"github.com/cognite-tools/cdflogin/internal/buildinfo"
 	"github.com/cognite-tools/cdflogin/ui"
 )
 
 // Execute runs cmd and returns the process exit code. Errors are printed
 // once, on one line (plus the explanation of those that know more); a
-// cancellation is said as what it is, not as an error.
+// cancellation is said as what it is, not as an error. The help is the
+// root's own (help.go); --version is version.AddFlag's; the man pages are
+// generated from this tree by internal/gendocs.
 func Execute(ctx context.Context, f *cmdutil.Factory, cmd *cobra.Command) int {
-	cmd.Version = f.Version
-	cmd.SetVersionTemplate("cdflogin {{.Version}}\n")
 	cmd.SilenceUsage = true
 	cmd.SilenceErrors = true
 	err := cmd.ExecuteContext(ctx)
@@ -65,8 +66,9 @@ func printError(w io.Writer, err error) {
 }
 
 // Main runs cdflogin with args (without the program name) and returns the
-// process exit code; version is the build's version string.
-func Main(ctx context.Context, version string, args []string) int {
-	f := cmdutil.New(version)
+// process exit code; build says which build this is.
+func Main(ctx context.Context, build buildinfo.Info, args []string) int {
+	f := cmdutil.New(build.Version)
+	f.Build = build
 	return Execute(ctx, f, NewCmdFor(f, args))
 }
