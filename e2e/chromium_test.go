@@ -429,7 +429,7 @@ func testTUIInChromium(ctx context.Context, t *testing.T, sb *sandbox.Sandbox, b
 		t.Fatal(err)
 	}
 	port := flowsFreePort(t)
-	p := profiles.Profile{Name: "sandbox-web", Tenant: sandbox.TenantID, ClientID: sandbox.BrowserAppID, Cluster: "westeurope-1",
+	p := profiles.Profile{Name: "sandbox-web", Tenant: sandbox.TenantID, ClientID: sandbox.BrowserAppID,
 		Project: sandbox.ProjectName, Flow: profiles.FlowBrowser, Authority: sb.AuthorityURL(), CDFURL: sb.CDFURL(), RedirectPort: port}
 	if err := cfg.Store.Add(p); err != nil {
 		t.Fatal(err)

@@ -183,7 +183,7 @@ func (e *diskEnv) run(args ...string) diskResult {
 // addArgs are the arguments of `profile add` for a sandbox secret profile.
 func (e *diskEnv) addArgs(name string) []string {
 	return []string{"profile", "add", name, "--tenant", sandbox.TenantID, "--client-id", sandbox.SecretAppID,
-		"--cluster", "westeurope-1", "--project", sandbox.ProjectName, "--flow", "secret", "--secret-env", "SANDBOX_SECRET",
+		"--project", sandbox.ProjectName, "--flow", "secret", "--secret-env", "SANDBOX_SECRET",
 		"--authority", e.sb.AuthorityURL(), "--cdf-url", e.sb.CDFURL()}
 }
 
@@ -191,7 +191,7 @@ func (e *diskEnv) addArgs(name string) []string {
 // that signs in with a device code.
 func (e *diskEnv) deviceArgs(name string) []string {
 	return []string{"profile", "add", name, "--tenant", sandbox.TenantID, "--client-id", sandbox.DeviceAppID,
-		"--cluster", "westeurope-1", "--project", sandbox.ProjectName, "--flow", "device",
+		"--project", sandbox.ProjectName, "--flow", "device",
 		"--authority", e.sb.AuthorityURL(), "--cdf-url", e.sb.CDFURL()}
 }
 

@@ -185,7 +185,6 @@ func (e *flowEnv) profile(appKey string, flow profiles.Flow) profiles.Profile {
 		Name:      "sb-" + appKey,
 		Tenant:    e.sb.World().TenantID,
 		ClientID:  app.ClientID,
-		Cluster:   "sandbox",
 		Project:   sandbox.ProjectName,
 		Flow:      flow,
 		Authority: e.sb.AuthorityURL(),

@@ -93,10 +93,25 @@ type profileForm struct {
 	validate   func(field, value string) error
 	confirming bool             // esc on a changed form: discard?
 	tried      map[string]*bool // fields enter was pressed on (their problem shows even when empty)
+	lines      []fieldLine      // the line under each input
 	secrets    []*huh.Input
 	keys       struct{ Discard, Keep, Cancel key.Binding }
 	width      int
 	height     int
+}
+
+// fieldLine is an input and what its line says now: its help, or the
+// problem with its value.
+type fieldLine struct {
+	in   *huh.Input
+	text func() string
+}
+
+// describe sets the line under every input to what it says now.
+func (m *profileForm) describe() {
+	for _, l := range m.lines {
+		l.in.Description(l.text())
+	}
 }
 
 // defaultValidate checks a field with the profiles package's validators.
@@ -158,18 +173,19 @@ func newProfileForm(c *common, p *profiles.Profile, back screen, taken func(stri
 	describe := func(key string, value *string, validate func(string) error, help func() string) *huh.Input {
 		tried := new(bool)
 		m.tried[key] = tried
-		bound := struct {
-			V *string
-			T *bool
-		}{value, tried}
-		return huh.NewInput().Key(key).Value(value).Validate(validate).DescriptionFunc(func() string {
+		in := huh.NewInput().Key(key).Value(value).Validate(validate)
+		// Set on the event loop after every update (describe below), not
+		// as huh's DescriptionFunc, which reads the value from a command's
+		// goroutine while the form writes it.
+		m.lines = append(m.lines, fieldLine{in: in, text: func() string {
 			if strings.TrimSpace(*value) != "" || *tried {
 				if err := validate(*value); err != nil {
 					return "✗ " + err.Error()
 				}
 			}
 			return help()
-		}, bound)
+		}})
+		return in
 	}
 	checkName := func(s string) error {
 		s = strings.TrimSpace(s)
@@ -255,6 +271,7 @@ func newProfileForm(c *common, p *profiles.Profile, back screen, taken func(stri
 	}
 	m.form = huh.NewForm(groups...).WithKeyMap(km).WithTheme(theme).WithShowHelp(true).WithShowErrors(false)
 	m.echo()
+	m.describe()
 	return m
 }
 
@@ -357,6 +374,7 @@ func (m *profileForm) Update(msg tea.Msg) (tea.Cmd, request) {
 		}
 	}
 	m.echo()
+	m.describe()
 	switch m.form.State {
 	case huh.StateCompleted:
 		return cmd, reqSaveProfile{vals: *m.vals, editing: m.editing, back: m.back}
