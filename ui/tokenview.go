@@ -616,6 +616,11 @@ func (m *tokenView) claimsView(d decoded) string {
 		for _, v := range vals {
 			hasBlock = hasBlock || isLinkLine(v)
 		}
+		if hasBlock && columns && lipgloss.Width(name) <= nameW {
+			// A URL longer than the value column: the value takes the
+			// line's whole width, the meaning goes under it.
+			vals = para(m.st, m.st.Label.Render(padRight(name, nameW))+"  ", valX, clean(val), w, valX, m.termWidth, m.st.Value.Render)
+		}
 		switch {
 		case meaning == "":
 			lines = append(lines, vals...)
