@@ -1004,7 +1004,9 @@ func (m *app) frame(title string) string {
 		case m.st.Plain:
 			lines[i] = m.st.Indent + l // a transcript: the terminal wraps a long line
 		default:
-			lines[i] = m.st.Indent + trunc(l, w)
+			// Up to the window's last column: the right margin is left
+			// blank by the pages, except by a selected row's highlight.
+			lines[i] = m.st.Indent + trunc(l, w+1)
 		}
 	}
 	return strings.Join(lines, "\n")

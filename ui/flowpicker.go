@@ -181,7 +181,7 @@ func (m *flowPicker) View() string {
 	lines = append(lines, "")
 	for i, c := range m.choices {
 		if i == m.cur.i {
-			lines = append(lines, m.st.Selected.Render(padRight("> "+c.Title, w)))
+			lines = append(lines, selectedRow(m.st, "> "+c.Title, w))
 		} else {
 			lines = append(lines, "  "+c.Title)
 		}

@@ -131,3 +131,13 @@ func hhmm(t time.Time) string { return t.Format("15:04:05") }
 // hhmmZone is hhmm with the zone, where a time stands next to the claims'
 // times (which name theirs).
 func hhmmZone(t time.Time) string { return t.Format("15:04:05 MST") }
+
+// selectedRow is a list's selected row, highlighted to the window's last
+// column: the body's width w and the right margin (the frame lets a line
+// take that one cell).
+func selectedRow(st Styles, s string, w int) string {
+	if st.Plain {
+		return s
+	}
+	return st.Selected.Render(padRight(trunc(s, w), w+1))
+}

@@ -87,7 +87,7 @@ func FuzzOutsideText(f *testing.F) {
 					if plain && isURL(strings.TrimSpace(l)) {
 						continue // plain output is a transcript: a URL is one line the terminal wraps
 					}
-					limit := w
+					limit := w + 1 // a selected row's highlight reaches into the right margin
 					if isLinkLine(raw) {
 						limit = w + 2 // a block spans the window from column 0
 					}

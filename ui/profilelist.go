@@ -285,7 +285,7 @@ func (m *profileList) View() string {
 			line = "  " + line
 		case i == m.cur.i:
 			// The highlight runs to the last column.
-			line = m.st.Selected.Render(padRight(trunc("> "+line, w), w))
+			line = selectedRow(m.st, "> "+line, w)
 		default:
 			line = trunc("  "+line, w)
 		}

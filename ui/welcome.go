@@ -85,7 +85,7 @@ func (m *welcomePage) View() string {
 	for i, c := range m.choices {
 		title := c.title + m.st.Muted.Render(" ("+c.key.Help().Key+")")
 		if i == m.cur.i {
-			lines = append(lines, m.st.Selected.Render(padRight("> "+c.title+" ("+c.key.Help().Key+")", w)))
+			lines = append(lines, selectedRow(m.st, "> "+c.title+" ("+c.key.Help().Key+")", w))
 		} else {
 			lines = append(lines, "  "+title)
 		}
