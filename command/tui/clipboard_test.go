@@ -23,9 +23,9 @@ func TestClipboardIsHonest(t *testing.T) {
 		tmux             func(string) (string, error)
 		osc52, os, query bool
 	}{
-		{"tmux, set-clipboard on", map[string]string{"TMUX": "/tmp/t,1,0", "TERM": "tmux-256color"}, tmux("on\n", nil), true, false, false},
-		{"tmux default (external): OSC 52 dropped", map[string]string{"TMUX": "/tmp/t,1,0", "TERM": "tmux-256color"}, tmux("external\n", nil), false, true, false},
-		{"tmux, option unreadable", map[string]string{"TMUX": "/tmp/t,1,0"}, tmux("", errors.New("no server")), false, true, false},
+		{"tmux, set-clipboard on", map[string]string{"TMUX": "socket,1,0", "TERM": "tmux-256color"}, tmux("on\n", nil), true, false, false},
+		{"tmux default (external): OSC 52 dropped", map[string]string{"TMUX": "socket,1,0", "TERM": "tmux-256color"}, tmux("external\n", nil), false, true, false},
+		{"tmux, option unreadable", map[string]string{"TMUX": "socket,1,0"}, tmux("", errors.New("no server")), false, true, false},
 		{"GNU screen", map[string]string{"STY": "1.pts", "TERM": "screen"}, nil, false, true, false},
 		{"kitty", map[string]string{"TERM": "xterm-kitty"}, nil, true, false, true},
 		{"WezTerm", map[string]string{"TERM_PROGRAM": "WezTerm", "TERM": "xterm-256color"}, nil, true, false, true},
