@@ -175,9 +175,9 @@ func ExportSDKYAML(p Profile) ([]byte, error) {
 		ext.Content = append(ext.Content, str("redirect_port"), &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: strconv.Itoa(p.RedirectPort)})
 	}
 	add("login_hint", p.LoginHint)
-	add("client_secret", p.ClientSecret)
+	add("client_secret", MaskedRef(p.ClientSecret))
 	add("certificate", p.Certificate)
-	add("certificate_password", p.CertificatePassword)
+	add("certificate_password", MaskedRef(p.CertificatePassword))
 	add("ca_file", p.CAFile)
 	root := mapping("client", client, "cdflogin", ext)
 	root.Content[0].HeadComment = fmt.Sprintf("Cognite SDK config written by cdflogin from profile %q.\nLoad it with: CogniteClient.load(yaml.safe_load(os.path.expandvars(text))[\"client\"])", p.Name)

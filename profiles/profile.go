@@ -122,3 +122,11 @@ func (p Profile) InstanceDiscovery() bool {
 	}
 	return microsoftLoginHosts[strings.ToLower(u.Hostname())]
 }
+
+// Shown is p as it may be shown: a secret field that holds anything but a
+// reference (so perhaps the secret itself) is replaced by HiddenValue.
+func (p Profile) Shown() Profile {
+	p.ClientSecret = MaskedRef(p.ClientSecret)
+	p.CertificatePassword = MaskedRef(p.CertificatePassword)
+	return p
+}

@@ -276,6 +276,20 @@ func ValidateSecretRef(ref string) error {
 	return errors.New("this field holds a reference, never the secret itself: write env:VAR (e.g. env:IDP_CLIENT_SECRET) or keyring (store it with cdflogin profile edit NAME --secret-stdin)")
 }
 
+// MaskedRef is ref as it may be shown: a reference (env:VAR, keyring) as
+// it is, anything else, which may be a secret pasted in place of its
+// reference, as a placeholder.
+func MaskedRef(ref string) string {
+	if ValidateSecretRef(ref) == nil {
+		return ref
+	}
+	return HiddenValue
+}
+
+// HiddenValue stands for a secret field's value that is not a reference
+// (and so may be the secret itself) wherever a profile is shown.
+const HiddenValue = "(hidden: not a reference)"
+
 // EnvRefVar returns VAR of an "env:VAR" reference.
 func EnvRefVar(ref string) (string, bool) {
 	v, ok := strings.CutPrefix(ref, EnvRefPrefix)
@@ -283,9 +297,11 @@ func EnvRefVar(ref string) (string, bool) {
 }
 
 // ValidateEnvVar checks an environment variable name for --secret-env.
+// The error never repeats what was given: it may be the secret itself,
+// pasted where its variable's name belongs.
 func ValidateEnvVar(name string) error {
 	if !envVarRE.MatchString(name) {
-		return fmt.Errorf("%q is not an environment variable name: use letters, digits and '_', e.g. IDP_CLIENT_SECRET", name)
+		return fmt.Errorf("takes the name of an environment variable (letters, digits and '_', e.g. IDP_CLIENT_SECRET), not the secret itself; what was given (%d characters, not shown) is not a name", len(name))
 	}
 	return nil
 }
