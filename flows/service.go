@@ -223,6 +223,9 @@ func (s *Service) Login(ctx context.Context, p profiles.Profile, flow profiles.F
 	if err != nil {
 		return nil, err
 	}
+	if _, err := checkShape(p, t); err != nil {
+		return nil, err
+	}
 	t.Flow = flow
 	if acc.Exported() {
 		if err := s.keepAccessToken(ctx, file, p, flow, t, false); err != nil {
@@ -379,7 +382,7 @@ func (s *Service) Silent(ctx context.Context, p profiles.Profile, opts SilentOpt
 	}
 	entry := contents.Find(cacheQuery(p, flow))
 	if !opts.Force && entry.AccessToken != nil && entry.AccessToken.ExpiresOn.T.Sub(s.now()) > minValid {
-		return tokensFromEntry(p, flow, entry), nil
+		return checkShape(p, tokensFromEntry(p, flow, entry))
 	}
 
 	if flow.IsUser() && (entry.Account == nil || !entry.HasRefreshToken) {
@@ -404,6 +407,9 @@ func (s *Service) Silent(ctx context.Context, p profiles.Profile, opts SilentOpt
 		if err := s.keepAccessToken(ctx, file, p, flow, t, true); err != nil {
 			s.warnf("token cache of profile %q: the new token could not be kept: %v", p.Name, err)
 		}
+	}
+	if _, err := checkShape(p, t); err != nil {
+		return nil, err
 	}
 	emit(opts.Events, Refreshed{ExpiresAt: t.ExpiresOn})
 	s.logf("token refreshed: profile %q, valid until %s", p.Name, t.ExpiresOn.Format(time.RFC3339))
