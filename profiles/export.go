@@ -2,7 +2,6 @@ package profiles
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -192,10 +191,11 @@ func ExportSDKYAML(p Profile) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// pyStr is a Python string literal (JSON strings are valid Python).
+// pyStr is a Python string literal (envquote.Python). Profile values are
+// UTF-8 text (profiles.yaml must be); anything else is made so first.
 func pyStr(s string) string {
-	b, _ := json.Marshal(s)
-	return string(b)
+	q, _ := envquote.Python(strings.ToValidUTF8(s, "\uFFFD"))
+	return q
 }
 
 func pyList(list []string) string {

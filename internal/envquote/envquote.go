@@ -4,11 +4,13 @@
 // Toolkit, and `set -a; . ./.env` in a shell) and PowerShell. Where no
 // quoting is safe for every consumer of a format, the value is refused:
 // a value is never written in a form that a reader would run or change.
-// Each quoting is fuzzed against the real parser where one is installed
-// (bash, dash, python-dotenv).
+// Python string literals are written for the SDK export. Each quoting is
+// fuzzed against the real parser where one is installed (bash, dash,
+// python-dotenv, Python).
 package envquote
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"regexp"
@@ -119,4 +121,19 @@ func Dotenv(s string) (string, error) {
 		return "", refuse("dotenv", "it holds ' or \\ together with $ or `, which python-dotenv and a shell would read differently")
 	}
 	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s) + `"`, nil
+}
+
+// Python quotes s as a Python string literal (the SDK export): a JSON
+// string, which Python reads alike (its escapes are Python's, and
+// encoding/json also escapes <, >, &, U+2028 and U+2029). A value that is
+// not UTF-8 is refused (JSON would change it).
+func Python(s string) (string, error) {
+	if !utf8.ValidString(s) {
+		return "", refuse("python", "it is not UTF-8 text")
+	}
+	b, err := json.Marshal(s)
+	if err != nil {
+		return "", refuse("python", err.Error())
+	}
+	return string(b), nil
 }

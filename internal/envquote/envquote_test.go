@@ -178,12 +178,18 @@ type dotenvReader struct {
 }
 
 const dotenvHelper = `
-import io, json, sys
+import ast, io, json, sys
 from dotenv import dotenv_values
 for line in sys.stdin:
-    text = json.loads(line)
-    vals = dotenv_values(stream=io.StringIO(text))
-    sys.stdout.write(json.dumps(vals) + "\n")
+    req = json.loads(line)
+    if "python" in req:
+        try:
+            out = {"X": ast.literal_eval(req["python"])}
+        except Exception:
+            out = {}
+    else:
+        out = dotenv_values(stream=io.StringIO(req["dotenv"]))
+    sys.stdout.write(json.dumps(out) + "\n")
     sys.stdout.flush()
 `
 
@@ -214,9 +220,18 @@ func newDotenvReader(f *testing.F) *dotenvReader {
 }
 
 func (r *dotenvReader) read(t *testing.T, text string) (string, bool) {
+	return r.ask(t, map[string]string{"dotenv": text})
+}
+
+// python evaluates a Python literal with ast.literal_eval.
+func (r *dotenvReader) python(t *testing.T, literal string) (string, bool) {
+	return r.ask(t, map[string]string{"python": literal})
+}
+
+func (r *dotenvReader) ask(t *testing.T, request map[string]string) (string, bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	req, _ := json.Marshal(text)
+	req, _ := json.Marshal(request)
 	if _, err := r.in.Write(append(req, '\n')); err != nil {
 		t.Fatalf("python-dotenv helper: %v", err)
 	}
@@ -233,6 +248,29 @@ func (r *dotenvReader) read(t *testing.T, text string) (string, bool) {
 		return "", false
 	}
 	return *v, true
+}
+
+// FuzzPython: Python's own parser (ast.literal_eval) reads Python(s)
+// back as s.
+func FuzzPython(f *testing.F) {
+	seed(f)
+	f.Add("\u2028\u2029<&>")
+	py := newDotenvReader(f)
+	if py == nil {
+		f.Skip("python3 with python-dotenv is not installed")
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		q, err := Python(s)
+		if err != nil {
+			if utf8.ValidString(s) {
+				t.Fatalf("Python(%q) refused: %v", s, err)
+			}
+			return
+		}
+		if got, ok := py.python(t, q); !ok || got != s {
+			t.Fatalf("Python read %s as %q (ok %v), want %q", q, got, ok, s)
+		}
+	})
 }
 
 // TestHostileValues: every hostile value either round-trips (the fuzz
