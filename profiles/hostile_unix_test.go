@@ -157,3 +157,32 @@ func TestBoundedProfiles(t *testing.T) {
 		})
 	}
 }
+
+// TestFileRefsBounded (issue 16, item 6): a certificate or ca_file that is
+// a device (/dev/zero) or too large is refused by validation (and so by
+// an import) and by the read, with the reason.
+func TestFileRefsBounded(t *testing.T) {
+	big := filepath.Join(t.TempDir(), "big.pem")
+	if err := os.WriteFile(big, make([]byte, MaxFileRefSize+1), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for path, want := range map[string]string{"/dev/zero": "not a plain file", big: "more than a"} {
+		for _, check := range []func(string) error{ValidateCertificate, ValidateCAFile} {
+			if err := check(path); err == nil || !strings.Contains(err.Error(), want) {
+				t.Errorf("validate %s: %v, want %q", path, err, want)
+			}
+		}
+		if _, err := ReadFileRef("ca_file", path); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("read %s: %v, want %q", path, err, want)
+		}
+		env := "CDF_CLUSTER=westeurope-1\nCDF_PROJECT=acme\nLOGIN_FLOW=device_code\nIDP_CLIENT_ID=" + clientA + "\nIDP_TENANT_ID=" + tenantA + "\nCDFLOGIN_CA_FILE=" + path + "\n"
+		// profile import validates what it read before it adds it.
+		imp, err := ImportDotenv([]byte(env), ImportOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := Validate(imp.Profile); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("an import with ca_file %s validates: %v", path, err)
+		}
+	}
+}

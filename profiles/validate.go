@@ -3,6 +3,8 @@ package profiles
 import (
 	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"net"
 	"net/url"
 	"os"
@@ -328,7 +330,52 @@ func validateReadable(what, path string) error {
 	if info.IsDir() {
 		return fmt.Errorf("%s %s is a folder: give the file itself", what, path)
 	}
+	if err := checkFileInfo(what, path, info); err != nil {
+		return err
+	}
 	return nil
+}
+
+// MaxFileRefSize bounds the files a profile names (certificate, ca_file):
+// a CA bundle of every public root is a few hundred KB.
+const MaxFileRefSize = 4 << 20
+
+// checkFileInfo refuses what is not a plain file of a sane size: a
+// device such as /dev/zero would be read without end.
+func checkFileInfo(what, path string, info fs.FileInfo) error {
+	if !info.Mode().IsRegular() {
+		return fmt.Errorf("%s %s is not a plain file: give the file itself", what, path)
+	}
+	if info.Size() > MaxFileRefSize {
+		return fmt.Errorf("%s %s is %d bytes, more than a %s file can be (%d): is it the right file?", what, path, info.Size(), what, MaxFileRefSize)
+	}
+	return nil
+}
+
+// ReadFileRef reads a file a profile names (what is "certificate" or
+// "ca_file"): a plain file of at most MaxFileRefSize bytes, read with
+// that bound even if it grows meanwhile.
+func ReadFileRef(what, path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if err := checkFileInfo(what, path, info); err != nil {
+		return nil, err
+	}
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileRefSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > MaxFileRefSize {
+		return nil, fmt.Errorf("%s %s grew past %d bytes while it was read", what, path, MaxFileRefSize)
+	}
+	return data, nil
 }
 
 // ValidateCertificate checks that the certificate file (PEM with the
