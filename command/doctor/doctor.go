@@ -196,6 +196,9 @@ func Diagnose(ctx context.Context, opts *Options) (string, []Check) {
 		return p.Name, d.checks
 	}
 	d.add(Check{ID: CheckProfile, Status: StatusOK, Message: fmt.Sprintf("profile %s is valid (%s flow, client %s, %s, project %s)", p.Name, p.Flow, p.ClientID, p.BaseURL(), p.Project)})
+	if w := p.AuthorityWarning(); w != "" {
+		d.add(Check{ID: CheckAuthority, Status: StatusWarn, Message: w})
+	}
 
 	hc, err := opts.HTTPClient(p)
 	if err != nil {

@@ -54,7 +54,7 @@ func NewCmd(f *cmdutil.Factory) *cobra.Command {
 		Tokens: func() (Tokens, error) {
 			return cmdutil.Service(f)
 		},
-		ReadFile:  os.ReadFile,
+		ReadFile:  readImportFile,
 		WriteFile: func(path string, data []byte) error { return os.WriteFile(path, data, 0o600) },
 	}
 	return New(opts)

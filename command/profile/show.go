@@ -132,8 +132,9 @@ func runShow(opts *Options, name string, asJSON bool) error {
 		row("cluster", p.Cluster, false)
 	}
 	row("project", p.Project, false)
-	row("authority", out.Effective.Authority, p.Authority == "")
-	row("cdf_url", out.Effective.CDFURL, p.CDFURL == "")
+	// Hosts in punycode: a Unicode look-alike cannot pass for the real one.
+	row("authority", profiles.ShownURL(out.Effective.Authority), p.Authority == "")
+	row("cdf_url", profiles.ShownURL(out.Effective.CDFURL), p.CDFURL == "")
 	row("scopes", strings.Join(out.Effective.Scopes, " "), len(p.Scopes) == 0)
 	if p.Flow == profiles.FlowBrowser {
 		row("redirect_uri", out.Effective.RedirectURI, p.RedirectPort == 0)
@@ -168,5 +169,6 @@ func runShow(opts *Options, name string, asJSON bool) error {
 	for _, pr := range out.Problems {
 		fmt.Fprintf(opts.IO.ErrOut, "Problem: %s\n", textsafe.Line(pr))
 	}
+	warnAuthority(opts, p)
 	return nil
 }
