@@ -210,6 +210,10 @@ func (s *Service) Login(ctx context.Context, p profiles.Profile, flow profiles.F
 	} else if err := file.EnsureDir(); err != nil {
 		return nil, fmt.Errorf("sign in with profile %q: %w", p.Name, err)
 	}
+	var prev *tokencache.Account
+	if flow.IsUser() {
+		prev = previousAccount(file, p, flow)
+	}
 	acc := tokencache.NewAccessor(file, tokencache.Fresh, false)
 	var t *Tokens
 	switch flow {
@@ -227,6 +231,9 @@ func (s *Service) Login(ctx context.Context, p profiles.Profile, flow profiles.F
 		return nil, err
 	}
 	t.Flow = flow
+	if flow.IsUser() {
+		s.checkAccount(p, t, prev)
+	}
 	if acc.Exported() {
 		if err := s.keepAccessToken(ctx, file, p, flow, t, false); err != nil {
 			s.warnf("token cache of profile %q: the new token could not be kept: %v", p.Name, err)
