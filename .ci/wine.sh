@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Wine lane: the real Windows binary, end to end against the sandbox, as a Windows user with no setup
 # would run it (no HOME, no CDFLOGIN_HOME): e2e/wine_test.go drives cdflogin.exe under Wine from this
-# Linux side (profile add, login --plain with the device code, token, env --format powershell, inspect,
-# doctor, logout) and checks that files land under AppData and that no warning is printed.
+# Linux side (profile add, login --plain with the device code and in a browser opened by rundll32,
+# token, env --format powershell, inspect, doctor, import, logout) and checks that files land under
+# AppData and that no warning is printed. Windows-only unit tests run here too, as .exe files.
 #
 # Debian's Wine 8 has no bcryptprimitives.dll, whose ProcessPrng every Go >= 1.22 program calls at
 # start: .ci/wine/processprng.c is built with MinGW into the prefix's system32.
@@ -48,6 +49,14 @@ if ! grep -q 'windows/amd64' "$work/version.txt"; then
   echo "wine lane: cdflogin.exe does not start under Wine:"; cat "$work/version.txt"; exit 1
 fi
 cat "$work/version.txt"
+
+echo "== Windows-only tests under Wine (internal/privatefs: replacing a file another reader holds open)"
+GOOS=windows GOARCH=amd64 go test -c -o "$work/privatefs.test.exe" ./internal/privatefs
+if ! "$wine" "$work/privatefs.test.exe" -test.run '^TestReplaceWhileOpen$' -test.v >"$work/privatefs.log" 2>&1 </dev/null ||
+   ! grep -q -- '--- PASS: TestReplaceWhileOpen' "$work/privatefs.log"; then
+  cat "$work/privatefs.log"; echo "wine lane: internal/privatefs failed under Wine (above)"; exit 1
+fi
+grep -- '--- PASS' "$work/privatefs.log"
 
 echo "== the Windows binary end to end under Wine (e2e/wine_test.go)"
 out="$work/test.log"

@@ -19,11 +19,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -34,6 +37,7 @@ import (
 // wineEnv runs cdflogin.exe under Wine.
 type wineEnv struct {
 	t       *testing.T
+	path    string // PATH of the commands (a fake xdg-open first)
 	wine    string
 	exe     string
 	prefix  string
@@ -58,7 +62,7 @@ func windowsPath(path string) string { return `Z:` + strings.ReplaceAll(path, "/
 // USERPROFILE, APPDATA and LOCALAPPDATA of its own).
 func (w *wineEnv) environ(extra ...string) []string {
 	env := []string{
-		"PATH=" + os.Getenv("PATH"),
+		"PATH=" + w.path,
 		"WINEPREFIX=" + w.prefix,
 		"WINEDEBUG=-all",
 		"LANG=C.UTF-8",
@@ -128,7 +132,7 @@ func TestWindowsBinaryUnderWine(t *testing.T) {
 		t.Skip("the Wine lane (.ci/wine.sh) sets CDFLOGIN_WINE_EXE, CDFLOGIN_WINE and WINEPREFIX")
 	}
 	sb := startFlowSandbox(t, sandbox.Options{DeviceInterval: time.Second})
-	w := &wineEnv{t: t, wine: wine, exe: exe, prefix: prefix, admin: sb.HTTPClient()}
+	w := &wineEnv{t: t, wine: wine, exe: exe, prefix: prefix, admin: sb.HTTPClient(), path: os.Getenv("PATH")}
 	st := sb.Settings()
 
 	// The CA bundle in a folder with a space, given with backslashes.
@@ -241,6 +245,13 @@ func TestWindowsBinaryUnderWine(t *testing.T) {
 	}
 	w.expect(4, "token", "-p", "imported")
 
+	// A browser sign-in: cdflogin.exe opens the authorize URL with
+	// rundll32 url.dll,FileProtocolHandler, which Wine hands to the Linux
+	// side's xdg-open (here a script that writes it down); the sandbox
+	// signs Alice in there, and its redirect reaches the .exe's loopback
+	// listener. The URL arrives whole: & and %-escapes survive rundll32.
+	w.browserLogin(sb, common)
+
 	// logout removes the cache.
 	w.expect(0, "logout", "-p", "dev")
 	if _, err := os.Stat(filepath.Join(cacheDir, "dev.msal.json")); !errors.Is(err, os.ErrNotExist) {
@@ -318,4 +329,76 @@ func adminPost(ctx context.Context, client *http.Client, url, body string) error
 		return fmt.Errorf("%s: %s %s", url, resp.Status, msg)
 	}
 	return nil
+}
+
+// browserLogin adds a browser profile and signs in with login --plain,
+// the browser being a fake xdg-open that Wine's rundll32 reaches.
+func (w *wineEnv) browserLogin(sb *sandbox.Sandbox, common []string) {
+	t := w.t
+	t.Helper()
+	bin := t.TempDir()
+	opened := filepath.Join(bin, "opened.txt")
+	script := "#!/bin/sh\nprintf '%s\\n' \"$1\" >> '" + opened + "'\n"
+	if err := os.WriteFile(filepath.Join(bin, "xdg-open"), []byte(script), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	saved := w.path
+	w.path = bin + string(os.PathListSeparator) + saved
+	defer func() { w.path = saved }()
+
+	port := strconv.Itoa(freePortNumber(t))
+	w.expect(0, append([]string{"profile", "add", "web", "--client-id", sandbox.BrowserAppID, "--flow", "browser", "--redirect-port", port}, common...)...)
+	cmd := w.command("", nil, "login", "-p", "web", "--plain")
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	var authURL string
+	for authURL == "" {
+		select {
+		case err := <-done:
+			t.Fatalf("login -p web ended before a browser opened: %v\n%s", err, errb.String())
+		case <-ctx.Done():
+			_ = cmd.Process.Kill()
+			t.Fatalf("no browser was opened:\n%s", errb.String())
+		case <-time.After(100 * time.Millisecond):
+		}
+		if data, err := os.ReadFile(opened); err == nil && bytes.HasSuffix(data, []byte("\n")) {
+			authURL = strings.TrimSpace(string(data))
+		}
+	}
+	u, err := url.Parse(authURL)
+	if err != nil || u.Query().Get("state") == "" || u.Query().Get("code_challenge") == "" || u.Query().Get("redirect_uri") != "http://localhost:"+port {
+		t.Errorf("the URL the browser got lost parameters: %s", authURL)
+	}
+	if _, err := sb.SignInAs(ctx, authURL, sandbox.AliceUsername); err != nil {
+		t.Errorf("sign in at %s: %v", authURL, err)
+	}
+	if err := <-done; err != nil {
+		t.Fatalf("login -p web --plain: %v\n%s", err, errb.String())
+	}
+	w.stderrs = append(w.stderrs, "login -p web: "+errb.String())
+	if !strings.Contains(errb.String(), "Signed in as Alice Anders") {
+		t.Errorf("login did not say who signed in:\n%s", errb.String())
+	}
+	r := w.expect(0, "token", "-p", "web")
+	if !jwtLine.MatchString(r.stdout) {
+		t.Errorf("token after the browser sign-in:\n%s", r)
+	}
+}
+
+// freePortNumber is a TCP port free on the loopback interface now.
+func freePortNumber(t *testing.T) int {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port
 }

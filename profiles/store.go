@@ -519,7 +519,7 @@ func (s *Store) writeAtomic(path string, data []byte) error {
 	if err := tmp.Close(); err != nil {
 		return fmt.Errorf("write profiles: %w", err)
 	}
-	if err := os.Rename(name, path); err != nil {
+	if err := privatefs.Rename(name, path); err != nil {
 		return fmt.Errorf("write profiles: %w", err)
 	}
 	name = ""

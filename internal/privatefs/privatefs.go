@@ -105,7 +105,7 @@ func Mine(info fs.FileInfo) bool {
 // last element of name (O_NOFOLLOW on Unix): such a link is refused with
 // an error that errors.Is(err, ErrSymlink) matches.
 func OpenFile(name string, flag int, perm fs.FileMode) (*os.File, error) {
-	f, err := os.OpenFile(name, flag|noFollow, perm)
+	f, err := openFile(name, flag|noFollow, perm)
 	if err != nil && isLoop(err) {
 		return nil, &fs.PathError{Op: "open", Path: name, Err: ErrSymlink}
 	}
@@ -115,3 +115,9 @@ func OpenFile(name string, flag int, perm fs.FileMode) (*os.File, error) {
 // ErrSymlink is a private file that is a symbolic link where cdflogin
 // expects a plain file.
 var ErrSymlink = errors.New("is a symbolic link, not a plain file")
+
+// Rename replaces newpath with oldpath atomically (a temporary file
+// renamed over a private file). On Windows a replace fails while another
+// program (a virus scanner, a backup tool) holds the file open without
+// sharing its deletion: it is tried again for a while there.
+func Rename(oldpath, newpath string) error { return rename(oldpath, newpath) }

@@ -5,8 +5,15 @@ package privatefs
 import (
 	"errors"
 	"io/fs"
+	"os"
 	"syscall"
 )
+
+func openFile(name string, flag int, perm fs.FileMode) (*os.File, error) {
+	return os.OpenFile(name, flag, perm)
+}
+
+func rename(oldpath, newpath string) error { return os.Rename(oldpath, newpath) }
 
 const noFollow = syscall.O_NOFOLLOW
 

@@ -231,7 +231,7 @@ func (f *File) save(data []byte) error {
 		_ = os.Remove(tmpName)
 		return fmt.Errorf("write the token cache: %w", err)
 	}
-	if err := os.Rename(tmpName, f.path); err != nil {
+	if err := privatefs.Rename(tmpName, f.path); err != nil {
 		_ = os.Remove(tmpName)
 		return fmt.Errorf("write the token cache %s: %w", f.path, err)
 	}
