@@ -100,10 +100,6 @@ func TestMain(m *testing.M) {
 		"cdflogin":       func() { os.Exit(run()) },
 		"xrun":           func() { os.Exit(xrunMain(os.Args[1:])) },
 		"browser-double": func() { os.Exit(browserDoubleMain(os.Args[1:])) },
-		"browser-broken": func() {
-			fmt.Fprintln(os.Stderr, "browser-broken: no display")
-			os.Exit(3)
-		},
 	})
 }
 
@@ -120,6 +116,20 @@ func TestScripts(t *testing.T) {
 			env.Setenv("NO_COLOR", "1")
 			env.Setenv("TERM", "dumb")
 			env.Setenv("CDFLOGIN_PROFILE", "")
+			// browser-broken is a shell script, not a re-run of this test
+			// binary: the opener gives a browser one second to fail, and a
+			// race-built binary can take longer than that just to start on
+			// a loaded machine, which made "Could not open a browser" come
+			// and go by chance.
+			bin := filepath.Join(env.WorkDir, ".bin")
+			if err := os.MkdirAll(bin, 0o755); err != nil {
+				return err
+			}
+			script := "#!/bin/sh\necho 'browser-broken: no display' >&2\nexit 3\n"
+			if err := os.WriteFile(filepath.Join(bin, "browser-broken"), []byte(script), 0o755); err != nil {
+				return err
+			}
+			env.Setenv("PATH", bin+string(os.PathListSeparator)+env.Getenv("PATH"))
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){

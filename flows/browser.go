@@ -42,7 +42,8 @@ func (s *Service) loginBrowser(ctx context.Context, p profiles.Profile, acc *tok
 	if timeout <= 0 {
 		timeout = DefaultRedirectTimeout
 	}
-	l, err := loopback.Listen(ctx, loopback.Config{Port: p.Port(), State: state, Timeout: timeout, Now: s.deps.Now})
+	l, err := loopback.Listen(ctx, loopback.Config{Port: p.Port(), State: state, Timeout: timeout, Now: s.deps.Now,
+		Explain: ExplainContext(p, profiles.FlowBrowser)})
 	if err != nil {
 		return nil, err // *loopback.PortInUseError names the port, the process and the ways out
 	}

@@ -19,8 +19,11 @@ type pendingLogin struct {
 	challenge    string
 	method       string
 	responseMode string
+	prompt       string
 	scope        scopeRequest
 	expires      time.Time
+	// userOID is set once the user signed in and the consent page is shown.
+	userOID string
 }
 
 // authCode is an issued authorization code.
@@ -122,7 +125,7 @@ func (s *Sandbox) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 		mode = "query"
 	}
 	pl := &pendingLogin{app: app, redirectURI: redirectURI, web: web, state: q.Get("state"), nonce: q.Get("nonce"),
-		challenge: q.Get("code_challenge"), method: q.Get("code_challenge_method"), responseMode: mode}
+		challenge: q.Get("code_challenge"), method: q.Get("code_challenge_method"), responseMode: mode, prompt: q.Get("prompt")}
 	if mode != "query" && mode != "form_post" && mode != "fragment" {
 		s.errorPage(w, eErr("invalid_request", 900144, "The response_mode '%s' is not supported.", mode))
 		return
@@ -157,7 +160,8 @@ func (s *Sandbox) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 	s.logins[ctxID] = pl
 	s.mu.Unlock()
 	s.renderPage(w, http.StatusOK, "signin", pageData{Title: "Sign in", Ctx: ctxID, Action: "/" + tenant + "/login",
-		AppName: app.Name, Users: s.world.Users, LoginHint: q.Get("login_hint"), Tenant: s.world.TenantName})
+		AppName: app.Name, Users: s.world.Users, LoginHint: q.Get("login_hint"), Tenant: s.world.TenantName,
+		Domain: s.world.TenantDomain, FormTarget: pl.redirectURI})
 }
 
 // handleLogin is the sign-in form's POST: a user was chosen, or Cancel.
@@ -183,7 +187,7 @@ func (s *Sandbox) handleLogin(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
 		delete(s.logins, ctxID)
 		s.mu.Unlock()
-		s.redirectError(w, pl, "access_denied", "AADSTS65004: User declined to consent to access the app.")
+		s.redirectCancel(w, pl)
 		return
 	}
 	username := strings.TrimSpace(r.PostForm.Get("username"))
@@ -191,22 +195,101 @@ func (s *Sandbox) handleLogin(w http.ResponseWriter, r *http.Request) {
 	if !ok || !strings.EqualFold(u.Username, username) {
 		s.renderPage(w, http.StatusOK, "signin", pageData{Title: "Sign in", Ctx: ctxID, Action: r.URL.Path,
 			AppName: pl.app.Name, Users: s.world.Users, LoginHint: username, Tenant: s.world.TenantName,
-			Error: "We couldn't find an account with that username. Try another, or choose one of the sandbox users. (AADSTS50034)"})
+			Domain: s.world.TenantDomain, FormTarget: pl.redirectURI,
+			Error: "We couldn't find an account with that username. Try another, or one of the sandbox accounts below. (AADSTS50034)"})
 		return
 	}
+	// Like Entra, ask the user to consent when nobody consented to the
+	// app's use of the API yet, or when the app asked with prompt=consent.
+	if (pl.scope.resource != "" && !s.consented(pl.app, u.ObjectID)) || pl.prompt == "consent" {
+		s.mu.Lock()
+		pl.userOID = u.ObjectID
+		s.mu.Unlock()
+		s.renderPage(w, http.StatusOK, "consent", pageData{Title: "Permissions requested", Ctx: ctxID,
+			Action: "/" + r.PathValue("tenant") + "/consent", AppName: pl.app.Name, Username: u.Username,
+			Permissions: permissions(pl.scope), FormTarget: pl.redirectURI})
+		return
+	}
+	s.issueCode(w, ctxID, pl, u.ObjectID)
+}
+
+// handleConsent is the consent page's POST: Accept or Cancel.
+func (s *Sandbox) handleConsent(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		s.errorPage(w, eErr("invalid_request", 900144, "The request could not be read."))
+		return
+	}
+	ctxID := r.PostForm.Get("ctx")
+	s.mu.Lock()
+	pl, ok := s.logins[ctxID]
+	if ok && (pl.userOID == "" || s.nowLocked().After(pl.expires)) {
+		ok = false
+	}
+	if ok && r.PostForm.Get("action") != "accept" {
+		delete(s.logins, ctxID)
+	}
+	s.mu.Unlock()
+	if !ok {
+		s.errorPage(w, eErr("invalid_request", 50058, "Your sign-in session has expired or is unknown. Start the sign-in again from the application."))
+		return
+	}
+	if r.PostForm.Get("action") != "accept" {
+		s.redirectCancel(w, pl)
+		return
+	}
+	s.mu.Lock()
+	s.grants[grantKey(pl.app.ClientID, pl.userOID)] = true
+	s.mu.Unlock()
+	s.issueCode(w, ctxID, pl, pl.userOID)
+}
+
+// issueCode ends the sign-in ctxID with an authorization code for userOID,
+// sent to the redirect URI.
+func (s *Sandbox) issueCode(w http.ResponseWriter, ctxID string, pl *pendingLogin, userOID string) {
 	code := "1.AXkA" + randomID(64)
 	s.mu.Lock()
+	now := s.nowLocked()
 	delete(s.logins, ctxID)
-	s.codes[code] = &authCode{clientID: pl.app.ClientID, userOID: u.ObjectID, redirectURI: pl.redirectURI, web: pl.web,
+	s.codes[code] = &authCode{clientID: pl.app.ClientID, userOID: userOID, redirectURI: pl.redirectURI, web: pl.web,
 		challenge: pl.challenge, method: pl.method, nonce: pl.nonce, scope: pl.scope, expires: now.Add(s.opts.AuthCodeLifetime)}
 	s.mu.Unlock()
 	s.respond(w, pl, url.Values{"code": {code}, "state": {pl.state}, "session_state": {newGUID()}})
 }
 
+// permissions lists what the consent page asks for, in Entra's words.
+func permissions(sr scopeRequest) []string {
+	var out []string
+	if sr.openid || sr.profile || sr.email {
+		out = append(out, "Sign you in and read your profile")
+	}
+	if sr.offline {
+		out = append(out, "Maintain access to data you have given it access to")
+	}
+	if sr.resource != "" {
+		out = append(out, "Access the Cognite API ("+sr.resource+") as you")
+	}
+	return out
+}
+
+// redirectCancel tells the app that the user pressed Cancel, as Entra does:
+// error=access_denied with error_subcode=cancel.
+func (s *Sandbox) redirectCancel(w http.ResponseWriter, pl *pendingLogin) {
+	s.redirectErrorWith(w, pl, "access_denied", "AADSTS65004: User declined to consent to access the app.", url.Values{"error_subcode": {"cancel"}})
+}
+
 // redirectError sends an OAuth error to the redirect URI.
 func (s *Sandbox) redirectError(w http.ResponseWriter, pl *pendingLogin, code, desc string) {
+	s.redirectErrorWith(w, pl, code, desc, nil)
+}
+
+// redirectErrorWith is redirectError with further parameters (such as
+// error_subcode).
+func (s *Sandbox) redirectErrorWith(w http.ResponseWriter, pl *pendingLogin, code, desc string, extra url.Values) {
 	v := url.Values{"error": {code}, "error_description": {desc + fmt.Sprintf("\r\nTrace ID: %s\r\nCorrelation ID: %s\r\nTimestamp: %s",
 		newGUID(), newGUID(), s.Now().UTC().Format("2006-01-02 15:04:05Z"))}, "state": {pl.state}}
+	for k, vs := range extra {
+		v[k] = vs
+	}
 	if n := aadstsNumber(desc); n != "" {
 		v.Set("error_uri", s.entraURL+"/error?code="+n)
 	}
@@ -233,12 +316,12 @@ func (s *Sandbox) respond(w http.ResponseWriter, pl *pendingLogin, v url.Values)
 	switch pl.responseMode {
 	case "form_post":
 		fields := make([]field, 0, len(v))
-		for _, k := range []string{"code", "error", "error_description", "error_uri", "state", "session_state"} {
+		for _, k := range []string{"code", "error", "error_description", "error_uri", "error_subcode", "state", "session_state"} {
 			if val := v.Get(k); val != "" {
 				fields = append(fields, field{Name: k, Value: val})
 			}
 		}
-		s.renderPage(w, http.StatusOK, "formpost", pageData{Title: "Working...", Action: pl.redirectURI, Fields: fields})
+		s.renderPage(w, http.StatusOK, "formpost", pageData{Title: "Working...", Action: pl.redirectURI, Fields: fields, FormTarget: pl.redirectURI})
 	case "fragment":
 		w.Header().Set("Location", pl.redirectURI+"#"+v.Encode())
 		w.WriteHeader(http.StatusFound)
@@ -252,9 +335,13 @@ func (s *Sandbox) respond(w http.ResponseWriter, pl *pendingLogin, v url.Values)
 	}
 }
 
-// errorPage shows an Entra error in the browser (no redirect).
+// errorPage shows an Entra error in the browser (no redirect). Like
+// Entra's authorization endpoint it answers 200: an error page is a page,
+// an error for the app is a 302 ("Authorization Endpoint Errors" in
+// Microsoft's Azure AD reference). A 400 would also put a failed request
+// in the browser's console.
 func (s *Sandbox) errorPage(w http.ResponseWriter, e *entraError) {
-	s.renderPage(w, http.StatusBadRequest, "error", pageData{Title: "Sign in", AADSTS: e.aadsts, Error: e.text,
+	s.renderPage(w, http.StatusOK, "error", pageData{Title: "Sign in", AADSTS: e.aadsts, Error: e.text,
 		Message: fmt.Sprintf("Request Id: %s\nCorrelation Id: %s\nTimestamp: %s", newGUID(), newGUID(), s.Now().UTC().Format(time.RFC3339))})
 }
 

@@ -29,10 +29,12 @@ func (e *SignInError) Error() string {
 	return fmt.Sprintf("sandbox sign-in page error (HTTP %d): %s", e.Status, e.Text)
 }
 
-// SignInAs opens authorizeURL, picks username on the sign-in page and
-// submits it, then delivers the answer to the redirect URI (following the
-// 302 for response_mode=query, posting the form for form_post), exactly
-// as a browser would. It returns the loopback's HTTP status.
+// SignInAs opens authorizeURL, enters username on the sign-in page and
+// submits it, accepts the consent page if the sandbox shows one (an app
+// nobody consented to yet), then delivers the answer to the redirect URI
+// (following the 302 for response_mode=query, posting the form for
+// form_post), exactly as a browser would. It returns the loopback's HTTP
+// status.
 func SignInAs(ctx context.Context, client *http.Client, authorizeURL, username string) (int, error) {
 	return signIn(ctx, client, authorizeURL, url.Values{"username": {username}, "action": {"signin"}})
 }
@@ -53,7 +55,7 @@ func signIn(ctx context.Context, client *http.Client, authorizeURL string, choic
 		// An error sent straight to the redirect URI (e.g. bad scope).
 		return deliver(ctx, c, resp, body)
 	}
-	if resp.StatusCode != http.StatusOK {
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, `id="signin"`) {
 		return 0, pageError(resp.StatusCode, body)
 	}
 	form, err := parseForm(authorizeURL, body, "signin")
@@ -72,6 +74,22 @@ func signIn(ctx context.Context, client *http.Client, authorizeURL string, choic
 	}
 	if resp.StatusCode != http.StatusFound && resp.StatusCode != http.StatusOK {
 		return 0, pageError(resp.StatusCode, body)
+	}
+	if resp.StatusCode == http.StatusOK && strings.Contains(body, `id="error"`) && !strings.Contains(body, "<form") {
+		return 0, pageError(resp.StatusCode, body) // an error page (an expired sign-in)
+	}
+	if resp.StatusCode == http.StatusOK && strings.Contains(body, `id="consent"`) {
+		consent, err := parseForm(form.action, body, "consent")
+		if err != nil {
+			return 0, err
+		}
+		consent.values.Set("action", "accept")
+		if resp, body, err = do(ctx, c, http.MethodPost, consent.action, consent.values); err != nil {
+			return 0, err
+		}
+		if resp.StatusCode != http.StatusFound && resp.StatusCode != http.StatusOK {
+			return 0, pageError(resp.StatusCode, body)
+		}
 	}
 	return deliver(ctx, c, resp, body)
 }
@@ -130,7 +148,7 @@ func deviceDecision(ctx context.Context, client *http.Client, verificationURL, u
 	if err != nil {
 		return err
 	}
-	if resp.StatusCode != http.StatusOK {
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, `id="deviceconfirm"`) {
 		return pageError(resp.StatusCode, body)
 	}
 	form, err = parseForm(form.action, body, "deviceconfirm")
@@ -144,7 +162,7 @@ func deviceDecision(ctx context.Context, client *http.Client, verificationURL, u
 	if err != nil {
 		return err
 	}
-	if resp.StatusCode != http.StatusOK {
+	if resp.StatusCode != http.StatusOK || strings.Contains(body, `id="error"`) {
 		return pageError(resp.StatusCode, body)
 	}
 	return nil

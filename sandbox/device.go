@@ -156,7 +156,7 @@ func (s *Sandbox) grantDevice(r *http.Request, tenant string, app App, cred clie
 		s.mu.Unlock()
 		return nil, errPublicClientFlows()
 	}
-	if !s.consentedLocked(app) && sr.resource != "" {
+	if !s.consentedLocked(app, userOID) && sr.resource != "" {
 		s.mu.Unlock()
 		return nil, errNoConsent(app.ClientID, app.Name, sr.resource)
 	}
@@ -245,10 +245,11 @@ func (s *Sandbox) handleDeviceLoginPage(w http.ResponseWriter, r *http.Request) 
 }
 
 // handleDeviceLoginCode takes the typed code and shows the account and
-// approve/decline page.
+// approve/decline page. A code that does not work shows the code page
+// again with the error, as a page (200), like Entra.
 func (s *Sandbox) handleDeviceLoginCode(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseForm(); err != nil {
-		s.renderPage(w, http.StatusBadRequest, "devicecode", pageData{Title: "Enter code", Error: "The request could not be read."})
+		s.renderPage(w, http.StatusOK, "devicecode", pageData{Title: "Enter code", Error: "The request could not be read."})
 		return
 	}
 	code := r.PostForm.Get("otc")
@@ -260,7 +261,7 @@ func (s *Sandbox) handleDeviceLoginCode(w http.ResponseWriter, r *http.Request) 
 	}
 	s.mu.Unlock()
 	if dc == nil {
-		s.renderPage(w, http.StatusBadRequest, "devicecode", pageData{Title: "Enter code", Code: code,
+		s.renderPage(w, http.StatusOK, "devicecode", pageData{Title: "Enter code", Code: code,
 			Error: "That code didn't work. Check the code and try again."})
 		return
 	}
@@ -272,7 +273,7 @@ func (s *Sandbox) handleDeviceLoginCode(w http.ResponseWriter, r *http.Request) 
 // handleDeviceLoginConfirm approves or declines.
 func (s *Sandbox) handleDeviceLoginConfirm(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseForm(); err != nil {
-		s.renderPage(w, http.StatusBadRequest, "devicecode", pageData{Title: "Enter code", Error: "The request could not be read."})
+		s.renderPage(w, http.StatusOK, "devicecode", pageData{Title: "Enter code", Error: "The request could not be read."})
 		return
 	}
 	code, username, action := r.PostForm.Get("otc"), r.PostForm.Get("username"), r.PostForm.Get("action")
@@ -290,7 +291,7 @@ func (s *Sandbox) handleDeviceLoginConfirm(w http.ResponseWriter, r *http.Reques
 		if errors.Is(err, ErrUnknownUser) {
 			msg = "We couldn't find an account with that username. (AADSTS50034)"
 		}
-		s.renderPage(w, http.StatusBadRequest, "devicecode", pageData{Title: "Enter code", Code: code, Error: msg})
+		s.renderPage(w, http.StatusOK, "devicecode", pageData{Title: "Enter code", Code: code, Error: msg})
 		return
 	}
 	if action == "decline" {

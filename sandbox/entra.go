@@ -15,12 +15,14 @@ func (s *Sandbox) entraMux() *http.ServeMux {
 	m.HandleFunc("GET /{tenant}/oauth2/v2.0/authorize", s.handleAuthorize)
 	m.HandleFunc("POST /{tenant}/oauth2/v2.0/authorize", s.handleAuthorize)
 	m.HandleFunc("POST /{tenant}/login", s.handleLogin)
+	m.HandleFunc("POST /{tenant}/consent", s.handleConsent)
 	m.HandleFunc("POST /{tenant}/oauth2/v2.0/token", s.handleToken)
 	m.HandleFunc("POST /{tenant}/oauth2/v2.0/devicecode", s.handleDeviceCode)
 	m.HandleFunc("GET /devicelogin", s.handleDeviceLoginPage)
 	m.HandleFunc("POST /devicelogin", s.handleDeviceLoginCode)
 	m.HandleFunc("POST /devicelogin/confirm", s.handleDeviceLoginConfirm)
 	m.HandleFunc("GET /error", s.handleErrorPage)
+	m.HandleFunc("GET /favicon.ico", handleFavicon)
 	s.adminRoutes(m)
 	return m
 }

@@ -24,7 +24,8 @@ func eErr(code string, aadsts int, format string, args ...any) *entraError {
 	return &entraError{status: status, code: code, aadsts: aadsts, text: fmt.Sprintf(format, args...)}
 }
 
-// Error texts follow what Entra answers; see /work/shared/notes/entra-errors.md.
+// Error texts follow what Entra answers; see Microsoft's error-code reference
+// (learn.microsoft.com/entra/identity-platform/reference-error-codes).
 
 func errTenantNotFound(tenant string) *entraError {
 	return eErr("invalid_tenant", 90002, "Tenant '%s' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud. Check with your subscription administrator, this may happen if there are no active subscriptions for the tenant.", tenant)

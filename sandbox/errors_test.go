@@ -286,9 +286,22 @@ func TestAuthCodeErrors(t *testing.T) {
 		got, redirect := signInCode(t, sb, sandbox.NoPublicAppID, scope, verifier)
 		checkEntraError(t, redeem(sandbox.NoPublicAppID, got, redirect, verifier), 401, "invalid_client", 7000218)
 	})
-	t.Run("no consent: 65001 on redemption", func(t *testing.T) {
+	t.Run("no admin consent: the user's consent on the page lets the code redeem", func(t *testing.T) {
 		got, redirect := signInCode(t, sb, sandbox.NoConsentAppID, scope, verifier)
-		checkEntraError(t, redeem(sandbox.NoConsentAppID, got, redirect, verifier), 400, "invalid_grant", 65001)
+		if a := redeem(sandbox.NoConsentAppID, got, redirect, verifier); a.status != 200 {
+			t.Fatalf("redeem after consent: %s", a.raw)
+		}
+	})
+	t.Run("consent revoked before redemption: 65001", func(t *testing.T) {
+		sb2 := start(t, sandbox.Options{})
+		scope2 := sb2.CDFURL() + "/.default openid profile offline_access"
+		got, redirect := signInCode(t, sb2, sandbox.NoConsentAppID, scope2, verifier)
+		if err := sb2.RevokeConsent(sandbox.AppNoConsent); err != nil {
+			t.Fatal(err)
+		}
+		a := postToken(t, sb2, url.Values{"grant_type": {"authorization_code"}, "client_id": {sandbox.NoConsentAppID},
+			"code": {got.Get("code")}, "redirect_uri": {redirect}, "code_verifier": {verifier}, "scope": {scope2}})
+		checkEntraError(t, a, 400, "invalid_grant", 65001)
 	})
 	t.Run("other redirect URI on redemption", func(t *testing.T) {
 		got, _ := signInCode(t, sb, sandbox.BrowserAppID, scope, verifier)
@@ -331,7 +344,8 @@ func TestAuthorizePages(t *testing.T) {
 			t.Fatalf("%d %v", status, err)
 		}
 		got, method := lb.values()
-		if method != "POST" || got.Get("error") != "access_denied" || !strings.HasPrefix(got.Get("error_description"), "AADSTS65004:") || got.Get("state") != "st-1" {
+		if method != "POST" || got.Get("error") != "access_denied" || got.Get("error_subcode") != "cancel" ||
+			!strings.HasPrefix(got.Get("error_description"), "AADSTS65004:") || got.Get("state") != "st-1" {
 			t.Errorf("loopback got %s %v", method, got)
 		}
 	})

@@ -205,7 +205,7 @@ type Request struct {
 }
 
 // endpointName classifies a path: discovery, keys, authorize, login,
-// token, devicecode, devicelogin, admin, cdf.inspect, cdf.groups,
+// consent, token, devicecode, devicelogin, admin, cdf.inspect, cdf.groups,
 // cdf.project, other.
 func endpointName(server, path string) string {
 	if server == "cdf" {
@@ -230,6 +230,8 @@ func endpointName(server, path string) string {
 		return "authorize"
 	case strings.HasSuffix(path, "/login"):
 		return "login"
+	case strings.HasSuffix(path, "/consent"):
+		return "consent"
 	case strings.HasSuffix(path, "/oauth2/v2.0/token"):
 		return "token"
 	case strings.HasSuffix(path, "/oauth2/v2.0/devicecode"):

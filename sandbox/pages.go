@@ -1,74 +1,125 @@
 package sandbox
 
 import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/base64"
 	"html/template"
+	"image"
+	"image/color"
+	"image/png"
 	"net/http"
+	"net/url"
+	"strings"
 	"sync"
 )
 
 // pageData feeds the HTML pages. Everything is escaped by html/template.
 type pageData struct {
-	Title     string
-	Tenant    string
-	AppName   string
-	Ctx       string
-	Action    string
-	Code      string
-	LoginHint string
-	Error     string
-	AADSTS    int
-	Message   string
-	CDFURL    string
-	Users     []User
-	Fields    []field
+	Title       string
+	Tenant      string
+	Domain      string
+	AppName     string
+	Username    string
+	Ctx         string
+	Action      string
+	Code        string
+	LoginHint   string
+	Error       string
+	AADSTS      int
+	Message     string
+	CDFURL      string
+	Users       []User
+	Fields      []field
+	Permissions []string
+	// FormTarget is the redirect URI the page's form (or the redirect
+	// after it) may send the browser to; it goes into the page's
+	// Content-Security-Policy form-action. Empty: the page's forms stay on
+	// the sandbox.
+	FormTarget string
 }
 
 type field struct{ Name, Value string }
 
+// pageStyle is the one style sheet of the pages, inline and allowed by its
+// hash in the Content-Security-Policy (no 'unsafe-inline').
+const pageStyle = `*{box-sizing:border-box}
+body{font-family:"Segoe UI",system-ui,sans-serif;background:#f2f2f2;color:#1b1b1b;margin:0;line-height:1.4}
+main{max-width:440px;margin:48px auto;background:#fff;padding:32px 40px;box-shadow:0 2px 6px rgba(0,0,0,.2)}
+@media (max-width:480px){main{margin:0;padding:24px 20px;box-shadow:none;min-height:100vh}}
+h1{font-size:1.5em;font-weight:600;margin:.3em 0 .6em}
+.err{color:#a80000}.muted{color:#595959;font-size:.9em}
+label{display:block;margin:12px 0 4px}
+label.choice{display:flex;gap:10px;align-items:flex-start;margin:14px 0}
+label.choice input{margin:4px 0 0}
+input[type=email],input[type=text]{width:100%;padding:6px 2px;font-size:1.1em;border:0;border-bottom:1px solid #666}
+button{padding:8px 20px;margin:16px 8px 0 0;font-size:1em;border:1px solid #8a8a8a;background:#e6e6e6;color:#1b1b1b}
+button.primary{background:#0067b8;border-color:#0067b8;color:#fff}
+code,.acct{overflow-wrap:anywhere}
+pre{white-space:pre-wrap;overflow-wrap:anywhere;font-size:.875rem;color:#595959}
+ul{padding-left:1.2em}`
+
+// formPostScript submits Entra's response_mode=form_post page, allowed by
+// its hash.
+const formPostScript = `document.forms[0].submit();`
+
 const pageLayout = `{{define "top"}}<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{.Title}} – cdflogin sandbox</title>
-<style>body{font-family:system-ui,sans-serif;background:#f2f2f2;margin:0}main{max-width:440px;margin:48px auto;background:#fff;padding:32px 40px;box-shadow:0 2px 6px rgba(0,0,0,.2)}
-h1{font-size:1.4em;font-weight:600}.err{color:#a80000}.muted{color:#666;font-size:.9em}label{display:block;margin:6px 0}button{padding:6px 18px;margin:12px 8px 0 0}input[type=text]{width:100%;padding:6px;font-size:1.1em}</style>
+<style>` + pageStyle + `</style>
 </head><body><main><p class="muted">cdflogin sandbox · not Microsoft</p><h1>{{.Title}}</h1>{{end}}
 {{define "bottom"}}</main></body></html>{{end}}
 
 {{define "signin"}}{{template "top" .}}
 <p>to continue to <b>{{.AppName}}</b> ({{.Tenant}})</p>
-{{if .Error}}<p class="err" id="error">{{.Error}}</p>{{end}}
+{{if .Error}}<p class="err" role="alert" id="error">{{.Error}}</p>{{end}}
 <form method="post" action="{{.Action}}" id="signin">
 <input type="hidden" name="ctx" value="{{.Ctx}}">
-{{range .Users}}<label><input type="radio" name="username" value="{{.Username}}" required{{if eq .Username $.LoginHint}} checked{{end}}> {{.Name}} &lt;{{.Username}}&gt;</label>
-{{end}}
+<label for="username">Email or username</label>
+<input type="email" id="username" name="username" value="{{.LoginHint}}" placeholder="someone@{{.Domain}}" autocomplete="username" required autofocus>
+<p class="muted">Sandbox accounts (no password): {{range $i, $u := .Users}}{{if $i}}, {{end}}<span class="acct">{{$u.Username}}</span>{{end}}.</p>
 <p class="muted">Signing in lets the app access the Cognite API as you (user_impersonation, IDENTITY).</p>
-<button type="submit" name="action" value="signin">Sign in</button><button type="submit" name="action" value="cancel" formnovalidate>Cancel</button>
+<button type="submit" name="action" value="signin" id="next" class="primary">Sign in</button><button type="submit" name="action" value="cancel" id="cancel" formnovalidate>Cancel</button>
+</form>{{template "bottom" .}}{{end}}
+
+{{define "consent"}}{{template "top" .}}
+<p class="acct">{{.Username}}</p>
+<p><b>{{.AppName}}</b><br><span class="muted">unverified · sandbox app</span></p>
+<p>This app would like to:</p>
+<ul id="permissions">{{range .Permissions}}<li>{{.}}</li>
+{{end}}</ul>
+<p class="muted">Accepting these permissions means that you allow this app to use your data as specified in its terms of service and privacy statement. You can change these permissions at any time.</p>
+<form method="post" action="{{.Action}}" id="consent">
+<input type="hidden" name="ctx" value="{{.Ctx}}">
+<button type="submit" name="action" value="accept" id="accept" class="primary">Accept</button><button type="submit" name="action" value="cancel" id="cancel">Cancel</button>
 </form>{{template "bottom" .}}{{end}}
 
 {{define "formpost"}}<!DOCTYPE html><html><head><meta charset="utf-8"><title>Working...</title></head>
-<body onload="document.forms[0].submit()"><form method="POST" name="hiddenform" action="{{.Action}}">
+<body><form method="POST" name="hiddenform" action="{{.Action}}">
 {{range .Fields}}<input type="hidden" name="{{.Name}}" value="{{.Value}}">
 {{end}}<noscript><p>Script is disabled. Click Submit to continue.</p><input type="submit" value="Submit"></noscript>
-</form></body></html>{{end}}
+</form><script>` + formPostScript + `</script></body></html>{{end}}
 
 {{define "error"}}{{template "top" .}}
 <p>Sorry, but we're having trouble signing you in.</p>
 <p class="err" id="error">AADSTS{{.AADSTS}}: {{.Error}}</p>
-<pre class="muted">{{.Message}}</pre>{{template "bottom" .}}{{end}}
+<pre>{{.Message}}</pre>{{template "bottom" .}}{{end}}
 
 {{define "devicecode"}}{{template "top" .}}
 <p>Enter the code displayed on your app or device.</p>
-{{if .Error}}<p class="err" id="error">{{.Error}}</p>{{end}}
+{{if .Error}}<p class="err" role="alert" id="error">{{.Error}}</p>{{end}}
 <form method="post" action="/devicelogin" id="devicecode">
-<input type="text" name="otc" value="{{.Code}}" placeholder="Code" autocomplete="off" autofocus>
-<button type="submit">Next</button></form>{{template "bottom" .}}{{end}}
+<label for="otc">Code</label>
+<input type="text" id="otc" name="otc" value="{{.Code}}" placeholder="Code" autocomplete="off" autocapitalize="characters" spellcheck="false" autofocus>
+<button type="submit" id="next" class="primary">Next</button></form>{{template "bottom" .}}{{end}}
 
 {{define "deviceconfirm"}}{{template "top" .}}
 <p>Only continue if you got this code from <b>{{.AppName}}</b> on a device or app you trust.</p>
 <form method="post" action="/devicelogin/confirm" id="deviceconfirm">
 <input type="hidden" name="otc" value="{{.Code}}">
-{{range .Users}}<label><input type="radio" name="username" value="{{.Username}}" required> {{.Name}} &lt;{{.Username}}&gt;</label>
+{{range .Users}}<label class="choice"><input type="radio" name="username" value="{{.Username}}" required><span>{{.Name}}<br><span class="muted acct">{{.Username}}</span></span></label>
 {{end}}
-<button type="submit" name="action" value="approve">Continue</button><button type="submit" name="action" value="decline" formnovalidate>Cancel</button>
+<button type="submit" name="action" value="approve" id="approve" class="primary">Continue</button><button type="submit" name="action" value="decline" id="decline" formnovalidate>Cancel</button>
 </form>{{template "bottom" .}}{{end}}
 
 {{define "message"}}{{template "top" .}}<p id="message">{{.Message}}</p>{{template "bottom" .}}{{end}}
@@ -76,7 +127,7 @@ h1{font-size:1.4em;font-weight:600}.err{color:#a80000}.muted{color:#666;font-siz
 {{define "home"}}{{template "top" .}}
 <p>Tenant <b>{{.Tenant}}</b>, authority <code>{{.Message}}</code>, CDF at <code>{{.CDFURL}}</code>.</p>
 <p><a href="{{.Action}}">Device code sign-in page</a></p>
-<p>Users:</p><ul>{{range .Users}}<li>{{.Name}} &lt;{{.Username}}&gt;</li>{{end}}</ul>{{template "bottom" .}}{{end}}
+<p>Users:</p><ul>{{range .Users}}<li>{{.Name}} <span class="acct">&lt;{{.Username}}&gt;</span></li>{{end}}</ul>{{template "bottom" .}}{{end}}
 `
 
 // pages is parsed on first use, not at the start of every cdflogin process.
@@ -84,12 +135,84 @@ var pages = sync.OnceValue(func() *template.Template {
 	return template.Must(template.New("pages").Parse(pageLayout))
 })
 
+// cspHash is a Content-Security-Policy hash source for an inline element's
+// text.
+func cspHash(text string) string {
+	sum := sha256.Sum256([]byte(text))
+	return "'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"
+}
+
+// pageCSP is the Content-Security-Policy of a page: nothing but the hashed
+// style (and, on the form_post page, the hashed script); forms may go to
+// the sandbox itself (pages with a form of their own) and to target's
+// origin.
+func pageCSP(name, target string) string {
+	csp := "default-src 'none'; style-src " + cspHash(pageStyle) + "; img-src 'self'; base-uri 'none'; frame-ancestors 'none'"
+	var action []string
+	switch name {
+	case "signin", "consent", "devicecode", "deviceconfirm":
+		action = append(action, "'self'")
+	}
+	if o := cspOrigin(target); o != "" {
+		action = append(action, o)
+	}
+	if name == "formpost" {
+		csp += "; script-src " + cspHash(formPostScript)
+	}
+	if len(action) == 0 {
+		return csp + "; form-action 'none'"
+	}
+	return csp + "; form-action " + strings.Join(action, " ")
+}
+
+// cspOrigin is the scheme://host[:port] of a redirect URI as a CSP source,
+// or "" when it is not a plain http(s) URL.
+func cspOrigin(target string) string {
+	u, err := url.Parse(target)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return ""
+	}
+	for _, r := range u.Host {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune(".-:[]", r)) {
+			return ""
+		}
+	}
+	return u.Scheme + "://" + u.Host
+}
+
 func (s *Sandbox) renderPage(w http.ResponseWriter, status int, name string, d pageData) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("X-Frame-Options", "DENY")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("Content-Security-Policy", pageCSP(name, d.FormTarget))
 	w.WriteHeader(status)
 	if err := pages().ExecuteTemplate(w, name, d); err != nil {
 		s.logf("sandbox: render %s: %v", name, err)
 	}
+}
+
+// favicon is the sandbox's 16×16 icon (a browser asks for /favicon.ico on
+// every page; without one its console shows a failed request).
+var favicon = sync.OnceValue(func() []byte {
+	img := image.NewRGBA(image.Rect(0, 0, 16, 16))
+	blue, white := color.RGBA{0x00, 0x67, 0xb8, 0xff}, color.RGBA{0xff, 0xff, 0xff, 0xff}
+	for y := range 16 {
+		for x := range 16 {
+			c := blue
+			if x >= 5 && x <= 10 && y >= 5 && y <= 10 {
+				c = white
+			}
+			img.Set(x, y, c)
+		}
+	}
+	var b bytes.Buffer
+	_ = png.Encode(&b, img) // cannot fail on an in-memory RGBA image
+	return b.Bytes()
+})
+
+func handleFavicon(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "image/png")
+	w.Header().Set("Cache-Control", "public, max-age=86400")
+	_, _ = w.Write(favicon())
 }

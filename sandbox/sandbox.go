@@ -77,6 +77,7 @@ type Sandbox struct {
 	refresh  map[string]*refreshToken
 	faults   []*faultRule
 	revoked  map[string]bool // client IDs whose consent was revoked
+	grants   map[string]bool // user consent given on the consent page: grantKey(client ID, user OID)
 	requests []Request
 
 	wg sync.WaitGroup
@@ -112,6 +113,7 @@ func Start(opts Options) (*Sandbox, error) {
 		devices: map[string]*deviceCode{},
 		refresh: map[string]*refreshToken{},
 		revoked: map[string]bool{},
+		grants:  map[string]bool{},
 	}
 	if opts.World != nil {
 		s.world = *opts.World
@@ -250,8 +252,9 @@ func (s *Sandbox) Advance(d time.Duration) {
 }
 
 // RevokeConsent withdraws the admin consent of the app (key or client ID)
-// to the CDF API, as an admin removing it in the portal would: from now on
-// its user tokens, refreshes included, fail with AADSTS65001.
+// to the CDF API, and every user's own consent to it, as an admin removing
+// the permissions in the portal would: from now on its user tokens,
+// refreshes included, fail with AADSTS65001 until someone consents again.
 func (s *Sandbox) RevokeConsent(app string) error {
 	a, ok := s.world.App(app)
 	if !ok {
@@ -259,17 +262,30 @@ func (s *Sandbox) RevokeConsent(app string) error {
 	}
 	s.mu.Lock()
 	s.revoked[a.ClientID] = true
+	for k := range s.grants {
+		if strings.HasPrefix(k, a.ClientID+" ") {
+			delete(s.grants, k)
+		}
+	}
 	s.mu.Unlock()
 	return nil
 }
 
-func (s *Sandbox) consented(a App) bool {
+// consented reports whether userOID may get tokens of app for the CDF
+// API: an admin consented for the tenant, or the user accepted the
+// consent page.
+func (s *Sandbox) consented(a App, userOID string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.consentedLocked(a)
+	return s.consentedLocked(a, userOID)
 }
 
-func (s *Sandbox) consentedLocked(a App) bool { return a.Consented && !s.revoked[a.ClientID] }
+func (s *Sandbox) consentedLocked(a App, userOID string) bool {
+	return (a.Consented && !s.revoked[a.ClientID]) || s.grants[grantKey(a.ClientID, userOID)]
+}
+
+// grantKey is the key of a user's consent to an app in Sandbox.grants.
+func grantKey(clientID, userOID string) string { return clientID + " " + userOID }
 
 // sweepLocked forgets sign-ins, codes and device codes well past their
 // expiry, so a long-running sandbox does not grow. s.mu must be held.

@@ -259,7 +259,7 @@ func (s *Sandbox) grantAuthCode(r *http.Request, tenant string, app App, cred cl
 			return nil, errPKCE()
 		}
 	}
-	if !s.consented(app) && ac.scope.resource != "" {
+	if !s.consented(app, ac.userOID) && ac.scope.resource != "" {
 		return nil, errNoConsent(app.ClientID, app.Name, ac.scope.resource)
 	}
 	u, ok := s.world.User(ac.userOID)
@@ -317,7 +317,7 @@ func (s *Sandbox) grantRefresh(r *http.Request, tenant string, app App, cred cli
 			return nil, e
 		}
 	}
-	if !s.consented(app) && sr.resource != "" {
+	if !s.consented(app, snapshot.userOID) && sr.resource != "" {
 		return nil, errNoConsent(app.ClientID, app.Name, sr.resource)
 	}
 	u, ok := s.world.User(snapshot.userOID)

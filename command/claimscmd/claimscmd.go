@@ -83,7 +83,7 @@ findings are judged against that profile). The raw token is never printed.`,
 		},
 	}
 	cmd.Flags().StringVarP(&opts.ProfileName, "profile", "p", "", "profile to use (default: $CDFLOGIN_PROFILE, then the default profile)")
-	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the claims and findings as JSON (see the README for the schema)")
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the claims and findings as JSON (schema: docs/scripting.md)")
 	cmd.Flags().BoolVar(&opts.IDToken, "id-token", false, "show the ID token instead of the access token (user profiles)")
 	cmd.Flags().BoolVar(&opts.TokenStdin, "token-stdin", false, "read a token from standard input instead of a profile")
 	cmd.Flags().BoolVar(&opts.NoVerify, "no-verify", false, "do not fetch the issuer's keys to check the signature")

@@ -5,7 +5,8 @@ import (
 	"fmt"
 )
 
-// Exit codes of cdflogin, documented in the README.
+// Exit codes of cdflogin, documented in docs/scripting.md (internal/docscheck
+// checks that the table there matches these constants).
 const (
 	ExitOK            = 0
 	ExitError         = 1

@@ -127,7 +127,7 @@ check fails.`,
 		RunE: func(cmd *cobra.Command, args []string) error { return run(cmd.Context(), opts) },
 	}
 	cmd.Flags().StringVarP(&opts.ProfileName, "profile", "p", "", "profile to check (default: $CDFLOGIN_PROFILE, then the default profile)")
-	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the checks as JSON (see the README for the schema)")
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the checks as JSON (schema: docs/scripting.md)")
 	return cmd
 }
 

@@ -64,7 +64,7 @@ errors are shown with their request ID.`,
 		RunE: func(cmd *cobra.Command, args []string) error { return run(cmd.Context(), opts) },
 	}
 	cmd.Flags().StringVarP(&opts.ProfileName, "profile", "p", "", "profile to use (default: $CDFLOGIN_PROFILE, then the default profile)")
-	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the inspection and group mapping as JSON (see the README for the schema)")
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the inspection and group mapping as JSON (schema: docs/scripting.md)")
 	return cmd
 }
 

@@ -1,10 +1,11 @@
 package aadsts
 
 // The catalogue of Entra errors people meet when signing in to Cognite Data
-// Fusion from a terminal. Sources: /work/shared/notes/entra-errors.md
-// (Microsoft's error-code reference, troubleshooting articles and real
-// answers quoted in public issues). Portal paths use the Microsoft Entra
-// admin center's names.
+// Fusion from a terminal. Sources: Microsoft's "Microsoft Entra
+// authentication and authorization error codes" reference
+// (learn.microsoft.com/entra/identity-platform/reference-error-codes), its
+// troubleshooting articles, and real answers quoted in public issues.
+// Portal paths use the Microsoft Entra admin center's names.
 //
 // Texts may use these placeholders, filled from Context by Explain:
 //

@@ -15,7 +15,8 @@ import (
 	msalerrors "github.com/AzureAD/microsoft-authentication-library-for-go/apps/errors"
 )
 
-// Real-shaped answers (see /work/shared/notes/entra-errors.md).
+// Real-shaped answers, as Microsoft's error-code reference
+// (learn.microsoft.com/entra/identity-platform/reference-error-codes) shows them.
 const (
 	body7000218  = `{"error":"invalid_client","error_description":"AADSTS7000218: The request body must contain the following parameter: 'client_assertion' or 'client_secret'.\r\nTrace ID: 0a1b2c3d-1111-2222-3333-444455556666\r\nCorrelation ID: 9f8e7d6c-aaaa-bbbb-cccc-ddddeeeeffff\r\nTimestamp: 2026-11-28 10:00:00Z","error_codes":[7000218],"timestamp":"2026-11-28 10:00:00Z","trace_id":"0a1b2c3d-1111-2222-3333-444455556666","correlation_id":"9f8e7d6c-aaaa-bbbb-cccc-ddddeeeeffff","error_uri":"https://login.microsoftonline.com/error?code=7000218"}`
 	body700082   = `{"error":"invalid_grant","error_description":"AADSTS700082: The refresh token has expired due to inactivity. The token was issued on 2026-08-01T00:00:00Z and was inactive for 90.00:00:00.\r\nTrace ID: t\r\nCorrelation ID: c","error_codes":[700082],"timestamp":"2026-11-28 10:00:00Z","trace_id":"11111111-2222-3333-4444-555555555555","correlation_id":"66666666-7777-8888-9999-000000000000","suberror":"bad_token"}`

@@ -52,6 +52,9 @@ type Config struct {
 	// Listen opens a listening socket (net.Listen when nil); tests inject
 	// failures through it.
 	Listen func(network, address string) (net.Listener, error)
+	// Explain fills in the fix the error page shows (the profile's client
+	// ID, tenant and cluster); its RedirectURI is the listener's when empty.
+	Explain aadsts.Context
 }
 
 // NoProcessLookup is a Config.FindProcess that never finds anything.
@@ -112,6 +115,10 @@ func Listen(ctx context.Context, cfg Config) (*Listener, error) {
 		deadline: cfg.Now().Add(cfg.Timeout),
 		h:        newHandler(port, cfg.State),
 		lns:      lns,
+	}
+	l.h.explain = cfg.Explain
+	if l.h.explain.RedirectURI == "" {
+		l.h.explain.RedirectURI = l.RedirectURI()
 	}
 	for _, ln := range lns {
 		srv := &http.Server{
@@ -318,9 +325,10 @@ func (e *PortInUseError) Unwrap() error { return e.Err }
 
 // handler answers the browser.
 type handler struct {
-	port  int
-	state string
-	hosts map[string]bool
+	port    int
+	state   string
+	hosts   map[string]bool
+	explain aadsts.Context // fills in the error page's fix
 
 	mu          sync.Mutex
 	done        chan struct{}
@@ -447,7 +455,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	hdr.Set("Referrer-Policy", "no-referrer")
 	hdr.Set("X-Content-Type-Options", "nosniff")
 	hdr.Set("X-Frame-Options", "DENY")
-	hdr.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'")
+	hdr.Set("Content-Security-Policy", pageCSP)
 	switch cb.kind {
 	case kindBadHost:
 		writePage(w, http.StatusMisdirectedRequest, pageWrongHost(h.port))
@@ -491,7 +499,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// Write the page before waking Wait, so that a caller who closes the
 	// listener right away does not cut the page short.
 	if cb.kind == kindError {
-		writePage(w, http.StatusOK, pageFailure(cb.entra))
+		writePage(w, http.StatusOK, pageFailure(cb.entra, h.explain))
 	} else {
 		writePage(w, http.StatusOK, pageSuccess())
 	}

@@ -2,6 +2,8 @@ package loopback
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/base64"
 	"html/template"
 	"net/http"
 	"strconv"
@@ -10,15 +12,40 @@ import (
 )
 
 // page is what the browser is shown. Only values cdflogin controls or has
-// validated (an AADSTS number, an OAuth error value of [A-Za-z0-9_.-]) are
-// put in; html/template escapes them anyway.
+// validated (an AADSTS number, an OAuth error value of [A-Za-z0-9_.-], the
+// catalogue's explanation) are put in; html/template escapes them anyway.
+// Entra's own description never is.
 type page struct {
 	Title   string
 	Heading string
 	Lines   []string
 	Detail  string // e.g. "AADSTS65004 · access_denied"
+	Problem string // the explanation's title, e.g. "Consent declined"
+	Fix     string // the one-line fix
+	Next    string // what to do now, in words
 	OK      bool
 }
+
+// pageStyle is the pages' only style sheet, allowed by its hash in
+// pageCSP: the pages run no script and load nothing.
+const pageStyle = `*{box-sizing:border-box}
+body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:0;background:#f6f7f9;color:#1b1f24}
+main{max-width:36rem;margin:12vh auto;padding:2rem;background:#fff;border-radius:12px;box-shadow:0 1px 4px rgba(0,0,0,.12)}
+@media (max-width:40rem){main{margin:0;border-radius:0;box-shadow:none;min-height:100vh;padding:1.5rem}}
+h1{font-size:1.4rem;margin:0 0 1rem}
+h1.ok{color:#1a7f37}h1.fail{color:#b42318}
+p{line-height:1.5;overflow-wrap:anywhere}
+code{background:#eef0f3;padding:.1rem .35rem;border-radius:4px}
+.next{font-weight:600}`
+
+// pageCSP allows the hashed style sheet and nothing else: no script, no
+// form, no frame; the empty data: icon stops the browser asking for
+// /favicon.ico.
+var pageCSP = func() string {
+	sum := sha256.Sum256([]byte(pageStyle))
+	return "default-src 'none'; style-src 'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'; img-src data:; " +
+		"base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+}()
 
 var pageTmpl = template.Must(template.New("page").Parse(`<!DOCTYPE html>
 <html lang="en">
@@ -27,19 +54,16 @@ var pageTmpl = template.Must(template.New("page").Parse(`<!DOCTYPE html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <title>{{.Title}} · cdflogin</title>
-<style>
-body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:0;background:#f6f7f9;color:#1b1f24}
-main{max-width:36rem;margin:12vh auto;padding:2rem;background:#fff;border-radius:12px;box-shadow:0 1px 4px rgba(0,0,0,.12)}
-h1{font-size:1.4rem;margin:0 0 1rem;color:{{if .OK}}#1a7f37{{else}}#b42318{{end}}}
-p{line-height:1.5}
-code{background:#eef0f3;padding:.1rem .35rem;border-radius:4px}
-</style>
+<link rel="icon" href="data:,">
+<style>` + pageStyle + `</style>
 </head>
 <body>
 <main>
-<h1>{{.Heading}}</h1>
+<h1 class="{{if .OK}}ok{{else}}fail{{end}}">{{.Heading}}</h1>
 {{range .Lines}}<p>{{.}}</p>
-{{end}}{{if .Detail}}<p><code>{{.Detail}}</code></p>
+{{end}}{{if or .Detail .Problem}}<p id="error">{{if .Detail}}<code>{{.Detail}}</code> {{end}}{{.Problem}}</p>
+{{end}}{{if .Fix}}<p id="fix">Fix: {{.Fix}}</p>
+{{end}}{{if .Next}}<p class="next" id="next">{{.Next}}</p>
 {{end}}</main>
 </body>
 </html>
@@ -61,40 +85,45 @@ func pageSuccess() page {
 	return page{
 		Title:   "Sign-in received",
 		Heading: "Sign-in received",
-		Lines:   []string{"cdflogin received Microsoft Entra ID's answer and finishes the sign-in in the terminal.", "You can close this tab."},
+		Lines:   []string{"cdflogin received Microsoft Entra ID's answer and finishes the sign-in in the terminal."},
+		Next:    "You can close this tab and return to the terminal.",
 		OK:      true,
 	}
 }
 
-func pageFailure(e *aadsts.Error) page {
-	detail := ""
-	if e != nil {
-		if n := e.AADSTS(); n > 0 {
-			detail = "AADSTS" + strconv.Itoa(n)
-		}
-		if e.Code != "" {
-			if detail != "" {
-				detail += " · "
-			}
-			detail += e.Code
-		}
-	}
-	return page{
+// pageFailure names Entra's error and gives the catalogue's fix, filled
+// in with xctx (the profile's app, tenant and redirect URI).
+func pageFailure(e *aadsts.Error, xctx aadsts.Context) page {
+	p := page{
 		Title:   "Sign-in failed",
 		Heading: "Sign-in failed",
-		Lines: []string{
-			"Microsoft Entra ID answered with an error instead of signing you in.",
-			"Return to the terminal: cdflogin explains the error and how to fix it.",
-		},
-		Detail: detail,
+		Lines:   []string{"Microsoft Entra ID answered with an error instead of signing you in:"},
+		Next:    "Close this tab and return to the terminal: cdflogin explains the error there. Then sign in again.",
 	}
+	if e == nil {
+		return p
+	}
+	if n := e.AADSTS(); n > 0 {
+		p.Detail = "AADSTS" + strconv.Itoa(n)
+	}
+	if e.Code != "" {
+		if p.Detail != "" {
+			p.Detail += " · "
+		}
+		p.Detail += e.Code
+	}
+	xctx.Flow = aadsts.FlowBrowser
+	x := aadsts.Explain(e, xctx)
+	p.Problem, p.Fix = x.Title, x.Fix
+	return p
 }
 
 func pageAlreadyDone() page {
 	return page{
 		Title:   "Already done",
 		Heading: "This sign-in is already done",
-		Lines:   []string{"cdflogin already received an answer for this sign-in. You can close this tab and return to the terminal."},
+		Lines:   []string{"cdflogin already received an answer for this sign-in; this one changes nothing."},
+		Next:    "You can close this tab and return to the terminal.",
 		OK:      true,
 	}
 }
@@ -105,8 +134,8 @@ func pageBadState() page {
 		Heading: "This answer does not belong to the current sign-in",
 		Lines: []string{
 			"The answer's state does not match the sign-in cdflogin started, so it was ignored.",
-			"If you started the sign-in again, use the newest browser tab, or run the login command again.",
 		},
+		Next: "If you started the sign-in again, use the newest browser tab, or run the login command again.",
 	}
 }
 
@@ -114,7 +143,8 @@ func pageWaiting() page {
 	return page{
 		Title:   "Waiting for sign-in",
 		Heading: "cdflogin is waiting for Microsoft Entra ID",
-		Lines:   []string{"This address receives the answer of the sign-in page. Finish signing in in the tab cdflogin opened, or open the URL shown in the terminal."},
+		Lines:   []string{"This address receives the answer of the sign-in page."},
+		Next:    "Finish signing in in the tab cdflogin opened, or open the URL shown in the terminal.",
 	}
 }
 

@@ -63,7 +63,7 @@ func Worst(fs []Finding) Severity {
 	return w
 }
 
-// Check IDs, stable: they appear in JSON output and the README.
+// Check IDs, stable: they appear in JSON output and docs/insight.md.
 const (
 	IDExpiry        = "expiry"
 	IDNotBefore     = "not-before"
