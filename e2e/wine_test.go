@@ -42,7 +42,7 @@ type wineEnv struct {
 	exe     string
 	prefix  string
 	admin   *http.Client // trusts the sandbox, for its admin API
-	stderrs []string // every command's stderr, to check for false warnings
+	stderrs []string     // every command's stderr, to check for false warnings
 }
 
 type wineResult struct {

@@ -25,7 +25,7 @@ func TestAuthorityWarning(t *testing.T) {
 		{"https://login.example.test/x", false, ""},
 		{"https://login.microsoftonline.com.evil.example/x", true, "login.microsoftonline.com.evil.example"},
 		{"https://login.microsoftonIine.com/x", true, "login.microsoftonline.com"}, // capital I, lowered: a look-alike host all the same
-		{"https://l\u043egin.microsoftonline.com/x", true, "xn--lgin-"},             // Cyrillic о
+		{"https://l\u043egin.microsoftonline.com/x", true, "xn--lgin-"},            // Cyrillic о
 		{"https://xn--lgin-9ve.microsoftonline.com/x", true, "xn--lgin-9ve"},
 		{"https://adfs.contoso.com/adfs", true, "adfs.contoso.com"},
 	}

@@ -46,7 +46,7 @@ func text(format, s string) error {
 }
 
 // Sh quotes s for POSIX shells: single quotes, in which nothing is
-// special, with each ' written as '\''.
+// special, with each ' written as '\”.
 func Sh(s string) (string, error) {
 	if err := lineBreakOrNUL("sh", s); err != nil {
 		return "", err

@@ -22,9 +22,9 @@ func TestEnsureDir(t *testing.T) {
 		t.Errorf("new folder mode %v", info.Mode().Perm())
 	}
 	for mode, want := range map[fs.FileMode]string{
-		0o755:                "",
-		0o750:                "",
-		0o775:                "mode 0775",
+		0o755:                 "",
+		0o750:                 "",
+		0o775:                 "mode 0775",
 		0o777 | fs.ModeSticky: "mode 1777",
 	} {
 		dir := filepath.Join(base, "m"+strings.ReplaceAll(mode.String(), "-", "_"))
