@@ -46,7 +46,8 @@ func text(format, s string) error {
 }
 
 // Sh quotes s for POSIX shells: single quotes, in which nothing is
-// special, with each ' written as '\”.
+// special; each ' in s ends the quotes, is written escaped (\') and
+// opens them again.
 func Sh(s string) (string, error) {
 	if err := lineBreakOrNUL("sh", s); err != nil {
 		return "", err
