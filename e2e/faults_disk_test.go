@@ -325,8 +325,10 @@ func TestFaultsDiskFull(t *testing.T) {
 		}
 		sameFiles(t, disk, before)
 
-		// A new token (none in the cache is valid for 2 h) is printed,
-		// with a warning that it could not be kept.
+		// A new token (none in the cache is valid for 2 h; the tenant now
+		// issues 3 h tokens, so the new one is) is printed, with a warning
+		// that it could not be kept.
+		e.sb.SetAccessTokenLifetime(3 * time.Hour)
 		r := e.run("token", "-p", "app", "--min-valid", "2h")
 		if r.err != nil {
 			t.Fatalf("token on a full disk failed: %v\n%s", r.err, r.text())
@@ -536,10 +538,15 @@ func TestFaultsDebugLogDiskFull(t *testing.T) {
 	free := fill(t, disk)
 
 	for _, args := range [][]string{
-		{"token", "-p", "app", "--min-valid", "2h", "--debug-log", logPath},
-		{"token", "-p", "app", "--min-valid", "2h", "--debug-log", logPath, "--verbose"},
+		{"token", "-p", "app", "--debug-log", logPath},
+		{"token", "-p", "app", "--debug-log", logPath, "--verbose"},
 	} {
 		what := "cdflogin " + strings.Join(args, " ")
+		// No cached token, so the command asks Entra for one (and has a
+		// trace to write).
+		if r := e.run("logout", "-p", "app"); r.err != nil {
+			t.Fatalf("logout: %v", r.err)
+		}
 		r := e.run(args...)
 		if r.err != nil {
 			t.Fatalf("%s on a full disk: %v\n%s", what, r.err, r.text())
@@ -562,7 +569,10 @@ func TestFaultsDebugLogDiskFull(t *testing.T) {
 	if err := os.Remove(logPath); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		t.Fatal(err)
 	}
-	r := e.run("token", "-p", "app", "--min-valid", "2h", "--debug-log", logPath)
+	if r := e.run("logout", "-p", "app"); r.err != nil {
+		t.Fatalf("logout: %v", r.err)
+	}
+	r := e.run("token", "-p", "app", "--debug-log", logPath)
 	if r.err != nil || strings.Contains(r.errOut, "--debug-log") {
 		t.Fatalf("token with room for the log: %v\n%s", r.err, r.errOut)
 	}

@@ -18,6 +18,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/cognite-tools/cdflogin/command/cmdutil"
 	"github.com/cognite-tools/cdflogin/internal/tokencache"
@@ -74,7 +75,9 @@ func TestFaultsReadOnly(t *testing.T) {
 		}
 
 		// A new token is printed, with a warning that it is not kept,
-		// why, and what to do.
+		// why, and what to do. (None in the cache is valid for 2 h; the
+		// tenant now issues 3 h tokens, so the new one is.)
+		e.sb.SetAccessTokenLifetime(3 * time.Hour)
 		r := e.run("token", "-p", "app", "--min-valid", "2h")
 		if r.err != nil {
 			t.Fatalf("token on a read-only disk failed: %v\n%s", r.err, r.text())

@@ -38,6 +38,7 @@ import (
 	"github.com/cognite-tools/cdflogin/internal/httplog"
 	"github.com/cognite-tools/cdflogin/internal/insight/cdf"
 	"github.com/cognite-tools/cdflogin/internal/insight/claims"
+	"github.com/cognite-tools/cdflogin/internal/insight/diagnosis"
 	"github.com/cognite-tools/cdflogin/internal/secrets"
 	"github.com/cognite-tools/cdflogin/internal/tokencache"
 	"github.com/cognite-tools/cdflogin/profiles"
@@ -235,7 +236,7 @@ func TestFaultsEntra(t *testing.T) {
 				var ae *aadsts.Error
 				if !errors.As(err, &ae) || ae.AADSTS() != tt.code {
 					t.Errorf("want AADSTS%d in the chain: %v", tt.code, err)
-				} else if ex := aadsts.Explain(ae, flows.ExplainContext(p, "")); ex.Fix == "" {
+				} else if ex := aadsts.Explain(ae, diagnosis.Context(p, "", "")); ex.Fix == "" {
 					t.Errorf("AADSTS%d has no fix in the catalogue: %+v", tt.code, ex)
 				}
 			}

@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -29,6 +30,48 @@ type answerLog struct {
 	mu   sync.Mutex
 	last answerInfo
 	seen bool
+	// discovery is what the last OpenID configuration said about the
+	// issuer (read as MSAL fetched it, so no request of its own).
+	discovery    issuerMetadata
+	hasDiscovery bool
+}
+
+// issuerMetadata is the part of an OpenID configuration RFC 9207 needs.
+type issuerMetadata struct {
+	Issuer string `json:"issuer"`
+	// IssParameter: the server names itself (iss) in every answer to the
+	// redirect URI.
+	IssParameter bool `json:"authorization_response_iss_parameter_supported"`
+}
+
+// maxDiscovery bounds how much of an OpenID configuration is read.
+const maxDiscovery = 1 << 20
+
+// noteDiscovery reads the issuer metadata of a discovery answer and puts
+// the body back, unread, for MSAL.
+func (l *answerLog) noteDiscovery(resp *http.Response) {
+	b, err := io.ReadAll(io.LimitReader(resp.Body, maxDiscovery))
+	resp.Body = readCloser{Reader: io.MultiReader(bytes.NewReader(b), resp.Body), Closer: resp.Body}
+	var md issuerMetadata
+	if err != nil || json.Unmarshal(b, &md) != nil {
+		return
+	}
+	l.mu.Lock()
+	l.discovery, l.hasDiscovery = md, true
+	l.mu.Unlock()
+}
+
+type readCloser struct {
+	io.Reader
+	io.Closer
+}
+
+// issuerMetadata returns what the OpenID configuration MSAL fetched said
+// about the issuer, if MSAL fetched one through this log's client.
+func (l *answerLog) issuerMetadata() (issuerMetadata, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.discovery, l.hasDiscovery
 }
 
 func (l *answerLog) record(req *http.Request, resp *http.Response) {
@@ -63,6 +106,9 @@ func (t recordingTransport) RoundTrip(req *http.Request) (*http.Response, error)
 	resp, err := t.base.RoundTrip(req)
 	if err == nil && resp != nil {
 		t.log.record(req, resp)
+		if resp.StatusCode == http.StatusOK && req.URL != nil && strings.HasSuffix(req.URL.Path, "/.well-known/openid-configuration") {
+			t.log.noteDiscovery(resp)
+		}
 	}
 	return resp, err
 }

@@ -5,8 +5,11 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"net/http"
 	"net/url"
 	"strings"
 
@@ -62,6 +65,16 @@ func (s *Service) loginBrowser(ctx context.Context, p profiles.Profile, acc *tok
 	if err != nil {
 		return nil, err
 	}
+	// The mix-up defence (RFC 9207): an authority that names itself in its
+	// answers must name itself in this one. Entra does not, so with Entra
+	// nothing changes.
+	issuer, err := s.issuerToRequire(ctx, p, answers)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
+	if issuer != "" {
+		l.RequireIssuer(issuer)
+	}
 
 	emit(events, BrowserOpening{URL: authURL})
 	openErr := errNoOpener
@@ -92,6 +105,54 @@ func (s *Service) loginBrowser(ctx context.Context, p profiles.Profile, acc *tok
 		return nil, classify(op+": redeem the authorization code", err, answers)
 	}
 	return tokensFromResult(p, profiles.FlowBrowser, ar), nil
+}
+
+// issuerToRequire is the issuer the browser's answer must name (RFC 9207
+// §2.4), or "" when the authority's OpenID configuration does not say its
+// answers name one. It is read from the configuration MSAL fetched while
+// building the sign-in URL; only if MSAL did not fetch it here is it
+// fetched again.
+func (s *Service) issuerToRequire(ctx context.Context, p profiles.Profile, answers *answerLog) (string, error) {
+	md, ok := answers.issuerMetadata()
+	if !ok {
+		hc, err := HTTPClient(s.deps.HTTPClient, p)
+		if err != nil {
+			return "", err
+		}
+		if md, err = fetchIssuerMetadata(ctx, hc, p.AuthorityURL()); err != nil {
+			return "", err
+		}
+	}
+	if !md.IssParameter {
+		return "", nil
+	}
+	if md.Issuer == "" {
+		return "", fmt.Errorf("the authority %s says its answers name their issuer (RFC 9207) but its OpenID configuration names none", p.AuthorityURL())
+	}
+	return md.Issuer, nil
+}
+
+// fetchIssuerMetadata reads the issuer and its RFC 9207 flag from the
+// authority's v2.0 OpenID configuration.
+func fetchIssuerMetadata(ctx context.Context, hc *http.Client, authority string) (issuerMetadata, error) {
+	u := strings.TrimRight(authority, "/") + "/v2.0/.well-known/openid-configuration"
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return issuerMetadata{}, fmt.Errorf("read the OpenID configuration: %w", err)
+	}
+	resp, err := hc.Do(req)
+	if err != nil {
+		return issuerMetadata{}, &NetworkError{Op: "read the authority's OpenID configuration", Err: err}
+	}
+	defer func() { _ = resp.Body.Close() }()
+	if resp.StatusCode != http.StatusOK {
+		return issuerMetadata{}, fmt.Errorf("read the OpenID configuration at %s: HTTP %d", u, resp.StatusCode)
+	}
+	var md issuerMetadata
+	if err := json.NewDecoder(io.LimitReader(resp.Body, maxDiscovery)).Decode(&md); err != nil {
+		return issuerMetadata{}, fmt.Errorf("read the OpenID configuration at %s: %w", u, err)
+	}
+	return md, nil
 }
 
 // withOIDCScopes adds openid, offline_access (for a refresh token) and

@@ -3,7 +3,11 @@ package flows
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync"
@@ -195,5 +199,61 @@ func TestPKCE(t *testing.T) {
 	}
 	if got := withOIDCScopes([]string{"https://x/.default", "OpenID"}); strings.Join(got, " ") != "https://x/.default OpenID offline_access profile" {
 		t.Fatalf("withOIDCScopes = %v", got)
+	}
+}
+
+// TestIssuerToRequire: the issuer a browser answer must name comes from
+// the OpenID configuration MSAL fetched through the recording client, or,
+// if MSAL fetched none, from the authority's own; only a configuration
+// that says its answers name the issuer (RFC 9207) asks for one.
+func TestIssuerToRequire(t *testing.T) {
+	const issuer = "https://login.example.test/tid/v2.0"
+	tests := []struct {
+		name string
+		doc  string
+		want string
+		bad  bool
+	}{
+		{"entra (no flag)", `{"issuer":"` + issuer + `"}`, "", false},
+		{"flag false", `{"issuer":"` + issuer + `","authorization_response_iss_parameter_supported":false}`, "", false},
+		{"flag true", `{"issuer":"` + issuer + `","authorization_response_iss_parameter_supported":true}`, issuer, false},
+		{"flag true, no issuer", `{"authorization_response_iss_parameter_supported":true}`, "", true},
+	}
+	for _, tt := range tests {
+		for _, seen := range []bool{true, false} {
+			t.Run(fmt.Sprintf("%s/msal fetched it %v", tt.name, seen), func(t *testing.T) {
+				fetched := 0
+				srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					if r.URL.Path != "/tid/v2.0/.well-known/openid-configuration" {
+						http.NotFound(w, r)
+						return
+					}
+					fetched++
+					_, _ = io.WriteString(w, tt.doc)
+				}))
+				defer srv.Close()
+				p := profiles.Profile{Name: "dev", Authority: srv.URL + "/tid"}
+				svc := New(Deps{HTTPClient: srv.Client()})
+				hc, log := recording(srv.Client())
+				if seen {
+					// What MSAL does while building the sign-in URL.
+					resp, err := hc.Get(srv.URL + "/tid/v2.0/.well-known/openid-configuration")
+					if err != nil {
+						t.Fatal(err)
+					}
+					if b, _ := io.ReadAll(resp.Body); string(b) != tt.doc {
+						t.Errorf("MSAL would read %q, not the document", b)
+					}
+					resp.Body.Close()
+				}
+				got, err := svc.issuerToRequire(ctxT(t), p, log)
+				if (err != nil) != tt.bad || got != tt.want {
+					t.Errorf("issuer %q, %v; want %q (error: %v)", got, err, tt.want, tt.bad)
+				}
+				if fetched != 1 {
+					t.Errorf("the configuration was fetched %d times, want once", fetched)
+				}
+			})
+		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/url"
 	"strings"
+	"time"
 
 	msalerrors "github.com/AzureAD/microsoft-authentication-library-for-go/apps/errors"
 
@@ -50,6 +51,12 @@ type EntraError struct {
 	Op   string
 	Err  *aadsts.Error
 	Kind error // optional sentinel, e.g. ErrDeviceCodeExpired
+	// CodeLifetime is how long the device code of a device-code sign-in
+	// was valid (Entra's expires_in), for the explanation; 0 otherwise.
+	CodeLifetime time.Duration
+	// Refresh says Entra refused a silent refresh with the cached
+	// refresh token (not a sign-in), for the explanation.
+	Refresh bool
 }
 
 func (e *EntraError) Error() string { return e.Op + ": " + e.Err.Error() }
@@ -62,8 +69,10 @@ func (e *EntraError) Unwrap() []error {
 	return []error{e.Err}
 }
 
-// ExplainContext returns the profile's values that fill the fix texts of
-// aadsts.Explain.
+// ExplainContext is what the AADSTS catalogue is told about profile p
+// and the flow that ran (the profile's when empty): the profile's values
+// and name, and the resource its scopes ask for. The browser flow's error
+// page and every explanation (internal/insight/diagnosis) start from it.
 func ExplainContext(p profiles.Profile, flow profiles.Flow) aadsts.Context {
 	if flow == "" {
 		flow = p.Flow
@@ -75,7 +84,32 @@ func ExplainContext(p profiles.Profile, flow profiles.Flow) aadsts.Context {
 		Cluster:     p.Cluster,
 		CDFURL:      p.BaseURL(),
 		Flow:        string(flow),
+		Profile:     p.Name,
+		Resource:    ScopeResource(p),
 	}
+}
+
+// ScopeResource is the resource (API) the profile's scopes ask for: the
+// first scope that is not an OpenID Connect one, without its last path
+// element (/.default, /user_impersonation …), e.g.
+// https://westeurope-1.cognitedata.com; "" when there is none.
+func ScopeResource(p profiles.Profile) string {
+	for _, s := range p.ScopeList() {
+		switch strings.ToLower(s) {
+		case "openid", "profile", "email", "offline_access":
+			continue
+		}
+		u, err := url.Parse(s)
+		if err != nil || u.Host == "" {
+			return ""
+		}
+		if i := strings.LastIndexByte(u.Path, '/'); i >= 0 {
+			u.Path = u.Path[:i]
+		}
+		u.RawQuery, u.Fragment = "", ""
+		return strings.TrimRight(u.String(), "/")
+	}
+	return ""
 }
 
 // classify turns an error from MSAL into one of cdflogin's typed errors:
@@ -267,25 +301,27 @@ func loginRequiredReason(ae *aadsts.Error) (string, bool) {
 }
 
 // deviceCodeError makes the terminal device-code poll answers clear.
-func deviceCodeError(op string, ae *aadsts.Error) error {
+// lifetime is how long the code was valid, as Entra's answer said.
+func deviceCodeError(op string, ae *aadsts.Error, lifetime time.Duration) error {
+	e := &EntraError{Op: op, Err: ae, CodeLifetime: lifetime}
 	switch ae.Code {
 	case "expired_token":
-		return &EntraError{Op: op + ": nobody completed the sign-in before the code expired; run the login again", Err: ae, Kind: ErrDeviceCodeExpired}
+		e.Op, e.Kind = op+": nobody completed the sign-in before the code expired; run the login again", ErrDeviceCodeExpired
 	case "authorization_declined":
-		return &EntraError{Op: op + ": the sign-in was declined on the verification page", Err: ae, Kind: ErrDeclined}
+		e.Op, e.Kind = op+": the sign-in was declined on the verification page", ErrDeclined
 	case "bad_verification_code":
-		return &EntraError{Op: op + ": Entra ID did not recognise the device code; run the login again", Err: ae}
+		e.Op = op + ": Entra ID did not recognise the device code; run the login again"
 	}
-	return &EntraError{Op: op, Err: ae}
+	return e
 }
 
-// expiredDeviceCode is the answer Entra gives for an expired device code,
-// for when MSAL stops polling at the code's expiry on its own.
-func expiredDeviceCode() *aadsts.Error {
-	return &aadsts.Error{
-		Code:        "expired_token",
-		Description: "The device code expired before the sign-in was completed.",
-		Codes:       []int{70020},
-		Source:      aadsts.SourcePoll,
+// expiredDeviceCode stands for Entra's expired_token when MSAL stops
+// polling at the code's expiry on its own: Entra said nothing, so the
+// error is Local and carries no AADSTS number or Entra text.
+func expiredDeviceCode(lifetime time.Duration) *aadsts.Error {
+	desc := "the device code expired before the sign-in was completed"
+	if lifetime > 0 {
+		desc = fmt.Sprintf("the device code expired %s after it was handed out, before the sign-in was completed", lifetime)
 	}
+	return &aadsts.Error{Code: "expired_token", Description: desc, Source: aadsts.SourcePoll, Local: true}
 }

@@ -261,16 +261,21 @@ func (s *Service) loginDevice(ctx context.Context, p profiles.Profile, acc *toke
 		ExpiresAt:       dc.Result.ExpiresOn,
 		Interval:        time.Duration(dc.Result.Interval) * time.Second,
 	})
+	// MSAL sets ExpiresOn to the time of the answer plus its expires_in.
+	lifetime := time.Until(dc.Result.ExpiresOn).Round(time.Second)
+	if lifetime < 0 {
+		lifetime = 0
+	}
 	ar, err := dc.AuthenticationResult(ctx)
 	if err != nil {
 		if ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded) {
 			// MSAL caps polling at the code's expiry.
-			return nil, deviceCodeError(op, expiredDeviceCode())
+			return nil, deviceCodeError(op, expiredDeviceCode(lifetime), lifetime)
 		}
 		cerr := classify(op, err, answers)
 		var ee *EntraError
 		if errors.As(cerr, &ee) {
-			return nil, deviceCodeError(op, ee.Err)
+			return nil, deviceCodeError(op, ee.Err, lifetime)
 		}
 		return nil, cerr
 	}
@@ -496,6 +501,7 @@ func (s *Service) refreshUser(ctx context.Context, p profiles.Profile, flow prof
 			if reason, ok := loginRequiredReason(ee.Err); ok {
 				return nil, &LoginRequiredError{Profile: p.Name, Reason: reason, Err: ee.Err}
 			}
+			ee.Refresh = true
 		}
 		if strings.Contains(err.Error(), "no token found") {
 			return nil, &LoginRequiredError{Profile: p.Name, Reason: "no cached refresh token"}

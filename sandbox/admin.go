@@ -11,20 +11,23 @@ import (
 // which apps and users it has. It holds no secrets (the secret app's
 // secret is the published constant SecretAppSecret).
 type Settings struct {
-	Authority         string        `json:"authority"`
-	Issuer            string        `json:"issuer"`
-	TenantID          string        `json:"tenant_id"`
-	TenantDomain      string        `json:"tenant_domain"`
-	CDFURL            string        `json:"cdf_url"`
-	Scope             string        `json:"scope"`
-	Project           string        `json:"project,omitempty"`
-	RestrictedProject string        `json:"restricted_project,omitempty"`
-	DeviceLoginURL    string        `json:"device_login_url"`
-	AdminURL          string        `json:"admin_url"`
-	CAFile            string        `json:"ca_file,omitempty"`
-	DeviceInterval    string        `json:"device_interval"`
-	Apps              []AppSettings `json:"apps"`
-	Users             []UserInfo    `json:"users"`
+	Authority         string `json:"authority"`
+	Issuer            string `json:"issuer"`
+	TenantID          string `json:"tenant_id"`
+	TenantDomain      string `json:"tenant_domain"`
+	CDFURL            string `json:"cdf_url"`
+	Scope             string `json:"scope"`
+	Project           string `json:"project,omitempty"`
+	RestrictedProject string `json:"restricted_project,omitempty"`
+	DeviceLoginURL    string `json:"device_login_url"`
+	AdminURL          string `json:"admin_url"`
+	CAFile            string `json:"ca_file,omitempty"`
+	DeviceInterval    string `json:"device_interval"`
+	// IssParameter: authorization responses carry iss (RFC 9207); see
+	// Options.IssParameter.
+	IssParameter bool          `json:"iss_parameter,omitempty"`
+	Apps         []AppSettings `json:"apps"`
+	Users        []UserInfo    `json:"users"`
 }
 
 // AppSettings is an app registration as Settings shows it.
@@ -60,6 +63,7 @@ func (s *Sandbox) Settings() Settings {
 		DeviceLoginURL: s.DeviceLoginURL(),
 		AdminURL:       s.entraURL + "/_sandbox",
 		DeviceInterval: s.opts.DeviceInterval.String(),
+		IssParameter:   s.opts.IssParameter,
 	}
 	if len(s.world.Projects) > 0 {
 		st.Project = s.world.Projects[0].Name

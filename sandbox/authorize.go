@@ -308,15 +308,19 @@ func aadstsNumber(desc string) string {
 	return rest[:i]
 }
 
-// respond delivers values to the redirect URI in the response mode.
+// respond delivers values to the redirect URI in the response mode. With
+// Options.IssParameter the answer names the issuer (RFC 9207 §2).
 func (s *Sandbox) respond(w http.ResponseWriter, pl *pendingLogin, v url.Values) {
 	if v.Get("state") == "" {
 		v.Del("state")
 	}
+	if s.opts.IssParameter {
+		v.Set("iss", s.issuerV2())
+	}
 	switch pl.responseMode {
 	case "form_post":
 		fields := make([]field, 0, len(v))
-		for _, k := range []string{"code", "error", "error_description", "error_uri", "error_subcode", "state", "session_state"} {
+		for _, k := range []string{"code", "error", "error_description", "error_uri", "error_subcode", "state", "session_state", "iss"} {
 			if val := v.Get(k); val != "" {
 				fields = append(fields, field{Name: k, Value: val})
 			}

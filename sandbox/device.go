@@ -26,8 +26,6 @@ type deviceCode struct {
 	clientID   string
 	scope      scopeRequest
 	expires    time.Time
-	interval   time.Duration
-	lastPoll   time.Time
 	state      deviceState
 	userOID    string
 }
@@ -88,8 +86,6 @@ func (s *Sandbox) handleDeviceCode(w http.ResponseWriter, r *http.Request) {
 		clientID:   app.ClientID,
 		scope:      sr,
 		expires:    now.Add(s.opts.DeviceCodeLifetime),
-		interval:   s.opts.DeviceInterval,
-		lastPoll:   now,
 	}
 	s.sweepLocked(now)
 	s.devices[dc.deviceCode] = dc
@@ -106,7 +102,12 @@ func (s *Sandbox) handleDeviceCode(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-// grantDevice answers a device-code poll.
+// grantDevice answers a device-code poll. Like Entra it never answers
+// slow_down: a poll before the user finished gets authorization_pending
+// however soon it comes (the first one at once, as MSAL Node polls, or
+// after the interval, as golang.org/x/oauth2 does), so every client's
+// polling rhythm works. Entra documents no slow_down for its device-code
+// flow; the interval it hands out is advice.
 func (s *Sandbox) grantDevice(r *http.Request, tenant string, app App, cred clientCredential) (map[string]any, *entraError) {
 	code := r.PostForm.Get("device_code")
 	if code == "" {
@@ -129,11 +130,6 @@ func (s *Sandbox) grantDevice(r *http.Request, tenant string, app App, cred clie
 		s.mu.Unlock()
 		return nil, errDeviceExpired()
 	}
-	if now.Sub(dc.lastPoll) < dc.interval {
-		s.mu.Unlock()
-		return nil, errSlowDown()
-	}
-	dc.lastPoll = now
 	state, userOID, sr := dc.state, dc.userOID, dc.scope
 	switch state {
 	case devicePending:

@@ -62,6 +62,11 @@ func (s *Sandbox) handleDiscovery(w http.ResponseWriter, r *http.Request) {
 		"rbac_url":                      "https://pas.windows.net",
 		"device_authorization_endpoint": base + "/oauth2/v2.0/devicecode",
 	}
+	if s.opts.IssParameter && tid != "{tenantid}" {
+		// RFC 9207 §3: the server says it sends iss; a templated issuer
+		// (common, organizations) cannot be compared, so it is not said.
+		doc["authorization_response_iss_parameter_supported"] = true
+	}
 	if v2 {
 		doc["token_endpoint"] = base + "/oauth2/v2.0/token"
 		doc["jwks_uri"] = base + "/discovery/v2.0/keys"

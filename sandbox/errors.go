@@ -136,10 +136,6 @@ func errPending() *entraError {
 	return eErr("authorization_pending", 70016, "OAuth 2.0 device flow error. Authorization is pending. Continue polling.")
 }
 
-func errSlowDown() *entraError {
-	return eErr("slow_down", 70016, "OAuth 2.0 device flow error. Polling too fast: wait for the interval between requests.")
-}
-
 func errDeviceExpired() *entraError {
 	return eErr("expired_token", 70020, "The provided value for the input parameter 'device_code' is not valid. This device code has expired.")
 }

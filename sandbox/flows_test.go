@@ -2,6 +2,7 @@ package sandbox_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -99,8 +100,18 @@ func TestDeviceCodeFlow(t *testing.T) {
 		return postToken(t, sb, url.Values{"grant_type": {grant}, "client_id": {sandbox.DeviceAppID},
 			"device_code": {dc.str("device_code")}, "client_info": {"1"}})
 	}
-	if a := poll("device_code"); a.status != 400 || a.str("error") != "slow_down" {
-		t.Errorf("immediate poll: %d %s", a.status, a.raw)
+	// Entra answers every poll before the sign-in authorization_pending,
+	// the immediate first one (MSAL Node polls at once) and a burst of
+	// quick ones (MSAL Go backs off from 50 ms) included: never slow_down,
+	// which Entra does not document for its device-code flow.
+	for i := range 4 {
+		grant := "device_code"
+		if i%2 == 1 {
+			grant = "urn:ietf:params:oauth:grant-type:device_code"
+		}
+		if a := poll(grant); a.status != 400 || a.str("error") != "authorization_pending" || a.aadsts() != 70016 {
+			t.Errorf("poll %d before the sign-in, the clock not moved: %d %s", i, a.status, a.raw)
+		}
 	}
 	clock.Add(time.Second)
 	if a := poll("urn:ietf:params:oauth:grant-type:device_code"); a.status != 400 || a.str("error") != "authorization_pending" || a.aadsts() != 70016 {
@@ -169,6 +180,42 @@ func TestAuthCodePKCEAndRefresh(t *testing.T) {
 			}
 			if sb.Count("token:refresh_token") != 1 || sb.Count("token:authorization_code") != 1 {
 				t.Errorf("counts: %v", sb.Counts())
+			}
+		})
+	}
+}
+
+// TestIssParameter: with IssParameter the sandbox is an RFC 9207 server
+// (discovery says so, every answer to the redirect URI names the issuer,
+// codes and errors alike); by default it is Entra, which does neither.
+func TestIssParameter(t *testing.T) {
+	for _, on := range []bool{false, true} {
+		t.Run(fmt.Sprintf("iss=%v", on), func(t *testing.T) {
+			sb := start(t, sandbox.Options{IssParameter: on})
+			disc := request(t, sb.HTTPClient(), http.MethodGet, sb.AuthorityURL()+"/v2.0/.well-known/openid-configuration", nil, nil)
+			if got, _ := disc.body["authorization_response_iss_parameter_supported"].(bool); got != on {
+				t.Errorf("discovery advertises iss: %v, want %v", got, on)
+			}
+			want := ""
+			if on {
+				want = disc.str("issuer")
+			}
+			scope := sb.CDFURL() + "/.default openid profile offline_access"
+			lb := newLoopback(t)
+			if _, err := sb.SignInAs(context.Background(), authorizeURL(sb, sandbox.BrowserAppID, lb.url, scope, pkce("v-"+strings.Repeat("y", 43)), "query"), sandbox.AliceUsername); err != nil {
+				t.Fatal(err)
+			}
+			got, _ := lb.values()
+			if got.Get("code") == "" || got.Get("iss") != want || (!on && got.Has("iss")) {
+				t.Errorf("code answer %v: iss %q, want %q", got, got.Get("iss"), want)
+			}
+			lb = newLoopback(t)
+			if _, err := sandbox.CancelSignIn(context.Background(), sb.HTTPClient(), authorizeURL(sb, sandbox.BrowserAppID, lb.url, scope, pkce("v-"+strings.Repeat("z", 43)), "form_post")); err != nil {
+				t.Fatal(err)
+			}
+			got, _ = lb.values()
+			if got.Get("error") == "" || got.Get("iss") != want {
+				t.Errorf("error answer %v: iss %q, want %q", got, got.Get("iss"), want)
 			}
 		})
 	}

@@ -35,9 +35,16 @@ func pairwiseSub(oid, clientID string) string {
 	return b64(sum[:])[:43]
 }
 
+// accessTokenLifetime is the lifetime of the tokens issued now.
+func (s *Sandbox) accessTokenLifetime() time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.opts.AccessTokenLifetime
+}
+
 // accessClaims builds access token claims shaped like Entra's.
 func (s *Sandbox) accessClaims(p principal, sr scopeRequest, now time.Time) jwt.MapClaims {
-	exp := now.Add(s.opts.AccessTokenLifetime)
+	exp := now.Add(s.accessTokenLifetime())
 	c := jwt.MapClaims{
 		"aud": sr.audience(),
 		"iat": now.Unix(),
@@ -116,7 +123,7 @@ func (s *Sandbox) idToken(p principal, nonce string, now time.Time) (string, err
 		"iss":                s.issuerV2(),
 		"iat":                now.Unix(),
 		"nbf":                now.Unix(),
-		"exp":                now.Add(s.opts.AccessTokenLifetime).Unix(),
+		"exp":                now.Add(s.accessTokenLifetime()).Unix(),
 		"name":               p.user.Name,
 		"oid":                p.user.ObjectID,
 		"preferred_username": p.user.Username,
@@ -148,7 +155,7 @@ func (s *Sandbox) tokenResponse(p principal, sr scopeRequest, nonce string, want
 	if err != nil {
 		return nil, err
 	}
-	secs := int(s.opts.AccessTokenLifetime / time.Second)
+	secs := int(s.accessTokenLifetime() / time.Second)
 	resp := map[string]any{
 		"token_type":     "Bearer",
 		"expires_in":     secs,

@@ -46,11 +46,23 @@ type Options struct {
 	AuthCodeLifetime time.Duration
 	// DeviceCodeLifetime; default 15 minutes (expires_in 900).
 	DeviceCodeLifetime time.Duration
-	// DeviceInterval is the polling interval handed out (and enforced with
-	// slow_down); default 5s like Entra. Tests want 1s or less. Polls are
-	// timed on the sandbox clock: with a frozen Now every poll is too fast
-	// until the clock moves (Advance).
+	// DeviceInterval is the polling interval handed out; default 5s like
+	// Entra. As Entra, the sandbox does not enforce it: every poll before
+	// the user finished is answered authorization_pending, never
+	// slow_down (Entra documents none), so clients that poll at once
+	// (MSAL Node), back off on their own (MSAL Go) or wait the interval
+	// first (golang.org/x/oauth2) all work.
 	DeviceInterval time.Duration
+
+	// IssParameter makes the sandbox an RFC 9207 authorization server:
+	// its discovery document advertises
+	// authorization_response_iss_parameter_supported, and every answer it
+	// sends to a redirect URI (a code or an error) carries iss, the
+	// tenant's issuer. Entra does neither, so the default is off; certified
+	// OpenID providers shaped like Entra do, and clients must then refuse
+	// an answer whose iss is missing or another issuer's (the mix-up
+	// defence).
+	IssParameter bool
 
 	// Logf receives one line per request; nil discards.
 	Logf func(format string, args ...any)
@@ -248,6 +260,14 @@ func (s *Sandbox) nowLocked() time.Time { return s.opts.Now().Add(s.offset) }
 func (s *Sandbox) Advance(d time.Duration) {
 	s.mu.Lock()
 	s.offset += d
+	s.mu.Unlock()
+}
+
+// SetAccessTokenLifetime changes the lifetime of the access and ID tokens
+// issued from now on (tests that need a token to outlive the one cached).
+func (s *Sandbox) SetAccessTokenLifetime(d time.Duration) {
+	s.mu.Lock()
+	s.opts.AccessTokenLifetime = d
 	s.mu.Unlock()
 }
 

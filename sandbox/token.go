@@ -6,6 +6,7 @@ import (
 	"crypto/subtle"
 	"encoding/hex"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -37,7 +38,7 @@ func (s *Sandbox) handleToken(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	clientID := f.Get("client_id")
-	basicID, basicSecret, hasBasic := r.BasicAuth()
+	basicID, basicSecret, hasBasic := basicAuth(r)
 	if clientID == "" && hasBasic {
 		clientID = basicID
 	}
@@ -77,6 +78,24 @@ func (s *Sandbox) handleToken(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, resp)
+}
+
+// basicAuth reads client_secret_basic credentials. RFC 6749 §2.3.1 has
+// the client form-urlencode its ID and secret before base64, so they are
+// decoded here (a client that sent them raw still works unless they hold
+// a "%" or "+").
+func basicAuth(r *http.Request) (id, secret string, ok bool) {
+	id, secret, ok = r.BasicAuth()
+	if !ok {
+		return "", "", false
+	}
+	if v, err := url.QueryUnescape(id); err == nil {
+		id = v
+	}
+	if v, err := url.QueryUnescape(secret); err == nil {
+		secret = v
+	}
+	return id, secret, true
 }
 
 type clientCredential struct {

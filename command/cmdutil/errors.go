@@ -12,6 +12,8 @@ const (
 	ExitError         = 1
 	ExitUsage         = 2
 	ExitLoginRequired = 4   // a person must sign in: run the command named in the message
+	ExitTooShort      = 5   // token/env --min-valid D: no token that stays valid for D can be had
+	ExitNoAccess      = 6   // inspect: the token has no access to the profile's project
 	ExitCancelled     = 130 // interrupted (Ctrl+C)
 )
 

@@ -1,7 +1,8 @@
-// Package cmdplain holds what the scripting commands (login --plain,
-// token, env, logout) share: the flows they need, how they report errors
-// with an exit code and the AADSTS explanation, and time formatting.
 package cmdutil
+
+// What the scripting commands (login --plain, token, env, logout) share:
+// the flows they need, how they report errors with an exit code and their
+// explanation, and time formatting.
 
 import (
 	"context"
@@ -12,7 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/cognite-tools/cdflogin/flows"
-	"github.com/cognite-tools/cdflogin/internal/aadsts"
+	"github.com/cognite-tools/cdflogin/internal/insight/diagnosis"
 	"github.com/cognite-tools/cdflogin/profiles"
 )
 
@@ -26,12 +27,14 @@ type Flows interface {
 
 var _ Flows = (*flows.Service)(nil)
 
-// FlowError turns an error of a flow into what the command returns: a sign-in
-// that is needed exits with ExitLoginRequired and names the
-// command to run; an Entra refusal carries its explanation (Details); a
-// failure to reach Entra ID or CDF carries nethint's advice (the host,
-// the cause, and what to check: ca_file and SSL_CERT_FILE for an
-// untrusted certificate, HTTPS_PROXY, DNS, ...).
+// FlowError turns an error of a flow, of CDF or of the browser wait into
+// what the command returns, explained by the one diagnosis seam
+// (diagnosis.Explain) for the profile and flow: a sign-in that is needed
+// exits with ExitLoginRequired and names the command to run; an Entra
+// refusal carries its explanation (Details); a failure to reach Entra ID
+// or CDF carries nethint's advice (the host, the cause, and what to check:
+// ca_file and SSL_CERT_FILE for an untrusted certificate, HTTPS_PROXY,
+// DNS, ...); CDF's answers and the browser wait carry theirs.
 func FlowError(err error, p profiles.Profile, flow profiles.Flow) error {
 	if err == nil {
 		return nil
@@ -39,30 +42,27 @@ func FlowError(err error, p profiles.Profile, flow profiles.Flow) error {
 	if errors.Is(err, context.Canceled) {
 		return err
 	}
+	x := diagnosis.Explain(diagnosis.Input{Err: err, Profile: p, Flow: flow})
+	out := err
+	switch x.Kind {
+	case diagnosis.None:
+	case diagnosis.Network:
+		out = &Hinted{Err: err, Advice: *x.Advice}
+	default:
+		out = &Explained{Err: err, Explanation: x}
+	}
 	var lr *flows.LoginRequiredError
 	if errors.As(err, &lr) || errors.Is(err, flows.ErrLoginRequired) {
-		var ae *aadsts.Error
-		if errors.As(err, &ae) {
-			return WithExitCode(ExitLoginRequired, &Explained{Err: err, Entra: ae, Context: flows.ExplainContext(p, flow)})
-		}
-		return WithExitCode(ExitLoginRequired, err)
+		return WithExitCode(ExitLoginRequired, out)
 	}
-	var ae *aadsts.Error
-	if errors.As(err, &ae) {
-		return &Explained{Err: err, Entra: ae, Context: flows.ExplainContext(p, flow)}
-	}
-	if a, ok := networkAdvice(err, p); ok {
-		return &Hinted{Err: err, Advice: a}
-	}
-	return err
+	return out
 }
 
-// Explained is an error from Entra ID with the explanation of its AADSTS
-// code printed under the error line.
+// Explained is an error with its explanation (an Entra refusal, CDF's
+// answer, the browser wait) printed under the error line.
 type Explained struct {
-	Err     error
-	Entra   *aadsts.Error
-	Context aadsts.Context
+	Err         error
+	Explanation diagnosis.Explanation
 }
 
 func (e *Explained) Error() string { return e.Err.Error() }
@@ -71,10 +71,9 @@ func (e *Explained) Error() string { return e.Err.Error() }
 func (e *Explained) Unwrap() error { return e.Err }
 
 // Details is the explanation: what the code means, its cause and the fix
-// in the Entra admin center, or Entra's own words and IDs for unknown codes.
-func (e *Explained) Details() string {
-	return aadsts.Explain(e.Entra, e.Context).String()
-}
+// in the Entra admin center, or Entra's own words and IDs for unknown
+// codes; CDF's and the browser's advice for theirs.
+func (e *Explained) Details() string { return e.Explanation.String() }
 
 // Until formats a token's expiry for people: local time with zone, and how
 // far away it is.

@@ -2,6 +2,9 @@ package cmdutil
 
 import (
 	"context"
+	"fmt"
+	"io"
+	"time"
 
 	"github.com/cognite-tools/cdflogin/flows"
 	"github.com/cognite-tools/cdflogin/profiles"
@@ -31,4 +34,22 @@ func SilentToken[S Silenter](ctx context.Context, profile func(name string) (pro
 		return p, nil, FlowError(err, p, p.Flow)
 	}
 	return p, t, nil
+}
+
+// CheckMinValid holds token t of profile p to --min-valid: when the flag
+// was given (set) and t expires sooner than minValid from now (the silent
+// refresh already gave the newest token, so the tenant issues
+// shorter-lived ones), it returns an ExitTooShort error and the command
+// must print no token; with the default it only warns on errOut.
+func CheckMinValid(errOut io.Writer, p profiles.Profile, t *flows.Tokens, now time.Time, minValid time.Duration, set bool) error {
+	left := t.ExpiresOn.Sub(now)
+	if left >= minValid {
+		return nil
+	}
+	if !set {
+		fmt.Fprintf(errOut, "Warning: the token is valid only until %s, less than --min-valid %s\n", Until(t.ExpiresOn, now), minValid)
+		return nil
+	}
+	return WithExitCode(ExitTooShort, fmt.Errorf("the token of profile %s is valid only until %s, less than --min-valid %s, and a new one was no better: "+
+		"Entra ID issues tokens that live about %s here; ask for less (--min-valid %s)", p.Name, Until(t.ExpiresOn, now), minValid, Duration(max(left, 0)), Duration(max(left-time.Minute, 0))))
 }

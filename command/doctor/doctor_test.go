@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -20,14 +21,13 @@ import (
 
 	"github.com/charmbracelet/x/exp/golden"
 
-	"github.com/cognite-tools/cdflogin/command/claimscmd"
 	"github.com/cognite-tools/cdflogin/command/cmdutil"
 	"github.com/cognite-tools/cdflogin/command/internal/cmdtest"
 	"github.com/cognite-tools/cdflogin/flows"
 	"github.com/cognite-tools/cdflogin/internal/aadsts"
+	"github.com/cognite-tools/cdflogin/internal/insight"
 	"github.com/cognite-tools/cdflogin/internal/insight/cdf"
 	"github.com/cognite-tools/cdflogin/internal/insight/claims/claimstest"
-	"github.com/cognite-tools/cdflogin/internal/loopback"
 	"github.com/cognite-tools/cdflogin/profiles"
 )
 
@@ -61,6 +61,9 @@ func (t failingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 type world struct {
 	token         string
 	knownClient   string
+	redirect      string // the redirect URI registered for knownClient ("" = any)
+	proxyHost     string // another host CDF answers on (a proxy or private link)
+	audience      string // the audience project acme's identity provider configuration names
 	projectGroups string // groups of project acme: source IDs
 	// unreachable is how requests fail that cannot reach the server, by
 	// host, or by the end of the path when the key starts with "/".
@@ -115,6 +118,24 @@ func (w world) client(t *testing.T) *http.Client {
 		_, _ = fmt.Fprintf(rw, `{"issuer":"%s/v2.0","authorization_endpoint":"%s/oauth2/v2.0/authorize","token_endpoint":"%s/oauth2/v2.0/token","device_authorization_endpoint":"%s/oauth2/v2.0/devicecode","jwks_uri":"%s/discovery/v2.0/keys"}`, base, base, base, base, base)
 	})
 	mux.HandleFunc("/{tenant}/discovery/v2.0/keys", func(rw http.ResponseWriter, r *http.Request) { _, _ = rw.Write(s.JWKS()) })
+	// The sign-in page, as Entra answers a GET of the authorize URL: the
+	// page for a known app and a registered redirect URI (it mentions a
+	// code, but states no error), an error page with the AADSTS code
+	// otherwise.
+	mux.HandleFunc("GET /{tenant}/oauth2/v2.0/authorize", func(rw http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		switch {
+		case q.Get("client_id") != w.knownClient:
+			rw.WriteHeader(400)
+			_, _ = fmt.Fprintf(rw, `<html><body><script>$Config={"iErrorCode":700016,"strServiceExceptionMessage":"AADSTS700016: Application with identifier \u0027%s\u0027 was not found in the directory \u0027contoso\u0027.","correlationId":"c2"};</script></body></html>`, q.Get("client_id"))
+		case w.redirect != "" && q.Get("redirect_uri") != w.redirect:
+			// Served with 200, as some error pages are: the page states
+			// the error.
+			_, _ = fmt.Fprintf(rw, `<html><body><p>AADSTS50011: The redirect URI &#39;%s&#39; specified in the request does not match the redirect URIs configured for the application.</p></body></html>`, q.Get("redirect_uri"))
+		default:
+			_, _ = fmt.Fprint(rw, `<html><body><script>$Config={"sFT":"x","strHelp":"see AADSTS50058 for silent sign-in"};</script>Sign in</body></html>`)
+		}
+	})
 	mux.HandleFunc("POST /{tenant}/oauth2/v2.0/devicecode", func(rw http.ResponseWriter, r *http.Request) {
 		_ = r.ParseForm()
 		if r.PostForm.Get("client_id") != w.knownClient {
@@ -126,7 +147,7 @@ func (w world) client(t *testing.T) *http.Client {
 	cdfAuth := func(h http.HandlerFunc) http.HandlerFunc {
 		return func(rw http.ResponseWriter, r *http.Request) {
 			rw.Header().Set("X-Request-Id", "req-42")
-			if r.Host != "westeurope-1.cognitedata.com" || r.Header.Get("Authorization") != "Bearer "+w.token {
+			if (r.Host != "westeurope-1.cognitedata.com" && r.Host != w.proxyHost) || r.Header.Get("Authorization") != "Bearer "+w.token {
 				rw.WriteHeader(401)
 				_, _ = fmt.Fprint(rw, `{"error":{"code":401,"message":"Unauthorized"}}`)
 				return
@@ -141,6 +162,10 @@ func (w world) client(t *testing.T) *http.Client {
 		_, _ = fmt.Fprint(rw, `{"items":[`+w.projectGroups+`]}`)
 	}))
 	mux.HandleFunc("/api/v1/projects/acme", cdfAuth(func(rw http.ResponseWriter, r *http.Request) {
+		if w.audience != "" {
+			_, _ = fmt.Fprintf(rw, `{"name":"Acme","urlName":"acme","oidcConfiguration":{"audience":%q}}`, w.audience)
+			return
+		}
 		_, _ = fmt.Fprint(rw, `{"name":"Acme","urlName":"acme"}`)
 	}))
 	fail := func(r *http.Request) error {
@@ -183,7 +208,7 @@ type tcase struct {
 	name     string
 	p        profiles.Profile
 	profErr  error
-	svc      claimscmd.Silenter
+	svc      insight.Silenter
 	w        world
 	portBusy bool
 	args     []string
@@ -205,6 +230,7 @@ func TestDoctor(t *testing.T) {
 	needLogin := &cmdtest.FakeFlows{SilentErr: &flows.LoginRequiredError{Profile: "dev", Reason: "no cached sign-in"}}
 	consent := &aadsts.Error{Code: "invalid_grant", Description: "AADSTS65001: The user or administrator has not consented to use the application.", Codes: []int{65001}, Suberror: "consent_required", HTTPStatus: 400, Source: "token"}
 	wrongCluster := signed(t, claimstest.With(claimstest.V2User(now), "aud", "https://api.cognitedata.com"))
+	customAud := signed(t, claimstest.With(claimstest.V2User(now), "aud", "api://cdf-acme"))
 	var many []string
 	var manyGroups []string
 	for i := range 21 {
@@ -234,6 +260,31 @@ func TestDoctor(t *testing.T) {
 			want: []string{"authority fail", "device-code skip", "token fail", "cdf skip"}},
 		{name: "unknown_client_device", p: profile(profiles.FlowDevice), svc: needLogin, w: world{knownClient: "someone-else"}, exit: 1, golden: true,
 			want: []string{"authority ok", "device-code fail", "token fail"}},
+		// Before any sign-in, doctor asks Entra for the sign-in page and
+		// finds what the browser would show (issue 15).
+		{name: "unknown_client_browser", p: profile(profiles.FlowBrowser), svc: needLogin, w: world{knownClient: "someone-else"}, exit: 1, golden: true,
+			want: []string{"authority ok", "redirect-port ok", "authorize fail", "token fail"},
+			says: []string{"AADSTS700016: Application not found in the tenant", "Entra: AADSTS700016: Application with identifier '" + claimstest.ClientID + "' was not found",
+				"fix: Fix the app registration first (see above); then cdflogin login -p dev"}},
+		{name: "redirect_not_registered", p: profile(profiles.FlowBrowser), svc: needLogin, w: world{knownClient: claimstest.ClientID, redirect: "http://localhost:8400"}, exit: 1,
+			want: []string{"authorize fail", "token fail"},
+			says: []string{"AADSTS50011: Redirect URI not registered", "http://localhost:53000", "Try: cdflogin login -p dev --flow device"}},
+		{name: "registration_ok_browser", p: profile(profiles.FlowBrowser), svc: needLogin, w: goodWorld, exit: 1,
+			want: []string{"authorize ok", "token fail"},
+			says: []string{"Entra shows the sign-in page for client " + claimstest.ClientID, "fix: cdflogin login -p dev"}},
+		// The audience is judged as CDF judges it: a cdf_url that is not
+		// the cluster (a proxy) does not make the token wrong, and the
+		// project's own audience wins when CDF tells it.
+		{name: "proxy_cdf_url", p: profile(profiles.FlowDevice, func(p *profiles.Profile) {
+			p.CDFURL = "https://cdf-proxy.example.test"
+			p.Scopes = []string{"https://westeurope-1.cognitedata.com/.default"}
+		}), svc: okUser, w: world{token: userTok, knownClient: claimstest.ClientID, projectGroups: mapped, proxyHost: "cdf-proxy.example.test"}, exit: 0,
+			want: []string{"claims/audience ok", "cdf ok"},
+			says: []string{"aud https://westeurope-1.cognitedata.com is the resource the profile's scopes ask for"}},
+		{name: "project_audience", p: profile(profiles.FlowDevice), svc: &cmdtest.FakeFlows{SilentTokens: &flows.Tokens{AccessToken: customAud, ExpiresOn: now.Add(time.Hour)}},
+			w: world{token: customAud, knownClient: claimstest.ClientID, projectGroups: mapped, audience: "api://cdf-acme"}, exit: 0,
+			want: []string{"claims/audience ok", "cdf ok"},
+			says: []string{"aud api://cdf-acme is project acme's audience in CDF"}},
 		{name: "browser_port_busy", p: profile(profiles.FlowBrowser), svc: okUser, w: goodWorld, portBusy: true, exit: 1,
 			want: []string{"redirect-port fail", "token ok", "group-mapping ok"}},
 		{name: "browser_port_free", p: profile(profiles.FlowBrowser), svc: okUser, w: goodWorld, exit: 0,
@@ -291,7 +342,7 @@ func TestDoctor(t *testing.T) {
 				Profile: func(string) (profiles.Profile, error) {
 					return tt.p, tt.profErr
 				},
-				Flows:      func() (claimscmd.Silenter, error) { return tt.svc, nil },
+				Flows:      func() (insight.Silenter, error) { return tt.svc, nil },
 				HTTPClient: func(profiles.Profile) (*http.Client, error) { return hc, nil },
 				PortFree: func(port int) error {
 					if tt.portBusy {
@@ -307,8 +358,8 @@ func TestDoctor(t *testing.T) {
 			if got := cmdutil.ExitCode(err); got != tt.exit {
 				t.Errorf("exit %d (%v), want %d\n%s", got, err, tt.exit, out)
 			}
-			_, checks := Diagnose(context.Background(), opts)
-			got := map[string]Status{}
+			checks := report(context.Background(), opts).Checks
+			got := map[string]insight.Status{}
 			for _, c := range checks {
 				if _, seen := got[c.ID]; !seen {
 					got[c.ID] = c.Status
@@ -316,7 +367,7 @@ func TestDoctor(t *testing.T) {
 			}
 			for _, w := range tt.want {
 				id, st, _ := strings.Cut(w, " ")
-				if got[id] != Status(st) {
+				if got[id] != insight.Status(st) {
 					t.Errorf("%s = %q, want %s\n%s", id, got[id], st, out)
 				}
 			}
@@ -331,65 +382,13 @@ func TestDoctor(t *testing.T) {
 					t.Errorf("the output says %q:\n%s", w, out)
 				}
 			}
-			for _, secret := range []string{userTok, appTok, wrongCluster, manyTok} {
+			for _, secret := range []string{userTok, appTok, wrongCluster, manyTok, customAud} {
 				if strings.Contains(out.String(), secret[:40]) {
 					t.Error("a raw token is in the output")
 				}
 			}
 			if tt.golden {
 				golden.RequireEqual(t, out.Bytes())
-			}
-		})
-	}
-}
-
-func TestListenFree(t *testing.T) {
-	ln, err := net.Listen("tcp", "localhost:0")
-	if err != nil {
-		t.Skipf("no loopback: %v", err)
-	}
-	defer func() { _ = ln.Close() }()
-	port := ln.Addr().(*net.TCPAddr).Port
-	err = listenFree(port)
-	var inUse *loopback.PortInUseError
-	if !errors.As(err, &inUse) || inUse.Port != port {
-		t.Errorf("port %d is taken but listenFree says %v", port, err)
-	}
-	_ = ln.Close()
-	if err := listenFree(port); err != nil {
-		t.Errorf("port %d was released but listenFree says %v", port, err)
-	}
-}
-
-func TestCertificateCheck(t *testing.T) {
-	info := flows.CertInfo{Subject: "CN=cdf-app", Format: "PEM", SHA1: "AB12", NotBefore: now.AddDate(-1, 0, 0), NotAfter: now.AddDate(1, 0, 0)}
-	with := func(f func(*flows.CertInfo)) flows.CertInfo { i := info; f(&i); return i }
-	tests := []struct {
-		name   string
-		info   flows.CertInfo
-		err    error
-		status Status
-		say    string
-	}{
-		{"valid", info, nil, StatusOK, "thumbprint AB12"},
-		{"expiring", with(func(i *flows.CertInfo) { i.NotAfter = now.Add(72 * time.Hour) }), nil, StatusWarn, "expires in 3 days"},
-		{"expired", with(func(i *flows.CertInfo) { i.NotAfter = now.Add(-time.Hour) }), nil, StatusFail, "expired 1 h ago"},
-		{"not yet valid", with(func(i *flows.CertInfo) { i.NotBefore = now.Add(time.Hour) }), nil, StatusFail, "not valid before"},
-		{"unreadable", flows.CertInfo{}, errors.New("certificate: open /x.pem: no such file"), StatusFail, "no such file"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			d := &doctor{opts: &Options{Now: func() time.Time { return now }, CertInfo: func(profiles.Profile) (flows.CertInfo, error) { return tt.info, tt.err }}}
-			d.certificate(profile(profiles.FlowCertificate))
-			if len(d.checks) != 1 {
-				t.Fatalf("checks: %+v", d.checks)
-			}
-			c := d.checks[0]
-			if c.ID != CheckCertificate || c.Status != tt.status || !strings.Contains(c.Message, tt.say) {
-				t.Errorf("got %+v, want %s saying %q", c, tt.status, tt.say)
-			}
-			if c.Status != StatusOK && c.Fix == "" {
-				t.Error("no fix")
 			}
 		})
 	}
@@ -423,18 +422,18 @@ func TestNetworkAdviceAsCLI(t *testing.T) {
 		name  string
 		p     profiles.Profile
 		w     world
-		svc   claimscmd.Silenter
+		svc   insight.Silenter
 		check string
 		cli   func(p profiles.Profile, hc *http.Client) error // the error the command line explains
 	}{
-		{"CDF: untrusted certificate", profile(profiles.FlowDevice), broken(cdfHost, untrustedCA()), okUser, CheckCDF, inspect},
-		{"CDF: untrusted certificate, with a ca_file", profile(profiles.FlowDevice, withCA), broken(cdfHost, untrustedCA()), okUser, CheckCDF, inspect},
-		{"CDF: refused", profile(profiles.FlowDevice), broken(cdfHost, refused()), okUser, CheckCDF, inspect},
-		{"CDF: host name not found", profile(profiles.FlowDevice), broken(cdfHost, notFound(cdfHost)), okUser, CheckCDF, inspect},
-		{"Entra: token request refused", profile(profiles.FlowSecret), good, &cmdtest.FakeFlows{SilentErr: tokenErr}, CheckToken,
+		{"CDF: untrusted certificate", profile(profiles.FlowDevice), broken(cdfHost, untrustedCA()), okUser, insight.CheckCDF, inspect},
+		{"CDF: untrusted certificate, with a ca_file", profile(profiles.FlowDevice, withCA), broken(cdfHost, untrustedCA()), okUser, insight.CheckCDF, inspect},
+		{"CDF: refused", profile(profiles.FlowDevice), broken(cdfHost, refused()), okUser, insight.CheckCDF, inspect},
+		{"CDF: host name not found", profile(profiles.FlowDevice), broken(cdfHost, notFound(cdfHost)), okUser, insight.CheckCDF, inspect},
+		{"Entra: token request refused", profile(profiles.FlowSecret), good, &cmdtest.FakeFlows{SilentErr: tokenErr}, insight.CheckToken,
 			func(profiles.Profile, *http.Client) error { return tokenErr }},
 		{"Entra: token request cut, with a ca_file", profile(profiles.FlowSecret, withCA), good,
-			&cmdtest.FakeFlows{SilentErr: entraUnreachable("login.example.test", cut())}, CheckToken,
+			&cmdtest.FakeFlows{SilentErr: entraUnreachable("login.example.test", cut())}, insight.CheckToken,
 			func(profiles.Profile, *http.Client) error { return entraUnreachable("login.example.test", cut()) }},
 	}
 	for _, tt := range tests {
@@ -443,19 +442,19 @@ func TestNetworkAdviceAsCLI(t *testing.T) {
 			opts := &Options{
 				Now:        func() time.Time { return now },
 				Profile:    func(string) (profiles.Profile, error) { return tt.p, nil },
-				Flows:      func() (claimscmd.Silenter, error) { return tt.svc, nil },
+				Flows:      func() (insight.Silenter, error) { return tt.svc, nil },
 				HTTPClient: func(profiles.Profile) (*http.Client, error) { return hc, nil },
 				PortFree:   func(int) error { return nil },
 			}
-			_, checks := Diagnose(context.Background(), opts)
-			var got *Check
+			checks := report(context.Background(), opts).Checks
+			var got *insight.Check
 			for i := range checks {
 				if checks[i].ID == tt.check {
 					got = &checks[i]
 					break
 				}
 			}
-			if got == nil || got.Status != StatusFail {
+			if got == nil || got.Status != insight.StatusFail {
 				t.Fatalf("check %s: %+v", tt.check, got)
 			}
 			var d cmdutil.Detailer
@@ -472,5 +471,54 @@ func TestNetworkAdviceAsCLI(t *testing.T) {
 				t.Errorf("fix %q is not the advice's fix", got.Fix)
 			}
 		})
+	}
+}
+
+// TestDoctorPlainOutputIsSafe (issue 16): what Entra says (an error
+// description), what a token says (claims quoted in findings) and what
+// CDF says reach the terminal only through textsafe.
+func TestDoctorPlainOutputIsSafe(t *testing.T) {
+	const hostile = "x\x1b]52;c;cGF5bG9hZA==\x07\x1b[2J\r  ✓ cdf accepted\u009b31m\u202egnp"
+	tok := signed(t, claimstest.With(claimstest.V2User(now), "aud", hostile, "scp", hostile))
+	mux := http.NewServeMux()
+	mux.HandleFunc("/{tenant}/v2.0/.well-known/openid-configuration", func(rw http.ResponseWriter, r *http.Request) {
+		base := entraHost + "/" + r.PathValue("tenant")
+		_, _ = fmt.Fprintf(rw, `{"issuer":"%s/v2.0","token_endpoint":"%s/oauth2/v2.0/token","device_authorization_endpoint":"%s/oauth2/v2.0/devicecode","jwks_uri":"%s/keys"}`, base, base, base, base)
+	})
+	mux.HandleFunc("POST /{tenant}/oauth2/v2.0/devicecode", func(rw http.ResponseWriter, r *http.Request) {
+		rw.WriteHeader(400)
+		b, _ := json.Marshal(map[string]any{"error": "unauthorized_client", "error_codes": []int{700016},
+			"error_description": "AADSTS700016: Application " + hostile + " was not found.\r\nTrace ID: t\r\nCorrelation ID: c"})
+		_, _ = rw.Write(b)
+	})
+	mux.HandleFunc("/api/v1/token/inspect", func(rw http.ResponseWriter, r *http.Request) {
+		rw.WriteHeader(401)
+		b, _ := json.Marshal(map[string]any{"error": map[string]any{"code": 401, "message": hostile}})
+		_, _ = rw.Write(b)
+	})
+	out := &bytes.Buffer{}
+	opts := &Options{
+		IO:      &cmdutil.IOStreams{In: strings.NewReader(""), Out: out, ErrOut: &bytes.Buffer{}},
+		Now:     func() time.Time { return now },
+		Profile: func(string) (profiles.Profile, error) { return profile(profiles.FlowDevice), nil },
+		Flows: func() (insight.Silenter, error) {
+			return &cmdtest.FakeFlows{SilentTokens: &flows.Tokens{AccessToken: tok, ExpiresOn: now.Add(time.Hour)}}, nil
+		},
+		HTTPClient: func(profiles.Profile) (*http.Client, error) {
+			return &http.Client{Transport: cmdtest.HandlerTransport{Handler: mux}}, nil
+		},
+	}
+	cmd := newCmd(opts, Run)
+	cmd.SetArgs(nil)
+	cmd.SilenceUsage, cmd.SilenceErrors = true, true
+	_ = cmd.ExecuteContext(context.Background())
+	text := out.String()
+	for _, bad := range []string{"\x1b", "\x07", "\r", "\u009b", "\u202e"} {
+		if strings.Contains(text, bad) {
+			t.Errorf("plain output carries %q:\n%q", bad, text)
+		}
+	}
+	if !strings.Contains(text, "\ufffd]52;c;cGF5bG9hZA==") {
+		t.Errorf("the planted values are not shown, made harmless:\n%s", text)
 	}
 }

@@ -6,6 +6,7 @@ package inspect
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -13,11 +14,11 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/cognite-tools/cdflogin/command/claimscmd"
 	"github.com/cognite-tools/cdflogin/command/cmdutil"
 	"github.com/cognite-tools/cdflogin/flows"
+	"github.com/cognite-tools/cdflogin/internal/insight"
 	"github.com/cognite-tools/cdflogin/internal/insight/cdf"
-	"github.com/cognite-tools/cdflogin/internal/insight/claims"
+	"github.com/cognite-tools/cdflogin/internal/textsafe"
 	"github.com/cognite-tools/cdflogin/profiles"
 )
 
@@ -25,7 +26,7 @@ import (
 type Options struct {
 	IO      *cmdutil.IOStreams
 	Profile func(name string) (profiles.Profile, error)
-	Flows   func() (claimscmd.Silenter, error)
+	Flows   func() (insight.Silenter, error)
 	// HTTPClient is the client for CDF, with the profile's ca_file applied.
 	HTTPClient func(p profiles.Profile) (*http.Client, error)
 	UserAgent  string
@@ -39,7 +40,7 @@ func NewCmd(f *cmdutil.Factory) *cobra.Command {
 	opts := &Options{
 		IO:         f.IO,
 		Profile:    func(name string) (profiles.Profile, error) { return cmdutil.Profile(f, name) },
-		Flows:      func() (claimscmd.Silenter, error) { return cmdutil.Service(f) },
+		Flows:      func() (insight.Silenter, error) { return cmdutil.Service(f) },
 		HTTPClient: func(p profiles.Profile) (*http.Client, error) { return flows.HTTPClient(f.HTTPClient, p) },
 		UserAgent:  "cdflogin/" + f.Version,
 	}
@@ -57,7 +58,8 @@ group in the token matched to the CDF groups whose source ID it is, token
 groups no CDF group maps, and CDF groups whose source ID the token lacks.
 
 The token comes from the cache or a silent refresh, never a prompt. CDF
-errors are shown with their request ID.`,
+errors are shown with their request ID. inspect exits with 6 when the token
+has no access to the profile's project (after printing what it found).`,
 		Example: `  cdflogin inspect -p dev
   cdflogin inspect -p dev --json | jq '.groupMapping.unmatchedTokenGroups'`,
 		Args: cobra.NoArgs,
@@ -76,46 +78,17 @@ type Output struct {
 	GroupsOverage bool     `json:"groupsOverage"`
 }
 
-// Result is what Run found, for doctor and tests.
-type Result struct {
-	Profile       profiles.Profile
-	Report        *cdf.Report
-	TokenGroups   []string
-	GroupsOverage bool
-}
-
-// Gather gets the token silently and asks CDF about it.
-func Gather(ctx context.Context, opts *Options, p profiles.Profile, accessToken string) (*Result, error) {
-	res := &Result{Profile: p, TokenGroups: []string{}}
-	if tok, err := claims.Decode(accessToken); err == nil {
-		if g := tok.Groups(); g != nil {
-			res.TokenGroups = g
-		}
-		res.GroupsOverage = tok.GroupsOverage()
-	}
-	hc, err := opts.HTTPClient(p)
-	if err != nil {
-		return nil, err
-	}
-	c := cdf.New(p.BaseURL(), hc, accessToken)
-	c.UserAgent = opts.UserAgent
-	rep, err := cdf.Inspect(ctx, c, p.Project, res.TokenGroups)
-	if err != nil {
-		return nil, err
-	}
-	res.Report = rep
-	return res, nil
-}
-
-// Run prints the inspection.
+// Run asks the inspect use case and prints what it found; it exits with
+// ExitNoAccess when the token has no access to the profile's project.
 func Run(ctx context.Context, opts *Options) error {
-	p, t, err := cmdutil.SilentToken(ctx, opts.Profile, opts.Flows, opts.ProfileName, flows.SilentOptions{})
+	p, err := opts.Profile(opts.ProfileName)
 	if err != nil {
 		return err
 	}
-	res, err := Gather(ctx, opts, p, t.AccessToken)
+	d := insight.Deps{Flows: opts.Flows, HTTPClient: opts.HTTPClient, UserAgent: opts.UserAgent}
+	res, err := insight.Inspect(ctx, d, insight.InspectInput{Profile: p})
 	if err != nil {
-		return err
+		return cmdutil.FlowError(err, p, p.Flow)
 	}
 	if opts.JSON {
 		enc := json.NewEncoder(opts.IO.Out)
@@ -124,16 +97,28 @@ func Run(ctx context.Context, opts *Options) error {
 		if err := enc.Encode(Output{Profile: p.Name, Report: res.Report, TokenGroups: res.TokenGroups, GroupsOverage: res.GroupsOverage}); err != nil {
 			return fmt.Errorf("write JSON: %w", err)
 		}
-		return nil
+	} else if err := WriteText(opts.IO.Out, res); err != nil {
+		return err
 	}
-	return WriteText(opts.IO.Out, res)
+	if !res.HasAccess() {
+		a := res.Report.Access
+		msg := fmt.Sprintf("the token of profile %s has no access to project %s", p.Name, a.Project)
+		if len(a.DidYouMean) > 0 {
+			msg += " (did you mean " + strings.Join(a.DidYouMean, ", ") + "?)"
+		}
+		return cmdutil.WithExitCode(cmdutil.ExitNoAccess, errors.New(textsafe.Line(msg)))
+	}
+	return nil
 }
 
-// WriteText writes the inspection for people.
-func WriteText(w io.Writer, res *Result) error {
+// WriteText writes the inspection for people. What CDF and the token say
+// (subject, project, group and capability names, warnings) passes through
+// textsafe.
+func WriteText(w io.Writer, res *insight.InspectResult) error {
+	l := textsafe.Line
 	var b strings.Builder
 	r := res.Report
-	fmt.Fprintf(&b, "CDF %s — token subject %s\n\n", r.BaseURL, r.Subject)
+	fmt.Fprintf(&b, "CDF %s — token subject %s\n\n", l(r.BaseURL), l(r.Subject))
 
 	a := r.Access
 	b.WriteString("Project access\n")
@@ -141,26 +126,27 @@ func WriteText(w io.Writer, res *Result) error {
 	case a.Project == "":
 		b.WriteString("  i the profile names no project\n")
 	case a.HasAccess:
-		fmt.Fprintf(&b, "  ✓ %s: access through CDF group(s) %s\n", a.Project, joinIDs(a.GroupIDs))
+		fmt.Fprintf(&b, "  ✓ %s: access through CDF group(s) %s\n", l(a.Project), joinIDs(a.GroupIDs))
 	default:
-		fmt.Fprintf(&b, "  ✗ %s: no access\n", a.Project)
+		fmt.Fprintf(&b, "  ✗ %s: no access\n", l(a.Project))
 		if len(a.DidYouMean) > 0 {
-			fmt.Fprintf(&b, "    did you mean: %s?\n", strings.Join(a.DidYouMean, ", "))
+			fmt.Fprintf(&b, "    did you mean: %s?\n", l(strings.Join(a.DidYouMean, ", ")))
 		}
 	}
 	if len(a.Reachable) > 0 {
-		fmt.Fprintf(&b, "  the token reaches: %s\n", strings.Join(a.Reachable, ", "))
+		fmt.Fprintf(&b, "  the token reaches: %s\n", l(strings.Join(a.Reachable, ", ")))
 	} else {
 		b.WriteString("  the token reaches no project: no CDF group in any project has a source ID the token carries\n")
 	}
 
 	if a.Project != "" {
-		fmt.Fprintf(&b, "\nCapabilities in %s\n", a.Project)
-		if len(r.Capabilities) == 0 {
+		fmt.Fprintf(&b, "\nCapabilities in %s\n", l(a.Project))
+		caps := cdf.MergeCapabilities(r.Capabilities)
+		if len(caps) == 0 {
 			b.WriteString("  (none)\n")
 		}
-		for _, c := range r.Capabilities {
-			fmt.Fprintf(&b, "  %s\n", c)
+		for _, c := range caps {
+			fmt.Fprintf(&b, "  %s\n", l(c.String()))
 		}
 	}
 
@@ -177,7 +163,7 @@ func WriteText(w io.Writer, res *Result) error {
 		b.WriteString("  (not available: the project's groups can only be listed with access to it)\n")
 	}
 	for _, wmsg := range r.Warnings {
-		fmt.Fprintf(&b, "\n! %s\n", wmsg)
+		fmt.Fprintf(&b, "\n! %s\n", l(wmsg))
 	}
 	_, err := io.WriteString(w, b.String())
 	if err != nil {
@@ -187,15 +173,16 @@ func WriteText(w io.Writer, res *Result) error {
 }
 
 func writeMapping(b *strings.Builder, m *cdf.GroupMapping) {
+	l := textsafe.Line
 	b.WriteString("  Matched\n")
 	if len(m.Matched) == 0 {
 		b.WriteString("    (none)\n")
 	}
 	for _, mg := range m.Matched {
 		for _, g := range mg.CDFGroups {
-			fmt.Fprintf(b, "    ✓ %s → %s (id %d)\n", mg.EntraGroupID, g.Name, g.ID)
-			for _, c := range g.Capabilities {
-				fmt.Fprintf(b, "        %s\n", c)
+			fmt.Fprintf(b, "    ✓ %s → %s (id %d)\n", l(mg.EntraGroupID), l(g.Name), g.ID)
+			for _, c := range cdf.MergeCapabilities(g.Capabilities) {
+				fmt.Fprintf(b, "        %s\n", l(c.String()))
 			}
 		}
 	}
@@ -204,14 +191,14 @@ func writeMapping(b *strings.Builder, m *cdf.GroupMapping) {
 		b.WriteString("    (none)\n")
 	}
 	for _, g := range m.UnmatchedToken {
-		fmt.Fprintf(b, "    · %s\n", g)
+		fmt.Fprintf(b, "    · %s\n", l(g))
 	}
 	b.WriteString("  CDF groups whose source ID the token lacks\n")
 	if len(m.UnmatchedCDF) == 0 {
 		b.WriteString("    (none)\n")
 	}
 	for _, g := range m.UnmatchedCDF {
-		fmt.Fprintf(b, "    · %s (id %d, source ID %s)\n", g.Name, g.ID, g.SourceID)
+		fmt.Fprintf(b, "    · %s (id %d, source ID %s)\n", l(g.Name), g.ID, l(g.SourceID))
 	}
 	if m.TooMany() {
 		fmt.Fprintf(b, "  ! the token maps to %d CDF groups, more than CDF supports per principal (%d): sign-in may fail\n", m.MappedCount, cdf.MaxGroupsPerPrincipal)

@@ -3,6 +3,7 @@ package inspect
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -12,10 +13,10 @@ import (
 
 	"github.com/charmbracelet/x/exp/golden"
 
-	"github.com/cognite-tools/cdflogin/command/claimscmd"
 	"github.com/cognite-tools/cdflogin/command/cmdutil"
 	"github.com/cognite-tools/cdflogin/command/internal/cmdtest"
 	"github.com/cognite-tools/cdflogin/flows"
+	"github.com/cognite-tools/cdflogin/internal/insight"
 	"github.com/cognite-tools/cdflogin/internal/insight/cdf"
 	"github.com/cognite-tools/cdflogin/internal/insight/claims/claimstest"
 	"github.com/cognite-tools/cdflogin/profiles"
@@ -44,7 +45,8 @@ func fakeCDF(accepted string, allowAll bool) *http.Client {
 		_, _ = fmt.Fprint(w, `{"subject":"`+claimstest.UserOID+`","projects":[{"projectUrlName":"acme","groups":[101]},{"projectUrlName":"acme-dev","groups":[201]}],
 "capabilities":[{"groupsAcl":{"actions":["LIST"],"scope":{"currentuserscope":{}}},"projectScope":{"projects":["acme"]}},
 {"timeSeriesAcl":{"actions":["READ","WRITE"],"scope":{"datasetScope":{"ids":[7]}}},"projectScope":{"projects":["acme"]}},
-{"projectsAcl":{"actions":["LIST"],"scope":{"all":{}}},"projectScope":{"allProjects":{}}}]}`)
+{"projectsAcl":{"actions":["LIST"],"scope":{"all":{}}},"projectScope":{"allProjects":{}}},
+{"projectsAcl":{"actions":["LIST","READ"],"scope":{"all":{}}},"projectScope":{"allProjects":{}}}]}`)
 	}))
 	mux.HandleFunc("/api/v1/projects/acme/groups", auth(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Query().Get("all") == "true" && !allowAll {
@@ -75,12 +77,12 @@ type env struct {
 	out  *bytes.Buffer
 }
 
-func newEnv(p profiles.Profile, svc claimscmd.Silenter, hc *http.Client) env {
+func newEnv(p profiles.Profile, svc insight.Silenter, hc *http.Client) env {
 	out := &bytes.Buffer{}
 	return env{&Options{
 		IO:         &cmdutil.IOStreams{In: strings.NewReader(""), Out: out, ErrOut: &bytes.Buffer{}},
 		Profile:    func(string) (profiles.Profile, error) { return p, nil },
-		Flows:      func() (claimscmd.Silenter, error) { return svc, nil },
+		Flows:      func() (insight.Silenter, error) { return svc, nil },
 		HTTPClient: func(profiles.Profile) (*http.Client, error) { return hc, nil },
 	}, out}
 }
@@ -104,18 +106,25 @@ func TestInspectGolden(t *testing.T) {
 		allowAll bool
 		args     []string
 		tok      string
+		exit     int
 	}{
-		{"matched_and_unmatched", "acme", true, nil, tok},
-		{"own_groups_only", "acme", false, nil, tok},
-		{"no_access", "acme-prd", true, nil, tok},
-		{"overage", "acme", true, nil, userToken("groups", nil, "hasgroups", true)},
-		{"json", "acme", true, []string{"--json"}, tok},
+		{"matched_and_unmatched", "acme", true, nil, tok, 0},
+		{"own_groups_only", "acme", false, nil, tok, 0},
+		{"no_access", "acme-prd", true, nil, tok, cmdutil.ExitNoAccess},
+		{"no_access_json", "acme-prd", true, []string{"--json"}, tok, cmdutil.ExitNoAccess},
+		{"no_project", "", true, nil, tok, 0},
+		{"overage", "acme", true, nil, userToken("groups", nil, "hasgroups", true), 0},
+		{"json", "acme", true, []string{"--json"}, tok, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newEnv(profile(tt.project), &cmdtest.FakeFlows{SilentTokens: &flows.Tokens{AccessToken: tt.tok}}, fakeCDF(tt.tok, tt.allowAll))
-			if err := run(e, tt.args...); err != nil {
-				t.Fatal(err)
+			err := run(e, tt.args...)
+			if got := cmdutil.ExitCode(err); got != tt.exit {
+				t.Fatalf("exit %d (%v), want %d", got, err, tt.exit)
+			}
+			if tt.exit == cmdutil.ExitNoAccess && !strings.Contains(err.Error(), "no access to project acme-prd (did you mean acme-dev?)") {
+				t.Errorf("the error line does not say which project: %v", err)
 			}
 			if strings.Contains(e.out.String(), tt.tok[:30]) {
 				t.Error("the raw token is in the output")
@@ -130,7 +139,7 @@ func TestInspectErrors(t *testing.T) {
 	lr := &flows.LoginRequiredError{Profile: "dev", Reason: "no cached sign-in"}
 	tests := []struct {
 		name    string
-		svc     claimscmd.Silenter
+		svc     insight.Silenter
 		hc      *http.Client
 		code    int
 		say     string
@@ -155,5 +164,39 @@ func TestInspectErrors(t *testing.T) {
 				t.Errorf("not a *cdf.Error: %T", err)
 			}
 		})
+	}
+}
+
+// TestInspectPlainOutputIsSafe (issue 16): what CDF says (subject, group
+// names, source IDs, capability names, warnings) reaches the terminal only
+// through textsafe.
+func TestInspectPlainOutputIsSafe(t *testing.T) {
+	const hostile = "x\x1b]52;c;cGF5bG9hZA==\x07\x1b[2J\r✓ acme: access\u009b31m\u202egnp"
+	q := func(s string) string { b, _ := json.Marshal(s); return string(b) }
+	tok := userToken("groups", []any{claimstest.GroupA, hostile})
+	mux := http.NewServeMux()
+	mux.HandleFunc("/api/v1/token/inspect", func(w http.ResponseWriter, r *http.Request) {
+		_, _ = fmt.Fprint(w, `{"subject":`+q(hostile)+`,"projects":[{"projectUrlName":"acme","groups":[101]},{"projectUrlName":`+q(hostile)+`,"groups":[1]}],
+"capabilities":[{`+q("evil"+hostile+"Acl")+`:{"actions":[`+q(hostile)+`],"scope":{"all":{}}},"projectScope":{"projects":["acme"]}}]}`)
+	})
+	mux.HandleFunc("/api/v1/projects/acme/groups", func(w http.ResponseWriter, r *http.Request) {
+		_, _ = fmt.Fprint(w, `{"items":[{"id":101,"name":`+q(hostile)+`,"sourceId":"`+claimstest.GroupA+`"},{"id":102,"name":"n","sourceId":`+q(hostile+"2")+`}]}`)
+	})
+	mux.HandleFunc("/api/v1/projects/acme", func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(500)
+		_, _ = fmt.Fprint(w, `{"error":{"code":500,"message":`+q(hostile)+`}}`)
+	})
+	e := newEnv(profile("acme"), &cmdtest.FakeFlows{SilentTokens: &flows.Tokens{AccessToken: tok}}, &http.Client{Transport: cmdtest.HandlerTransport{Handler: mux}})
+	if err := run(e); err != nil {
+		t.Fatal(err)
+	}
+	out := e.out.String()
+	for _, bad := range []string{"\x1b", "\x07", "\r", "\u009b", "\u202e"} {
+		if strings.Contains(out, bad) {
+			t.Errorf("plain output carries %q:\n%q", bad, out)
+		}
+	}
+	if !strings.Contains(out, "\ufffd]52;c;cGF5bG9hZA==") {
+		t.Errorf("the planted values are not shown, made harmless:\n%s", out)
 	}
 }

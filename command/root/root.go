@@ -7,16 +7,16 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/cognite-tools/cdflogin/command/claimscmd"
+	claimscmd "github.com/cognite-tools/cdflogin/command/claims"
 	"github.com/cognite-tools/cdflogin/command/cmdutil"
 	"github.com/cognite-tools/cdflogin/command/demo"
 	"github.com/cognite-tools/cdflogin/command/doctor"
-	"github.com/cognite-tools/cdflogin/command/envcmd"
+	envcmd "github.com/cognite-tools/cdflogin/command/env"
 	"github.com/cognite-tools/cdflogin/command/inspect"
 	"github.com/cognite-tools/cdflogin/command/login"
 	"github.com/cognite-tools/cdflogin/command/logout"
 	"github.com/cognite-tools/cdflogin/command/profile"
-	"github.com/cognite-tools/cdflogin/command/sandboxcmd"
+	sandboxcmd "github.com/cognite-tools/cdflogin/command/sandbox"
 	"github.com/cognite-tools/cdflogin/command/token"
 	"github.com/cognite-tools/cdflogin/command/tui"
 )

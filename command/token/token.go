@@ -25,6 +25,9 @@ type Options struct {
 	ProfileName string
 	JSON        bool
 	MinValid    time.Duration
+	// MinValidSet says --min-valid was given: a token that cannot stay
+	// valid that long is then an error (ExitTooShort), not a warning.
+	MinValidSet bool
 }
 
 // Output is the --json document.
@@ -56,21 +59,25 @@ func newCmd(opts *Options, run func(context.Context, *Options) error) *cobra.Com
 The token comes from the cache when it stays valid for --min-valid, else from
 a silent refresh (user profiles) or a new app token (secret and certificate
 profiles). token never asks a person anything: when someone must sign in it
-exits with code 4 and says which command to run.`,
+exits with code 4 and says which command to run. When --min-valid is given and
+even a new token cannot stay valid that long (the tenant issues shorter-lived
+tokens), it prints no token and exits with code 5.`,
 		Example: `  curl -H "Authorization: Bearer $(cdflogin token -p dev)" \
     https://westeurope-1.cognitedata.com/api/v1/token/inspect
-  cdflogin token -p dev --json --min-valid 30m`,
+  cdflogin token -p dev --json --min-valid 30m
+  TOKEN=$(cdflogin token -p ci --min-valid 45m) || exit $?`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if opts.MinValid < 0 {
 				return cmdutil.UsageError("--min-valid must not be negative (see: cdflogin token --help)")
 			}
+			opts.MinValidSet = cmd.Flags().Changed("min-valid")
 			return run(cmd.Context(), opts)
 		},
 	}
 	cmd.Flags().StringVarP(&opts.ProfileName, "profile", "p", "", "profile to use (default: $CDFLOGIN_PROFILE, then the default profile)")
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print {access_token, expires_on, token_type, profile, scopes} as JSON")
-	cmd.Flags().DurationVar(&opts.MinValid, "min-valid", flows.DefaultMinValid, "refresh when the cached token expires sooner than this")
+	cmd.Flags().DurationVar(&opts.MinValid, "min-valid", flows.DefaultMinValid, "the token must stay valid this long: refresh a cached one that expires sooner, and exit 5 if even a new one cannot")
 	return cmd
 }
 
@@ -84,9 +91,8 @@ func Run(ctx context.Context, opts *Options) error {
 		return cmdutil.WithExitCode(cmdutil.ExitLoginRequired,
 			fmt.Errorf("profile %q has no access token; run: cdflogin login -p %s", p.Name, p.Name))
 	}
-	if now := opts.Now(); t.ExpiresOn.Sub(now) < opts.MinValid {
-		fmt.Fprintf(opts.IO.ErrOut, "Warning: the token is valid only until %s, less than --min-valid %s\n",
-			cmdutil.Until(t.ExpiresOn, now), opts.MinValid)
+	if err := cmdutil.CheckMinValid(opts.IO.ErrOut, p, t, opts.Now(), opts.MinValid, opts.MinValidSet); err != nil {
+		return err
 	}
 	if !opts.JSON {
 		_, err = fmt.Fprintln(opts.IO.Out, t.AccessToken)

@@ -62,8 +62,14 @@ func TestToken(t *testing.T) {
 			wantStdout: "at.value.sig\n", minValid: flows.DefaultMinValid},
 		{name: "min-valid is passed on", fake: cmdtest.FakeFlows{SilentTokens: tokens(time.Hour)}, args: []string{"--min-valid", "30m"},
 			wantStdout: "at.value.sig\n", minValid: 30 * time.Minute},
-		{name: "shorter than min-valid warns", fake: cmdtest.FakeFlows{SilentTokens: tokens(20 * time.Minute)}, args: []string{"--min-valid", "2h"},
-			wantStdout: "at.value.sig\n", wantStderr: "less than --min-valid 2h0m0s", minValid: 2 * time.Hour},
+		// A token that cannot live --min-valid fails the script that asked
+		// (issue 15): exit 5, nothing on stdout.
+		{name: "shorter than a given min-valid fails", fake: cmdtest.FakeFlows{SilentTokens: tokens(20 * time.Minute)}, args: []string{"--min-valid", "2h"},
+			wantCode: cmdutil.ExitTooShort, wantErr: "less than --min-valid 2h0m0s", minValid: 2 * time.Hour},
+		{name: "shorter than a given min-valid fails, JSON too", fake: cmdtest.FakeFlows{SilentTokens: tokens(20 * time.Minute)}, args: []string{"--min-valid", "45m", "--json"},
+			wantCode: cmdutil.ExitTooShort, wantErr: "ask for less (--min-valid 19m)", minValid: 45 * time.Minute},
+		{name: "shorter than the default min-valid warns", fake: cmdtest.FakeFlows{SilentTokens: tokens(2 * time.Minute)},
+			wantStdout: "at.value.sig\n", wantStderr: "less than --min-valid 5m0s", minValid: flows.DefaultMinValid},
 		{name: "sign-in needed exits 4", fake: cmdtest.FakeFlows{SilentErr: &flows.LoginRequiredError{Profile: "dev", Reason: "no cached sign-in"}},
 			wantCode: cmdutil.ExitLoginRequired, wantErr: "run: cdflogin login -p dev", minValid: flows.DefaultMinValid},
 		{name: "expired refresh token exits 4", fake: cmdtest.FakeFlows{SilentErr: &flows.LoginRequiredError{Profile: "dev", Reason: "refresh token expired (AADSTS700082)", Err: entra}},

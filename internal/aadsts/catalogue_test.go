@@ -56,7 +56,7 @@ func TestCatalogueRequiredCodes(t *testing.T) {
 		{0, "authorization_declined", "device", "declined", []string{"cdflogin login"}, ""},
 		{70000, "authorization_declined", "device", "declined", []string{"approve"}, ""},
 		{0, "expired_token", "device", "expired", []string{"cdflogin login"}, ""},
-		{70020, "expired_token", "device", "expired", []string{"15 minutes"}, ""},
+		{70020, "expired_token", "device", "expired", []string{"cdflogin login", "expired"}, ""},
 		{0, "bad_verification_code", "device", "not recognised", []string{"exactly"}, ""},
 		{70019, "bad_verification_code", "device", "not recognised", []string{"exactly"}, ""},
 		{70000, "invalid_grant", "browser", "Grant not valid", []string{"cdflogin login"}, ""},
@@ -130,12 +130,12 @@ func TestCatalogueEntries(t *testing.T) {
 				e.Code = en.Errors[0]
 			}
 			x := Explain(e, c)
-			if x.Title != en.Title {
+			if x.Title != c.replacer().Replace(en.in(c).Title) {
 				t.Errorf("lookup of %v found %q", en.Codes, x.Title)
 			}
 			texts := []string{x.Title, x.Cause, x.Fix}
-			for _, f := range en.FixFor {
-				texts = append(texts, c.replacer().Replace(f))
+			for _, v := range en.Variants {
+				texts = append(texts, c.replacer().Replace(v.Title), c.replacer().Replace(v.Cause), c.replacer().Replace(v.Fix))
 			}
 			for _, s := range texts {
 				if m := placeholderRe.FindString(s); m != "" {
@@ -213,8 +213,8 @@ func TestExplanationString(t *testing.T) {
 			t.Errorf("trailing space: %q", l)
 		}
 	}
-	if strings.Contains(s, "Trace ID") {
-		t.Errorf("description's ID lines repeated:\n%s", s)
+	if strings.Count(s, "Trace ID") != 1 || !strings.Contains(s, "\nTrace ID: 0a1b2c3d-1111-2222-3333-444455556666") {
+		t.Errorf("the trace ID is not on a line of its own, once (the description's ID lines are not repeated):\n%s", s)
 	}
 }
 

@@ -95,59 +95,112 @@ func TestCatalogueMarkdownEscapes(t *testing.T) {
 	}
 }
 
-// Placeholders in the docs, in place of a profile's values.
+// Stand-ins in the docs for a profile's values and Entra's answer: plain
+// words that survive the URL parsing the explanations do, and are then
+// shown as <…>.
 const (
-	phApp     = "\x01app\x01"
-	phTenant  = "\x01tenant\x01"
-	phCluster = "\x01cluster\x01"
+	phApp      = "xdocsappx"
+	phTenant   = "xdocstenantx"
+	phCluster  = "xdocsclusterx"
+	phProfile  = "xdocsprofilex"
+	phResource = "https://xdocsresourcex"
 )
 
+// docsContext is the context the docs explain every code in; variants
+// change its flow, step or resource.
+func docsContext() Context {
+	return Context{ClientID: phApp, Tenant: phTenant, RedirectURI: "http://localhost:53000", Cluster: phCluster,
+		CDFURL: "https://" + phCluster + ".cognitedata.com", Profile: phProfile}
+}
+
+// variantContexts are the contexts that show a variant: one for each of
+// its flows (its texts may name the flow or the credential).
+func variantContexts(v variant) []Context {
+	base := docsContext()
+	base.Step = v.Step
+	if v.Foreign {
+		base.Resource = phResource
+	}
+	if len(v.Flows) == 0 {
+		return []Context{base}
+	}
+	var out []Context
+	for _, f := range v.Flows {
+		c := base
+		c.Flow = f
+		out = append(out, c)
+	}
+	return out
+}
+
+// variantLabel says when a variant applies, for the docs.
+func variantLabel(c Context, v variant) string {
+	var parts []string
+	if c.Flow != "" {
+		parts = append(parts, "with the "+c.Flow+" flow")
+	}
+	if v.Step == StepRefresh {
+		parts = append(parts, "on a refresh")
+	}
+	if v.Foreign {
+		parts = append(parts, "for an API other than CDF (`<resource>`)")
+	}
+	s := strings.Join(parts, ", ")
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
 // catalogueMarkdown is the catalogue as a Markdown list, one item a row,
-// wrapped at 104 columns.
+// with the texts each variant gives in its context, wrapped at 104
+// columns.
 func catalogueMarkdown() string {
-	fill := strings.NewReplacer(
-		"{app}", phApp,
-		"{tenant}", phTenant,
-		"{redirect}", "http://localhost:53000",
-		"{port}", "53000",
-		"{cdf}", "https://"+phCluster+".cognitedata.com",
-		"{scope}", "https://"+phCluster+".cognitedata.com/.default",
-		"{cluster}", phCluster,
-	)
 	show := strings.NewReplacer(
 		"https://"+phCluster+".cognitedata.com/.default", "`https://<cluster>.cognitedata.com/.default`",
 		"https://"+phCluster+".cognitedata.com", "`https://<cluster>.cognitedata.com`",
+		phResource+"/.default", "`<resource>/.default`",
+		phResource, "`<resource>`",
 		phCluster, "`<cluster>`",
 		phApp, "`<client_id>`",
 		phTenant, "`<tenant>`",
+		phProfile, "`<profile>`",
 	)
-	text := func(s string) string { return show.Replace(markdownEscape(fill.Replace(s))) }
+	text := func(c Context, s string) string { return show.Replace(markdownEscape(c.replacer().Replace(s))) }
 	var b strings.Builder
 	b.WriteString("\n")
+	line := func(s, indent string, width int) {
+		for _, l := range wrapText(s, indent, width) {
+			b.WriteString(l + "\n")
+		}
+	}
 	for _, en := range catalogue {
 		var names []string
 		for _, c := range en.Codes {
 			names = append(names, "AADSTS"+strconv.Itoa(c))
 		}
 		names = append(names, en.Errors...)
-		line := func(s, indent string, width int) {
-			for _, l := range wrapText(s, indent, width) {
-				b.WriteString(l + "\n")
+		base := docsContext()
+		line("- **"+markdownEscape(strings.Join(names, ", "))+"**: "+text(base, en.Title), "  ", 104)
+		line("  - Cause: "+text(base, en.Cause), "    ", 104)
+		line("  - Fix: "+text(base, en.Fix), "    ", 104)
+		for _, v := range en.Variants {
+			for _, c := range variantContexts(v) {
+				var said []string
+				if v.Title != "" {
+					said = append(said, "*"+text(c, v.Title)+"*.")
+				}
+				if v.Cause != "" {
+					said = append(said, "Cause: "+text(c, v.Cause))
+				}
+				if v.Fix != "" {
+					said = append(said, "Fix: "+text(c, v.Fix))
+				}
+				if v.NoSuggest {
+					said = append(said, "No other flow is suggested.")
+				}
+				line("  - "+variantLabel(c, v)+": "+strings.Join(said, " "), "    ", 104)
 			}
 		}
-		line("- **"+markdownEscape(strings.Join(names, ", "))+"**: "+text(en.Title), "  ", 104)
-		line("  - Cause: "+text(en.Cause), "    ", 104)
-		line("  - Fix: "+text(en.Fix), "    ", 104)
-		flows := make([]string, 0, len(en.FixFor))
-		for f := range en.FixFor {
-			flows = append(flows, f)
-		}
-		slices.Sort(flows)
-		for _, f := range flows {
-			line("  - Fix with the "+f+" flow: "+text(en.FixFor[f]), "    ", 104)
-		}
 		if en.Suggest != "" {
-			line("  - cdflogin suggests `--flow "+en.Suggest+"`.", "    ", 104)
+			line("  - cdflogin suggests `cdflogin login -p <profile> --flow "+en.Suggest+"`.", "    ", 104)
 		}
 	}
 	b.WriteString("\n")

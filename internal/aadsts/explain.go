@@ -6,14 +6,17 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/cognite-tools/cdflogin/internal/textwrap"
 )
 
-// Suggested flows.
+// Flows, as profiles name them.
 const (
-	FlowBrowser = "browser"
-	FlowDevice  = "device"
+	FlowBrowser     = "browser"
+	FlowDevice      = "device"
+	FlowSecret      = "secret"
+	FlowCertificate = "certificate"
 )
 
 // byErrorValue are OAuth error values that decide the explanation whatever
@@ -92,18 +95,21 @@ func Explain(e *Error, c Context) Explanation {
 		Error:         e.Code,
 		Entra:         e.Summary(),
 		CorrelationID: e.CorrelationID,
+		TraceID:       e.TraceID,
 		Timestamp:     e.Timestamp,
 	}
+	if e.Local {
+		x.Entra = ""
+	}
 	if en, ok := lookup(e); ok {
+		en = en.in(c)
 		x.Known = true
 		x.Title = r.Replace(en.Title)
 		x.Cause = r.Replace(en.Cause)
 		x.Fix = r.Replace(en.Fix)
-		if f, ok := en.FixFor[c.Flow]; ok {
-			x.Fix = r.Replace(f)
-		}
 		if en.Suggest != "" && en.Suggest != c.Flow && (c.Flow == "" || c.Flow == FlowBrowser || c.Flow == FlowDevice) {
 			x.Suggest = en.Suggest
+			x.Try = "cdflogin login" + c.profileFlag() + " --flow " + en.Suggest
 		}
 		return x
 	}
@@ -132,6 +138,63 @@ func orDefault(s, d string) string {
 	return s
 }
 
+// profileFlag is " -p NAME" when the profile is known, else "".
+func (c Context) profileFlag() string {
+	if c.Profile == "" {
+		return ""
+	}
+	return " -p " + c.Profile
+}
+
+// flowName names the flow for people: "device code", "client secret" ….
+func flowName(flow string) string {
+	switch flow {
+	case FlowDevice:
+		return "device code"
+	case FlowSecret:
+		return "client secret"
+	case FlowCertificate:
+		return "certificate"
+	case FlowBrowser:
+		return "browser"
+	}
+	return "sign-in"
+}
+
+// credentialName is what the app flows sign with.
+func credentialName(flow string) string {
+	if flow == FlowCertificate {
+		return "certificate"
+	}
+	return "client secret"
+}
+
+// resource is the API the request was for, without a trailing slash: the
+// context's, else the CDF URL.
+func (c Context) resource(cdf string) string {
+	if c.Resource != "" {
+		return strings.TrimRight(c.Resource, "/")
+	}
+	return cdf
+}
+
+// isCDF reports whether resource is CDF's: the profile's CDF URL or a
+// cognitedata.com cluster.
+func isCDF(resource, cdf string) bool {
+	r, err := url.Parse(resource)
+	if err != nil || r.Host == "" {
+		return false
+	}
+	host := strings.ToLower(r.Host)
+	if strings.HasSuffix(strings.ToLower(r.Hostname()), ".cognitedata.com") {
+		return true
+	}
+	if u, err := url.Parse(cdf); err == nil && strings.EqualFold(u.Host, host) {
+		return true
+	}
+	return false
+}
+
 // replacer fills the catalogue's placeholders.
 func (c Context) replacer() *strings.Replacer {
 	redirect := c.RedirectURI
@@ -157,6 +220,19 @@ func (c Context) replacer() *strings.Replacer {
 	if cluster == "" {
 		cluster = "<cluster>"
 	}
+	res := c.resource(cdf)
+	api := "the Cognite API (" + res + ")"
+	if !isCDF(res, cdf) {
+		api = "the API " + res
+	}
+	profile := "the profile"
+	if c.Profile != "" {
+		profile = "profile " + c.Profile
+	}
+	life := ""
+	if c.CodeLifetime > 0 {
+		life = " (this tenant's device codes live " + c.CodeLifetime.Round(time.Second).String() + ", as Entra's answer said)"
+	}
 	return strings.NewReplacer(
 		"{app}", orDefault(c.ClientID, "<application (client) ID>"),
 		"{tenant}", orDefault(c.Tenant, "<directory (tenant) ID>"),
@@ -164,7 +240,17 @@ func (c Context) replacer() *strings.Replacer {
 		"{port}", port,
 		"{cluster}", cluster,
 		"{cdf}", cdf,
-		"{scope}", cdf+"/.default",
+		"{cdfscope}", cdf+"/.default",
+		"{resource}", res,
+		"{scope}", res+"/.default",
+		"{api}", api,
+		"{profile}", profile,
+		"{name}", orDefault(c.Profile, "NAME"),
+		"{p}", c.profileFlag(),
+		"{login}", "cdflogin login"+c.profileFlag(),
+		"{flow}", flowName(c.Flow),
+		"{credential}", credentialName(c.Flow),
+		"{codelife}", life,
 	)
 }
 
@@ -189,6 +275,7 @@ func clusterOf(cdfURL string) string {
 //	Try:   cdflogin login --flow browser
 //	Entra: AADSTS7000218: The request body must contain …
 //	Correlation ID: … (2026-11-28 10:00:00Z)
+//	Trace ID: …
 func (x Explanation) String() string {
 	if x.Title == "" && x.Cause == "" && x.Fix == "" {
 		return ""
@@ -205,7 +292,10 @@ func (x Explanation) String() string {
 	if x.Fix != "" {
 		b.WriteString(wrap("Fix:   ", x.Fix))
 	}
-	if x.Suggest != "" {
+	switch {
+	case x.Try != "":
+		b.WriteString("Try:   " + x.Try + "\n")
+	case x.Suggest != "":
 		b.WriteString("Try:   cdflogin login --flow " + x.Suggest + "\n")
 	}
 	if x.Known && x.Entra != "" {
@@ -217,6 +307,9 @@ func (x Explanation) String() string {
 			b.WriteString(" (" + x.Timestamp + ")")
 		}
 		b.WriteString("\n")
+	}
+	if x.TraceID != "" {
+		b.WriteString("Trace ID: " + x.TraceID + "\n")
 	}
 	return strings.TrimRight(b.String(), "\n")
 }

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/cognite-tools/cdflogin/internal/textsafe"
 )
 
 // checkError holds for every *Error the parsers return.
@@ -22,6 +24,9 @@ func checkError(t *testing.T, e *Error) {
 		if n <= 0 {
 			t.Fatalf("non-positive code %d", n)
 		}
+	}
+	if !textsafe.Safe(line) || textsafe.Block(e.Description) != e.Description {
+		t.Fatalf("unsafe text kept: %q / %q", line, e.Description)
 	}
 	if jwtRe().MatchString(e.Description) || jwtRe().MatchString(line) {
 		t.Fatalf("token-shaped text kept: %q", e.Description)

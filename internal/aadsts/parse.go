@@ -13,6 +13,8 @@ import (
 	"sync"
 
 	msalerrors "github.com/AzureAD/microsoft-authentication-library-for-go/apps/errors"
+
+	"github.com/cognite-tools/cdflogin/internal/textsafe"
 )
 
 // Sources of an Error: where in the sign-in Entra's answer was seen.
@@ -229,12 +231,31 @@ func ParseBody(body []byte, status int) (*Error, bool) {
 		}
 		return nil, false
 	}
-	if m := aadstsRe().FindSubmatch(body); m != nil {
-		if n, err := strconv.Atoi(string(m[1])); err == nil && n > 0 {
-			return &Error{Codes: []int{n}, HTTPStatus: status, Source: SourceToken}, true
+	if m := aadstsRe().FindSubmatchIndex(body); m != nil {
+		if n, err := strconv.Atoi(string(body[m[2]:m[3]])); err == nil && n > 0 {
+			e := &Error{Codes: []int{n}, HTTPStatus: status, Source: SourceToken, Description: pageMessage(body[m[0]:])}
+			fillIDsFromDescription(e, string(body))
+			return e, true
 		}
 	}
 	return nil, false
+}
+
+// pageMessage is Entra's message on an error page, from "AADSTSnnnn: …" to
+// the end of its sentence: the page shows it as text and repeats it in a
+// JSON string of its script, so it ends at a quote, a tag or a line break;
+// the JSON string escapes (\u0027 for ') are undone.
+func pageMessage(b []byte) string {
+	end := len(b)
+	if i := bytes.IndexAny(b, "\"<\r\n"); i >= 0 {
+		end = i
+	}
+	if end > maxText {
+		end = maxText
+	}
+	msg := string(b[:end])
+	msg = strings.NewReplacer(`\u0027`, "'", `\u0026`, "&", `\u003c`, "<", `\u003e`, ">", `\/`, "/", "&#39;", "'", "&#x27;", "'", "&quot;", `"`, "&amp;", "&").Replace(msg)
+	return clean(msg)
 }
 
 // fromWire turns a decoded answer into an Error; it needs at least an
@@ -346,22 +367,12 @@ func cleanErrorValue(s string) string {
 }
 
 // clean makes outside text safe to print: token-shaped strings are
-// redacted, control characters dropped and the length bounded.
+// redacted, control characters and bidirectional marks made harmless by
+// textsafe (line breaks kept, as the description's ID lines follow them),
+// and the length bounded.
 func clean(s string) string {
 	s = jwtRe().ReplaceAllString(s, "[redacted]")
-	s = strings.Map(func(r rune) rune {
-		switch {
-		case r == '\n' || r == '\r' || r == '\t':
-			return r
-		case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0):
-			return -1
-		case r == 0x2028 || r == 0x2029, r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069, r == 0x200e || r == 0x200f:
-			// line separators and bidirectional controls, which can
-			// make a terminal line read differently from what it is
-			return -1
-		}
-		return r
-	}, s)
+	s = textsafe.Block(s)
 	if len(s) > maxText {
 		cut := maxText
 		for cut > 0 && !utf8RuneStart(s[cut]) {
@@ -382,6 +393,26 @@ func firstLine(s string) string {
 	return strings.TrimSpace(s)
 }
 
+// resourceRes find the resource (API) an answer names: 500011 "The
+// resource principal named X was not found", 650057 "Resource value from
+// request: X.", the sandbox's "(resource X)".
+var resourceRes = []func() *regexp.Regexp{
+	lazyRegexp(`resource principal named (https?://[^\s'"]+?)\.?(?:\s|$)`),
+	lazyRegexp(`Resource value from request: (https?://[^\s'"]+?)\.?(?:\s|$)`),
+	lazyRegexp(`\(resource (https?://[^\s'")]+)\)`),
+}
+
+// Resource is the API the answer says the request was for (e.g.
+// https://graph.microsoft.com), or "" when it names none.
+func (e *Error) Resource() string {
+	for _, re := range resourceRes {
+		if m := re().FindStringSubmatch(e.Description); m != nil {
+			return strings.TrimRight(m[1], "/")
+		}
+	}
+	return ""
+}
+
 // Summary is Entra's own description without its Trace ID / Correlation
 // ID / Timestamp lines.
 func (e *Error) Summary() string {
@@ -391,6 +422,9 @@ func (e *Error) Summary() string {
 // Error is one line: the AADSTS number, the error value and Entra's first
 // line of description. It never contains tokens or secrets.
 func (e *Error) Error() string {
+	if e.Local {
+		return "cdflogin: " + orDefault(e.Description, e.Code) + " (no answer from Entra ID)"
+	}
 	var b strings.Builder
 	b.WriteString("entra id")
 	if e.Source != "" {

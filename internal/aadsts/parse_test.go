@@ -225,10 +225,12 @@ func TestErrorOneLineNoTokens(t *testing.T) {
 func TestCleanDropsControls(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"plain", "plain"},
-		{"a\x1b[31mred\x1b[0m", "a[31mred[0m"},
-		{"evil\u202egnp.exe", "evilgnp.exe"},
-		{"x\u2066y\u2069z", "xyz"},
-		{"line1\r\nline2", "line1\r\nline2"},
+		{"a\x1b[31mred\x1b[0m", "a\ufffd[31mred\ufffd[0m"},
+		{"evil\u202egnp.exe", "evil\ufffdgnp.exe"},
+		{"x\u2066y\u2069z", "x\ufffdy\ufffdz"},
+		{"line1\r\nline2", "line1\nline2"},
+		{"forged\rline", "forged line"},
+		{"osc52\x1b]52;c;aGk=\x07", "osc52\ufffd]52;c;aGk=\ufffd"},
 		{"  padded  ", "padded"},
 		{strings.Repeat("é", 600), strings.Repeat("é", 512) + "…"},
 	}
@@ -249,6 +251,48 @@ func TestPatternsCompile(t *testing.T) {
 		first := re()
 		if first == nil || re() != first {
 			t.Errorf("%s: not one compiled pattern", name)
+		}
+	}
+}
+
+// TestParseBodyErrorPage: Entra's sign-in error page (what a GET of the
+// authorize URL answers for an unknown app or redirect URI) gives the code
+// and Entra's sentence, from the page's text or the JSON string of its
+// script, with the escapes undone and nothing unsafe kept.
+func TestParseBodyErrorPage(t *testing.T) {
+	tests := []struct {
+		name, body string
+		code       int
+		desc       string
+	}{
+		{"text of the page", `<p class="err">AADSTS50011: The redirect URI &#39;http://localhost:53000&#39; does not match.</p>`, 50011,
+			"AADSTS50011: The redirect URI 'http://localhost:53000' does not match."},
+		{"script JSON", `<script>$Config={"iErrorCode":700016,"strServiceExceptionMessage":"AADSTS700016: Application with identifier \u0027abc\u0027 was not found in the directory \u0027contoso\u0027.","x":1};</script>`, 700016,
+			"AADSTS700016: Application with identifier 'abc' was not found in the directory 'contoso'."},
+		{"escape sequences", "<p>AADSTS90002: Tenant \x1b]52;c;aGk=\x07x not found</p>", 90002, "AADSTS90002: Tenant \ufffd]52;c;aGk=\ufffdx not found"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e, ok := ParseBody([]byte(tt.body), 400)
+			if !ok || e.AADSTS() != tt.code || e.Description != tt.desc {
+				t.Fatalf("got %+v, %v; want code %d, description %q", e, ok, tt.code, tt.desc)
+			}
+		})
+	}
+}
+
+func TestResource(t *testing.T) {
+	tests := []struct{ desc, want string }{
+		{"AADSTS500011: The resource principal named https://graph.microsoft.com was not found in the tenant named contoso. This can happen …", "https://graph.microsoft.com"},
+		{"AADSTS500011: The resource principal named https://westeurope-1.cognitedata.com/ was not found in the tenant named x.", "https://westeurope-1.cognitedata.com"},
+		{"AADSTS650057: Invalid resource. The client has requested access to a resource which is not listed in the requested permissions in the client's application registration. Client app ID: 1. Resource value from request: https://api.example. Resource app ID: 2.", "https://api.example"},
+		{"AADSTS65001: The user or administrator has not consented to use the application with ID 'x' named 'y'. (resource https://127.0.0.1:8443)", "https://127.0.0.1:8443"},
+		{"AADSTS65001: The user or administrator has not consented to use the application.", ""},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		if got := (&Error{Description: tt.desc}).Resource(); got != tt.want {
+			t.Errorf("Resource(%q) = %q, want %q", tt.desc, got, tt.want)
 		}
 	}
 }

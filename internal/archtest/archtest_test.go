@@ -57,7 +57,7 @@ var rules = []rule{
 	},
 	{
 		Name:      "only the demo wiring, the benchmarks and the tests import sandbox",
-		From:      not(anyOf("sandbox", "command/demo", "command/sandboxcmd", "bench", "e2e")),
+		From:      not(anyOf("sandbox", "command/demo", "command/sandbox", "bench", "e2e")),
 		Forbidden: anyOf("sandbox"),
 	},
 	{

@@ -24,6 +24,8 @@ func FuzzCallback(f *testing.F) {
 		"POST / HTTP/1.1\r\nHost: localhost:53000\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 33\r\n\r\ncode=xyz&state=" + testState + "\r\n",
 		"GET /?code=abc&state=" + testState + " HTTP/1.1\r\nHost: evil.example:53000\r\n\r\n",
 		"DELETE / HTTP/1.1\r\nHost: localhost:53000\r\n\r\n",
+		"GET /?code=abc&state=" + testState + "&iss=https%3A%2F%2Fissuer.example%2Fv2.0 HTTP/1.1\r\nHost: localhost:53000\r\n\r\n",
+		"GET /?code=abc&state=" + testState + "&iss=https%3A%2F%2Fevil.example HTTP/1.1\r\nHost: localhost:53000\r\n\r\n",
 	} {
 		f.Add([]byte(s))
 	}
@@ -40,6 +42,12 @@ func FuzzCallback(f *testing.F) {
 			req.Body = io.NopCloser(bytes.NewReader(body))
 		}
 		h := newHandler(53000, testState)
+		// Half the inputs meet a listener that requires an issuer (RFC
+		// 9207), chosen by the input so a failure reproduces.
+		requireIss := len(raw)%2 == 0
+		if requireIss {
+			h.issuer = fuzzIssuer
+		}
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, req)
 
@@ -63,6 +71,9 @@ func FuzzCallback(f *testing.F) {
 				if params.Get("state") != testState || h.result.Code == "" || h.result.Code != params.Get("code") {
 					t.Fatalf("accepted code %q with params %v", h.result.Code, params)
 				}
+				if requireIss && (len(params["iss"]) != 1 || params.Get("iss") != fuzzIssuer) {
+					t.Fatalf("accepted code %q with iss %q, want exactly %q", h.result.Code, params["iss"], fuzzIssuer)
+				}
 			}
 		}
 		page := rec.Body.String()
@@ -76,6 +87,10 @@ func FuzzCallback(f *testing.F) {
 		}
 	})
 }
+
+// fuzzIssuer is the issuer FuzzCallback's listener requires for half the
+// inputs.
+const fuzzIssuer = "https://issuer.example/v2.0"
 
 func collect(raw string) []string {
 	var out []string

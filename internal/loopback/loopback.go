@@ -3,7 +3,9 @@
 // loopback addresses only, checks the Host header and the state, ignores
 // stray requests (favicon, wrong path) without ending the sign-in, accepts
 // exactly one answer (query GET or form_post POST), keeps Entra's error code,
-// serves a clear page, and times out or is cancelled through the context.
+// refuses an answer from another issuer when the authorization server says
+// it names itself (RFC 9207), serves a clear page, and times out or is
+// cancelled through the context.
 package loopback
 
 import (
@@ -40,6 +42,12 @@ type Config struct {
 	// State is the OAuth state sent in the authorize request; answers with
 	// another state are refused. Required.
 	State string
+	// Issuer is the authorization server's issuer identifier when its
+	// metadata advertises authorization_response_iss_parameter_supported
+	// (RFC 9207): every answer must then carry exactly this iss, or it is
+	// refused. Empty when the server does not name itself (Entra). It can
+	// also be set after Listen, with RequireIssuer.
+	Issuer string
 	// Timeout bounds the wait for the browser, counted from Listen
 	// (DefaultTimeout when zero).
 	Timeout time.Duration
@@ -116,6 +124,7 @@ func Listen(ctx context.Context, cfg Config) (*Listener, error) {
 		h:        newHandler(port, cfg.State),
 		lns:      lns,
 	}
+	l.h.issuer = cfg.Issuer
 	l.h.explain = cfg.Explain
 	if l.h.explain.RedirectURI == "" {
 		l.h.explain.RedirectURI = l.RedirectURI()
@@ -203,6 +212,16 @@ func (l *Listener) Addr() string { return "localhost:" + strconv.Itoa(l.port) }
 // Port is the bound port.
 func (l *Listener) Port() int { return l.port }
 
+// RequireIssuer makes the listener refuse answers whose iss is not issuer
+// (RFC 9207 §2.4), as Config.Issuer does; for when the issuer is known only
+// after Listen (the redirect URI is needed to learn it). Call it before the
+// browser is sent to the authorization server.
+func (l *Listener) RequireIssuer(issuer string) {
+	l.h.mu.Lock()
+	l.h.issuer = issuer
+	l.h.mu.Unlock()
+}
+
 // Deadline is when Wait gives up.
 func (l *Listener) Deadline() time.Time { return l.deadline }
 
@@ -288,19 +307,58 @@ var pageOnlyCodes = []int{50011, 500113, 700016, 50020, 50105, 53003, 530003}
 
 // Details lists the errors Entra shows only in the browser (see
 // cmdutil.Detailer), so that a person who saw one knows what it means.
-func (e *TimeoutError) Details() string {
+func (e *TimeoutError) Details() string { return e.DetailsFor("") }
+
+// DetailsFor is Details for a sign-in of profile: the commands it names
+// carry -p profile.
+func (e *TimeoutError) DetailsFor(profile string) string {
+	p := ""
+	if profile != "" {
+		p = " -p " + profile
+	}
 	var b strings.Builder
 	b.WriteString("Entra shows some errors only on the sign-in page and never sends them back. If the page showed one of these:\n")
 	for _, n := range pageOnlyCodes {
-		x := aadsts.Explain(&aadsts.Error{Codes: []int{n}}, aadsts.Context{RedirectURI: "http://" + e.Addr})
+		x := aadsts.Explain(&aadsts.Error{Codes: []int{n}}, aadsts.Context{RedirectURI: "http://" + e.Addr, Flow: aadsts.FlowBrowser, Profile: profile})
 		fmt.Fprintf(&b, "  AADSTS%-7d %s\n", n, x.Title)
 	}
-	b.WriteString("run cdflogin doctor to check the app registration; otherwise open the sign-in URL again, or use --flow device.")
+	fmt.Fprintf(&b, "run cdflogin doctor%s to check the app registration (it asks Entra before any sign-in); otherwise open the sign-in URL again, or sign in with cdflogin login%s --flow device.", p, p)
 	return b.String()
 }
 
 // Is makes errors.Is(err, context.DeadlineExceeded) true.
 func (e *TimeoutError) Is(target error) bool { return target == context.DeadlineExceeded }
+
+// IssuerError is returned by Wait when the answer, with the right state,
+// names another issuer than the authorization server the sign-in was
+// started with, or none although that server says it names itself (RFC
+// 9207). Such an answer may come from another server (the OAuth mix-up
+// attack); its code is never redeemed.
+type IssuerError struct {
+	Want string // the issuer of the authority
+	Got  string // the answer's iss; "" when it had none
+	// Many is true when the answer had iss more than once.
+	Many bool
+}
+
+func (e *IssuerError) Error() string {
+	what := fmt.Sprintf("names the issuer %q", e.Got)
+	switch {
+	case e.Many:
+		what = "names more than one issuer"
+	case e.Got == "":
+		what = "names no issuer (iss), though the authority says its answers do"
+	}
+	return fmt.Sprintf("the browser's answer %s, not %q, the issuer of the authority this sign-in was started with: "+
+		"refused and nothing redeemed, as it may come from another server (OAuth mix-up, RFC 9207)", what, e.Want)
+}
+
+// Details says what to do (see cmdutil.Detailer).
+func (e *IssuerError) Details() string {
+	return "Sign in again, in a browser tab opened by this cdflogin run only. If it happens again, something between the browser " +
+		"and the sign-in page (a proxy, a browser extension, a link opened from elsewhere) is sending answers of another server; " +
+		"check that the profile's authority is the one your organisation uses."
+}
 
 // PortInUseError says that the redirect port is taken.
 type PortInUseError struct {
@@ -329,6 +387,8 @@ type handler struct {
 	state   string
 	hosts   map[string]bool
 	explain aadsts.Context // fills in the error page's fix
+	// issuer, when set, must be the answer's iss (RFC 9207); guarded by mu.
+	issuer string
 
 	mu          sync.Mutex
 	done        chan struct{}
@@ -386,15 +446,17 @@ const (
 	kindBadForm                       // unreadable form body: 400
 	kindEmpty                         // "/" without code or error: 400, keep waiting
 	kindBadState                      // state missing or wrong: 400, keep waiting
+	kindBadIssuer                     // the right state, but iss missing or another issuer's (RFC 9207)
 	kindCode                          // a code with the right state
 	kindError                         // an error with the right state
 )
 
 // callback is a classified request.
 type callback struct {
-	kind  callbackKind
-	code  string
-	entra *aadsts.Error
+	kind   callbackKind
+	code   string
+	entra  *aadsts.Error
+	issuer *IssuerError
 }
 
 // classify decides what a request is, without side effects.
@@ -437,6 +499,21 @@ func (h *handler) classifyParams(params url.Values) callback {
 	state := params.Get("state")
 	if len(params["state"]) != 1 || subtle.ConstantTimeCompare([]byte(state), []byte(h.state)) != 1 {
 		return callback{kind: kindBadState}
+	}
+	h.mu.Lock()
+	want := h.issuer
+	h.mu.Unlock()
+	if want != "" {
+		// RFC 9207 §2.4: compared as strings, no normalisation; an
+		// answer without iss is refused too. Error answers as well as
+		// codes, as an error text can be another server's.
+		if got := params["iss"]; len(got) != 1 || got[0] != want {
+			e := &IssuerError{Want: want, Many: len(got) > 1}
+			if len(got) == 1 {
+				e.Got = got[0]
+			}
+			return callback{kind: kindBadIssuer, issuer: e}
+		}
 	}
 	if errValue != "" {
 		return callback{kind: kindError, entra: aadsts.FromRedirect(params)}
@@ -481,9 +558,12 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 	var res Result
 	var err error
-	if cb.kind == kindError {
+	switch cb.kind {
+	case kindError:
 		err = cb.entra
-	} else {
+	case kindBadIssuer:
+		err = cb.issuer
+	default:
 		res = Result{Code: cb.code}
 	}
 	h.mu.Lock()
@@ -498,9 +578,12 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	// Write the page before waking Wait, so that a caller who closes the
 	// listener right away does not cut the page short.
-	if cb.kind == kindError {
+	switch cb.kind {
+	case kindError:
 		writePage(w, http.StatusOK, pageFailure(cb.entra, h.explain))
-	} else {
+	case kindBadIssuer:
+		writePage(w, http.StatusBadRequest, pageWrongIssuer())
+	default:
 		writePage(w, http.StatusOK, pageSuccess())
 	}
 	if f, ok := w.(http.Flusher); ok {

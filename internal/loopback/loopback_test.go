@@ -274,6 +274,81 @@ func TestErrorCallback(t *testing.T) {
 	}
 }
 
+// TestIssuer (RFC 9207): when the authorization server names itself, an
+// answer with the right state but a missing, repeated or foreign iss is
+// refused, code and error answers alike, and Wait says why; the exact iss
+// is accepted. Without an issuer, iss is not looked at (Entra sends none).
+func TestIssuer(t *testing.T) {
+	const want = "https://login.example.test/tid/v2.0"
+	tests := []struct {
+		name    string
+		issuer  string // required issuer ("" = none)
+		late    bool   // set with RequireIssuer after Listen
+		iss     []string
+		error   bool // an error answer instead of a code
+		refused bool
+	}{
+		{name: "matching", issuer: want, iss: []string{want}},
+		{name: "matching, set after Listen", issuer: want, late: true, iss: []string{want}},
+		{name: "foreign", issuer: want, iss: []string{"https://evil.example/v2.0"}, refused: true},
+		{name: "foreign, set after Listen", issuer: want, late: true, iss: []string{"https://evil.example/v2.0"}, refused: true},
+		{name: "missing", issuer: want, refused: true},
+		{name: "repeated", issuer: want, iss: []string{want, want}, refused: true},
+		{name: "not normalised", issuer: want, iss: []string{want + "/"}, refused: true},
+		{name: "foreign error answer", issuer: want, iss: []string{"https://evil.example/v2.0"}, error: true, refused: true},
+		{name: "matching error answer", issuer: want, iss: []string{want}, error: true},
+		{name: "no issuer required", iss: []string{"https://anything.example"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := Config{}
+			if !tt.late {
+				cfg.Issuer = tt.issuer
+			}
+			l := start(t, cfg)
+			if tt.late {
+				l.RequireIssuer(tt.issuer)
+			}
+			v := url.Values{"state": {testState}, "code": {"0.AbC-code"}}
+			if tt.error {
+				v = url.Values{"state": {testState}, "error": {"access_denied"}, "error_description": {"AADSTS65004: declined"}}
+			}
+			for _, i := range tt.iss {
+				v.Add("iss", i)
+			}
+			r := do(t, l, "GET", l.Addr(), "/?"+v.Encode(), nil)
+			res, err := wait(t, l)
+			var ie *IssuerError
+			if got := errors.As(err, &ie); got != tt.refused {
+				t.Fatalf("refused: %v (%v), want %v", got, err, tt.refused)
+			}
+			if !tt.refused {
+				if tt.error != (err != nil) || (!tt.error && res.Code != "0.AbC-code") {
+					t.Errorf("result %+v, %v", res, err)
+				}
+				return
+			}
+			if res.Code != "" {
+				t.Error("a refused answer's code was handed over")
+			}
+			if r.status != http.StatusBadRequest || !strings.Contains(r.body, "another sign-in server") || strings.Contains(r.body, "evil") {
+				t.Errorf("page %d %q", r.status, r.body)
+			}
+			if ie.Want != want || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "RFC 9207") {
+				t.Errorf("error %q does not name the expected issuer", err)
+			}
+			if len(tt.iss) == 1 && !strings.Contains(err.Error(), tt.iss[0]) {
+				t.Errorf("error %q does not name the answer's issuer", err)
+			}
+			// A second, right answer after the refusal changes nothing.
+			v.Set("iss", want)
+			if r := do(t, l, "GET", l.Addr(), "/?"+v.Encode(), nil); !strings.Contains(r.body, "already") {
+				t.Errorf("a later answer got %d %q", r.status, r.body)
+			}
+		})
+	}
+}
+
 func TestPagesDoNotReflectInput(t *testing.T) {
 	evil := []string{`<script>alert(1)</script>`, `"><img src=x onerror=alert(2)>`, `javascript:alert(3)`}
 	l := start(t, Config{})

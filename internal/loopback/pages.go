@@ -139,6 +139,20 @@ func pageBadState() page {
 	}
 }
 
+// pageWrongIssuer is shown for an answer from another authorization
+// server (RFC 9207). The issuers are not shown: the answer's is outside
+// text, and the terminal names both.
+func pageWrongIssuer() page {
+	return page{
+		Title:   "Answer refused",
+		Heading: "This answer names another sign-in server",
+		Lines: []string{
+			"The answer does not come from the sign-in server cdflogin sent you to (its iss differs), so it was refused and nothing was signed in.",
+			"The terminal says more. Sign in again from a tab cdflogin opens.",
+		},
+	}
+}
+
 func pageWaiting() page {
 	return page{
 		Title:   "Waiting for sign-in",

@@ -377,7 +377,7 @@ func TestNonJSONErrorBodies(t *testing.T) {
 		{"html sent as json", 504, "application/json", page, "CDF answered 504 Gateway Timeout with an HTML page (a proxy or load balancer?) (request ID r-1)", "proxy"},
 		{"xhtml", 403, "application/xhtml+xml", page, "CDF answered 403 Forbidden with an HTML page (a proxy or load balancer?) (request ID r-1)", "proxy"},
 		{"xml", 502, "", "<?xml version=\"1.0\"?><Error><Code>BadGateway</Code></Error>", "CDF answered 502 Bad Gateway with an XML document (a proxy or load balancer?) (request ID r-1)", "proxy"},
-		{"plain text", 504, "text/plain", "upstream request\ttimeout\x1b[31m", "504 Gateway Timeout: upstream request timeout [31m (request ID r-1)", ""},
+		{"plain text", 504, "text/plain", "upstream request\ttimeout\x1b[31m", "504 Gateway Timeout: upstream request timeout\ufffd[31m (request ID r-1)", ""},
 		{"empty html", 502, "text/html", " \n", "502 Bad Gateway (request ID r-1)", ""},
 		{"empty no type", 502, "", "", "502 Bad Gateway (request ID r-1)", ""},
 		{"cdf json", 500, "application/json", `{"error":{"code":500,"message":"Internal error"}}`, "500 Internal Server Error: Internal error (request ID r-1)", ""},
@@ -470,5 +470,51 @@ func TestUnreachable(t *testing.T) {
 				t.Error("the token leaked into the error")
 			}
 		})
+	}
+}
+
+// TestMergeCapabilities: capabilities several groups grant once, with
+// the union of their actions; scopes named as people read them.
+func TestMergeCapabilities(t *testing.T) {
+	var cs []cdf.Capability
+	for _, raw := range []string{
+		`{"projectsAcl":{"actions":["LIST"],"scope":{"all":{}}}}`,
+		`{"groupsAcl":{"actions":["LIST"],"scope":{"currentuserscope":{}}}}`,
+		`{"projectsAcl":{"actions":["READ","LIST"],"scope":{"all":{}}}}`,
+		`{"timeSeriesAcl":{"actions":["READ"],"scope":{"datasetScope":{"ids":[7]}}}}`,
+		`{"timeSeriesAcl":{"actions":["WRITE"],"scope":{"datasetScope":{"ids":[8]}}}}`,
+	} {
+		var c cdf.Capability
+		if err := json.Unmarshal([]byte(raw), &c); err != nil {
+			t.Fatal(err)
+		}
+		cs = append(cs, c)
+	}
+	var got []string
+	for _, c := range cdf.MergeCapabilities(cs) {
+		got = append(got, c.String())
+	}
+	want := []string{"projectsAcl: LIST, READ (all)", "groupsAcl: LIST (current user)",
+		`timeSeriesAcl: READ (datasetScope {"ids":[7]})`, `timeSeriesAcl: WRITE (datasetScope {"ids":[8]})`}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("merged:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if cs[0].Actions[0] != "LIST" || len(cs[0].Actions) != 1 {
+		t.Error("merging changed its input")
+	}
+}
+
+// TestDecodeRefusesDeepNesting: CDF answers nesting far deeper than any
+// real one are refused with a clear error, before they are decoded.
+func TestDecodeRefusesDeepNesting(t *testing.T) {
+	deep := []byte(`{"subject":"x","projects":[],"capabilities":` + strings.Repeat("[", 5000) + strings.Repeat("]", 5000) + `}`)
+	if _, err := cdf.DecodeInspection(deep); err == nil || !strings.Contains(err.Error(), "CDF's token/inspect answer nests 5001 levels deep") {
+		t.Errorf("token/inspect: %v", err)
+	}
+	if _, err := cdf.DecodeGroups([]byte(`{"items":[{"metadata":` + strings.Repeat("[", 100) + strings.Repeat("]", 100) + `}]}`)); err == nil || !strings.Contains(err.Error(), "nests") {
+		t.Errorf("groups: %v", err)
+	}
+	if _, err := cdf.DecodeProject([]byte(`{"name":"acme","oidcConfiguration":{"audience":"api://acme"}}`)); err != nil {
+		t.Errorf("an ordinary project answer: %v", err)
 	}
 }

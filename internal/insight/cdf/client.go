@@ -13,7 +13,9 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/cognite-tools/cdflogin/internal/insight/jsonlimit"
 	"github.com/cognite-tools/cdflogin/internal/nethint"
+	"github.com/cognite-tools/cdflogin/internal/textsafe"
 )
 
 // Client calls CDF on one base URL with one bearer token.
@@ -70,16 +72,16 @@ func (e *Error) Error() string {
 	if e.NotJSON != "" {
 		fmt.Fprintf(&b, "CDF answered %d %s with %s (a proxy or load balancer?)", e.Status, http.StatusText(e.Status), e.NotJSON)
 		if e.RequestID != "" {
-			b.WriteString(" (request ID " + e.RequestID + ")")
+			b.WriteString(" (request ID " + textsafe.Line(e.RequestID) + ")")
 		}
 		return b.String()
 	}
 	fmt.Fprintf(&b, "%d %s", e.Status, http.StatusText(e.Status))
 	if e.Message != "" && !strings.EqualFold(e.Message, http.StatusText(e.Status)) {
-		b.WriteString(": " + e.Message)
+		b.WriteString(": " + textsafe.Line(e.Message))
 	}
 	if e.RequestID != "" {
-		b.WriteString(" (request ID " + e.RequestID + ")")
+		b.WriteString(" (request ID " + textsafe.Line(e.RequestID) + ")")
 	}
 	return b.String()
 }
@@ -93,7 +95,15 @@ func (e *Error) Unwrap() error { return e.Err }
 func (e *Error) Unreachable() bool { return e.Status == 0 && e.unreachable }
 
 // Details says what to do about the error (shown under the error line).
-func (e *Error) Details() string {
+func (e *Error) Details() string { return e.DetailsFor("") }
+
+// DetailsFor is Details for a command run with profile: the commands it
+// names carry -p profile.
+func (e *Error) DetailsFor(profile string) string {
+	p := ""
+	if profile != "" {
+		p = " -p " + profile
+	}
 	switch {
 	case e.NotJSON != "":
 		return "The answer most likely came not from CDF's API but from something in between (a corporate proxy, load balancer or gateway). " +
@@ -102,12 +112,12 @@ func (e *Error) Details() string {
 	case e.Status == http.StatusUnauthorized:
 		return "CDF did not accept the token. Usual causes: the token is for another cluster (its aud is not this CDF URL), " +
 			"it has expired, it is from a tenant the project does not trust, or a user token lacks the IDENTITY/user_impersonation scope.\n" +
-			"Run: cdflogin claims (shows aud, tid, scp and exp with findings) and cdflogin doctor."
+			"Run: cdflogin claims" + p + " (shows aud, tid, scp and exp with findings) and cdflogin doctor" + p + "."
 	case e.Status == http.StatusForbidden && e.Project != "":
 		return fmt.Sprintf("The token is valid but has no access to project %q: none of its groups is the source ID of a CDF group there "+
-			"with the needed capability.\nRun: cdflogin inspect (shows the projects the token reaches and the group mapping).", e.Project)
+			"with the needed capability.\nRun: cdflogin inspect%s (shows the projects the token reaches and the group mapping).", e.Project, p)
 	case e.Status == http.StatusForbidden:
-		return "The token is valid but lacks the capability this call needs.\nRun: cdflogin inspect (shows the capabilities of the token)."
+		return "The token is valid but lacks the capability this call needs.\nRun: cdflogin inspect" + p + " (shows the capabilities of the token)."
 	case e.Status == http.StatusNotFound && e.Project != "":
 		return fmt.Sprintf("Project %q was not found on this cluster: check the profile's project and cluster.", e.Project)
 	case e.Status == 0 && errors.Is(e.Err, context.Canceled):
@@ -130,6 +140,9 @@ func IsStatus(err error, status int) bool {
 // DecodeError reads CDF's error body {"error":{"code":N,"message":"…"}}
 // and returns the message (and a request ID when the body carries one).
 func DecodeError(body []byte) (message, requestID string) {
+	if jsonlimit.Check("CDF's error answer", body, maxNesting, maxBody) != nil {
+		return "", ""
+	}
 	var w struct {
 		Error *struct {
 			Code      int    `json:"code"`
@@ -242,12 +255,7 @@ func isXML(b []byte) bool {
 // (e.g. a gateway's "upstream request timeout"), without control
 // characters.
 func snippet(body []byte) string {
-	s := strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
-			return ' '
-		}
-		return r
-	}, string(body))
+	s := textsafe.Line(string(body))
 	s = strings.Join(strings.Fields(s), " ")
 	if r := []rune(s); len(r) > 160 {
 		s = string(r[:160]) + "…"

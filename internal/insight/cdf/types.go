@@ -9,8 +9,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
+
+	"github.com/cognite-tools/cdflogin/internal/insight/jsonlimit"
 )
 
 // TokenInspection is the answer of GET /api/v1/token/inspect.
@@ -59,8 +62,8 @@ func (p *ProjectScope) Includes(project string) bool {
 	return false
 }
 
-// ScopeText renders the ACL scope compactly: "all", "datasetScope
-// {ids:[1,2]}", …
+// ScopeText renders the ACL scope compactly, as the interactive program
+// shows it: "all", "current user", "datasetScope {"ids":[1,2]}", …
 func (c Capability) ScopeText() string {
 	if len(c.Scope) == 0 {
 		return ""
@@ -78,7 +81,10 @@ func (c Capability) ScopeText() string {
 	for _, k := range keys {
 		v := bytes.TrimSpace(m[k])
 		if string(v) == "{}" {
-			parts = append(parts, k)
+			parts = append(parts, scopeNames[k])
+			if scopeNames[k] == "" {
+				parts[len(parts)-1] = k
+			}
 			continue
 		}
 		var buf bytes.Buffer
@@ -90,6 +96,10 @@ func (c Capability) ScopeText() string {
 	return strings.Join(parts, ", ")
 }
 
+// scopeNames are the names people read for CDF's scopes without
+// parameters.
+var scopeNames = map[string]string{"all": "all", "currentuserscope": "current user"}
+
 // String renders "groupsAcl: LIST, READ (all)".
 func (c Capability) String() string {
 	s := c.ACL + ": " + strings.Join(c.Actions, ", ")
@@ -97,6 +107,31 @@ func (c Capability) String() string {
 		s += " (" + sc + ")"
 	}
 	return s
+}
+
+// MergeCapabilities joins capabilities of the same ACL and scope (several
+// groups often grant the same one) into one with the union of their
+// actions, in first-seen order.
+func MergeCapabilities(cs []Capability) []Capability {
+	type key struct{ acl, scope string }
+	var out []Capability
+	at := map[key]int{}
+	for _, c := range cs {
+		k := key{c.ACL, c.ScopeText()}
+		i, ok := at[k]
+		if !ok {
+			at[k] = len(out)
+			c.Actions = append([]string(nil), c.Actions...)
+			out = append(out, c)
+			continue
+		}
+		for _, a := range c.Actions {
+			if !slices.Contains(out[i].Actions, a) {
+				out[i].Actions = append(out[i].Actions, a)
+			}
+		}
+	}
+	return out
 }
 
 type wireACL struct {
@@ -197,8 +232,16 @@ type Claim struct {
 
 const maxBody = 8 << 20
 
+// maxNesting bounds how deeply an answer of CDF may nest: its real ones
+// nest under ten levels (a capability's scope inside a group inside a
+// list); anything far deeper is refused before it is decoded.
+const maxNesting = 64
+
 // DecodeInspection reads a token/inspect answer.
 func DecodeInspection(data []byte) (*TokenInspection, error) {
+	if err := jsonlimit.Check("CDF's token/inspect answer", data, maxNesting, maxBody); err != nil {
+		return nil, err
+	}
 	var t TokenInspection
 	if err := json.Unmarshal(data, &t); err != nil {
 		return nil, fmt.Errorf("token/inspect answer: %w", err)
@@ -208,6 +251,9 @@ func DecodeInspection(data []byte) (*TokenInspection, error) {
 
 // DecodeGroups reads a groups list answer ({"items": [...]}).
 func DecodeGroups(data []byte) ([]Group, error) {
+	if err := jsonlimit.Check("CDF's groups answer", data, maxNesting, maxBody); err != nil {
+		return nil, err
+	}
 	var l struct {
 		Items *[]Group `json:"items"`
 	}
@@ -222,6 +268,9 @@ func DecodeGroups(data []byte) ([]Group, error) {
 
 // DecodeProject reads a project answer.
 func DecodeProject(data []byte) (*Project, error) {
+	if err := jsonlimit.Check("CDF's project answer", data, maxNesting, maxBody); err != nil {
+		return nil, err
+	}
 	var p Project
 	if err := json.Unmarshal(data, &p); err != nil {
 		return nil, fmt.Errorf("project answer: %w", err)

@@ -100,7 +100,12 @@ type Expect struct {
 	// domain or "organizations"/"common" cannot.
 	Tenant string
 	// CDFURL is the profile's CDF base URL, e.g. https://westeurope-1.cognitedata.com.
+	// Without an Audience the token's aud is judged against it.
 	CDFURL string
+	// Audience is the aud CDF accepts, as far as cdflogin can tell, and
+	// where that comes from; when set, aud is judged against it instead
+	// of CDFURL (which can be a proxy or private link's address).
+	Audience Audience
 	// ClientID is the profile's app (client) ID.
 	ClientID string
 	// UserFlow is true for browser/device profiles, false for
@@ -119,6 +124,22 @@ type Expect struct {
 	MaxGroups int
 	// MaxSkew is the clock skew tolerated; 0 means DefaultMaxSkew.
 	MaxSkew time.Duration
+}
+
+// Audience is the aud CDF accepts for a profile's tokens.
+type Audience struct {
+	// URL is the audience, e.g. https://westeurope-1.cognitedata.com (or
+	// an application ID URI).
+	URL string
+	// From says where it comes from, as the finding names it: "project
+	// acme's audience in CDF", "the resource the profile's scopes ask
+	// for", "the profile's cluster URL".
+	From string
+	// Fix is what to do when the token's aud differs.
+	Fix string
+	// FromCDF says CDF itself said so (the project's configured
+	// audience), so where CDF is reached does not matter.
+	FromCDF bool
 }
 
 // IsGUID reports whether s is a GUID such as a tenant or client ID: 8-4-4-4-12
@@ -154,9 +175,12 @@ func Check(tok *Token, exp Expect) []Finding {
 			add(f)
 		}
 	}
-	if exp.IDToken {
+	switch {
+	case exp.IDToken:
 		add(checkIDAudience(tok, exp))
-	} else if exp.CDFURL != "" {
+	case exp.Audience.URL != "":
+		add(checkAudienceOf(tok, exp.Audience, exp.CDFURL))
+	case exp.CDFURL != "":
 		add(checkAudience(tok, exp.CDFURL))
 	}
 	if exp.Tenant != "" {
@@ -252,6 +276,36 @@ func checkAudience(tok *Token, cdfURL string) Finding {
 	return Finding{SeverityError, IDAudience,
 		fmt.Sprintf("aud %s is not the profile's CDF URL %s: the token is for another cluster or API, and CDF will answer 401", strings.Join(auds, ", "), cdfURL),
 		"Set the profile's cluster/cdf_url to the cluster the project lives on, and its scopes to <cdf_url>/.default (or remove custom scopes)"}
+}
+
+// checkAudienceOf judges aud against the audience CDF accepts. When CDF
+// is reached at another address (cdfURL: a proxy, a private link) the
+// token is not wrong for it, but the finding says where it goes.
+func checkAudienceOf(tok *Token, want Audience, cdfURL string) Finding {
+	auds := tok.Audience()
+	if len(auds) == 0 {
+		return Finding{SeverityError, IDAudience, "the token has no aud claim: CDF cannot accept it", "Ask for the scope " + strings.TrimRight(want.URL, "/") + "/.default"}
+	}
+	norm := normalizeURL(want.URL)
+	var guids []string
+	for _, a := range auds {
+		if strings.EqualFold(strings.TrimRight(a, "/"), strings.TrimRight(want.URL, "/")) || (norm != "" && normalizeURL(a) == norm) {
+			if via := normalizeURL(cdfURL); !want.FromCDF && via != "" && normalizeURL(a) != "" && normalizeURL(a) != via {
+				return Finding{SeverityInfo, IDAudience, "aud " + a + " is " + want.From + "; CDF is reached at " + cdfURL + " (a proxy or private link), which must accept tokens for it",
+					"If CDF answers 401 there, set the profile's scopes to the /.default of the API that address serves"}
+			}
+			return Finding{SeverityOK, IDAudience, "aud " + a + " is " + want.From, ""}
+		}
+		if IsGUID(a) {
+			guids = append(guids, a)
+		}
+	}
+	if len(guids) == len(auds) {
+		return Finding{SeverityInfo, IDAudience, "aud " + strings.Join(auds, ", ") + " is an application ID, which cannot be compared with " + want.From + " " + want.URL + " here",
+			"If CDF answers 401, check that the token was requested for " + strings.TrimRight(want.URL, "/") + "/.default"}
+	}
+	return Finding{SeverityError, IDAudience,
+		fmt.Sprintf("aud %s is not %s %s: the token is for another cluster or API, and CDF will answer 401", strings.Join(auds, ", "), want.From, want.URL), want.Fix}
 }
 
 func checkIDAudience(tok *Token, exp Expect) Finding {

@@ -52,20 +52,22 @@ func formatAny(v any) string {
 		}
 		return "false"
 	case []any:
-		parts := make([]string, len(x))
-		simple := true
-		for i, e := range x {
+		// A list of plain values is joined; a list holding lists or
+		// objects is shown as compact JSON, decided before anything is
+		// formatted, so the work stays proportional to the value's size
+		// however deeply it nests.
+		for _, e := range x {
 			switch e.(type) {
 			case []any, map[string]any:
-				simple = false
+				return compactJSON(x)
 			}
-			parts[i] = formatAny(e)
 		}
-		if !simple {
-			return compactJSON(x)
-		}
-		if len(parts) == 0 {
+		if len(x) == 0 {
 			return "(none)"
+		}
+		parts := make([]string, len(x))
+		for i, e := range x {
+			parts[i] = formatAny(e)
 		}
 		return strings.Join(parts, ", ")
 	default:

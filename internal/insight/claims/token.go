@@ -14,6 +14,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/cognite-tools/cdflogin/internal/insight/jsonlimit"
 )
 
 // ErrNotJWT means the text is not a JSON Web Token that can be read: an
@@ -56,6 +58,11 @@ type Token struct {
 // beyond is not a token.
 const maxTokenLen = 1 << 20
 
+// maxNesting bounds how deeply a token's header and payload may nest:
+// Entra's nest three levels at most (_claim_sources); a token nesting
+// thousands deep would only make every later step slow.
+const maxNesting = 32
+
 // Decode reads a JWT's header and payload without verifying anything. A
 // leading "Bearer " and surrounding white space are ignored. Opaque and
 // encrypted tokens give a *DecodeError that says what they are.
@@ -91,6 +98,12 @@ func Decode(raw string) (*Token, error) {
 	sig, err := b64(parts[2])
 	if err != nil {
 		return nil, &DecodeError{Reason: "its signature is not base64url: " + err.Error()}
+	}
+	if err := jsonlimit.Check("its header", hdrJSON, maxNesting, 0); err != nil {
+		return nil, &DecodeError{Reason: err.Error()}
+	}
+	if err := jsonlimit.Check("its payload", payJSON, maxNesting, 0); err != nil {
+		return nil, &DecodeError{Reason: err.Error()}
 	}
 	hdr, err := orderedObject(hdrJSON)
 	if err != nil {

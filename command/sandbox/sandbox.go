@@ -1,6 +1,6 @@
-// Package sandboxcmd is `cdflogin sandbox`: the fake Entra tenant and CDF
+// Package sandbox is `cdflogin sandbox`: the fake Entra tenant and CDF
 // in the foreground, for other processes (tests, scripts, a browser).
-package sandboxcmd
+package sandbox
 
 import (
 	"context"
@@ -13,7 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/cognite-tools/cdflogin/command/cmdutil"
-	"github.com/cognite-tools/cdflogin/sandbox"
+	fake "github.com/cognite-tools/cdflogin/sandbox"
 )
 
 // Options are the inputs of one run.
@@ -26,8 +26,9 @@ type Options struct {
 	WriteSettings  string
 	DeviceInterval time.Duration
 	TokenLifetime  time.Duration
+	IssParameter   bool
 	// Ready, when set, is called with the settings once serving (tests).
-	Ready func(sandbox.Settings)
+	Ready func(fake.Settings)
 }
 
 // NewCmd returns the sandbox command.
@@ -43,7 +44,7 @@ stdout; it runs until interrupted.
 
 Other programs trust it through the CA file: --write-ca ca.pem, then
 SSL_CERT_FILE=ca.pem (Linux) or a profile's ca_file. The secret app's client
-secret is the published test value ` + sandbox.SecretAppSecret + `.`,
+secret is the published test value ` + fake.SecretAppSecret + `.`,
 		Example: `  cdflogin sandbox --write-ca /tmp/sandbox-ca.pem
   cdflogin sandbox --write-ca ca.pem --write-settings sandbox.json &
   cdflogin sandbox --addr 127.0.0.1:8443 --device-interval 1s`,
@@ -59,6 +60,7 @@ secret is the published test value ` + sandbox.SecretAppSecret + `.`,
 	cmd.Flags().StringVar(&opts.WriteSettings, "write-settings", "", "also write the settings JSON to this file once serving (for scripts that run the sandbox in the background)")
 	cmd.Flags().DurationVar(&opts.DeviceInterval, "device-interval", 5*time.Second, "device code polling interval handed out (Entra: 5s)")
 	cmd.Flags().DurationVar(&opts.TokenLifetime, "token-lifetime", time.Hour, "lifetime of access tokens (short ones show refreshes)")
+	cmd.Flags().BoolVar(&opts.IssParameter, "iss-parameter", false, "send iss with every answer to the redirect URI and advertise it (RFC 9207; Entra does not)")
 	return cmd
 }
 
@@ -70,8 +72,8 @@ func Run(ctx context.Context, opts *Options) error {
 	if opts.TokenLifetime < 0 {
 		return cmdutil.UsageError("--token-lifetime must be positive")
 	}
-	sb, err := sandbox.Start(sandbox.Options{Addr: opts.Addr, CDFAddr: opts.CDFAddr,
-		DeviceInterval: opts.DeviceInterval, AccessTokenLifetime: opts.TokenLifetime})
+	sb, err := fake.Start(fake.Options{Addr: opts.Addr, CDFAddr: opts.CDFAddr,
+		DeviceInterval: opts.DeviceInterval, AccessTokenLifetime: opts.TokenLifetime, IssParameter: opts.IssParameter})
 	if err != nil {
 		return fmt.Errorf("start the sandbox: %w", err)
 	}
@@ -120,13 +122,13 @@ func Run(ctx context.Context, opts *Options) error {
 	return nil
 }
 
-func certificate(w sandbox.World) (sandbox.Certificate, bool) {
+func certificate(w fake.World) (fake.Certificate, bool) {
 	for _, a := range w.Apps {
 		if len(a.Certificates) > 0 {
 			return a.Certificates[0], true
 		}
 	}
-	return sandbox.Certificate{}, false
+	return fake.Certificate{}, false
 }
 
 // writeFile writes data through a temporary file and a rename, with mode.

@@ -1,12 +1,13 @@
-// Package envcmd is `cdflogin env`: CDF_TOKEN and friends as shell
+// Package env is `cdflogin env`: CDF_TOKEN and friends as shell
 // assignments, for eval "$(cdflogin env -p dev)".
-package envcmd
+package env
 
 import (
 	"context"
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -25,9 +26,14 @@ type Options struct {
 	IO      *cmdutil.IOStreams
 	Profile func(name string) (profiles.Profile, error)
 	Flows   func() (cmdutil.Flows, error)
+	Now     func() time.Time
 
 	ProfileName string
 	Format      string
+	// MinValid is how long CDF_TOKEN must stay valid; MinValidSet says
+	// --min-valid was given (then a shorter one is an error, exit 5).
+	MinValid    time.Duration
+	MinValidSet bool
 }
 
 // NewCmd returns the env command.
@@ -36,6 +42,7 @@ func NewCmd(f *cmdutil.Factory) *cobra.Command {
 		IO:      f.IO,
 		Profile: func(name string) (profiles.Profile, error) { return cmdutil.Profile(f, name) },
 		Flows:   func() (cmdutil.Flows, error) { return cmdutil.Service(f) },
+		Now:     f.Now,
 	}
 	return newCmd(opts, Run)
 }
@@ -48,20 +55,28 @@ func newCmd(opts *Options, run func(context.Context, *Options) error) *cobra.Com
 CDF_TOKEN, CDF_PROJECT, CDF_CLUSTER, CDF_URL, and for the Cognite Toolkit
 LOGIN_FLOW=token, IDP_TENANT_ID and IDP_CLIENT_ID. No secret of the profile is
 printed. The token is the one "cdflogin token" would print; when someone must
-sign in, env exits with code 4 and prints nothing on stdout.`,
+sign in, env exits with code 4 and prints nothing on stdout, and when
+--min-valid is given and even a new token cannot stay valid that long, it exits
+with code 5 and prints nothing on stdout.`,
 		Example: `  eval "$(cdflogin env -p dev)"
   cdflogin env -p dev --format dotenv > .env
-  cdflogin env -p dev --format powershell | Invoke-Expression`,
+  cdflogin env -p dev --format powershell | Invoke-Expression
+  eval "$(cdflogin env -p ci --min-valid 45m)" || exit $?`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if !validFormat(opts.Format) {
 				return cmdutil.UsageError("--format %q: use one of %s", opts.Format, strings.Join(Formats, ", "))
 			}
+			if opts.MinValid < 0 {
+				return cmdutil.UsageError("--min-valid must not be negative (see: cdflogin env --help)")
+			}
+			opts.MinValidSet = cmd.Flags().Changed("min-valid")
 			return run(cmd.Context(), opts)
 		},
 	}
 	cmd.Flags().StringVarP(&opts.ProfileName, "profile", "p", "", "profile to use (default: $CDFLOGIN_PROFILE, then the default profile)")
 	cmd.Flags().StringVar(&opts.Format, "format", "sh", "output format: sh (bash, zsh), dotenv or powershell")
+	cmd.Flags().DurationVar(&opts.MinValid, "min-valid", flows.DefaultMinValid, "CDF_TOKEN must stay valid this long: refresh a cached one that expires sooner, and exit 5 if even a new one cannot")
 	return cmd
 }
 
@@ -101,13 +116,19 @@ func Vars(p profiles.Profile, t *flows.Tokens) []Var {
 
 // Run prints the variables.
 func Run(ctx context.Context, opts *Options) error {
-	p, t, err := cmdutil.SilentToken(ctx, opts.Profile, opts.Flows, opts.ProfileName, flows.SilentOptions{})
+	p, t, err := cmdutil.SilentToken(ctx, opts.Profile, opts.Flows, opts.ProfileName, flows.SilentOptions{MinValid: opts.MinValid})
 	if err != nil {
 		return err
 	}
 	if t.AccessToken == "" {
 		return cmdutil.WithExitCode(cmdutil.ExitLoginRequired,
 			fmt.Errorf("profile %q has no access token; run: cdflogin login -p %s", p.Name, p.Name))
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if err := cmdutil.CheckMinValid(opts.IO.ErrOut, p, t, opts.Now(), opts.MinValid, opts.MinValidSet); err != nil {
+		return err
 	}
 	text, err := Format(opts.Format, Vars(p, t))
 	if err != nil {

@@ -1,4 +1,4 @@
-package envcmd
+package env
 
 import (
 	"bytes"
@@ -155,5 +155,28 @@ func TestShRoundTrip(t *testing.T) {
 		if string(got) != v {
 			t.Errorf("sh read %q back as %q", v, got)
 		}
+	}
+}
+
+// TestEnvMinValid: with --min-valid, a token that cannot stay valid that
+// long prints nothing and exits 5, so eval "$(cdflogin env …)" || exit
+// fails the script; the default only warns, as token does.
+func TestEnvMinValid(t *testing.T) {
+	short := &flows.Tokens{AccessToken: "eyJ0.eyJ1.sig", ExpiresOn: time.Now().Add(20 * time.Minute)}
+	fake := &cmdtest.FakeFlows{SilentTokens: short}
+	out, _, err := run(t, fake, "--min-valid", "45m")
+	if cmdutil.ExitCode(err) != cmdutil.ExitTooShort || out != "" || !strings.Contains(err.Error(), "less than --min-valid 45m0s") {
+		t.Errorf("too short: code %d (%v), stdout %q", cmdutil.ExitCode(err), err, out)
+	}
+	if len(fake.SilentCalls) != 1 || fake.SilentCalls[0].MinValid != 45*time.Minute {
+		t.Errorf("Silent calls %+v, want one with MinValid 45m", fake.SilentCalls)
+	}
+	out, _, err = run(t, &cmdtest.FakeFlows{SilentTokens: short}, "--min-valid", "15m")
+	if err != nil || !strings.Contains(out, "CDF_TOKEN='eyJ0.eyJ1.sig'") {
+		t.Errorf("long enough: %v, stdout %q", err, out)
+	}
+	_, _, err = run(t, &cmdtest.FakeFlows{SilentTokens: short}, "--min-valid", "-1s")
+	if cmdutil.ExitCode(err) != cmdutil.ExitUsage {
+		t.Errorf("negative: %v", err)
 	}
 }

@@ -1,4 +1,4 @@
-package sandboxcmd_test
+package sandbox_test
 
 import (
 	"bytes"
@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"github.com/cognite-tools/cdflogin/command/cmdutil"
-	"github.com/cognite-tools/cdflogin/command/sandboxcmd"
+	sandboxcmd "github.com/cognite-tools/cdflogin/command/sandbox"
 	"github.com/cognite-tools/cdflogin/sandbox"
 )
 

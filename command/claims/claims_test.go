@@ -1,4 +1,4 @@
-package claimscmd
+package claims
 
 import (
 	"bytes"
@@ -15,7 +15,9 @@ import (
 	"github.com/cognite-tools/cdflogin/command/cmdutil"
 	"github.com/cognite-tools/cdflogin/command/internal/cmdtest"
 	"github.com/cognite-tools/cdflogin/flows"
+	"github.com/cognite-tools/cdflogin/internal/insight"
 	"github.com/cognite-tools/cdflogin/internal/insight/claims/claimstest"
+	"github.com/cognite-tools/cdflogin/internal/textsafe"
 	"github.com/cognite-tools/cdflogin/profiles"
 )
 
@@ -43,7 +45,7 @@ type env struct {
 	errOut *bytes.Buffer
 }
 
-func newEnv(t *testing.T, p profiles.Profile, svc Silenter, jwks []byte) env {
+func newEnv(t *testing.T, p profiles.Profile, svc insight.Silenter, jwks []byte) env {
 	t.Helper()
 	out, errOut := &bytes.Buffer{}, &bytes.Buffer{}
 	opts := &Options{
@@ -51,7 +53,7 @@ func newEnv(t *testing.T, p profiles.Profile, svc Silenter, jwks []byte) env {
 		Now:        func() time.Time { return now },
 		Location:   time.UTC,
 		Profile:    func(name string) (profiles.Profile, error) { return p, nil },
-		Flows:      func() (Silenter, error) { return svc, nil },
+		Flows:      func() (insight.Silenter, error) { return svc, nil },
 		HTTPClient: func(profiles.Profile) (*http.Client, error) { return issuerClient(jwks), nil },
 	}
 	return env{opts, out, errOut}
@@ -221,7 +223,7 @@ func TestClaimsErrors(t *testing.T) {
 	lr := &flows.LoginRequiredError{Profile: "dev", Reason: "no cached sign-in"}
 	tests := []struct {
 		name string
-		svc  Silenter
+		svc  insight.Silenter
 		args []string
 		code int
 		say  string
@@ -241,18 +243,40 @@ func TestClaimsErrors(t *testing.T) {
 	}
 }
 
-func TestTenantOf(t *testing.T) {
-	tests := []struct {
-		p    profiles.Profile
-		want string
-	}{
-		{profiles.Profile{Tenant: "t1"}, "t1"},
-		{profiles.Profile{Authority: "https://127.0.0.1:8443/" + claimstest.TenantID + "/"}, claimstest.TenantID},
-		{profiles.Profile{Authority: "https://login.example/a/b"}, "b"},
-	}
-	for _, tt := range tests {
-		if got := TenantOf(tt.p); got != tt.want {
-			t.Errorf("TenantOf(%+v) = %q, want %q", tt.p, got, tt.want)
+// hostile is text a token, CDF or Entra could carry to move a terminal:
+// OSC 52 (write the clipboard), OSC 0 (the title), CSI 2J (clear the
+// screen), a CR that forges the start of a line, C1 CSI and a bidi
+// override.
+const hostile = "x\x1b]52;c;cGF5bG9hZA==\x07\x1b]0;pwned\x07\x1b[2J\r✓ signature verified\u009b31m\u202egnp"
+
+// assertSafe fails when out holds anything textsafe would not let
+// through to a terminal.
+func assertSafe(t *testing.T, out string) {
+	t.Helper()
+	for _, bad := range []string{"\x1b", "\x07", "\r", "\u009b", "\u202e"} {
+		if strings.Contains(out, bad) {
+			t.Errorf("plain output carries %q:\n%q", bad, out)
 		}
+	}
+	if !textsafe.Safe(strings.ReplaceAll(out, "\n", " ")) {
+		t.Errorf("plain output is not terminal-safe:\n%q", out)
+	}
+}
+
+// TestClaimsPlainOutputIsSafe (issue 16): claim names and values, and the
+// findings that quote them, reach the terminal only through textsafe.
+func TestClaimsPlainOutputIsSafe(t *testing.T) {
+	s := signer(t)
+	payload := claimstest.With(claimstest.V2User(now), "name", hostile, "aud", hostile, "groups", []any{hostile, "g2"},
+		"x"+hostile, "planted claim name", "scp", hostile)
+	tok := sign(t, s, payload)
+	e := newEnv(t, profile(profiles.FlowDevice), &cmdtest.FakeFlows{SilentTokens: &flows.Tokens{AccessToken: tok, FromCache: true}}, s.JWKS())
+	if err := run(t, e, "-p", "dev"); err != nil {
+		t.Fatal(err)
+	}
+	out := e.out.String()
+	assertSafe(t, out)
+	if !strings.Contains(out, "\ufffd]52;c;cGF5bG9hZA==") {
+		t.Errorf("the planted value is not shown, made harmless:\n%s", out)
 	}
 }
