@@ -36,7 +36,8 @@ func TestHostileFolders(t *testing.T) {
 		other   bool
 		wantErr []string
 	}{
-		{"world-writable sticky, like /tmp", 0o777 | fs.ModeSticky, false, []string{"other users may write to", "mode 1777", "chmod go-w"}},
+		// A shared folder: the fix is a folder of one's own, never a chmod of /tmp.
+		{"world-writable sticky, like /tmp", 0o777 | fs.ModeSticky, false, []string{"other users may write to", "mode 1777", "mkdir -m 700", "export CDFLOGIN_HOME="}},
 		{"group-writable", 0o770, false, []string{"mode 0770", "chmod go-w"}},
 		{"another user's", 0o700, true, []string{"belongs to another user (uid 4242)", "CDFLOGIN_HOME"}},
 	}
@@ -68,6 +69,9 @@ func TestHostileFolders(t *testing.T) {
 					if !strings.Contains(err.Error(), w) {
 						t.Errorf("error %q does not say %q", err, w)
 					}
+				}
+				if tt.mode&fs.ModeSticky != 0 && strings.Contains(err.Error(), "chmod") {
+					t.Errorf("error %q advises a chmod of a shared folder", err)
 				}
 			}
 			after, _ := os.Stat(dir)

@@ -12,6 +12,8 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"os/user"
+	"path/filepath"
 	"runtime"
 )
 
@@ -32,6 +34,11 @@ type FolderError struct {
 func (e *FolderError) Error() string {
 	if e.Owner >= 0 && e.Owner != e.Self {
 		return fmt.Sprintf("%s belongs to another user (uid %d), who could read and replace cdflogin's files there: use a folder of your own (set CDFLOGIN_HOME to one, or remove %s so that cdflogin creates it for you)", e.Dir, e.Owner, e.Dir)
+	}
+	if e.Mode&fs.ModeSticky != 0 || e.Owner != e.Self {
+		// A shared folder such as /tmp: changing it would break others.
+		own := filepath.Join(e.Dir, "cdflogin-"+currentUser())
+		return fmt.Sprintf("other users may write to %s (mode %04o), so they could replace cdflogin's files there: set CDFLOGIN_HOME to a folder of your own, e.g. mkdir -m 700 %s && export CDFLOGIN_HOME=%s", e.Dir, OctalMode(e.Mode), own, own)
 	}
 	return fmt.Sprintf("other users may write to %s (mode %04o), so they could replace cdflogin's files there: run chmod go-w %s, or set CDFLOGIN_HOME to a folder only you can write to", e.Dir, OctalMode(e.Mode), e.Dir)
 }
@@ -121,3 +128,11 @@ var ErrSymlink = errors.New("is a symbolic link, not a plain file")
 // program (a virus scanner, a backup tool) holds the file open without
 // sharing its deletion: it is tried again for a while there.
 func Rename(oldpath, newpath string) error { return rename(oldpath, newpath) }
+
+// currentUser is the user's login name for a suggested folder name.
+func currentUser() string {
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		return filepath.Base(u.Username)
+	}
+	return "me"
+}
