@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"os"
 	"time"
 
 	"github.com/cognite-tools/cdflogin/profiles"
@@ -60,7 +59,7 @@ func HTTPClient(base *http.Client, p profiles.Profile) (*http.Client, error) {
 		tr.Proxy = http.ProxyFromEnvironment
 	}
 	if p.CAFile != "" {
-		pem, err := os.ReadFile(p.CAFile)
+		pem, err := profiles.ReadFileRef("ca_file", p.CAFile)
 		if err != nil {
 			return nil, fmt.Errorf("profile %q: read ca_file: %w", p.Name, err)
 		}

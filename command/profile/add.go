@@ -254,6 +254,7 @@ func runAdd(ctx context.Context, opts *Options, ff *fieldFlags, p profiles.Profi
 		return err
 	}
 	fmt.Fprintf(opts.IO.ErrOut, "Added profile %q to %s.\n", p.Name, store.Path())
+	warnAuthority(opts, p)
 	if sec != nil {
 		fmt.Fprintf(opts.IO.ErrOut, "The %s is in the OS keyring (service %q, item %q).\n", sec.field, secrets.Service, secrets.Item(p.Name, sec.field))
 	}

@@ -4,17 +4,20 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
+	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/cognite-tools/cdflogin/command/cmdutil"
 	"github.com/cognite-tools/cdflogin/internal/secrets"
+	"github.com/cognite-tools/cdflogin/internal/textsafe"
 	"github.com/cognite-tools/cdflogin/profiles"
 )
 
 func newImportCmd(opts *Options) *cobra.Command {
-	var format, name, certificate string
+	var format, name, certificate, authority string
 	var isDefault bool
 	cmd := &cobra.Command{
 		Use:   "import FILE",
@@ -49,21 +52,26 @@ ready-made token) stop the import with the reason.`,
 					return cmdutil.UsageError("--name: %v", err)
 				}
 			}
-			return runImport(opts, args[0], format, name, certificate, isDefault, cmd.Flags().Changed("default"))
+			return runImport(opts, args[0], format, name, certificate, authority, isDefault, cmd.Flags().Changed("default"))
 		},
 	}
 	cmd.Flags().StringVar(&format, "format", "", "file format: dotenv or sdk-yaml (default: detect)")
 	cmd.Flags().StringVar(&name, "name", "", "profile name (default: the CDF project)")
 	cmd.Flags().StringVar(&certificate, "certificate", "", "certificate file for a client_certificate config (the SDK config holds PEM text, not a path)")
 	cmd.Flags().BoolVar(&isDefault, "default", false, "make the new profile the default")
+	cmd.Flags().StringVar(&authority, "authority", "", "confirm the file's authority URL when it is not a Microsoft Entra sign-in host (or replace it)")
 	return cmd
 }
 
-func runImport(opts *Options, file, format, name, certificate string, isDefault, defaultSet bool) error {
+// maxImportSize bounds an import file (or stdin): a .env or SDK config is
+// a few KB.
+const maxImportSize = 4 << 20
+
+func runImport(opts *Options, file, format, name, certificate, authority string, isDefault, defaultSet bool) error {
 	var data []byte
 	var err error
 	if file == "-" {
-		data, err = io.ReadAll(io.LimitReader(opts.IO.In, 4<<20))
+		data, err = io.ReadAll(io.LimitReader(opts.IO.In, maxImportSize+1))
 	} else {
 		data, err = opts.ReadFile(file)
 	}
@@ -74,7 +82,7 @@ func runImport(opts *Options, file, format, name, certificate string, isDefault,
 	if err != nil {
 		return err
 	}
-	in := ImportInput{Data: data, Source: file, Format: format, Name: name, Certificate: certificate,
+	in := ImportInput{Data: data, Source: file, Format: format, Name: name, Certificate: certificate, Authority: authority,
 		Store: store, Keyring: opts.Keyring, Getenv: opts.Getenv}
 	if defaultSet {
 		in.Default = &isDefault
@@ -82,7 +90,7 @@ func runImport(opts *Options, file, format, name, certificate string, isDefault,
 	res, err := Import(in)
 	if res != nil {
 		for _, n := range res.Notes {
-			fmt.Fprintf(opts.IO.ErrOut, "Note: %s\n", n)
+			fmt.Fprintf(opts.IO.ErrOut, "Note: %s\n", textsafe.Line(n))
 		}
 		for _, w := range res.Warnings {
 			fmt.Fprintf(opts.IO.ErrOut, "Warning: %s\n", w)
@@ -93,6 +101,7 @@ func runImport(opts *Options, file, format, name, certificate string, isDefault,
 	}
 	p := res.Profile
 	fmt.Fprintf(opts.IO.ErrOut, "Imported %s (%s) as profile %q into %s.\n", file, res.Format, p.Name, store.Path())
+	warnAuthority(opts, p)
 	if res.SecretStored {
 		fmt.Fprintf(opts.IO.ErrOut, "The client secret from %s is now in the OS keyring (service %q, item %q); consider removing it from %s.\n", file, secrets.Service, secrets.Item(p.Name, secrets.FieldClientSecret), file)
 	}
@@ -107,10 +116,12 @@ type ImportInput struct {
 	Source string // the file's name, for messages
 	// Format is dotenv or sdk-yaml ("": detect); Name the profile's
 	// ("": the CDF project); Certificate a certificate file for a
-	// client_certificate config; Default, when set, marks the profile.
-	Format, Name, Certificate string
-	Default                   *bool
-	Store                     *profiles.Store
+	// client_certificate config; Authority confirms (or replaces) an
+	// authority that is not a Microsoft Entra sign-in host; Default, when
+	// set, marks the profile.
+	Format, Name, Certificate, Authority string
+	Default                              *bool
+	Store                                *profiles.Store
 	// Keyring takes a secret found in clear text (nil: none is usable).
 	Keyring secrets.Keyring
 	Getenv  func(string) string
@@ -127,11 +138,17 @@ type ImportResult struct {
 	SecretStored bool
 }
 
+// ReadImportFile reads an import file, at most as much as one can be.
+func ReadImportFile(path string) ([]byte, error) { return readImportFile(path) }
+
 // Import creates a profile from a Toolkit .env or an SDK YAML config. It
 // checks everything before a secret goes anywhere and adds nothing when
 // something is wrong. The command and the interactive program both use
 // it; it prints nothing (the result says what to tell).
 func Import(in ImportInput) (*ImportResult, error) {
+	if len(in.Data) > maxImportSize {
+		return nil, fmt.Errorf("read %s: more than %d bytes, more than a .env or SDK config can be: is it the right file?", in.Source, maxImportSize)
+	}
 	imp, err := profiles.Import(in.Data, in.Format, profiles.ImportOptions{Name: in.Name, Getenv: in.Getenv})
 	if err != nil {
 		var ie *profiles.ImportError
@@ -144,6 +161,20 @@ func Import(in ImportInput) (*ImportResult, error) {
 	p := imp.Profile
 	if in.Certificate != "" {
 		p.Certificate = in.Certificate
+	}
+	// An authority that is not Microsoft's is used only when the person
+	// names it: a file from elsewhere must not send secrets to a
+	// look-alike host by itself.
+	if in.Authority != "" {
+		if err := profiles.ValidateAuthority(in.Authority); err != nil {
+			return res, cmdutil.UsageError("--authority: %v", err)
+		}
+		if p.Authority != "" && !sameHost(p.Authority, in.Authority) {
+			res.Notes = append(res.Notes, "--authority replaces the file's authority "+textsafe.Line(profiles.ShownURL(p.Authority)))
+		}
+		p.Authority = in.Authority
+	} else if p.Authority != "" && !p.KnownAuthorityHost() {
+		return res, fmt.Errorf("%s: %s; nothing was imported: if you trust it, import again with --authority %s", in.Source, textsafe.Line(p.AuthorityWarning()), textsafe.Line(profiles.ShownURL(p.Authority)))
 	}
 	if in.Default != nil {
 		p.Default = *in.Default
@@ -239,4 +270,36 @@ dotenv and sdk-yaml import back into the same profile.`,
 	cmd.Flags().StringVar(&format, "format", "", "dotenv, sdk-yaml or python (required)")
 	cmd.Flags().StringVarP(&output, "output", "o", "", "write to this file instead of stdout")
 	return cmd
+}
+
+// sameHost reports whether two URLs name the same host (punycode form).
+func sameHost(a, b string) bool {
+	ua, erra := url.Parse(a)
+	ub, errb := url.Parse(b)
+	if erra != nil || errb != nil {
+		return false
+	}
+	ha, _ := profiles.ASCIIHost(ua.Hostname())
+	hb, _ := profiles.ASCIIHost(ub.Hostname())
+	return ha == hb
+}
+
+// warnAuthority warns about a profile whose authority is not a Microsoft
+// Entra sign-in host (issue 16: look-alike authorities).
+func warnAuthority(opts *Options, p profiles.Profile) {
+	if w := p.AuthorityWarning(); w != "" {
+		fmt.Fprintf(opts.IO.ErrOut, "Warning: %s\n", textsafe.Line(w))
+	}
+}
+
+// readImportFile reads an import file, at most maxImportSize bytes (and
+// one more, to tell a larger one): /dev/zero or a huge file must not be
+// read without end.
+func readImportFile(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, maxImportSize+1))
 }

@@ -10,7 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"os"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -56,7 +55,7 @@ type Deps struct {
 
 	// Clipboard is how the c key copies (see Clipboard).
 	Clipboard ui.Clipboard
-	// ReadFile reads a file to import (nil: os.ReadFile).
+	// ReadFile reads a file to import (nil: profile.ReadImportFile).
 	ReadFile func(string) ([]byte, error)
 	// OfferDemo offers the demo on the first run (not in the demo).
 	OfferDemo bool
@@ -102,7 +101,7 @@ func NewConfig(d Deps) ui.Config {
 func importer(d Deps) func(path string) (ui.Imported, error) {
 	read := d.ReadFile
 	if read == nil {
-		read = os.ReadFile
+		read = profile.ReadImportFile // bounded: a .env is a few KB
 	}
 	return func(path string) (ui.Imported, error) {
 		data, err := read(path)
