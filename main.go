@@ -9,10 +9,13 @@ import (
 	"syscall"
 
 	"github.com/cognite-tools/cdflogin/command/root"
+	"github.com/cognite-tools/cdflogin/internal/buildinfo"
 )
 
-// version is set at build time with -ldflags "-X main.version=…".
-var version = "dev"
+// A release build stamps these with -ldflags "-X main.version=… -X
+// main.commit=… -X main.date=…" (.goreleaser.yaml); left empty, `cdflogin
+// version` reads what Go recorded from the checkout (debug.ReadBuildInfo).
+var version, commit, date string
 
 func main() {
 	os.Exit(run())
@@ -21,5 +24,6 @@ func main() {
 func run() int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	return root.Main(ctx, version, os.Args[1:])
+	build := buildinfo.Read(buildinfo.Stamp{Version: version, Commit: commit, Date: date})
+	return root.Main(ctx, build, os.Args[1:])
 }

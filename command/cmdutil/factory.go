@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/cognite-tools/cdflogin/internal/browser"
+	"github.com/cognite-tools/cdflogin/internal/buildinfo"
 	"github.com/cognite-tools/cdflogin/internal/secrets"
 )
 
@@ -35,6 +36,9 @@ type Factory struct {
 	Logf func(format string, args ...any)
 	// Version is the build's version string.
 	Version string
+	// Build is which build this is (version, commit, date), for
+	// `cdflogin version` and --version.
+	Build buildinfo.Info
 	// Keyring stores client secrets and certificate passwords; nil means
 	// no keyring is usable (secrets must then come from env:VAR).
 	Keyring secrets.Keyring

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/cognite-tools/cdflogin/command/cmdutil"
+	"github.com/cognite-tools/cdflogin/internal/buildinfo"
 	"github.com/cognite-tools/cdflogin/ui"
 )
 
@@ -17,7 +18,11 @@ import (
 // process exit code.
 func Execute(ctx context.Context, f *cmdutil.Factory, cmd *cobra.Command) int {
 	err := fang.Execute(ctx, cmd,
-		fang.WithVersion(f.Version),
+		// --version is the root's own (version.AddFlag): it prints the
+		// commit and date too, which fang's would not.
+		fang.WithoutVersion(),
+		// The man pages are generated from this tree by internal/gendocs
+		// (docs/reference/man) and shipped in the release archives.
 		fang.WithoutManpage(),
 		fang.WithErrorHandler(func(w io.Writer, _ fang.Styles, err error) {
 			printError(w, err)
@@ -42,8 +47,9 @@ func printError(w io.Writer, err error) {
 }
 
 // Main runs cdflogin with args (without the program name) and returns the
-// process exit code; version is the build's version string.
-func Main(ctx context.Context, version string, args []string) int {
-	f := cmdutil.New(version)
+// process exit code; build says which build this is.
+func Main(ctx context.Context, build buildinfo.Info, args []string) int {
+	f := cmdutil.New(build.Version)
+	f.Build = build
 	return Execute(ctx, f, NewCmdFor(f, args))
 }

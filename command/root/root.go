@@ -19,6 +19,7 @@ import (
 	sandboxcmd "github.com/cognite-tools/cdflogin/command/sandbox"
 	"github.com/cognite-tools/cdflogin/command/token"
 	"github.com/cognite-tools/cdflogin/command/tui"
+	"github.com/cognite-tools/cdflogin/command/version"
 )
 
 // subcommands are the commands under cdflogin, in help order, with the
@@ -37,7 +38,7 @@ var subcommands = []struct {
 	{"env", envcmd.NewCmd},
 	{"profile", profile.NewCmd},
 	{"logout", logout.NewCmd},
-	{"version", newVersionCmd},
+	{"version", version.NewCmd},
 }
 
 // NewCmd returns the root command with every subcommand.
@@ -104,6 +105,7 @@ use every flow against a built-in sandbox tenant with no account.`,
 	cmd.SetOut(f.IO.Out)
 	cmd.SetErr(f.IO.ErrOut)
 	addDebugFlags(cmd, f)
+	version.AddFlag(cmd, f)
 	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return cmdutil.UsageError("%v (see: %s --help)", err, c.CommandPath())
 	})
@@ -112,6 +114,7 @@ use every flow against a built-in sandbox tenant with no account.`,
 			cmd.AddCommand(s.build(f))
 		}
 	}
+	completeProfileFlags(cmd, f)
 	return cmd
 }
 
