@@ -1,3 +1,5 @@
+//go:build unix
+
 package e2e_test
 
 // Helpers of the real-browser test (chromium_test.go): starting Debian's

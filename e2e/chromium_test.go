@@ -1,3 +1,5 @@
+//go:build unix
+
 package e2e_test
 
 // The browser sign-in in a real browser (issue 21): headless Chromium

@@ -41,7 +41,9 @@ func fileMode(t *testing.T, path string) os.FileMode {
 func TestSecurityFileModes(t *testing.T) {
 	sb := startFlowSandbox(t, sandbox.Options{})
 	home := filepath.Join(t.TempDir(), "home")
-	// Folders created by someone else with 0755: cdflogin tightens them.
+	// Folders created by someone else with 0755: cdflogin leaves them as
+	// they are (it never chmods a folder it did not create); the files in
+	// them are private.
 	if err := os.MkdirAll(filepath.Join(home, "cache"), 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -60,9 +62,9 @@ func TestSecurityFileModes(t *testing.T) {
 		t.Fatal(err)
 	}
 	checks := map[string]os.FileMode{
-		home:                                 0o700,
+		home:                                 0o755,
 		filepath.Join(home, "profiles.yaml"): 0o600,
-		filepath.Join(home, "cache"):         0o700,
+		filepath.Join(home, "cache"):         0o755,
 	}
 	entries, err := os.ReadDir(filepath.Join(home, "cache"))
 	if err != nil || len(entries) == 0 {

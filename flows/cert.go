@@ -11,7 +11,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 	"time"
 
@@ -89,7 +88,7 @@ func loadCertificate(p profiles.Profile, deps Deps) (*x509.Certificate, certChai
 	if p.Certificate == "" {
 		return nil, certChain{}, "", fmt.Errorf("profile %q has no certificate file: set certificate to a PEM or PFX file", p.Name)
 	}
-	data, err := os.ReadFile(p.Certificate)
+	data, err := profiles.ReadFileRef("certificate", p.Certificate)
 	if err != nil {
 		return nil, certChain{}, "", fmt.Errorf("profile %q: read certificate: %w", p.Name, err)
 	}

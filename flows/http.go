@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"os"
 	"time"
 
 	"github.com/cognite-tools/cdflogin/profiles"
@@ -66,7 +65,7 @@ func httpClient(base *http.Client, p profiles.Profile, env trustEnv) (*http.Clie
 	}
 	var caPEM []byte
 	if p.CAFile != "" {
-		pem, err := os.ReadFile(p.CAFile)
+		pem, err := profiles.ReadFileRef("ca_file", p.CAFile)
 		if err != nil {
 			return nil, fmt.Errorf("profile %q: read ca_file: %w", p.Name, err)
 		}

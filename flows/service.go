@@ -210,6 +210,10 @@ func (s *Service) Login(ctx context.Context, p profiles.Profile, flow profiles.F
 	} else if err := file.EnsureDir(); err != nil {
 		return nil, fmt.Errorf("sign in with profile %q: %w", p.Name, err)
 	}
+	var prev *tokencache.Account
+	if flow.IsUser() {
+		prev = previousAccount(file, p, flow)
+	}
 	acc := tokencache.NewAccessor(file, tokencache.Fresh, false)
 	var t *Tokens
 	switch flow {
@@ -223,7 +227,13 @@ func (s *Service) Login(ctx context.Context, p profiles.Profile, flow profiles.F
 	if err != nil {
 		return nil, err
 	}
+	if _, err := checkShape(p, t); err != nil {
+		return nil, err
+	}
 	t.Flow = flow
+	if flow.IsUser() {
+		s.checkAccount(p, t, prev)
+	}
 	if acc.Exported() {
 		if err := s.keepAccessToken(ctx, file, p, flow, t, false); err != nil {
 			s.warnf("token cache of profile %q: the new token could not be kept: %v", p.Name, err)
@@ -384,7 +394,7 @@ func (s *Service) Silent(ctx context.Context, p profiles.Profile, opts SilentOpt
 	}
 	entry := contents.Find(cacheQuery(p, flow))
 	if !opts.Force && entry.AccessToken != nil && entry.AccessToken.ExpiresOn.T.Sub(s.now()) > minValid {
-		return tokensFromEntry(p, flow, entry), nil
+		return checkShape(p, tokensFromEntry(p, flow, entry))
 	}
 
 	if flow.IsUser() && (entry.Account == nil || !entry.HasRefreshToken) {
@@ -409,6 +419,9 @@ func (s *Service) Silent(ctx context.Context, p profiles.Profile, opts SilentOpt
 		if err := s.keepAccessToken(ctx, file, p, flow, t, true); err != nil {
 			s.warnf("token cache of profile %q: the new token could not be kept: %v", p.Name, err)
 		}
+	}
+	if _, err := checkShape(p, t); err != nil {
+		return nil, err
 	}
 	emit(opts.Events, Refreshed{ExpiresAt: t.ExpiresOn})
 	s.logf("token refreshed: profile %q, valid until %s", p.Name, t.ExpiresOn.Format(time.RFC3339))

@@ -44,6 +44,25 @@ type entry struct {
 
 var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 
+// MaxNesting is how deep the YAML of profiles.yaml may nest (a profile's
+// scopes are 4 levels down); deeper files are refused before any work
+// on them.
+const MaxNesting = 32
+
+// tooDeep returns the first node nested deeper than MaxNesting, or nil.
+// Aliases are not followed (decodeProfileDepth bounds them).
+func tooDeep(n *yaml.Node, depth int) *yaml.Node {
+	if depth > MaxNesting {
+		return n
+	}
+	for _, c := range n.Content {
+		if d := tooDeep(c, depth+1); d != nil {
+			return d
+		}
+	}
+	return nil
+}
+
 // parseDocument reads profiles.yaml's bytes. Every problem is a
 // *FileError with the line and column.
 func parseDocument(path string, data []byte) (*document, error) {
@@ -78,6 +97,9 @@ func parseDocument(path string, data []byte) (*document, error) {
 		return nil, ferr(&extra, "a second YAML document ('---') is not allowed: keep every profile under one %q key", TopKey)
 	} else if err.Error() != "EOF" {
 		return nil, syntaxError(path, data, err)
+	}
+	if n := tooDeep(&root, 0); n != nil {
+		return nil, ferr(n, "nested more than %d levels deep: a profiles file needs a handful", MaxNesting)
 	}
 	doc.root = &root
 	if len(root.Content) == 0 {

@@ -2,12 +2,13 @@ package profiles
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/cognite-tools/cdflogin/internal/envquote"
 )
 
 // ExportFormats lists the formats of Export.
@@ -40,20 +41,6 @@ func keyringNote(p Profile, field string) string {
 	return fmt.Sprintf("cdflogin keeps this secret in the OS keyring (service \"cdflogin\", item %q)", p.Name+"/"+field)
 }
 
-// dotenvQuote writes a value for a .env file, quoting it when needed:
-// single quotes (literal, as python-dotenv reads them) when possible,
-// else double quotes with \\, \" and \n escapes.
-func dotenvQuote(s string) string {
-	if s != "" && !strings.ContainsAny(s, " \t#'\"\\$\n\r") {
-		return s
-	}
-	if !strings.ContainsAny(s, "'\n\r") {
-		return "'" + s + "'"
-	}
-	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`, "\r", `\r`)
-	return `"` + r.Replace(s) + `"`
-}
-
 // ExportDotenv writes a Cognite Toolkit .env for p. The Toolkit has no
 // certificate flow, so such a profile cannot be written this way.
 func ExportDotenv(p Profile) ([]byte, error) {
@@ -69,7 +56,14 @@ func ExportDotenv(p Profile) ([]byte, error) {
 		return nil, fmt.Errorf("the Cognite Toolkit .env has no %s flow: export this profile as sdk-yaml or python instead", p.Flow)
 	}
 	var b strings.Builder
-	w := func(k, v string) { fmt.Fprintf(&b, "%s=%s\n", k, dotenvQuote(v)) }
+	var qerr error
+	w := func(k, v string) {
+		q, err := envquote.Dotenv(v)
+		if err != nil && qerr == nil {
+			qerr = fmt.Errorf("profile %q cannot be written as a .env file: %s %w", p.Name, k, err)
+		}
+		fmt.Fprintf(&b, "%s=%s\n", k, q)
+	}
 	fmt.Fprintf(&b, "# Cognite Toolkit .env written by cdflogin from profile %q.\n", p.Name)
 	w("CDF_CLUSTER", p.Cluster)
 	w("CDF_PROJECT", p.Project)
@@ -104,6 +98,9 @@ func ExportDotenv(p Profile) ([]byte, error) {
 		if p.CAFile != "" {
 			w("CDFLOGIN_CA_FILE", p.CAFile)
 		}
+	}
+	if qerr != nil {
+		return nil, qerr
 	}
 	return []byte(b.String()), nil
 }
@@ -175,9 +172,9 @@ func ExportSDKYAML(p Profile) ([]byte, error) {
 		ext.Content = append(ext.Content, str("redirect_port"), &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: strconv.Itoa(p.RedirectPort)})
 	}
 	add("login_hint", p.LoginHint)
-	add("client_secret", p.ClientSecret)
+	add("client_secret", MaskedRef(p.ClientSecret))
 	add("certificate", p.Certificate)
-	add("certificate_password", p.CertificatePassword)
+	add("certificate_password", MaskedRef(p.CertificatePassword))
 	add("ca_file", p.CAFile)
 	root := mapping("client", client, "cdflogin", ext)
 	root.Content[0].HeadComment = fmt.Sprintf("Cognite SDK config written by cdflogin from profile %q.\nLoad it with: CogniteClient.load(yaml.safe_load(os.path.expandvars(text))[\"client\"])", p.Name)
@@ -194,10 +191,11 @@ func ExportSDKYAML(p Profile) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// pyStr is a Python string literal (JSON strings are valid Python).
+// pyStr is a Python string literal (envquote.Python). Profile values are
+// UTF-8 text (profiles.yaml must be); anything else is made so first.
 func pyStr(s string) string {
-	b, _ := json.Marshal(s)
-	return string(b)
+	q, _ := envquote.Python(strings.ToValidUTF8(s, "\uFFFD"))
+	return q
 }
 
 func pyList(list []string) string {

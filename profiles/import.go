@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/cognite-tools/cdflogin/internal/textsafe"
 )
 
 // Import formats.
@@ -80,13 +82,44 @@ func Import(data []byte, format string, opts ImportOptions) (*Imported, error) {
 	if format == "" {
 		format = DetectFormat(data)
 	}
+	var imp *Imported
+	var err error
 	switch format {
 	case FormatDotenv:
-		return ImportDotenv(data, opts)
+		imp, err = ImportDotenv(data, opts)
 	case FormatSDKYAML:
-		return ImportSDKYAML(data, opts)
+		imp, err = ImportSDKYAML(data, opts)
+	default:
+		return nil, fmt.Errorf("unknown import format %q: use dotenv or sdk-yaml", format)
 	}
-	return nil, fmt.Errorf("unknown import format %q: use dotenv or sdk-yaml", format)
+	if err != nil {
+		return nil, err
+	}
+	if bad := unsafeFields(imp.Profile); len(bad) > 0 {
+		return nil, &ImportError{Format: format, Problems: []string{fmt.Sprintf(
+			"%s hold(s) control characters (an escape sequence, a line break or a bidirectional control) that would reach your terminal: remove them from the file", strings.Join(bad, ", "))}}
+	}
+	return imp, nil
+}
+
+// unsafeFields names the settings of p that hold characters a terminal
+// would act on (ESC, CSI, OSC, C1, CR, bidi controls): an imported file
+// is refused rather than cleaned, so that what is stored is what the file
+// said.
+func unsafeFields(p Profile) []string {
+	var bad []string
+	for field, v := range map[string]string{
+		"name": p.Name, "tenant": p.Tenant, "client_id": p.ClientID, "cluster": p.Cluster, "project": p.Project,
+		"authority": p.Authority, "cdf_url": p.CDFURL, "login_hint": p.LoginHint, "certificate": p.Certificate,
+		"ca_file": p.CAFile, "client_secret": p.ClientSecret, "certificate_password": p.CertificatePassword,
+		"scopes": strings.Join(p.Scopes, " "),
+	} {
+		if !textsafe.Safe(v) {
+			bad = append(bad, field)
+		}
+	}
+	sort.Strings(bad)
+	return bad
 }
 
 // importer collects a profile and its problems.

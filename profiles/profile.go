@@ -97,18 +97,6 @@ func (p Profile) Port() int {
 // registration must list under "Mobile and desktop applications".
 func (p Profile) RedirectURI() string { return fmt.Sprintf("http://localhost:%d", p.Port()) }
 
-// microsoftLoginHosts are the authority hosts MSAL's instance discovery
-// knows (public cloud, US Gov, China, and their aliases).
-var microsoftLoginHosts = map[string]bool{
-	"login.microsoftonline.com":        true,
-	"login.microsoft.com":              true,
-	"login.windows.net":                true,
-	"sts.windows.net":                  true,
-	"login.microsoftonline.us":         true,
-	"login.chinacloudapi.cn":           true,
-	"login.partner.microsoftonline.cn": true,
-}
-
 // InstanceDiscovery reports whether MSAL may run instance discovery for
 // this profile's authority. This is the one place that decides it: for any
 // host that is not a Microsoft login host (a test tenant, the sandbox, an
@@ -120,5 +108,14 @@ func (p Profile) InstanceDiscovery() bool {
 	if err != nil {
 		return false
 	}
-	return microsoftLoginHosts[strings.ToLower(u.Hostname())]
+	host, idn := ASCIIHost(u.Hostname())
+	return microsoftLoginHosts[host] && !idn
+}
+
+// Shown is p as it may be shown: a secret field that holds anything but a
+// reference (so perhaps the secret itself) is replaced by HiddenValue.
+func (p Profile) Shown() Profile {
+	p.ClientSecret = MaskedRef(p.ClientSecret)
+	p.CertificatePassword = MaskedRef(p.CertificatePassword)
+	return p
 }

@@ -1,9 +1,11 @@
 package profiles
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -12,6 +14,8 @@ import (
 	"time"
 
 	"github.com/gofrs/flock"
+
+	"github.com/cognite-tools/cdflogin/internal/privatefs"
 )
 
 // LockTimeout bounds the wait for another cdflogin writing profiles.yaml.
@@ -23,9 +27,10 @@ const LockTimeout = 15 * time.Second
 // (comments and key order survive), and replaces the file by rename, mode
 // 0600 in a 0700 folder. A file that does not parse is never written.
 //
-// Reading a profiles.yaml that the group or others may read (or a folder
-// they may list) tightens it to 0600 (folder 0700) and reports that
-// through Warnf.
+// Reading a profiles.yaml that the group or others may read tightens it
+// to 0600 and reports that through Warnf. A folder that another user owns
+// or may write to is refused; a symlinked profiles.yaml is followed
+// explicitly and refused when another user could change its target.
 type Store struct {
 	path string
 	// Warnf, when set, receives warnings about the file that do not stop
@@ -47,12 +52,12 @@ func (s *Store) warnf(format string, args ...any) {
 	}
 }
 
-// CheckPermissions tightens a profiles.yaml (and folder) that others may
-// read now, warning through Warnf, as every read does. Call it before a
-// full-screen program starts, so that a warning is not printed over it.
+// CheckPermissions tightens a profiles.yaml that others may read now,
+// warning through Warnf, as every read does. Call it before a full-screen
+// program starts, so that a warning is not printed over it.
 func (s *Store) CheckPermissions() {
-	if info, err := os.Stat(s.path); err == nil {
-		s.tighten(info)
+	if fh, _, err := s.open(); err == nil {
+		fh.Close()
 	}
 }
 
@@ -65,39 +70,107 @@ func cause(err error) error {
 	return err
 }
 
-func (s *Store) chmodFile(path string, mode fs.FileMode) error {
+func (s *Store) chmodFile(fh *os.File, mode fs.FileMode) error {
 	if s.chmod != nil {
-		return s.chmod(path, mode)
+		return s.chmod(fh.Name(), mode)
 	}
-	return os.Chmod(path, mode)
+	return fh.Chmod(mode)
 }
 
-// tighten restricts a profiles.yaml (and its folder) that others may read
-// to the owner, and says so. It never fails the read: when the mode cannot
-// be changed (a read-only file system, a file of another user) it warns
-// once, with the command that fixes it.
-func (s *Store) tighten(info fs.FileInfo) {
-	var changed, failed []string
-	if info.Mode().IsRegular() && info.Mode().Perm()&0o077 != 0 {
-		if err := s.chmodFile(s.path, 0o600); err != nil {
-			failed = append(failed, fmt.Sprintf("%s (mode %04o: %v; run chmod 600 %s)", s.path, info.Mode().Perm(), cause(err), s.path))
-		} else {
-			changed = append(changed, fmt.Sprintf("%s from mode %04o to 0600", s.path, info.Mode().Perm()))
-		}
+// MaxFileSize is the largest profiles.yaml cdflogin reads: a file of a
+// thousand profiles is a few hundred KB.
+const MaxFileSize = 1 << 20
+
+// target is the file that s.path names: s.path itself, or the file a
+// symlinked profiles.yaml (dotfile managers) points at. The link is
+// followed explicitly, and a target (or its folder) that another user
+// could change is refused: cdflogin would read their profiles, and
+// replace their file.
+func (s *Store) target() (string, error) {
+	if err := checkFolder(filepath.Dir(s.path)); err != nil {
+		return "", err
 	}
-	dir := filepath.Dir(s.path)
-	if di, err := os.Stat(dir); err == nil && di.IsDir() && di.Mode().Perm()&0o077 != 0 {
-		if err := s.chmodFile(dir, 0o700); err != nil {
-			failed = append(failed, fmt.Sprintf("%s (mode %04o: %v; run chmod 700 %s)", dir, di.Mode().Perm(), cause(err), dir))
-		} else {
-			changed = append(changed, fmt.Sprintf("%s from mode %04o to 0700", dir, di.Mode().Perm()))
-		}
+	info, err := os.Lstat(s.path)
+	if err != nil || info.Mode()&fs.ModeSymlink == 0 {
+		return s.path, nil
 	}
-	if len(changed) > 0 {
-		s.warnf("other users could read your cdflogin profiles; restricted %s", strings.Join(changed, " and "))
+	resolved, err := filepath.EvalSymlinks(s.path)
+	if err != nil {
+		return "", fmt.Errorf("read profiles: %s is a symbolic link that cannot be followed: %w", s.path, err)
 	}
-	if len(failed) > 0 && s.unfixable.CompareAndSwap(false, true) {
-		s.warnf("other users can read your cdflogin profiles and cdflogin could not restrict them: %s", strings.Join(failed, "; "))
+	if err := checkFolder(filepath.Dir(resolved)); err != nil {
+		return "", fmt.Errorf("%s is a symbolic link to %s, and %w", s.path, resolved, err)
+	}
+	if ti, err := os.Stat(resolved); err == nil && !privatefs.Mine(ti) && privatefs.Owner(ti) != 0 {
+		return "", fmt.Errorf("%s is a symbolic link to %s, which belongs to another user (uid %d), who could change your profiles: copy it into a file of your own", s.path, resolved, privatefs.Owner(ti))
+	}
+	return resolved, nil
+}
+
+// checkFolder refuses a folder of profiles.yaml that another user could
+// change (see privatefs.CheckDir). A missing folder is fine.
+func checkFolder(dir string) error {
+	info, err := os.Stat(dir)
+	if err != nil {
+		return nil
+	}
+	if err := privatefs.CheckDir(dir, info); err != nil {
+		return fmt.Errorf("cdflogin will not use these profiles: %w", err)
+	}
+	return nil
+}
+
+// open opens the profiles file (through a symlink, see target) without
+// following a link at its last step, checks that it is a plain file of a
+// sane size, and tightens it when others may read it. A missing file
+// gives an error matching fs.ErrNotExist.
+func (s *Store) open() (*os.File, fs.FileInfo, error) {
+	path, err := s.target()
+	if err != nil {
+		return nil, nil, err
+	}
+	fh, err := privatefs.OpenFile(path, os.O_RDONLY, 0)
+	if err != nil {
+		return nil, nil, err
+	}
+	info, err := fh.Stat()
+	if err != nil {
+		fh.Close()
+		return nil, nil, err
+	}
+	if !info.Mode().IsRegular() {
+		fh.Close()
+		return nil, nil, fmt.Errorf("read profiles: %s is not a plain file", path)
+	}
+	if info.Size() > MaxFileSize {
+		fh.Close()
+		return nil, nil, fmt.Errorf("read profiles: %s is %d bytes, and a profiles file is at most %d: is it the right file?", path, info.Size(), MaxFileSize)
+	}
+	s.tighten(fh, path, info)
+	return fh, info, nil
+}
+
+// tighten restricts a profiles.yaml that others may read to the owner,
+// and says so. It never fails the read: when the mode cannot be changed
+// (a read-only file system, a file of another user) it warns once, with
+// the command that fixes it. Folders are never changed (see
+// privatefs.EnsureDir), and nothing is done where Unix modes do not
+// exist (Windows).
+func (s *Store) tighten(fh *os.File, path string, info fs.FileInfo) {
+	mode := info.Mode().Perm()
+	if !privatefs.Modes || mode&0o077 == 0 {
+		return
+	}
+	err := errors.New("it belongs to another user")
+	if privatefs.Mine(info) {
+		err = s.chmodFile(fh, 0o600)
+	}
+	if err == nil {
+		s.warnf("other users could read your cdflogin profiles; restricted %s from mode %04o to 0600", path, mode)
+		return
+	}
+	if s.unfixable.CompareAndSwap(false, true) {
+		s.warnf("other users can read your cdflogin profiles and cdflogin could not restrict them: %s (mode %04o: %v; run chmod 600 %s)", path, mode, cause(err), path)
 	}
 }
 
@@ -106,17 +179,33 @@ func (s *Store) Path() string { return s.path }
 
 // load reads and parses the file; a missing file is an empty store.
 func (s *Store) load() (*document, error) {
-	data, err := os.ReadFile(s.path)
+	fh, info, err := s.open()
 	if errors.Is(err, fs.ErrNotExist) {
 		return &document{path: s.path, indent: 2}, nil
 	}
+	if errors.Is(err, privatefs.ErrSymlink) {
+		return nil, fmt.Errorf("read profiles: %w", err)
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer fh.Close()
+	data := make([]byte, 0, info.Size()+1)
+	data, err = readAll(io.LimitReader(fh, MaxFileSize+1), data)
 	if err != nil {
 		return nil, fmt.Errorf("read profiles: %w", err)
 	}
-	if info, err := os.Stat(s.path); err == nil {
-		s.tighten(info)
+	if len(data) > MaxFileSize {
+		return nil, fmt.Errorf("read profiles: %s grew past %d bytes while it was read", s.path, MaxFileSize)
 	}
 	return parseDocument(s.path, data)
+}
+
+// readAll appends what r gives to buf.
+func readAll(r io.Reader, buf []byte) ([]byte, error) {
+	b := bytes.NewBuffer(buf)
+	_, err := b.ReadFrom(r)
+	return b.Bytes(), err
 }
 
 // List returns every profile in file order.
@@ -383,10 +472,10 @@ func (s *Store) mutateLocked(edit func(*document) error) error {
 		return fmt.Errorf("internal error: the edited profiles would not read back (%d instead of %d), nothing written", len(check.entries), len(doc.entries))
 	}
 	// A profiles.yaml that is a symlink (dotfile managers) stays one: the
-	// file it points at is replaced.
-	target := s.path
-	if resolved, err := filepath.EvalSymlinks(s.path); err == nil {
-		target = resolved
+	// file it points at (checked by load, through target) is replaced.
+	target, err := s.target()
+	if err != nil {
+		return err
 	}
 	return s.notWritable(s.writeAtomic(target, data))
 }
@@ -430,7 +519,7 @@ func (s *Store) writeAtomic(path string, data []byte) error {
 	if err := tmp.Close(); err != nil {
 		return fmt.Errorf("write profiles: %w", err)
 	}
-	if err := os.Rename(name, path); err != nil {
+	if err := privatefs.Rename(name, path); err != nil {
 		return fmt.Errorf("write profiles: %w", err)
 	}
 	name = ""
@@ -441,25 +530,19 @@ func (s *Store) writeAtomic(path string, data []byte) error {
 	return nil
 }
 
-// EnsureDir creates dir (and parents) with mode 0700, and restricts an
-// existing one that others may access to its owner (0700), silently. An
-// error names dir and the step that failed: create, stat, or restrict.
-// It keeps profiles.yaml's folder, and is cmdutil.EnsureDir, for
-// cdflogin's other private folders. (tokencache keeps the cache folder
-// with its own: it warns when it restricts, and its errors say what to
-// do.)
+// EnsureDir creates dir (and parents) with mode 0700 when it is missing.
+// An existing folder is never changed: one that another user owns or that
+// others may write to is refused (privatefs.EnsureDir), with the fix. It
+// keeps profiles.yaml's folder, and is cmdutil.EnsureDir, for cdflogin's
+// other private folders. (tokencache keeps the cache folder with its own
+// errors, which say what to do.)
 func EnsureDir(dir string) error {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return fmt.Errorf("create %s: %w", dir, err)
-	}
-	info, err := os.Stat(dir)
-	if err != nil {
-		return fmt.Errorf("stat %s: %w", dir, err)
-	}
-	if info.Mode().Perm()&0o077 != 0 {
-		if err := os.Chmod(dir, 0o700); err != nil {
-			return fmt.Errorf("restrict %s to its owner: %w", dir, err)
+	if _, err := privatefs.EnsureDir(dir); err != nil {
+		var fe *privatefs.FolderError
+		if errors.As(err, &fe) {
+			return fmt.Errorf("cdflogin will not keep files in this folder: %w", err)
 		}
+		return fmt.Errorf("create %s: %w", dir, err)
 	}
 	return nil
 }

@@ -3,6 +3,8 @@ package profiles
 import (
 	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"net"
 	"net/url"
 	"os"
@@ -284,6 +286,20 @@ func ValidateSecretRef(ref string) error {
 	return errors.New("this field holds a reference, never the secret itself: write env:VAR (e.g. env:IDP_CLIENT_SECRET) or keyring (store it with cdflogin profile edit NAME --secret-stdin)")
 }
 
+// MaskedRef is ref as it may be shown: a reference (env:VAR, keyring) as
+// it is, anything else, which may be a secret pasted in place of its
+// reference, as a placeholder.
+func MaskedRef(ref string) string {
+	if ValidateSecretRef(ref) == nil {
+		return ref
+	}
+	return HiddenValue
+}
+
+// HiddenValue stands for a secret field's value that is not a reference
+// (and so may be the secret itself) wherever a profile is shown.
+const HiddenValue = "(hidden: not a reference)"
+
 // EnvRefVar returns VAR of an "env:VAR" reference.
 func EnvRefVar(ref string) (string, bool) {
 	v, ok := strings.CutPrefix(ref, EnvRefPrefix)
@@ -291,9 +307,11 @@ func EnvRefVar(ref string) (string, bool) {
 }
 
 // ValidateEnvVar checks an environment variable name for --secret-env.
+// The error never repeats what was given: it may be the secret itself,
+// pasted where its variable's name belongs.
 func ValidateEnvVar(name string) error {
 	if !envVarRE().MatchString(name) {
-		return fmt.Errorf("%q is not an environment variable name: use letters, digits and '_', e.g. IDP_CLIENT_SECRET", name)
+		return fmt.Errorf("takes the name of an environment variable (letters, digits and '_', e.g. IDP_CLIENT_SECRET), not the secret itself; what was given (%d characters, not shown) is not a name", len(name))
 	}
 	return nil
 }
@@ -320,7 +338,52 @@ func validateReadable(what, path string) error {
 	if info.IsDir() {
 		return fmt.Errorf("%s %s is a folder: give the file itself", what, path)
 	}
+	if err := checkFileInfo(what, path, info); err != nil {
+		return err
+	}
 	return nil
+}
+
+// MaxFileRefSize bounds the files a profile names (certificate, ca_file):
+// a CA bundle of every public root is a few hundred KB.
+const MaxFileRefSize = 4 << 20
+
+// checkFileInfo refuses what is not a plain file of a sane size: a
+// device such as /dev/zero would be read without end.
+func checkFileInfo(what, path string, info fs.FileInfo) error {
+	if !info.Mode().IsRegular() {
+		return fmt.Errorf("%s %s is not a plain file: give the file itself", what, path)
+	}
+	if info.Size() > MaxFileRefSize {
+		return fmt.Errorf("%s %s is %d bytes, more than a %s file can be (%d): is it the right file?", what, path, info.Size(), what, MaxFileRefSize)
+	}
+	return nil
+}
+
+// ReadFileRef reads a file a profile names (what is "certificate" or
+// "ca_file"): a plain file of at most MaxFileRefSize bytes, read with
+// that bound even if it grows meanwhile.
+func ReadFileRef(what, path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if err := checkFileInfo(what, path, info); err != nil {
+		return nil, err
+	}
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileRefSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > MaxFileRefSize {
+		return nil, fmt.Errorf("%s %s grew past %d bytes while it was read", what, path, MaxFileRefSize)
+	}
+	return data, nil
 }
 
 // ValidateCertificate checks that the certificate file (PEM with the

@@ -56,7 +56,7 @@ func TestFieldValidators(t *testing.T) {
 		{"secret ref bad env", ValidateSecretRef, "env:1X", "does not name"},
 		{"secret in clear", ValidateSecretRef, "abc~def123", "never the secret"},
 		{"env var", ValidateEnvVar, "MY_SECRET", ""},
-		{"env var bad", ValidateEnvVar, "MY-SECRET", "not an environment variable"},
+		{"env var bad", ValidateEnvVar, "MY-SECRET", "not the secret itself"},
 		{"name ok", ValidateName, "acme-prod.eu_1", ""},
 		{"name empty", ValidateName, "", "needs a name"},
 		{"name slash", ValidateName, "a/b", "not a usable"},

@@ -8,6 +8,7 @@ import (
 
 	"github.com/cognite-tools/cdflogin/flows"
 	"github.com/cognite-tools/cdflogin/internal/secrets"
+	"github.com/cognite-tools/cdflogin/internal/textsafe"
 	"github.com/cognite-tools/cdflogin/profiles"
 )
 
@@ -70,7 +71,8 @@ func Warnf(f *Factory) func(format string, args ...any) {
 		return nil
 	}
 	return func(format string, args ...any) {
-		msg := fmt.Sprintf(format, args...)
+		// Warnings quote files and servers: never a control sequence.
+		msg := textsafe.Line(fmt.Sprintf(format, args...))
 		if errOut != nil {
 			fmt.Fprintf(errOut, "Warning: %s\n", msg)
 		}

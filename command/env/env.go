@@ -13,6 +13,8 @@ import (
 
 	"github.com/cognite-tools/cdflogin/command/cmdutil"
 	"github.com/cognite-tools/cdflogin/flows"
+	"github.com/cognite-tools/cdflogin/internal/envquote"
+	"github.com/cognite-tools/cdflogin/internal/tokenshape"
 	"github.com/cognite-tools/cdflogin/profiles"
 )
 
@@ -137,57 +139,38 @@ func Run(ctx context.Context, opts *Options) error {
 }
 
 // Format renders vars in the format, each value quoted so that the shell
-// reads it back unchanged.
+// (or .env reader) reads it back unchanged (internal/envquote). A value
+// that cannot be quoted safely for the format is refused, naming the
+// variable, never printing the value; CDF_TOKEN must be a bearer token
+// (RFC 6750) before anything is printed.
 func Format(format string, vars []Var) (string, error) {
+	quote, ok := map[string]func(string) (string, error){
+		"sh":         envquote.Sh,
+		"dotenv":     envquote.Dotenv,
+		"powershell": envquote.PowerShell,
+	}[format]
+	if !ok {
+		return "", cmdutil.UsageError("--format %q: use one of %s", format, strings.Join(Formats, ", "))
+	}
 	var b strings.Builder
 	for _, v := range vars {
-		if strings.ContainsAny(v.Value, "\x00\r\n") {
-			return "", fmt.Errorf("%s holds a line break or NUL, which %s cannot carry", v.Name, format)
+		if v.Name == "CDF_TOKEN" {
+			if err := tokenshape.Bearer("access token", v.Value); err != nil {
+				return "", fmt.Errorf("CDF_TOKEN not printed: %w", err)
+			}
+		}
+		q, err := quote(v.Value)
+		if err != nil {
+			return "", fmt.Errorf("%s not printed: its value %w", v.Name, err)
 		}
 		switch format {
 		case "sh":
-			fmt.Fprintf(&b, "export %s=%s\n", v.Name, ShQuote(v.Value))
+			fmt.Fprintf(&b, "export %s=%s\n", v.Name, q)
 		case "dotenv":
-			fmt.Fprintf(&b, "%s=%s\n", v.Name, DotenvQuote(v.Value))
+			fmt.Fprintf(&b, "%s=%s\n", v.Name, q)
 		case "powershell":
-			fmt.Fprintf(&b, "$env:%s = %s\n", v.Name, PowerShellQuote(v.Value))
-		default:
-			return "", cmdutil.UsageError("--format %q: use one of %s", format, strings.Join(Formats, ", "))
+			fmt.Fprintf(&b, "$env:%s = %s\n", v.Name, q)
 		}
 	}
 	return b.String(), nil
-}
-
-// ShQuote quotes s for POSIX shells: single quotes, with ' written as '\”.
-func ShQuote(s string) string {
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-}
-
-// PowerShellQuote quotes s as a PowerShell verbatim string: single quotes,
-// with ' (and its typographic variants, which PowerShell also ends strings
-// with) doubled.
-func PowerShellQuote(s string) string {
-	r := strings.NewReplacer("'", "''", "\u2018", "\u2018\u2018", "\u2019", "\u2019\u2019", "\u201a", "\u201a\u201a", "\u201b", "\u201b\u201b")
-	return "'" + r.Replace(s) + "'"
-}
-
-// DotenvQuote quotes s for .env files (python-dotenv, Docker Compose,
-// dotenv for Node): plain when it is made of safe characters, else single
-// quotes (taken literally), else double quotes with \ and " escaped.
-func DotenvQuote(s string) string {
-	safe := s != ""
-	for _, r := range s {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("_-.:/@+=~,%", r)) {
-			safe = false
-			break
-		}
-	}
-	if safe {
-		return s
-	}
-	if !strings.Contains(s, "'") {
-		return "'" + s + "'"
-	}
-	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "$", `\$`)
-	return `"` + r.Replace(s) + `"`
 }

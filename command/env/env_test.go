@@ -102,18 +102,33 @@ func TestQuoting(t *testing.T) {
 		{"", `''`, `''`, `''`},
 		{"it's", `'it'\''s'`, `"it's"`, `'it''s'`},
 		{`a "b" $c`, `'a "b" $c'`, `'a "b" $c'`, `'a "b" $c'`},
-		{`it's $HOME\"`, `'it'\''s $HOME\"'`, `"it's \$HOME\\\""`, `'it''s $HOME\"'`},
+		// ' and $ together: no .env quoting reads alike in python-dotenv and a shell.
+		{`it's $HOME\"`, `'it'\''s $HOME\"'`, "", `'it''s $HOME\"'`},
 		{"smart\u2019quote", "'smart\u2019quote'", "'smart\u2019quote'", "'smart\u2019\u2019quote'"},
 	}
 	for _, tt := range tests {
-		if got := ShQuote(tt.in); got != tt.sh {
-			t.Errorf("ShQuote(%q) = %s, want %s", tt.in, got, tt.sh)
+		for format, want := range map[string]string{"sh": tt.sh, "dotenv": tt.dotenv, "powershell": tt.ps} {
+			got, err := Format(format, []Var{{"X", tt.in}})
+			if want == "" {
+				if err == nil || strings.Contains(err.Error(), tt.in) {
+					t.Errorf("%s of %q = %q, %v; want a refusal that does not quote the value", format, tt.in, got, err)
+				}
+				continue
+			}
+			if err != nil || !strings.HasSuffix(got, want+"\n") {
+				t.Errorf("%s of %q = %q, %v; want %s", format, tt.in, got, err, want)
+			}
 		}
-		if got := DotenvQuote(tt.in); got != tt.dotenv {
-			t.Errorf("DotenvQuote(%q) = %s, want %s", tt.in, got, tt.dotenv)
-		}
-		if got := PowerShellQuote(tt.in); got != tt.ps {
-			t.Errorf("PowerShellQuote(%q) = %s, want %s", tt.in, got, tt.ps)
+	}
+}
+
+// TestTokenShapeBeforeExport (issue 16, item 1): an access token that is
+// not an RFC 6750 bearer token is exported in no format.
+func TestTokenShapeBeforeExport(t *testing.T) {
+	for _, format := range Formats {
+		text, err := Format(format, []Var{{"CDF_TOKEN", "x'`id>PWNED`."}})
+		if err == nil || strings.Contains(err.Error(), "PWNED") {
+			t.Errorf("%s: %q, %v; want a refusal that does not quote the token", format, text, err)
 		}
 	}
 }
@@ -127,11 +142,11 @@ func TestShRoundTrip(t *testing.T) {
 	}
 	values := []string{`it's`, `a "b" $HOME`, "`id`", `back\slash`, `$(echo pwned)`, "tab\there", "ünïcode ✓", `'`, `''`}
 	for _, v := range values {
-		text, err := Format("sh", []Var{{"CDF_TOKEN", v}})
+		text, err := Format("sh", []Var{{"CDF_URL", v}})
 		if err != nil {
 			t.Fatal(err)
 		}
-		cmd := exec.Command(sh, "-c", text+`printf '%s' "$CDF_TOKEN"`)
+		cmd := exec.Command(sh, "-c", text+`printf '%s' "$CDF_URL"`)
 		cmd.Env = []string{"HOME=/nowhere", "PATH=/usr/bin:/bin"}
 		got, err := cmd.Output()
 		if err != nil {

@@ -198,6 +198,7 @@ func runAdd(opts *Options, ff *fieldFlags, p profiles.Profile) error {
 		return err
 	}
 	fmt.Fprintf(opts.IO.ErrOut, "Added profile %q to %s.\n", p.Name, store.Path())
+	warnAuthority(opts, p)
 	if sec != nil {
 		fmt.Fprintf(opts.IO.ErrOut, "The %s is in the OS keyring (service %q, item %q).\n", sec.field, secrets.Service, secrets.Item(p.Name, sec.field))
 	}

@@ -175,6 +175,9 @@ func runEdit(opts *Options, ff *fieldFlags, cmd *cobra.Command, name, rename str
 		fmt.Fprintf(opts.IO.ErrOut, "Renamed profile %q to %q. Its cached tokens stay under the old name: sign in again with cdflogin login -p %s\n", old.Name, preview.Name, preview.Name)
 	} else {
 		fmt.Fprintf(opts.IO.ErrOut, "Updated profile %q.\n", preview.Name)
+		if preview.Authority != old.Authority {
+			warnAuthority(opts, preview)
+		}
 	}
 	if sec != nil {
 		fmt.Fprintf(opts.IO.ErrOut, "The %s is in the OS keyring (service %q, item %q).\n", sec.field, secrets.Service, secrets.Item(preview.Name, sec.field))

@@ -4,17 +4,20 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
+	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/cognite-tools/cdflogin/command/cmdutil"
 	"github.com/cognite-tools/cdflogin/internal/secrets"
+	"github.com/cognite-tools/cdflogin/internal/textsafe"
 	"github.com/cognite-tools/cdflogin/profiles"
 )
 
 func newImportCmd(opts *Options) *cobra.Command {
-	var format, name, certificate string
+	var format, name, certificate, authority string
 	var isDefault bool
 	cmd := &cobra.Command{
 		Use:   "import FILE",
@@ -49,26 +52,34 @@ ready-made token) stop the import with the reason.`,
 					return cmdutil.UsageError("--name: %v", err)
 				}
 			}
-			return runImport(opts, args[0], format, name, certificate, isDefault, cmd.Flags().Changed("default"))
+			return runImport(opts, args[0], format, name, certificate, authority, isDefault, cmd.Flags().Changed("default"))
 		},
 	}
 	cmd.Flags().StringVar(&format, "format", "", "file format: dotenv or sdk-yaml (default: detect)")
 	cmd.Flags().StringVar(&name, "name", "", "profile name (default: the CDF project)")
 	cmd.Flags().StringVar(&certificate, "certificate", "", "certificate file for a client_certificate config (the SDK config holds PEM text, not a path)")
 	cmd.Flags().BoolVar(&isDefault, "default", false, "make the new profile the default")
+	cmd.Flags().StringVar(&authority, "authority", "", "confirm the file's authority URL when it is not a Microsoft Entra sign-in host (or replace it)")
 	return cmd
 }
 
-func runImport(opts *Options, file, format, name, certificate string, isDefault, defaultSet bool) error {
+// maxImportSize bounds an import file (or stdin): a .env or SDK config is
+// a few KB.
+const maxImportSize = 4 << 20
+
+func runImport(opts *Options, file, format, name, certificate, authority string, isDefault, defaultSet bool) error {
 	var data []byte
 	var err error
 	if file == "-" {
-		data, err = io.ReadAll(io.LimitReader(opts.IO.In, 4<<20))
+		data, err = io.ReadAll(io.LimitReader(opts.IO.In, maxImportSize+1))
 	} else {
 		data, err = opts.ReadFile(file)
 	}
 	if err != nil {
 		return fmt.Errorf("read %s: %w", file, err)
+	}
+	if len(data) > maxImportSize {
+		return fmt.Errorf("read %s: more than %d bytes, more than a .env or SDK config can be: is it the right file?", file, maxImportSize)
 	}
 	imp, err := profiles.Import(data, format, profiles.ImportOptions{Name: name, Getenv: opts.Getenv})
 	if err != nil {
@@ -82,11 +93,25 @@ func runImport(opts *Options, file, format, name, certificate string, isDefault,
 	if certificate != "" {
 		p.Certificate = certificate
 	}
+	// An authority that is not Microsoft's is used only when the person
+	// names it: a file from elsewhere must not send secrets to a
+	// look-alike host by itself.
+	if authority != "" {
+		if err := profiles.ValidateAuthority(authority); err != nil {
+			return cmdutil.UsageError("--authority: %v", err)
+		}
+		if p.Authority != "" && !sameHost(p.Authority, authority) {
+			fmt.Fprintf(opts.IO.ErrOut, "Note: --authority replaces the file's authority %s\n", textsafe.Line(profiles.ShownURL(p.Authority)))
+		}
+		p.Authority = authority
+	} else if p.Authority != "" && !p.KnownAuthorityHost() {
+		return fmt.Errorf("%s: %s; nothing was imported: if you trust it, import again with --authority %s", file, textsafe.Line(p.AuthorityWarning()), textsafe.Line(profiles.ShownURL(p.Authority)))
+	}
 	if defaultSet {
 		p.Default = isDefault
 	}
 	for _, n := range imp.Notes {
-		fmt.Fprintf(opts.IO.ErrOut, "Note: %s\n", n)
+		fmt.Fprintf(opts.IO.ErrOut, "Note: %s\n", textsafe.Line(n))
 	}
 	store, err := opts.Store()
 	if err != nil {
@@ -132,6 +157,7 @@ func runImport(opts *Options, file, format, name, certificate string, isDefault,
 		return err
 	}
 	fmt.Fprintf(opts.IO.ErrOut, "Imported %s (%s) as profile %q into %s.\n", file, imp.Format, p.Name, store.Path())
+	warnAuthority(opts, p)
 	if stored {
 		fmt.Fprintf(opts.IO.ErrOut, "The client secret from %s is now in the OS keyring (service %q, item %q); consider removing it from %s.\n", file, secrets.Service, secrets.Item(p.Name, secrets.FieldClientSecret), file)
 	}
@@ -187,4 +213,36 @@ dotenv and sdk-yaml import back into the same profile.`,
 	cmd.Flags().StringVar(&format, "format", "", "dotenv, sdk-yaml or python (required)")
 	cmd.Flags().StringVarP(&output, "output", "o", "", "write to this file instead of stdout")
 	return cmd
+}
+
+// sameHost reports whether two URLs name the same host (punycode form).
+func sameHost(a, b string) bool {
+	ua, erra := url.Parse(a)
+	ub, errb := url.Parse(b)
+	if erra != nil || errb != nil {
+		return false
+	}
+	ha, _ := profiles.ASCIIHost(ua.Hostname())
+	hb, _ := profiles.ASCIIHost(ub.Hostname())
+	return ha == hb
+}
+
+// warnAuthority warns about a profile whose authority is not a Microsoft
+// Entra sign-in host (issue 16: look-alike authorities).
+func warnAuthority(opts *Options, p profiles.Profile) {
+	if w := p.AuthorityWarning(); w != "" {
+		fmt.Fprintf(opts.IO.ErrOut, "Warning: %s\n", textsafe.Line(w))
+	}
+}
+
+// readImportFile reads an import file, at most maxImportSize bytes (and
+// one more, to tell a larger one): /dev/zero or a huge file must not be
+// read without end.
+func readImportFile(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, maxImportSize+1))
 }

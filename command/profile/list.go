@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/cognite-tools/cdflogin/internal/textsafe"
 	"github.com/cognite-tools/cdflogin/profiles"
 )
 
@@ -103,7 +104,7 @@ func runList(opts *Options, asJSON bool) error {
 	}
 	items := make([]ListItem, len(list))
 	for i, p := range list {
-		items[i] = ListItem{Profile: p, Token: tokenState(tokens, tokErr, p, now)}
+		items[i] = ListItem{Profile: p.Shown(), Token: tokenState(tokens, tokErr, p, now)}
 	}
 	if asJSON {
 		enc := json.NewEncoder(opts.IO.Out)
@@ -125,7 +126,9 @@ func runList(opts *Options, asJSON bool) error {
 		if cluster == "" {
 			cluster = strings.TrimPrefix(it.BaseURL(), "https://")
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", it.Name, it.Flow, it.Tenant, cluster, it.Project, def, it.Token.String(now))
+		// Every value comes from profiles.yaml: shown safe.
+		safe := func(s string) string { return textsafe.Line(s) }
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", safe(it.Name), safe(string(it.Flow)), safe(it.Tenant), safe(cluster), safe(it.Project), def, it.Token.String(now))
 	}
 	return tw.Flush()
 }

@@ -54,7 +54,7 @@ func NewCmd(f *cmdutil.Factory) *cobra.Command {
 		Tokens: func() (Tokens, error) {
 			return cmdutil.Service(f)
 		},
-		ReadFile:  os.ReadFile,
+		ReadFile:  readImportFile,
 		WriteFile: func(path string, data []byte) error { return os.WriteFile(path, data, 0o600) },
 	}
 	return New(opts)
@@ -66,7 +66,7 @@ func New(opts *Options) *cobra.Command {
 		Use:   "profile",
 		Short: "Manage profiles",
 		Long: `Manage the profiles in profiles.yaml (under $CDFLOGIN_HOME, else
-~/.config/cdflogin). A profile holds a tenant, a client ID, a cluster, a
+~/.config/cdflogin, or %APPDATA%\cdflogin on Windows). A profile holds a tenant, a client ID, a cluster, a
 CDF project and a sign-in flow. Secrets are never written to the file: they
 live in the OS keyring or in an environment variable the profile names.`,
 		Args: cobra.NoArgs,

@@ -175,7 +175,7 @@ func TestAddValidation(t *testing.T) {
 		{"secret flow without ref", addArgs("ci", "--flow", "secret"), cmdutil.ExitUsage, []string{"--secret-env/--secret-stdin"}},
 		{"bad flow", addArgs("ci", "--flow", "magic"), cmdutil.ExitUsage, []string{"--flow: "}},
 		{"both secret flags", addArgs("ci", "--flow", "secret", "--secret-env", "X", "--secret-stdin"), cmdutil.ExitUsage, []string{"either"}},
-		{"bad env name", addArgs("ci", "--flow", "secret", "--secret-env", "MY-SECRET"), cmdutil.ExitUsage, []string{"not an environment variable"}},
+		{"bad env name", addArgs("ci", "--flow", "secret", "--secret-env", "MY-SECRET"), cmdutil.ExitUsage, []string{"not the secret itself"}},
 		{"no name", []string{"add"}, cmdutil.ExitUsage, []string{"exactly one profile name"}},
 		{"port", addArgs("ci", "--flow", "browser", "--redirect-port", "70000"), cmdutil.ExitUsage, []string{"--redirect-port: "}},
 		{"missing certificate", addArgs("ci", "--flow", "certificate", "--certificate", "/nope/app.pem"), cmdutil.ExitUsage, []string{"--certificate: ", "does not exist"}},

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/cognite-tools/cdflogin/internal/secrets"
+	"github.com/cognite-tools/cdflogin/internal/textsafe"
 	"github.com/cognite-tools/cdflogin/profiles"
 )
 
@@ -43,6 +44,7 @@ type SecretState struct {
 
 func secretState(opts *Options, p profiles.Profile, field string) SecretState {
 	ref, _ := secrets.Ref(p, field)
+	ref = profiles.MaskedRef(ref)
 	r := secrets.Resolver{Keyring: opts.Keyring, Getenv: opts.Getenv}
 	_, err := r.Secret(p, field)
 	switch {
@@ -106,13 +108,17 @@ func runShow(opts *Options, name string, asJSON bool) error {
 			}
 		}
 	}
+	// A secret pasted where its reference belongs is never shown.
+	out.Profile = p.Shown()
 	if asJSON {
 		enc := json.NewEncoder(opts.IO.Out)
 		enc.SetIndent("", "  ")
 		return enc.Encode(out)
 	}
 	tw := tabwriter.NewWriter(opts.IO.Out, 0, 4, 2, ' ', 0)
+	// Every value comes from profiles.yaml (or an import): shown safe.
 	row := func(k, v string, def bool) {
+		v = textsafe.Line(v)
 		if def {
 			v += "  (default)"
 		}
@@ -126,8 +132,9 @@ func runShow(opts *Options, name string, asJSON bool) error {
 		row("cluster", p.Cluster, false)
 	}
 	row("project", p.Project, false)
-	row("authority", out.Effective.Authority, p.Authority == "")
-	row("cdf_url", out.Effective.CDFURL, p.CDFURL == "")
+	// Hosts in punycode: a Unicode look-alike cannot pass for the real one.
+	row("authority", profiles.ShownURL(out.Effective.Authority), p.Authority == "")
+	row("cdf_url", profiles.ShownURL(out.Effective.CDFURL), p.CDFURL == "")
 	row("scopes", strings.Join(out.Effective.Scopes, " "), len(p.Scopes) == 0)
 	if p.Flow == profiles.FlowBrowser {
 		row("redirect_uri", out.Effective.RedirectURI, p.RedirectPort == 0)
@@ -156,11 +163,12 @@ func runShow(opts *Options, name string, asJSON bool) error {
 	}
 	for _, st := range out.Secrets {
 		if st.Status != "set" {
-			fmt.Fprintf(opts.IO.ErrOut, "Note: %s\n", st.Detail)
+			fmt.Fprintf(opts.IO.ErrOut, "Note: %s\n", textsafe.Line(st.Detail))
 		}
 	}
 	for _, pr := range out.Problems {
-		fmt.Fprintf(opts.IO.ErrOut, "Problem: %s\n", pr)
+		fmt.Fprintf(opts.IO.ErrOut, "Problem: %s\n", textsafe.Line(pr))
 	}
+	warnAuthority(opts, p)
 	return nil
 }

@@ -1,8 +1,10 @@
 package root
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -15,6 +17,7 @@ import (
 	"github.com/cognite-tools/cdflogin/command/cmdutil"
 	"github.com/cognite-tools/cdflogin/internal/fsfault"
 	"github.com/cognite-tools/cdflogin/internal/httplog"
+	"github.com/cognite-tools/cdflogin/internal/privatefs"
 )
 
 // defaultHTTPTimeout bounds one request of the traced client when the
@@ -99,17 +102,24 @@ func redactArgs(args []string) []string {
 // write that fails (a full disk, say) ends the log: nothing more is
 // written, so that it has no gap the person does not know of, and warn is
 // called once. Writes never fail, so that the command, and a trace on
-// stderr beside the log, go on.
+// stderr beside the log, go on. Every open refuses a symbolic link, and a
+// file that is no longer the one first opened (replaced in between).
 type logFile struct {
 	path   string
 	warn   func(error)
-	failed bool // guarded by the lockedWriter that serializes writes
+	info   fs.FileInfo // the file as first opened
+	failed bool        // guarded by the lockedWriter that serializes writes
 }
 
 // newLogFile creates (mode 0600) or opens the log at path, and restricts
-// an existing one that others may read.
+// an existing one that others may read. It refuses a symbolic link, a
+// file that is not a plain one, and a file of another user (cdflogin,
+// perhaps run as root, would write to, and chmod, someone else's file).
 func newLogFile(path string, warn func(error)) (*logFile, error) {
-	fh, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	fh, err := privatefs.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	if errors.Is(err, privatefs.ErrSymlink) {
+		return nil, errors.New("is a symbolic link; give the path of the file itself")
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -118,12 +128,18 @@ func newLogFile(path string, warn func(error)) (*logFile, error) {
 	if err != nil {
 		return nil, err
 	}
-	if info.Mode().IsRegular() && info.Mode().Perm()&0o077 != 0 {
+	if !info.Mode().IsRegular() {
+		return nil, errors.New("is not a plain file")
+	}
+	if !privatefs.Mine(info) {
+		return nil, fmt.Errorf("belongs to another user (uid %d): give a file of your own", privatefs.Owner(info))
+	}
+	if privatefs.Modes && info.Mode().Perm()&0o077 != 0 {
 		if err := fh.Chmod(0o600); err != nil {
 			return nil, fmt.Errorf("restrict to its owner: %w", err)
 		}
 	}
-	return &logFile{path: path, warn: warn}, nil
+	return &logFile{path: path, warn: warn, info: info}, nil
 }
 
 func (l *logFile) Write(p []byte) (int, error) {
@@ -137,11 +153,16 @@ func (l *logFile) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// append writes p at the end of the file.
+// append writes p at the end of the file, if it is still the file first
+// opened.
 func (l *logFile) append(p []byte) error {
-	fh, err := os.OpenFile(l.path, os.O_WRONLY|os.O_APPEND, 0o600)
+	fh, err := privatefs.OpenFile(l.path, os.O_WRONLY|os.O_APPEND, 0o600)
 	if err != nil {
 		return err
+	}
+	if info, err := fh.Stat(); err != nil || !os.SameFile(info, l.info) {
+		fh.Close()
+		return &fs.PathError{Op: "append", Path: l.path, Err: errors.New("the file was replaced since the log began")}
 	}
 	_, err = fh.Write(p)
 	if cerr := fh.Close(); err == nil {

@@ -108,3 +108,63 @@ func TestLogFault(t *testing.T) {
 		}
 	}
 }
+
+// TestDebugLogHostileFiles (issue 16, item 7): --debug-log refuses a
+// symbolic link and a file of another user, leaving the file (and a
+// link's target) as they were; a log replaced by a link while the command
+// runs gets no more lines.
+func TestDebugLogHostileFiles(t *testing.T) {
+	dir := t.TempDir()
+	victim := filepath.Join(dir, "victim")
+	if err := os.WriteFile(victim, []byte("theirs\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, "debug.log")
+	if err := os.Symlink(victim, link); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := newLogFile(link, func(error) {}); err == nil || !strings.Contains(err.Error(), "symbolic link") {
+		t.Errorf("a symlinked log was accepted: %v", err)
+	}
+	others := filepath.Join(dir, "others.log")
+	if err := os.WriteFile(others, []byte("theirs\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chown(others, 4242, 4242); err == nil {
+		if _, err := newLogFile(others, func(error) {}); err == nil || !strings.Contains(err.Error(), "another user") {
+			t.Errorf("another user's log was accepted: %v", err)
+		}
+		if info, _ := os.Stat(others); info.Mode().Perm() != 0o644 {
+			t.Errorf("another user's file was chmodded to %v", info.Mode().Perm())
+		}
+	} else {
+		t.Logf("not checked without root: another user's file (%v)", err)
+	}
+	for _, p := range []string{victim, others} {
+		if data, _ := os.ReadFile(p); string(data) != "theirs\n" {
+			t.Errorf("%s was written: %q", p, data)
+		}
+	}
+	if info, _ := os.Stat(victim); info.Mode().Perm() != 0o644 {
+		t.Errorf("the link's target was chmodded to %v", info.Mode().Perm())
+	}
+
+	// Swapped for a link after the log began.
+	mine := filepath.Join(dir, "mine.log")
+	var warned []error
+	lf, err := newLogFile(mine, func(err error) { warned = append(warned, err) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = lf.Write([]byte("one\n"))
+	if err := os.Remove(mine); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(victim, mine); err != nil {
+		t.Fatal(err)
+	}
+	_, _ = lf.Write([]byte("two\n"))
+	if data, _ := os.ReadFile(victim); string(data) != "theirs\n" || len(warned) != 1 {
+		t.Errorf("after the swap the target holds %q (%d warnings)", data, len(warned))
+	}
+}

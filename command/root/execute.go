@@ -11,6 +11,7 @@ import (
 
 	"github.com/cognite-tools/cdflogin/command/cmdutil"
 	"github.com/cognite-tools/cdflogin/internal/buildinfo"
+	"github.com/cognite-tools/cdflogin/internal/textsafe"
 	"github.com/cognite-tools/cdflogin/ui"
 )
 
@@ -37,11 +38,12 @@ func Execute(ctx context.Context, f *cmdutil.Factory, cmd *cobra.Command) int {
 // printError writes one clear line; errors that know more (an AADSTS
 // explanation) implement Detailer.
 func printError(w io.Writer, err error) {
-	fmt.Fprintf(w, "Error: %v\n", err)
+	// Errors quote files, servers and flags: never a control sequence.
+	fmt.Fprintf(w, "Error: %s\n", textsafe.Block(err.Error()))
 	var d cmdutil.Detailer
 	if errors.As(err, &d) {
 		if more := d.Details(); more != "" {
-			fmt.Fprintln(w, more)
+			fmt.Fprintln(w, textsafe.Block(more))
 		}
 	}
 }

@@ -138,6 +138,9 @@ func Doctor(ctx context.Context, d Deps, in DoctorInput) *DoctorReport {
 		return &DoctorReport{Profile: p.Name, Checks: dr.checks}
 	}
 	dr.add(Check{ID: CheckProfile, Status: StatusOK, Message: fmt.Sprintf("profile %s is valid (%s flow, client %s, %s, project %s)", p.Name, p.Flow, p.ClientID, p.BaseURL(), p.Project)})
+	if w := p.AuthorityWarning(); w != "" {
+		dr.add(Check{ID: CheckAuthority, Status: StatusWarn, Message: w})
+	}
 
 	hc, err := d.HTTPClient(p)
 	if err != nil {

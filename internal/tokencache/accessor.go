@@ -7,6 +7,8 @@ import (
 	"sync"
 
 	"github.com/AzureAD/microsoft-authentication-library-for-go/apps/cache"
+
+	"github.com/cognite-tools/cdflogin/internal/tokenshape"
 )
 
 // Mode selects how an Accessor treats the file when MSAL loads the cache.
@@ -98,6 +100,10 @@ func (a *Accessor) Export(ctx context.Context, m cache.Marshaler, _ cache.Export
 	if err != nil {
 		return fmt.Errorf("serialize the token cache: %w", err)
 	}
+	if err := checkShapes(data); err != nil {
+		// Never kept, and MSAL hands the token to no one: its call fails.
+		return fmt.Errorf("the token endpoint's answer is refused, and nothing was cached: %w", err)
+	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	err = a.save(ctx, data)
@@ -124,6 +130,29 @@ func (a *Accessor) save(ctx context.Context, data []byte) error {
 		defer unlock()
 	}
 	return a.file.Save(data)
+}
+
+// checkShapes checks every token of a serialized MSAL cache: access and
+// refresh tokens must be RFC 6750 b64tokens, ID tokens JWTs.
+func checkShapes(data []byte) error {
+	var sections map[string]map[string]struct {
+		Secret string `json:"secret"`
+	}
+	if err := json.Unmarshal(data, &sections); err != nil {
+		return fmt.Errorf("token cache: %s", describeJSONError(err))
+	}
+	for section, what := range map[string]string{"AccessToken": "access token", "RefreshToken": "refresh token", "IdToken": "ID token"} {
+		for _, e := range sections[section] {
+			check := tokenshape.Bearer
+			if section == "IdToken" {
+				check = tokenshape.JWT
+			}
+			if err := check(what, e.Secret); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // dropAccessTokens removes the AccessToken section of a serialized cache.

@@ -10,16 +10,18 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/gofrs/flock"
 
 	"github.com/cognite-tools/cdflogin/internal/fsfault"
+	"github.com/cognite-tools/cdflogin/internal/privatefs"
 )
 
 // lockRetry is how often a waiting process retries the file lock.
@@ -141,13 +143,16 @@ func (f *File) Load() ([]byte, error) {
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
-	if err != nil {
+	if err != nil && !errors.Is(err, errTooLarge) {
 		return nil, err
 	}
-	if len(data) == 0 {
+	if len(data) == 0 && err == nil {
 		return nil, nil
 	}
-	if err := checkObject(data); err != nil {
+	if err == nil {
+		err = checkObject(data)
+	}
+	if err != nil {
 		aside := fmt.Sprintf("%s.corrupt-%s", f.path, f.now().UTC().Format("20060102T150405.000000000Z"))
 		if rerr := os.Rename(f.path, aside); rerr != nil {
 			return nil, fmt.Errorf("token cache %s is corrupted and could not be moved aside: %w", f.path, rerr)
@@ -166,6 +171,9 @@ func checkObject(data []byte) error {
 	if isPlainObject(data) {
 		return nil
 	}
+	if tooDeep(data, MaxNesting) {
+		return errTooDeep
+	}
 	var probe map[string]json.RawMessage
 	return json.Unmarshal(data, &probe)
 }
@@ -173,6 +181,9 @@ func checkObject(data []byte) error {
 // describeJSONError keeps the position of a JSON error but none of the
 // file's content (which may hold tokens).
 func describeJSONError(err error) string {
+	if errors.Is(err, errTooLarge) || errors.Is(err, errTooDeep) {
+		return err.Error()
+	}
 	var syn *json.SyntaxError
 	if errors.As(err, &syn) {
 		return fmt.Sprintf("invalid JSON at byte %d", syn.Offset)
@@ -220,7 +231,7 @@ func (f *File) save(data []byte) error {
 		_ = os.Remove(tmpName)
 		return fmt.Errorf("write the token cache: %w", err)
 	}
-	if err := os.Rename(tmpName, f.path); err != nil {
+	if err := privatefs.Rename(tmpName, f.path); err != nil {
 		_ = os.Remove(tmpName)
 		return fmt.Errorf("write the token cache %s: %w", f.path, err)
 	}
@@ -273,50 +284,110 @@ func globEscape(s string) string {
 	return b.String()
 }
 
-// read opens the cache file, restricts it (and its folder) to the owner
-// when others may access it, and reads it. A missing file is returned as
-// an error matching fs.ErrNotExist.
+// MaxFileSize is the largest cache file read: a profile's cache holds a
+// few tokens of a few KB each. A larger file is moved aside as corrupt.
+const MaxFileSize = 4 << 20
+
+// MaxNesting is how deep a cache's JSON may nest (MSAL writes 3 levels;
+// isPlainObject takes 32).
+const MaxNesting = 32
+
+// errTooDeep is a cache nested deeper than MaxNesting.
+var errTooDeep = fmt.Errorf("JSON nested more than %d levels deep", MaxNesting)
+
+// tooDeep reports whether the JSON text data nests arrays and objects
+// deeper than max, in one pass (strings are skipped).
+func tooDeep(data []byte, max int) bool {
+	depth, inString := 0, false
+	for i := 0; i < len(data); i++ {
+		c := data[i]
+		switch {
+		case inString && c == '\\':
+			i++
+		case c == '"':
+			inString = !inString
+		case inString:
+		case c == '[' || c == '{':
+			if depth++; depth > max {
+				return true
+			}
+		case c == ']' || c == '}':
+			depth--
+		}
+	}
+	return false
+}
+
+// errTooLarge is a cache file over MaxFileSize.
+var errTooLarge = fmt.Errorf("larger than %d bytes", MaxFileSize)
+
+// read opens the cache file without following a symbolic link, checks that
+// it is a plain file (before anything else is done to it), restricts it to
+// the owner when others may read it, and reads at most MaxFileSize bytes.
+// A missing file is returned as an error matching fs.ErrNotExist; a file
+// over the size cap as errTooLarge.
 func (f *File) read() ([]byte, error) {
-	fh, err := os.Open(f.path)
+	if err := f.checkDir(); err != nil {
+		return nil, err
+	}
+	fh, err := privatefs.OpenFile(f.path, os.O_RDONLY, 0)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, err
+	}
+	if errors.Is(err, privatefs.ErrSymlink) {
+		return nil, fmt.Errorf("the token cache %s is a symbolic link, and cdflogin does not follow one there (it would read, and restrict, whatever it points at): remove the link with cdflogin logout -p %s", f.path, f.profile)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read the token cache %s: %w", f.path, err)
 	}
 	defer func() { _ = fh.Close() }()
-	size := 0
-	if ownerOnlyModes {
-		if err := f.restrictDir(); err != nil {
-			return nil, err
-		}
-		info, err := fh.Stat()
-		if err != nil {
-			return nil, fmt.Errorf("read the token cache %s: %w", f.path, err)
-		}
-		if mode := info.Mode().Perm(); mode&0o077 != 0 {
-			// Chmod the open file: the file checked is the file changed.
-			if err := fh.Chmod(0o600); err != nil {
-				return nil, fmt.Errorf("the token cache %s can be read by other users (mode %04o) and could not be restricted to its owner: %w; run: chmod 600 %s", f.path, mode, err, f.path)
-			}
-			f.warnf("token cache %s could be read by other users (mode %04o); restricted it to its owner (0600)", f.path, mode)
-		}
-		size = int(info.Size())
-	}
-	// Sized from the file, the buffer takes the cache in one read, not in
-	// a series of growing ones.
-	buf := bytes.NewBuffer(make([]byte, 0, size+bytes.MinRead))
-	_, err = buf.ReadFrom(fh)
-	data := buf.Bytes()
+	info, err := fh.Stat()
 	if err != nil {
 		return nil, fmt.Errorf("read the token cache %s: %w", f.path, err)
 	}
-	return data, nil
+	if !info.Mode().IsRegular() {
+		return nil, fmt.Errorf("the token cache %s is not a plain file (%s): move it away, then sign in again", f.path, kind(info))
+	}
+	if info.Size() > MaxFileSize {
+		return nil, errTooLarge
+	}
+	if mode := info.Mode().Perm(); ownerOnlyModes && mode&0o077 != 0 {
+		if !privatefs.Mine(info) {
+			return nil, fmt.Errorf("the token cache %s can be read by other users (mode %04o) and belongs to another user (uid %d), so cdflogin does not change it: remove it, or run: chmod 600 %s as its owner", f.path, mode, privatefs.Owner(info), f.path)
+		}
+		// Chmod the open file: the file checked is the file changed.
+		if err := fh.Chmod(0o600); err != nil {
+			return nil, fmt.Errorf("the token cache %s can be read by other users (mode %04o) and could not be restricted to its owner: %w; run: chmod 600 %s", f.path, mode, err, f.path)
+		}
+		f.warnf("token cache %s could be read by other users (mode %04o); restricted it to its owner (0600)", f.path, mode)
+	}
+	// Sized from the file, the buffer takes the cache in one read, not in
+	// a series of growing ones.
+	buf := bytes.NewBuffer(make([]byte, 0, int(info.Size())+bytes.MinRead))
+	_, err = buf.ReadFrom(io.LimitReader(fh, MaxFileSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("read the token cache %s: %w", f.path, err)
+	}
+	if buf.Len() > MaxFileSize {
+		return nil, errTooLarge
+	}
+	return buf.Bytes(), nil
+}
+
+// kind names what a file that is not a plain one is.
+func kind(info fs.FileInfo) string {
+	switch {
+	case info.IsDir():
+		return "a folder"
+	case info.Mode()&fs.ModeSymlink != 0:
+		return "a symbolic link"
+	}
+	return "a special file"
 }
 
 // ownerOnlyModes says whether Unix permission bits guard the cache (on
-// Windows they do not: the folder's ACL does).
-const ownerOnlyModes = runtime.GOOS != "windows"
+// Windows they do not: the profile folder's ACL does).
+const ownerOnlyModes = privatefs.Modes
 
 // FolderError is a token cache folder that cannot be created or used: a
 // local file problem (permissions, a file in the way), not a network one.
@@ -328,6 +399,10 @@ type FolderError struct {
 }
 
 func (e *FolderError) Error() string {
+	var pfe *privatefs.FolderError
+	if errors.As(e.Err, &pfe) {
+		return "token cache folder: " + pfe.Error()
+	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "token cache folder %s %s", e.Dir, e.Problem)
 	if e.Blocker != "" {
@@ -352,36 +427,36 @@ func (e *FolderError) Error() string {
 // Unwrap returns the cause (an *fs.PathError, often fs.ErrPermission).
 func (e *FolderError) Unwrap() error { return e.Err }
 
-// EnsureDir creates the cache folder (mode 0700) if needed and restricts an
-// existing one to its owner, with a warning when it was open to others. It
-// lets a sign-in fail before it starts when its tokens could not be kept.
+// EnsureDir creates the cache folder (mode 0700) if needed; an existing
+// one is checked, never changed: a folder that another user owns or that
+// others may write to is refused with a *FolderError that says what to
+// do. It lets a sign-in fail before it starts when its tokens could not
+// be kept.
 func (f *File) EnsureDir() error { return f.ensureDir() }
 
-// ensureDir creates the folder with mode 0700 and tightens an existing one.
+// ensureDir creates the folder with mode 0700, or checks an existing one.
 func (f *File) ensureDir() error {
-	if err := os.MkdirAll(f.dir, 0o700); err != nil {
-		return &FolderError{Dir: f.dir, Problem: "cannot be created", Blocker: blocker(f.dir), Err: err}
+	if _, err := privatefs.EnsureDir(f.dir); err != nil {
+		var pfe *privatefs.FolderError
+		if errors.As(err, &pfe) {
+			return &FolderError{Dir: f.dir, Problem: "is not private", Err: err}
+		}
+		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) || blocker(f.dir) != "" {
+			return &FolderError{Dir: f.dir, Problem: "cannot be created", Blocker: blocker(f.dir), Err: err}
+		}
+		return &FolderError{Dir: f.dir, Problem: "cannot be created", Err: err}
 	}
-	return f.restrictDir()
+	return nil
 }
 
-// restrictDir tightens an existing folder that others may access.
-func (f *File) restrictDir() error {
-	if !ownerOnlyModes {
-		return nil
-	}
+// checkDir refuses an existing folder that another user could change.
+func (f *File) checkDir() error {
 	info, err := os.Stat(f.dir)
 	if err != nil {
-		return &FolderError{Dir: f.dir, Problem: "cannot be read", Err: err}
+		return nil // the file's open says what is wrong
 	}
-	if !info.IsDir() {
-		return &FolderError{Dir: f.dir, Problem: "is not a folder", Blocker: f.dir}
-	}
-	if mode := info.Mode().Perm(); mode&0o077 != 0 {
-		if err := os.Chmod(f.dir, 0o700); err != nil {
-			return &FolderError{Dir: f.dir, Problem: fmt.Sprintf("is open to other users (mode %04o) and could not be restricted to its owner", mode), Err: err}
-		}
-		f.warnf("token cache folder %s was open to other users (mode %04o); restricted it to its owner (0700)", f.dir, mode)
+	if err := privatefs.CheckDir(f.dir, info); err != nil {
+		return &FolderError{Dir: f.dir, Problem: "is not private", Err: err}
 	}
 	return nil
 }

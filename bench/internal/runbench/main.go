@@ -31,7 +31,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/cognite-tools/cdflogin/bench/internal/release"
@@ -431,11 +430,7 @@ func (b *bench) login(name string) (int64, error) {
 	if err != nil {
 		return 0, fmt.Errorf("cdflogin login -p %s: %w: %s", name, err, stderr.String())
 	}
-	var rss int64
-	if ru, ok := c.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		rss = int64(ru.Maxrss) // KiB on Linux
-	}
-	return rss, nil
+	return peakRSSKiB(c.ProcessState), nil
 }
 
 // counts renders the sandbox's request counts (admin API excluded).
