@@ -441,8 +441,6 @@ func (b *bench) once(tool string, args []string) (Sample, error) {
 	return Sample{WallMS: float64(res.WallNS) / 1e6, CPUMS: float64(res.UserNS+res.SysNS) / 1e6, MaxRSSKB: res.MaxRSSKB, Requests: n}, nil
 }
 
-func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
-
 // Stats are the medians of one tool's samples in a figure.
 type Stats struct {
 	Wall, CPU, RSSMiB float64
