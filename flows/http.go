@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"crypto/tls"
 	"crypto/x509"
 	"errors"
 	"fmt"
@@ -22,6 +23,10 @@ const DefaultHTTPTimeout = 60 * time.Second
 // cannot hang cdflogin; a positive base Timeout is kept. base itself is
 // never modified.
 func HTTPClient(base *http.Client, p profiles.Profile) (*http.Client, error) {
+	return httpClient(base, p, systemTrust)
+}
+
+func httpClient(base *http.Client, p profiles.Profile, env trustEnv) (*http.Client, error) {
 	if base == nil {
 		base = &http.Client{}
 	}
@@ -40,7 +45,7 @@ func HTTPClient(base *http.Client, p profiles.Profile) (*http.Client, error) {
 		// --verbose and ca_file work together.
 		inner := *base
 		inner.Transport = w.Unwrap()
-		c, err := HTTPClient(&inner, p)
+		c, err := httpClient(&inner, p, env)
 		if err != nil {
 			return nil, err
 		}
@@ -58,32 +63,75 @@ func HTTPClient(base *http.Client, p profiles.Profile) (*http.Client, error) {
 	if tr.Proxy == nil {
 		tr.Proxy = http.ProxyFromEnvironment
 	}
+	var caPEM []byte
 	if p.CAFile != "" {
 		pem, err := profiles.ReadFileRef("ca_file", p.CAFile)
 		if err != nil {
 			return nil, fmt.Errorf("profile %q: read ca_file: %w", p.Name, err)
 		}
-		var pool *x509.CertPool
-		if tr.TLSClientConfig != nil && tr.TLSClientConfig.RootCAs != nil {
-			pool = tr.TLSClientConfig.RootCAs.Clone()
-		} else if sys, err := x509.SystemCertPool(); err == nil {
-			pool = sys
-		} else {
-			pool = x509.NewCertPool()
-		}
-		if !pool.AppendCertsFromPEM(pem) {
+		if !x509.NewCertPool().AppendCertsFromPEM(pem) {
 			return nil, fmt.Errorf("profile %q: ca_file %s holds no PEM certificate", p.Name, p.CAFile)
 		}
-		if tr.TLSClientConfig == nil {
-			tr.TLSClientConfig = newTLSConfig()
-		} else {
-			tr.TLSClientConfig = tr.TLSClientConfig.Clone()
-		}
-		tr.TLSClientConfig.RootCAs = pool
+		caPEM = pem
 	}
 	c := *base
-	c.Transport = tr
+	ownRoots := tr.TLSClientConfig != nil && tr.TLSClientConfig.RootCAs != nil
+	var first *x509.CertPool
+	if !ownRoots {
+		first = env.firstRoots(caPEM)
+	}
+	if first == nil {
+		c.Transport = withCA(tr, caPEM)
+		return &c, nil
+	}
+	// The full roots are what this transport trusted before: Go's system
+	// roots, plus the ca_file. They are loaded only if first fails a host.
+	fast := tr.Clone()
+	fast.ForceAttemptHTTP2 = attemptsHTTP2(withCAConfig(tr, caPEM != nil))
+	fast.TLSClientConfig = tlsConfigOf(tr)
+	fast.TLSClientConfig.RootCAs = first
+	c.Transport = newRootsTransport(fast, func() *http.Transport { return withCA(tr, caPEM) })
 	return &c, nil
+}
+
+// withCA returns tr trusting caPEM besides its roots (its own, or else Go's
+// system roots); tr itself when caPEM is nil.
+func withCA(tr *http.Transport, caPEM []byte) *http.Transport {
+	if caPEM == nil {
+		return tr
+	}
+	tr = tr.Clone()
+	var pool *x509.CertPool
+	if tr.TLSClientConfig != nil && tr.TLSClientConfig.RootCAs != nil {
+		pool = tr.TLSClientConfig.RootCAs.Clone()
+	} else if sys, err := x509.SystemCertPool(); err == nil {
+		pool = sys
+	} else {
+		pool = x509.NewCertPool()
+	}
+	pool.AppendCertsFromPEM(caPEM)
+	tr.TLSClientConfig = tlsConfigOf(tr)
+	tr.TLSClientConfig.RootCAs = pool
+	return tr
+}
+
+// withCAConfig is tr as withCA leaves its TLS configuration (set or not),
+// without loading any roots: for attemptsHTTP2.
+func withCAConfig(tr *http.Transport, ca bool) *http.Transport {
+	if !ca || tr.TLSClientConfig != nil {
+		return tr
+	}
+	c := tr.Clone()
+	c.TLSClientConfig = newTLSConfig()
+	return c
+}
+
+// tlsConfigOf is a copy of tr's TLS configuration to change, or a new one.
+func tlsConfigOf(tr *http.Transport) *tls.Config {
+	if tr.TLSClientConfig == nil {
+		return newTLSConfig()
+	}
+	return tr.TLSClientConfig.Clone()
 }
 
 // wrappingTransport is a RoundTripper that decorates another one and can

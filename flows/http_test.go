@@ -64,13 +64,14 @@ func TestHTTPClient(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			tr := c.Transport.(*http.Transport)
-			if tr.Proxy == nil {
-				t.Error("HTTPS_PROXY is not honoured (Proxy is nil)")
-			}
-			if tt.base != nil {
-				if orig, ok := tt.base.Transport.(*http.Transport); ok && (orig == tr || orig.TLSClientConfig != before) {
-					t.Error("the injected client's transport was modified")
+			for _, tr := range transportsOf(t, c) {
+				if tr.Proxy == nil {
+					t.Error("HTTPS_PROXY is not honoured (Proxy is nil)")
+				}
+				if tt.base != nil {
+					if orig, ok := tt.base.Transport.(*http.Transport); ok && (orig == tr || orig.TLSClientConfig != before) {
+						t.Error("the injected client's transport was modified")
+					}
 				}
 			}
 			resp, err := c.Get(srv.URL)
@@ -84,6 +85,21 @@ func TestHTTPClient(t *testing.T) {
 				t.Fatal("an untrusted server was reached")
 			}
 		})
+	}
+}
+
+// transportsOf returns the *http.Transports c sends requests through: its
+// transport, or both of a rootsTransport (the full one built).
+func transportsOf(t *testing.T, c *http.Client) []*http.Transport {
+	t.Helper()
+	switch tr := c.Transport.(type) {
+	case *http.Transport:
+		return []*http.Transport{tr}
+	case *rootsTransport:
+		return []*http.Transport{tr.first, tr.full()}
+	default:
+		t.Fatalf("transport %T", c.Transport)
+		return nil
 	}
 }
 

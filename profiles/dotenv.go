@@ -51,7 +51,7 @@ func ParseDotenv(data []byte) ([]EnvVar, []DotenvProblem) {
 			continue
 		}
 		key := strings.TrimSpace(line[:eq])
-		if !envVarRE.MatchString(key) {
+		if !envVarRE().MatchString(key) {
 			probs = append(probs, DotenvProblem{Line: lineNo, Msg: fmt.Sprintf("%q is not a variable name", key)})
 			continue
 		}
@@ -128,12 +128,12 @@ func scanQuoted(s string, q byte) (string, string, bool) {
 // returns VAR.
 func varRef(s string) (string, bool) {
 	if inner, ok := strings.CutPrefix(s, "${"); ok {
-		if name, ok := strings.CutSuffix(inner, "}"); ok && envVarRE.MatchString(name) {
+		if name, ok := strings.CutSuffix(inner, "}"); ok && envVarRE().MatchString(name) {
 			return name, true
 		}
 		return "", false
 	}
-	if name, ok := strings.CutPrefix(s, "$"); ok && envVarRE.MatchString(name) {
+	if name, ok := strings.CutPrefix(s, "$"); ok && envVarRE().MatchString(name) {
 		return name, true
 	}
 	return "", false
@@ -157,7 +157,7 @@ func expandRefs(s string, lookup func(string) (string, bool)) (string, []string)
 		}
 		name := s[i+2 : i+j]
 		b.WriteString(s[:i])
-		if v, ok := lookup(name); ok && envVarRE.MatchString(name) {
+		if v, ok := lookup(name); ok && envVarRE().MatchString(name) {
 			b.WriteString(v)
 		} else {
 			missing = append(missing, name)

@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // RefKeyring is the secret reference that means "in the OS keyring, under
@@ -20,17 +21,24 @@ const RefKeyring = "keyring"
 // EnvRefPrefix starts a secret reference to an environment variable.
 const EnvRefPrefix = "env:"
 
+// The patterns are compiled on first use, not at the start of every
+// cdflogin process (nameRE and labelRE alone were 1 ms of a warm
+// `cdflogin token`, docs/performance.md).
 var (
-	guidRE    = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
-	nameRE    = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
-	labelRE   = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$`)
-	clusterRE = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]*[a-z0-9])?$`)
-	projectRE = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9_-]*[A-Za-z0-9])?$`)
-	envVarRE  = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+	guidRE    = lazyRE(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+	nameRE    = lazyRE(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
+	labelRE   = lazyRE(`^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$`)
+	clusterRE = lazyRE(`^[a-z0-9]([a-z0-9-]*[a-z0-9])?$`)
+	projectRE = lazyRE(`^[A-Za-z0-9]([A-Za-z0-9_-]*[A-Za-z0-9])?$`)
+	envVarRE  = lazyRE(`^[A-Za-z_][A-Za-z0-9_]*$`)
 )
 
+func lazyRE(expr string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })
+}
+
 // IsGUID reports whether s looks like a GUID (8-4-4-4-12 hex digits).
-func IsGUID(s string) bool { return guidRE.MatchString(s) }
+func IsGUID(s string) bool { return guidRE().MatchString(s) }
 
 // ValidateName checks a profile name: letters, digits, '.', '_' and '-',
 // starting with a letter or digit, at most 64 characters.
@@ -38,7 +46,7 @@ func ValidateName(name string) error {
 	if name == "" {
 		return errors.New("a profile needs a name, e.g. dev or prod")
 	}
-	if !nameRE.MatchString(name) {
+	if !nameRE().MatchString(name) {
 		return fmt.Errorf("%q is not a usable profile name: use letters, digits, '.', '_' and '-' (at most 64, starting with a letter or digit), e.g. dev or acme-prod", name)
 	}
 	return nil
@@ -69,7 +77,7 @@ func ValidateTenant(tenant string) error {
 		return fmt.Errorf("tenant %q is neither a GUID nor a domain: use the Directory (tenant) ID or a verified domain such as contoso.onmicrosoft.com", tenant)
 	}
 	for _, label := range strings.Split(t, ".") {
-		if !labelRE.MatchString(label) {
+		if !labelRE().MatchString(label) {
 			return fmt.Errorf("tenant %q is not a valid domain name: use a verified domain such as contoso.onmicrosoft.com or the Directory (tenant) ID", tenant)
 		}
 	}
@@ -102,7 +110,7 @@ func ValidateCluster(cluster string) error {
 		return fmt.Errorf("cluster %q is a URL: the cluster is only the first part of the host (here %q); to give a whole URL use cdf_url", cluster, host)
 	case strings.Contains(c, "."):
 		return fmt.Errorf("cluster %q has a dot: the cluster is only the first part of the host, e.g. %q for %s; to give a whole URL use cdf_url", cluster, c[:strings.Index(c, ".")], c)
-	case !clusterRE.MatchString(c):
+	case !clusterRE().MatchString(c):
 		return fmt.Errorf("cluster %q is not a cluster name: use lower-case letters, digits and '-', e.g. api, westeurope-1 or az-eastus-1", cluster)
 	}
 	return nil
@@ -118,7 +126,7 @@ func ValidateProject(project string) error {
 		return fmt.Errorf("project %q has spaces: use the project's URL name (no spaces, e.g. %q), not its display name", project, strings.ToLower(strings.Join(strings.Fields(project), "-")))
 	case strings.Contains(project, "/") || strings.Contains(project, ":"):
 		return fmt.Errorf("project %q is not a project name: give only the name (as in /api/v1/projects/<project>), not a URL or path", project)
-	case !projectRE.MatchString(project):
+	case !projectRE().MatchString(project):
 		return fmt.Errorf("project %q has characters a CDF project name cannot have: use letters, digits, '-' and '_'", project)
 	}
 	return nil
@@ -270,7 +278,7 @@ func ValidateSecretRef(ref string) error {
 		return nil
 	}
 	if v, ok := strings.CutPrefix(ref, EnvRefPrefix); ok {
-		if envVarRE.MatchString(v) {
+		if envVarRE().MatchString(v) {
 			return nil
 		}
 		return errors.New("the env: reference does not name an environment variable: write env:VAR with letters, digits and '_' (e.g. env:IDP_CLIENT_SECRET)")
@@ -295,14 +303,14 @@ const HiddenValue = "(hidden: not a reference)"
 // EnvRefVar returns VAR of an "env:VAR" reference.
 func EnvRefVar(ref string) (string, bool) {
 	v, ok := strings.CutPrefix(ref, EnvRefPrefix)
-	return v, ok && envVarRE.MatchString(v)
+	return v, ok && envVarRE().MatchString(v)
 }
 
 // ValidateEnvVar checks an environment variable name for --secret-env.
 // The error never repeats what was given: it may be the secret itself,
 // pasted where its variable's name belongs.
 func ValidateEnvVar(name string) error {
-	if !envVarRE.MatchString(name) {
+	if !envVarRE().MatchString(name) {
 		return fmt.Errorf("takes the name of an environment variable (letters, digits and '_', e.g. IDP_CLIENT_SECRET), not the secret itself; what was given (%d characters, not shown) is not a name", len(name))
 	}
 	return nil

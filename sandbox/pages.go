@@ -4,17 +4,18 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/base64"
-	"html/template"
 	"image"
 	"image/color"
 	"image/png"
+	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 )
 
-// pageData feeds the HTML pages. Everything is escaped by html/template.
+// pageData feeds the HTML pages. Every value is escaped (htmlesc.go).
 type pageData struct {
 	Title       string
 	Tenant      string
@@ -63,77 +64,201 @@ ul{padding-left:1.2em}`
 // its hash.
 const formPostScript = `document.forms[0].submit();`
 
-const pageLayout = `{{define "top"}}<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{.Title}} – cdflogin sandbox</title>
-<style>` + pageStyle + `</style>
-</head><body><main><p class="muted">cdflogin sandbox · not Microsoft</p><h1>{{.Title}}</h1>{{end}}
-{{define "bottom"}}</main></body></html>{{end}}
+// pageWriter builds a page's HTML. The pages are written by hand, not with
+// html/template (htmlesc.go says why); pages_internal_test.go holds them to
+// the templates they replaced, byte for byte.
+type pageWriter struct{ strings.Builder }
 
-{{define "signin"}}{{template "top" .}}
-<p>to continue to <b>{{.AppName}}</b> ({{.Tenant}})</p>
-{{if .Error}}<p class="err" role="alert" id="error">{{.Error}}</p>{{end}}
-<form method="post" action="{{.Action}}" id="signin">
-<input type="hidden" name="ctx" value="{{.Ctx}}">
+func (w *pageWriter) raw(s ...string) {
+	for _, x := range s {
+		w.WriteString(x)
+	}
+}
+
+// text writes s escaped for a text node or a quoted attribute value.
+func (w *pageWriter) text(s string) { w.WriteString(escapeText(s)) }
+
+// url writes s escaped as the whole value of a quoted URL attribute.
+func (w *pageWriter) url(s string) { w.WriteString(escapeURL(s)) }
+
+func (w *pageWriter) top(d pageData) {
+	w.raw(`<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>`)
+	w.text(d.Title)
+	w.raw(` – cdflogin sandbox</title>
+<style>` + pageStyle + `</style>
+</head><body><main><p class="muted">cdflogin sandbox · not Microsoft</p><h1>`)
+	w.text(d.Title)
+	w.raw(`</h1>`)
+}
+
+func (w *pageWriter) bottom() { w.raw(`</main></body></html>`) }
+
+// errorLine is the alert paragraph of the sign-in and device-code pages,
+// when there is an error to show.
+func (w *pageWriter) errorLine(d pageData) {
+	if d.Error != "" {
+		w.raw(`<p class="err" role="alert" id="error">`)
+		w.text(d.Error)
+		w.raw(`</p>`)
+	}
+}
+
+// renderHTML returns the named page, and false for a name no page has.
+func renderHTML(name string, d pageData) (string, bool) {
+	var w pageWriter
+	switch name {
+	case "signin":
+		w.top(d)
+		w.raw("\n<p>to continue to <b>")
+		w.text(d.AppName)
+		w.raw("</b> (")
+		w.text(d.Tenant)
+		w.raw(")</p>\n")
+		w.errorLine(d)
+		w.raw("\n<form method=\"post\" action=\"")
+		w.url(d.Action)
+		w.raw(`" id="signin">
+<input type="hidden" name="ctx" value="`)
+		w.text(d.Ctx)
+		w.raw(`">
 <label for="username">Email or username</label>
-<input type="email" id="username" name="username" value="{{.LoginHint}}" placeholder="someone@{{.Domain}}" autocomplete="username" required autofocus>
-<p class="muted">Sandbox accounts (no password): {{range $i, $u := .Users}}{{if $i}}, {{end}}<span class="acct">{{$u.Username}}</span>{{end}}.</p>
+<input type="email" id="username" name="username" value="`)
+		w.text(d.LoginHint)
+		w.raw(`" placeholder="someone@`)
+		w.text(d.Domain)
+		w.raw(`" autocomplete="username" required autofocus>
+<p class="muted">Sandbox accounts (no password): `)
+		for i, u := range d.Users {
+			if i > 0 {
+				w.raw(", ")
+			}
+			w.raw(`<span class="acct">`)
+			w.text(u.Username)
+			w.raw(`</span>`)
+		}
+		w.raw(`.</p>
 <p class="muted">Signing in lets the app access the Cognite API as you (user_impersonation, IDENTITY).</p>
 <button type="submit" name="action" value="signin" id="next" class="primary">Sign in</button><button type="submit" name="action" value="cancel" id="cancel" formnovalidate>Cancel</button>
-</form>{{template "bottom" .}}{{end}}
-
-{{define "consent"}}{{template "top" .}}
-<p class="acct">{{.Username}}</p>
-<p><b>{{.AppName}}</b><br><span class="muted">unverified · sandbox app</span></p>
+</form>`)
+		w.bottom()
+	case "consent":
+		w.top(d)
+		w.raw("\n<p class=\"acct\">")
+		w.text(d.Username)
+		w.raw("</p>\n<p><b>")
+		w.text(d.AppName)
+		w.raw(`</b><br><span class="muted">unverified · sandbox app</span></p>
 <p>This app would like to:</p>
-<ul id="permissions">{{range .Permissions}}<li>{{.}}</li>
-{{end}}</ul>
+<ul id="permissions">`)
+		for _, perm := range d.Permissions {
+			w.raw("<li>")
+			w.text(perm)
+			w.raw("</li>\n")
+		}
+		w.raw(`</ul>
 <p class="muted">Accepting these permissions means that you allow this app to use your data as specified in its terms of service and privacy statement. You can change these permissions at any time.</p>
-<form method="post" action="{{.Action}}" id="consent">
-<input type="hidden" name="ctx" value="{{.Ctx}}">
+<form method="post" action="`)
+		w.url(d.Action)
+		w.raw(`" id="consent">
+<input type="hidden" name="ctx" value="`)
+		w.text(d.Ctx)
+		w.raw(`">
 <button type="submit" name="action" value="accept" id="accept" class="primary">Accept</button><button type="submit" name="action" value="cancel" id="cancel">Cancel</button>
-</form>{{template "bottom" .}}{{end}}
-
-{{define "formpost"}}<!DOCTYPE html><html><head><meta charset="utf-8"><title>Working...</title></head>
-<body><form method="POST" name="hiddenform" action="{{.Action}}">
-{{range .Fields}}<input type="hidden" name="{{.Name}}" value="{{.Value}}">
-{{end}}<noscript><p>Script is disabled. Click Submit to continue.</p><input type="submit" value="Submit"></noscript>
-</form><script>` + formPostScript + `</script></body></html>{{end}}
-
-{{define "error"}}{{template "top" .}}
+</form>`)
+		w.bottom()
+	case "formpost":
+		w.raw(`<!DOCTYPE html><html><head><meta charset="utf-8"><title>Working...</title></head>
+<body><form method="POST" name="hiddenform" action="`)
+		w.url(d.Action)
+		w.raw("\">\n")
+		for _, f := range d.Fields {
+			w.raw(`<input type="hidden" name="`)
+			w.text(f.Name)
+			w.raw(`" value="`)
+			w.text(f.Value)
+			w.raw("\">\n")
+		}
+		w.raw(`<noscript><p>Script is disabled. Click Submit to continue.</p><input type="submit" value="Submit"></noscript>
+</form><script>` + formPostScript + `</script></body></html>`)
+	case "error":
+		w.top(d)
+		w.raw(`
 <p>Sorry, but we're having trouble signing you in.</p>
-<p class="err" id="error">AADSTS{{.AADSTS}}: {{.Error}}</p>
-<pre>{{.Message}}</pre>{{template "bottom" .}}{{end}}
-
-{{define "devicecode"}}{{template "top" .}}
-<p>Enter the code displayed on your app or device.</p>
-{{if .Error}}<p class="err" role="alert" id="error">{{.Error}}</p>{{end}}
+<p class="err" id="error">AADSTS`)
+		w.text(strconv.Itoa(d.AADSTS))
+		w.raw(": ")
+		w.text(d.Error)
+		w.raw("</p>\n<pre>")
+		w.text(d.Message)
+		w.raw("</pre>")
+		w.bottom()
+	case "devicecode":
+		w.top(d)
+		w.raw("\n<p>Enter the code displayed on your app or device.</p>\n")
+		w.errorLine(d)
+		w.raw(`
 <form method="post" action="/devicelogin" id="devicecode">
 <label for="otc">Code</label>
-<input type="text" id="otc" name="otc" value="{{.Code}}" placeholder="Code" autocomplete="off" autocapitalize="characters" spellcheck="false" autofocus>
-<button type="submit" id="next" class="primary">Next</button></form>{{template "bottom" .}}{{end}}
-
-{{define "deviceconfirm"}}{{template "top" .}}
-<p>Only continue if you got this code from <b>{{.AppName}}</b> on a device or app you trust.</p>
+<input type="text" id="otc" name="otc" value="`)
+		w.text(d.Code)
+		w.raw(`" placeholder="Code" autocomplete="off" autocapitalize="characters" spellcheck="false" autofocus>
+<button type="submit" id="next" class="primary">Next</button></form>`)
+		w.bottom()
+	case "deviceconfirm":
+		w.top(d)
+		w.raw("\n<p>Only continue if you got this code from <b>")
+		w.text(d.AppName)
+		w.raw(`</b> on a device or app you trust.</p>
 <form method="post" action="/devicelogin/confirm" id="deviceconfirm">
-<input type="hidden" name="otc" value="{{.Code}}">
-{{range .Users}}<label class="choice"><input type="radio" name="username" value="{{.Username}}" required><span>{{.Name}}<br><span class="muted acct">{{.Username}}</span></span></label>
-{{end}}
+<input type="hidden" name="otc" value="`)
+		w.text(d.Code)
+		w.raw("\">\n")
+		for _, u := range d.Users {
+			w.raw(`<label class="choice"><input type="radio" name="username" value="`)
+			w.text(u.Username)
+			w.raw(`" required><span>`)
+			w.text(u.Name)
+			w.raw(`<br><span class="muted acct">`)
+			w.text(u.Username)
+			w.raw("</span></span></label>\n")
+		}
+		w.raw(`
 <button type="submit" name="action" value="approve" id="approve" class="primary">Continue</button><button type="submit" name="action" value="decline" id="decline" formnovalidate>Cancel</button>
-</form>{{template "bottom" .}}{{end}}
-
-{{define "message"}}{{template "top" .}}<p id="message">{{.Message}}</p>{{template "bottom" .}}{{end}}
-
-{{define "home"}}{{template "top" .}}
-<p>Tenant <b>{{.Tenant}}</b>, authority <code>{{.Message}}</code>, CDF at <code>{{.CDFURL}}</code>.</p>
-<p><a href="{{.Action}}">Device code sign-in page</a></p>
-<p>Users:</p><ul>{{range .Users}}<li>{{.Name}} <span class="acct">&lt;{{.Username}}&gt;</span></li>{{end}}</ul>{{template "bottom" .}}{{end}}
-`
-
-// pages is parsed on first use, not at the start of every cdflogin process.
-var pages = sync.OnceValue(func() *template.Template {
-	return template.Must(template.New("pages").Parse(pageLayout))
-})
+</form>`)
+		w.bottom()
+	case "message":
+		w.top(d)
+		w.raw(`<p id="message">`)
+		w.text(d.Message)
+		w.raw(`</p>`)
+		w.bottom()
+	case "home":
+		w.top(d)
+		w.raw("\n<p>Tenant <b>")
+		w.text(d.Tenant)
+		w.raw("</b>, authority <code>")
+		w.text(d.Message)
+		w.raw("</code>, CDF at <code>")
+		w.text(d.CDFURL)
+		w.raw("</code>.</p>\n<p><a href=\"")
+		w.url(d.Action)
+		w.raw("\">Device code sign-in page</a></p>\n<p>Users:</p><ul>")
+		for _, u := range d.Users {
+			w.raw("<li>")
+			w.text(u.Name)
+			w.raw(` <span class="acct">&lt;`)
+			w.text(u.Username)
+			w.raw("&gt;</span></li>")
+		}
+		w.raw("</ul>")
+		w.bottom()
+	default:
+		return "", false
+	}
+	return w.String(), true
+}
 
 // cspHash is a Content-Security-Policy hash source for an inline element's
 // text.
@@ -186,10 +311,12 @@ func (s *Sandbox) renderPage(w http.ResponseWriter, status int, name string, d p
 	w.Header().Set("X-Frame-Options", "DENY")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.Header().Set("Content-Security-Policy", pageCSP(name, d.FormTarget))
-	w.WriteHeader(status)
-	if err := pages().ExecuteTemplate(w, name, d); err != nil {
-		s.logf("sandbox: render %s: %v", name, err)
+	page, ok := renderHTML(name, d)
+	if !ok {
+		s.logf("sandbox: render %s: no such page", name)
 	}
+	w.WriteHeader(status)
+	_, _ = io.WriteString(w, page)
 }
 
 // favicon is the sandbox's 16×16 icon (a browser asks for /favicon.ico on

@@ -13,44 +13,23 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
-	"io"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
-	"syscall"
 	"time"
 
+	"github.com/cognite-tools/cdflogin/bench/internal/msalcache"
 	"github.com/cognite-tools/cdflogin/bench/internal/release"
+	"github.com/cognite-tools/cdflogin/bench/internal/sandboxrun"
 )
-
-// sandboxSettings is the part of `cdflogin sandbox`'s settings JSON used here.
-type sandboxSettings struct {
-	Authority string `json:"authority"`
-	TenantID  string `json:"tenant_id"`
-	CDFURL    string `json:"cdf_url"`
-	Project   string `json:"project"`
-	AdminURL  string `json:"admin_url"`
-	Apps      []struct {
-		Key      string `json:"key"`
-		ClientID string `json:"client_id"`
-	} `json:"apps"`
-}
-
-// secretAppSecret is the sandbox secret app's published test secret.
-const secretAppSecret = "sandbox-secret~Q8x7.Fq2-local-only"
 
 // Result is one measured case.
 type Result struct {
@@ -100,28 +79,12 @@ func run(runs int, asJSON, keep bool) error {
 		return fmt.Errorf("go build: %w", err)
 	}
 
-	caFile := filepath.Join(dir, "sandbox-ca.pem")
-	sb := exec.CommandContext(ctx, bin, "sandbox", "--write-ca", caFile, "--device-interval", "1s")
-	sb.Stderr = io.Discard
-	out, err := sb.StdoutPipe()
+	sb, err := sandboxrun.Start(ctx, bin, dir)
 	if err != nil {
 		return err
 	}
-	if err := sb.Start(); err != nil {
-		return fmt.Errorf("start the sandbox: %w", err)
-	}
-	defer func() {
-		_ = sb.Process.Signal(syscall.SIGINT)
-		_ = sb.Wait()
-	}()
-	var st sandboxSettings
-	if err := json.NewDecoder(bufio.NewReader(out)).Decode(&st); err != nil {
-		return fmt.Errorf("read the sandbox settings: %w", err)
-	}
-	admin, err := adminClient(caFile)
-	if err != nil {
-		return err
-	}
+	defer sb.Stop()
+	st := sb.Settings
 
 	home := filepath.Join(dir, "home")
 	if err := os.MkdirAll(home, 0o700); err != nil {
@@ -130,7 +93,7 @@ func run(runs int, asJSON, keep bool) error {
 	if err := os.WriteFile(filepath.Join(home, "profiles.yaml"), []byte(profilesYAML(st)), 0o600); err != nil {
 		return err
 	}
-	env := append(os.Environ(), "CDFLOGIN_HOME="+home, "SSL_CERT_FILE="+caFile, "APP_SECRET="+secretAppSecret, "NO_COLOR=1")
+	env := append(os.Environ(), "CDFLOGIN_HOME="+home, "SSL_CERT_FILE="+sb.CAFile, "APP_SECRET="+sandboxrun.SecretAppSecret, "NO_COLOR=1")
 	cdflogin := func(args ...string) *exec.Cmd {
 		c := exec.CommandContext(ctx, bin, args...)
 		c.Env = env
@@ -140,19 +103,26 @@ func run(runs int, asJSON, keep bool) error {
 	// A user sign-in for the refresh case: device code approved over the
 	// admin API.
 	fmt.Fprintln(os.Stderr, "tokenbench: signing in the user profile (device code)…")
-	if err := deviceLogin(ctx, cdflogin("login", "-p", "user", "--plain"), admin, st.AdminURL); err != nil {
+	if err := sb.DeviceLogin(ctx, cdflogin("login", "-p", "user", "--plain"), codeLine); err != nil {
 		return err
 	}
 
+	logout := func() error {
+		if b, err := cdflogin("logout", "-p", "app").CombinedOutput(); err != nil {
+			return fmt.Errorf("logout: %v\n%s", err, b)
+		}
+		return nil
+	}
+	expire := func() error { return msalcache.ExpireAccessTokens(filepath.Join(home, "cache", "user.msal.json")) }
 	cases := []struct {
 		name   string
-		before []string // run before each measured run, not measured
+		before func() error // run before each measured run, not measured
 		args   []string
 	}{
 		{"warm, app token (secret profile)", nil, []string{"token", "-p", "app"}},
-		{"cold, app token: logout then token (client credentials)", []string{"logout", "-p", "app"}, []string{"token", "-p", "app"}},
+		{"cold, app token: logout then token (client credentials)", logout, []string{"token", "-p", "app"}},
 		{"warm, user token (device profile)", nil, []string{"token", "-p", "user"}},
-		{"cold, user token: refresh (--min-valid 2h)", nil, []string{"token", "-p", "user", "--min-valid", "2h"}},
+		{"cold, user token: refresh (access token expired)", expire, []string{"token", "-p", "user"}},
 	}
 	// Warm the app cache once so that its warm case starts warm.
 	if b, err := cdflogin("token", "-p", "app").CombinedOutput(); err != nil {
@@ -163,11 +133,11 @@ func run(runs int, asJSON, keep bool) error {
 		r := Result{Case: c.name, Runs: runs}
 		for i := 0; i < runs; i++ {
 			if c.before != nil {
-				if b, err := cdflogin(c.before...).CombinedOutput(); err != nil {
-					return fmt.Errorf("%s: %v\n%s", strings.Join(c.before, " "), err, b)
+				if err := c.before(); err != nil {
+					return err
 				}
 			}
-			if err := resetRequests(ctx, admin, st.AdminURL); err != nil {
+			if err := sb.ResetRequests(ctx); err != nil {
 				return err
 			}
 			cmd := cdflogin(c.args...)
@@ -182,7 +152,7 @@ func run(runs int, asJSON, keep bool) error {
 			if !strings.HasPrefix(stdout.String(), "eyJ") {
 				return fmt.Errorf("%s printed no token", strings.Join(c.args, " "))
 			}
-			n, err := countRequests(ctx, admin, st.AdminURL)
+			n, err := sb.CountRequests(ctx)
 			if err != nil {
 				return err
 			}
@@ -232,11 +202,8 @@ func requestsText(per []int) string {
 	return fmt.Sprintf("%d-%d", lo, hi)
 }
 
-func profilesYAML(st sandboxSettings) string {
-	client := map[string]string{}
-	for _, a := range st.Apps {
-		client[a.Key] = a.ClientID
-	}
+func profilesYAML(st sandboxrun.Settings) string {
+	client := map[string]string{"secret": st.ClientID("secret"), "device": st.ClientID("device")}
 	common := fmt.Sprintf("    tenant: %s\n    cluster: westeurope-1\n    project: %s\n    authority: %s\n    cdf_url: %s\n",
 		st.TenantID, st.Project, st.Authority, st.CDFURL)
 	return "profiles:\n" +
@@ -244,94 +211,4 @@ func profilesYAML(st sandboxSettings) string {
 		"  user:\n" + common + "    client_id: " + client["device"] + "\n    flow: device\n"
 }
 
-func adminClient(caFile string) (*http.Client, error) {
-	pem, err := os.ReadFile(caFile)
-	if err != nil {
-		return nil, err
-	}
-	pool := x509.NewCertPool()
-	if !pool.AppendCertsFromPEM(pem) {
-		return nil, errors.New("the sandbox CA file holds no certificate")
-	}
-	return &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}, nil
-}
-
-func resetRequests(ctx context.Context, c *http.Client, adminURL string) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, adminURL+"/requests", nil)
-	if err != nil {
-		return err
-	}
-	resp, err := c.Do(req)
-	if err != nil {
-		return fmt.Errorf("reset the sandbox request log: %w", err)
-	}
-	resp.Body.Close()
-	return nil
-}
-
-// countRequests is the number of Entra and CDF requests the sandbox logged
-// (its admin API's own requests left out).
-func countRequests(ctx context.Context, c *http.Client, adminURL string) (int, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, adminURL+"/requests", nil)
-	if err != nil {
-		return 0, err
-	}
-	resp, err := c.Do(req)
-	if err != nil {
-		return 0, fmt.Errorf("read the sandbox request log: %w", err)
-	}
-	defer resp.Body.Close()
-	var body struct {
-		Requests []struct {
-			Endpoint string `json:"endpoint"`
-		} `json:"requests"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil {
-		return 0, fmt.Errorf("read the sandbox request log: %w", err)
-	}
-	n := 0
-	for _, r := range body.Requests {
-		if r.Endpoint != "admin" && !strings.HasPrefix(r.Endpoint, "admin:") {
-			n++
-		}
-	}
-	return n, nil
-}
-
 var codeLine = regexp.MustCompile(`enter the code ([A-Z0-9-]+)`)
-
-// deviceLogin runs a plain device-code login and approves its code as the
-// sandbox's alice through the admin API.
-func deviceLogin(ctx context.Context, cmd *exec.Cmd, c *http.Client, adminURL string) error {
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		return err
-	}
-	if err := cmd.Start(); err != nil {
-		return err
-	}
-	var seen bytes.Buffer
-	sc := bufio.NewScanner(stderr)
-	approved := false
-	for sc.Scan() {
-		seen.WriteString(sc.Text() + "\n")
-		if m := codeLine.FindStringSubmatch(sc.Text()); m != nil && !approved {
-			body := fmt.Sprintf(`{"user_code":%q,"username":"alice@sandbox.onmicrosoft.com"}`, m[1])
-			req, err := http.NewRequestWithContext(ctx, http.MethodPost, adminURL+"/device/approve", strings.NewReader(body))
-			if err != nil {
-				return err
-			}
-			req.Header.Set("Content-Type", "application/json")
-			resp, err := c.Do(req)
-			if err != nil {
-				return fmt.Errorf("approve the device code: %w", err)
-			}
-			resp.Body.Close()
-			approved = true
-		}
-	}
-	if err := cmd.Wait(); err != nil {
-		return fmt.Errorf("device-code login: %v\n%s", err, seen.String())
-	}
-	return nil
-}

@@ -53,15 +53,37 @@ func Run(opts *Options) error {
 
 // AddFlag gives root --version (and -v), which prints what `cdflogin
 // version` prints.
+//
+// The flag is the one cobra would add for root.Version (same name,
+// shorthand, help text and annotation), handled here: cobra prints its
+// version through a text/template, and executing any template makes the
+// linker keep every exported method in the binary (docs/performance.md,
+// binary size). As with cobra's, --version wins over arguments and skips
+// the persistent pre-run (the debug log).
 func AddFlag(root *cobra.Command, f *cmdutil.Factory) {
-	root.Version = f.Build.Version
-	// The text goes through cobra's template as data, never as template
-	// source.
-	if root.Annotations == nil {
-		root.Annotations = map[string]string{}
+	show := root.Flags().BoolP("version", "v", false, "version for "+root.DisplayName())
+	_ = root.Flags().SetAnnotation("version", cobra.FlagSetByCobraAnnotation, []string{"true"})
+	args, pre, run := root.Args, root.PersistentPreRunE, root.RunE
+	root.Args = func(cmd *cobra.Command, a []string) error {
+		if *show || args == nil {
+			return nil
+		}
+		return args(cmd, a)
 	}
-	root.Annotations[versionAnnotation] = f.Build.String()
-	root.SetVersionTemplate(`{{index .Annotations "` + versionAnnotation + `"}}`)
+	root.PersistentPreRunE = func(cmd *cobra.Command, a []string) error {
+		if (cmd == root && *show) || pre == nil {
+			return nil
+		}
+		return pre(cmd, a)
+	}
+	root.RunE = func(cmd *cobra.Command, a []string) error {
+		if *show {
+			_, err := fmt.Fprint(cmd.OutOrStdout(), f.Build.String())
+			return err
+		}
+		if run == nil {
+			return nil
+		}
+		return run(cmd, a)
+	}
 }
-
-const versionAnnotation = "cdflogin.version"

@@ -3,6 +3,7 @@ package version
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"io"
 	"strings"
 	"testing"
@@ -96,5 +97,54 @@ func TestVersionTakesNoArguments(t *testing.T) {
 	cmd.SilenceErrors, cmd.SilenceUsage = true, true
 	if err := cmd.Execute(); cmdutil.ExitCode(err) != cmdutil.ExitUsage {
 		t.Errorf("err %v, want a usage error", err)
+	}
+}
+
+// --version is handled as cobra handled root.Version: the flag cobra
+// would add, the build text printed, arguments and the persistent pre-run
+// (the debug log) skipped; without it the root runs as before.
+func TestFlagLikeCobras(t *testing.T) {
+	for _, tt := range []struct {
+		args             []string
+		wantOut          string
+		wantPre, wantRun bool
+		wantErr          string
+	}{
+		{args: []string{"--version"}, wantOut: release.String()},
+		{args: []string{"-v", "extra"}, wantOut: release.String()},
+		{args: []string{}, wantPre: true, wantRun: true},
+		{args: []string{"extra"}, wantErr: "unknown command"},
+	} {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			var out bytes.Buffer
+			var pre, run bool
+			root := &cobra.Command{
+				Use: "cdflogin",
+				Args: func(_ *cobra.Command, a []string) error {
+					if len(a) > 0 {
+						return errors.New("unknown command")
+					}
+					return nil
+				},
+				PersistentPreRunE: func(*cobra.Command, []string) error { pre = true; return nil },
+				RunE:              func(*cobra.Command, []string) error { run = true; return nil },
+				SilenceErrors:     true,
+				SilenceUsage:      true,
+			}
+			root.SetOut(&out)
+			AddFlag(root, factory(&out))
+			root.SetArgs(tt.args)
+			err := root.Execute()
+			if (err != nil) != (tt.wantErr != "") || (err != nil && !strings.Contains(err.Error(), tt.wantErr)) {
+				t.Fatalf("err = %v, want %q", err, tt.wantErr)
+			}
+			if out.String() != tt.wantOut || pre != tt.wantPre || run != tt.wantRun {
+				t.Errorf("out %q, pre-run %v, run %v; want %q, %v, %v", out.String(), pre, run, tt.wantOut, tt.wantPre, tt.wantRun)
+			}
+			f := root.Flags().Lookup("version")
+			if f == nil || f.Shorthand != "v" || f.Usage != "version for cdflogin" || f.Annotations[cobra.FlagSetByCobraAnnotation] == nil {
+				t.Errorf("the flag is not cobra's: %+v", f)
+			}
+		})
 	}
 }

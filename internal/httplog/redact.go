@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // Redacted replaces a secret value in a trace; the value's length is kept
@@ -165,20 +166,26 @@ func redactValue(key string, v any) any {
 	}
 }
 
+// The patterns are compiled on first use: every cdflogin process links
+// this package, few trace anything.
 var (
 	// jwtPattern matches a JWS/JWE compact serialisation (header.payload.sig).
-	jwtPattern = regexp.MustCompile(`eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*\.[A-Za-z0-9_.-]*`)
+	jwtPattern = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*\.[A-Za-z0-9_.-]*`)
+	})
 	// fieldPattern matches secret fields written as name=value, name: value
 	// or "name":"value" in free text (error pages, odd content types).
-	fieldPattern = regexp.MustCompile(`(?i)("?\b(?:client_secret|client_assertion|assertion|code_verifier|refresh_token|access_token|id_token|device_code|password|code|secret)"?\s*[=:]\s*"?)([^"&\s,;}]+)`)
+	fieldPattern = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?i)("?\b(?:client_secret|client_assertion|assertion|code_verifier|refresh_token|access_token|id_token|device_code|password|code|secret)"?\s*[=:]\s*"?)([^"&\s,;}]+)`)
+	})
 )
 
 // RedactText redacts JWT-shaped strings and secret fields written as
 // name=value or "name":"value" in free text.
 func RedactText(s string) string {
-	s = jwtPattern.ReplaceAllStringFunc(s, Redacted)
-	return fieldPattern.ReplaceAllStringFunc(s, func(m string) string {
-		sub := fieldPattern.FindStringSubmatch(m)
+	s = jwtPattern().ReplaceAllStringFunc(s, Redacted)
+	return fieldPattern().ReplaceAllStringFunc(s, func(m string) string {
+		sub := fieldPattern().FindStringSubmatch(m)
 		return sub[1] + Redacted(sub[2])
 	})
 }

@@ -4,16 +4,16 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/base64"
-	"html/template"
 	"net/http"
 	"strconv"
 
 	"github.com/cognite-tools/cdflogin/internal/aadsts"
+	"github.com/cognite-tools/cdflogin/internal/htmlesc"
 )
 
 // page is what the browser is shown. Only values cdflogin controls or has
 // validated (an AADSTS number, an OAuth error value of [A-Za-z0-9_.-], the
-// catalogue's explanation) are put in; html/template escapes them anyway.
+// catalogue's explanation) are put in; they are escaped anyway.
 // Entra's own description never is.
 type page struct {
 	Title   string
@@ -47,38 +47,58 @@ var pageCSP = func() string {
 		"base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 }()
 
-var pageTmpl = template.Must(template.New("page").Parse(`<!DOCTYPE html>
+// html is the page's HTML document. It is written by hand, not with
+// html/template (see internal/htmlesc for why); pages_test.go holds it to
+// the template it replaced, byte for byte.
+func (p page) html() []byte {
+	var b bytes.Buffer
+	b.WriteString(`<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
-<title>{{.Title}} · cdflogin</title>
+<title>`)
+	b.WriteString(htmlesc.Text(p.Title))
+	b.WriteString(` · cdflogin</title>
 <link rel="icon" href="data:,">
 <style>` + pageStyle + `</style>
 </head>
 <body>
 <main>
-<h1 class="{{if .OK}}ok{{else}}fail{{end}}">{{.Heading}}</h1>
-{{range .Lines}}<p>{{.}}</p>
-{{end}}{{if or .Detail .Problem}}<p id="error">{{if .Detail}}<code>{{.Detail}}</code> {{end}}{{.Problem}}</p>
-{{end}}{{if .Fix}}<p id="fix">Fix: {{.Fix}}</p>
-{{end}}{{if .Next}}<p class="next" id="next">{{.Next}}</p>
-{{end}}</main>
-</body>
-</html>
-`))
+<h1 class="`)
+	if p.OK {
+		b.WriteString("ok")
+	} else {
+		b.WriteString("fail")
+	}
+	b.WriteString(`">` + htmlesc.Text(p.Heading) + "</h1>\n")
+	for _, l := range p.Lines {
+		b.WriteString("<p>" + htmlesc.Text(l) + "</p>\n")
+	}
+	if p.Detail != "" || p.Problem != "" {
+		b.WriteString(`<p id="error">`)
+		if p.Detail != "" {
+			b.WriteString("<code>" + htmlesc.Text(p.Detail) + "</code> ")
+		}
+		b.WriteString(htmlesc.Text(p.Problem) + "</p>\n")
+	}
+	if p.Fix != "" {
+		b.WriteString(`<p id="fix">Fix: ` + htmlesc.Text(p.Fix) + "</p>\n")
+	}
+	if p.Next != "" {
+		b.WriteString(`<p class="next" id="next">` + htmlesc.Text(p.Next) + "</p>\n")
+	}
+	b.WriteString("</main>\n</body>\n</html>\n")
+	return b.Bytes()
+}
 
 func writePage(w http.ResponseWriter, status int, p page) {
-	var buf bytes.Buffer
-	if err := pageTmpl.Execute(&buf, p); err != nil {
-		http.Error(w, "cdflogin: could not render the page", http.StatusInternalServerError)
-		return
-	}
+	body := p.html()
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(status)
-	_, _ = w.Write(buf.Bytes())
+	_, _ = w.Write(body)
 }
 
 func pageSuccess() page {

@@ -1,8 +1,10 @@
 package loopback
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/base64"
+	"html/template"
 	"io"
 	"net/http"
 	"net/url"
@@ -145,4 +147,60 @@ func TestPagesSayWhatToDoNext(t *testing.T) {
 			}
 		})
 	}
+}
+
+// templatePage is the html/template the pages were written with; html()
+// must give the same bytes for any page.
+var templatePage = template.Must(template.New("page").Parse(`<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>{{.Title}} · cdflogin</title>
+<link rel="icon" href="data:,">
+<style>` + pageStyle + `</style>
+</head>
+<body>
+<main>
+<h1 class="{{if .OK}}ok{{else}}fail{{end}}">{{.Heading}}</h1>
+{{range .Lines}}<p>{{.}}</p>
+{{end}}{{if or .Detail .Problem}}<p id="error">{{if .Detail}}<code>{{.Detail}}</code> {{end}}{{.Problem}}</p>
+{{end}}{{if .Fix}}<p id="fix">Fix: {{.Fix}}</p>
+{{end}}{{if .Next}}<p class="next" id="next">{{.Next}}</p>
+{{end}}</main>
+</body>
+</html>
+`))
+
+func checkAgainstTemplate(t testing.TB, p page) {
+	t.Helper()
+	var want bytes.Buffer
+	if err := templatePage.Execute(&want, p); err != nil {
+		t.Fatal(err)
+	}
+	if got := string(p.html()); got != want.String() {
+		t.Errorf("page %+v:\n got %q\nwant %q", p, got, want.String())
+	}
+}
+
+// Every page, and pages with hostile text in every field, are the bytes
+// html/template gave.
+func TestPagesMatchTheTemplate(t *testing.T) {
+	hostile := `<script>alert("x'&+")</script>` + "\x00\xff"
+	pages := []page{pageSuccess(), pageAlreadyDone(), pageBadState(), pageWrongIssuer(), pageWaiting(), pageNotFound(), pageWrongHost(53000),
+		pageFailure(nil, aadsts.Context{}), pageFailure(&aadsts.Error{Code: "access_denied", Codes: []int{65004}}, aadsts.Context{}),
+		{Title: hostile, Heading: hostile, Lines: []string{hostile, ""}, Detail: hostile, Problem: hostile, Fix: hostile, Next: hostile, OK: true},
+		{Problem: "only a problem"}, {Detail: "only a detail"}, {}}
+	for _, p := range pages {
+		checkAgainstTemplate(t, p)
+	}
+}
+
+func FuzzPageMatchesTheTemplate(f *testing.F) {
+	f.Add("Sign-in failed", "AADSTS65004 · access_denied", "Consent declined", "Fix it", "Next", "line", true)
+	f.Add("", "", "", "", "", "", false)
+	f.Fuzz(func(t *testing.T, title, detail, problem, fix, next, line string, ok bool) {
+		checkAgainstTemplate(t, page{Title: title, Heading: title, Lines: []string{line, line}, Detail: detail, Problem: problem, Fix: fix, Next: next, OK: ok})
+	})
 }

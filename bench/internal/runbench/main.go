@@ -33,6 +33,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/cognite-tools/cdflogin/bench/internal/msalcache"
 	"github.com/cognite-tools/cdflogin/bench/internal/release"
 	"github.com/cognite-tools/cdflogin/command/cmdutil"
 	"github.com/cognite-tools/cdflogin/command/tui"
@@ -475,14 +476,21 @@ func (b *bench) flowRequests() error {
 				Target: "≤ 30 MB", Missed: rss > 30*1024, Note: "ru_maxrss of the process (the sandbox runs elsewhere)"})
 		}
 	}
+	expire := func() error { return msalcache.ExpireAccessTokens(filepath.Join(b.home, "cache", "dev.msal.json")) }
 	for _, c := range []struct {
-		what string
-		args []string
+		what   string
+		before func() error
+		args   []string
 	}{
-		{"warm `token -p dev` (cached)", []string{"token", "-p", "dev"}},
-		{"`token -p dev --min-valid 2h` (refresh)", []string{"token", "-p", "dev", "--min-valid", "2h"}},
-		{"warm `token -p app` (cached)", []string{"token", "-p", "app"}},
+		{"warm `token -p dev` (cached)", nil, []string{"token", "-p", "dev"}},
+		{"`token -p dev`, access token expired (refresh)", expire, []string{"token", "-p", "dev"}},
+		{"warm `token -p app` (cached)", nil, []string{"token", "-p", "app"}},
 	} {
+		if c.before != nil {
+			if err := c.before(); err != nil {
+				return err
+			}
+		}
 		b.sb.ResetRequests()
 		var stderr bytes.Buffer
 		cmd := b.cmd(context.Background(), c.args...)
