@@ -1,3 +1,5 @@
+//go:build unix
+
 // Command spawn runs one measured process for bench/sidebyside and writes
 // its wall time, CPU time and peak RSS as JSON to file descriptor 3.
 //
