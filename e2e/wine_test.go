@@ -144,7 +144,7 @@ func TestWindowsBinaryUnderWine(t *testing.T) {
 	if err := os.WriteFile(caFile, sb.CAPEM(), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	common := []string{"--tenant", st.TenantID, "--cluster", "westeurope-1", "--project", sandbox.ProjectName,
+	common := []string{"--tenant", st.TenantID, "--project", sandbox.ProjectName,
 		"--authority", st.Authority, "--cdf-url", st.CDFURL, "--ca-file", windowsPath(caFile)}
 
 	roaming, local := w.appData()
@@ -232,7 +232,7 @@ func TestWindowsBinaryUnderWine(t *testing.T) {
 	// so cdflogin, read \t as a tab).
 	envFile := filepath.Join(caDir, "toolkit.env")
 	dotenv := strings.Join([]string{
-		"CDF_CLUSTER=westeurope-1", "CDF_PROJECT=" + sandbox.ProjectName, "CDF_URL=" + st.CDFURL,
+		"CDF_PROJECT=" + sandbox.ProjectName, "CDF_URL=" + st.CDFURL,
 		"LOGIN_FLOW=device_code", "IDP_CLIENT_ID=" + sandbox.DeviceAppID, "IDP_TENANT_ID=" + st.TenantID,
 		"IDP_AUTHORITY_URL=" + st.Authority, `CDFLOGIN_CA_FILE='` + windowsPath(caFile) + `'`, ""}, "\r\n")
 	if err := os.WriteFile(envFile, []byte(dotenv), 0o600); err != nil {
