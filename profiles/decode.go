@@ -16,6 +16,7 @@ const TopKey = "profiles"
 // Keys lists the keys of a profile in the order cdflogin writes them.
 var Keys = []string{
 	"tenant", "client_id", "cluster", "project", "flow",
+	"provider", "issuer", "audience", "token_url", "groups_claim",
 	"authority", "cdf_url", "scopes", "redirect_port", "login_hint",
 	"client_secret", "certificate", "certificate_password", "ca_file", "default",
 }
@@ -323,6 +324,18 @@ func decodeProfileDepth(path, name string, n *yaml.Node, depth int, budget *int)
 			p.Flow = Flow(s)
 		case "authority":
 			p.Authority, err = str()
+		case "provider":
+			var s string
+			s, err = str()
+			p.Provider = Provider(s)
+		case "issuer":
+			p.Issuer, err = str()
+		case "audience":
+			p.Audience, err = str()
+		case "token_url":
+			p.TokenURL, err = str()
+		case "groups_claim":
+			p.GroupsClaimName, err = str()
 		case "cdf_url":
 			p.CDFURL, err = str()
 		case "login_hint":
@@ -418,6 +431,18 @@ func copyField(dst *Profile, src Profile, key string) {
 		}
 	case "authority":
 		str(&dst.Authority, src.Authority)
+	case "provider":
+		if src.Provider != "" {
+			dst.Provider = src.Provider
+		}
+	case "issuer":
+		str(&dst.Issuer, src.Issuer)
+	case "audience":
+		str(&dst.Audience, src.Audience)
+	case "token_url":
+		str(&dst.TokenURL, src.TokenURL)
+	case "groups_claim":
+		str(&dst.GroupsClaimName, src.GroupsClaimName)
 	case "cdf_url":
 		str(&dst.CDFURL, src.CDFURL)
 	case "scopes":
@@ -461,6 +486,11 @@ func fieldNodes(p Profile) map[string]*yaml.Node {
 		"project":              str(p.Project),
 		"flow":                 str(string(p.Flow)),
 		"authority":            str(p.Authority),
+		"provider":             str(string(p.Provider)),
+		"issuer":               str(p.Issuer),
+		"audience":             str(p.Audience),
+		"token_url":            str(p.TokenURL),
+		"groups_claim":         str(p.GroupsClaimName),
 		"cdf_url":              str(p.CDFURL),
 		"login_hint":           str(p.LoginHint),
 		"client_secret":        str(p.ClientSecret),

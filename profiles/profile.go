@@ -41,6 +41,19 @@ type Profile struct {
 	Project  string `yaml:"project" json:"project"`
 	Flow     Flow   `yaml:"flow" json:"flow"`
 
+	// Provider is entra (the default when empty), cognito or oidc.
+	Provider Provider `yaml:"provider,omitempty" json:"provider,omitempty"`
+	// Issuer is the OpenID issuer of a cognito or oidc profile.
+	Issuer string `yaml:"issuer,omitempty" json:"issuer,omitempty"`
+	// Audience is sent as the audience parameter (Auth0 style) by oidc
+	// profiles, and is the aud their tokens are judged against.
+	Audience string `yaml:"audience,omitempty" json:"audience,omitempty"`
+	// TokenURL overrides the token endpoint discovery names.
+	TokenURL string `yaml:"token_url,omitempty" json:"token_url,omitempty"`
+	// GroupsClaimName is the claim that carries the token's groups
+	// (groups_claim; default: GroupsClaim).
+	GroupsClaimName string `yaml:"groups_claim,omitempty" json:"groups_claim,omitempty"`
+
 	Authority    string   `yaml:"authority,omitempty" json:"authority,omitempty"`
 	CDFURL       string   `yaml:"cdf_url,omitempty" json:"cdf_url,omitempty"`
 	Scopes       []string `yaml:"scopes,omitempty" json:"scopes,omitempty"`
@@ -76,11 +89,20 @@ func (p Profile) BaseURL() string {
 	return fmt.Sprintf("https://%s.cognitedata.com", p.Cluster)
 }
 
-// ScopeList is the scopes to request: the profile's own, or
-// <cdf_url>/.default.
+// ScopeList is the scopes to request: the profile's own, or the
+// provider's default for CDF: <cdf_url>/.default (Entra), the Cognite
+// API's resource server scopes (Cognito: https://cognitedata.com/IDENTITY
+// and …/user_impersonation), IDENTITY and user_impersonation (oidc). The
+// flows add the OpenID scopes a user sign-in needs.
 func (p Profile) ScopeList() []string {
 	if len(p.Scopes) > 0 {
 		return append([]string(nil), p.Scopes...)
+	}
+	switch p.ProviderOf() {
+	case ProviderCognito:
+		return []string{CognitoResourceServer + "/IDENTITY", CognitoResourceServer + "/user_impersonation"}
+	case ProviderOIDC:
+		return []string{"IDENTITY", "user_impersonation"}
 	}
 	return []string{p.BaseURL() + "/.default"}
 }

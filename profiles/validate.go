@@ -411,8 +411,15 @@ func Validate(p Profile) error {
 		}
 	}
 	add("name", ValidateName(p.Name))
-	add("tenant", ValidateTenant(p.Tenant))
-	add("client_id", ValidateClientID(p.ClientID))
+	validateProvider(p, add)
+	if p.IsEntra() {
+		add("tenant", ValidateTenant(p.Tenant))
+	}
+	if p.IsEntra() {
+		add("client_id", ValidateClientID(p.ClientID))
+	} else {
+		add("client_id", ValidateProviderClientID(p.ClientID))
+	}
 	if p.ClientID != "" && strings.EqualFold(p.ClientID, p.Tenant) {
 		add("client_id", errors.New("client ID is the same as the tenant ID: you copied the Directory (tenant) ID; use the Application (client) ID of the app registration"))
 	}
@@ -499,6 +506,16 @@ func ValidateField(key, value string) error {
 		return ValidateFlow(value)
 	case "authority":
 		return ValidateAuthority(value)
+	case "provider":
+		return ValidateProvider(value)
+	case "issuer":
+		return ValidateIssuer(value)
+	case "token_url":
+		return ValidateTokenURL(value)
+	case "groups_claim":
+		return ValidateGroupsClaim(value)
+	case "audience":
+		return nil
 	case "cdf_url":
 		return ValidateCDFURL(value)
 	case "scopes":
