@@ -81,6 +81,9 @@ type World struct {
 	// CDFTokenVersion is the access token version (1 or 2; 0 means 2)
 	// minted for the sandbox's own CDF URL.
 	CDFTokenVersion int
+	// IdPClients are the app clients of the Cognito user pool and the
+	// OIDC provider (idpworld.go).
+	IdPClients []IdPClient
 	// Clusters are further resources tokens can be asked for, such as
 	// https://westeurope-1.cognitedata.com. Their tokens are valid but the
 	// sandbox CDF rejects them (wrong audience), like a wrong-cluster
@@ -215,6 +218,9 @@ type User struct {
 	Name     string
 	ObjectID string
 	Groups   []string // Entra group IDs
+	// PoolGroups are the user's groups in the Cognito user pool and the
+	// OIDC provider, by name.
+	PoolGroups []string
 }
 
 // Group is an Entra security group.
@@ -227,6 +233,9 @@ type Group struct {
 type Project struct {
 	Name   string // projectUrlName
 	Groups []CDFGroup
+	// IdP is the identity provider the project trusts: "" the Entra
+	// tenant, IdPCognito or IdPOIDC.
+	IdP string
 }
 
 // CDFGroup is a CDF access group mapped to an Entra group by SourceID.
@@ -297,6 +306,21 @@ func DefaultWorld() World {
 		{ACL: "groupsAcl", Actions: []string{"LIST", "READ", "CREATE", "UPDATE", "DELETE"}},
 		{ACL: "assetsAcl", Actions: []string{"READ", "WRITE"}},
 	}
+	projects := []Project{
+		{Name: ProjectName, Groups: []CDFGroup{
+			{ID: 1001, Name: "admins", SourceID: GroupCDFAdmins, Capabilities: adminCaps, Metadata: map[string]string{"origin": "sandbox"}},
+			{ID: 1002, Name: "readers", SourceID: GroupCDFReaders, Capabilities: readCaps, Metadata: map[string]string{"origin": "sandbox"}},
+			{ID: 1003, Name: "app-writers", SourceID: GroupAppWriters, Capabilities: []Capability{
+				{ACL: "projectsAcl", Actions: []string{"LIST", "READ"}},
+				{ACL: "assetsAcl", Actions: []string{"READ", "WRITE"}},
+				{ACL: "timeSeriesAcl", Actions: []string{"READ", "WRITE"}},
+			}},
+			{ID: 1004, Name: "retired-team", SourceID: GroupRetired, Capabilities: readCaps},
+		}},
+		{Name: RestrictedProjectName, Groups: []CDFGroup{
+			{ID: 2001, Name: "restricted-admins", SourceID: GroupRestricted, Capabilities: adminCaps},
+		}},
+	}
 	return World{
 		TenantID:     TenantID,
 		TenantDomain: TenantDomain,
@@ -316,9 +340,12 @@ func DefaultWorld() World {
 				PublicClientFlows: true, PublicRedirectURIs: localhost, Consented: false},
 		},
 		Users: []User{
-			{Username: AliceUsername, Name: "Alice Anders", ObjectID: "a11ce000-0000-4000-8000-0000000a11ce", Groups: []string{GroupCDFAdmins, GroupCDFReaders}},
-			{Username: BobUsername, Name: "Bob Berg", ObjectID: "b0b00000-0000-4000-8000-000000000b0b", Groups: []string{GroupMarketing}},
-			{Username: OverageUsername, Name: "Olga Overage", ObjectID: "01ga0000-0000-4000-8000-0000000001ga", Groups: overageGroups},
+			{Username: AliceUsername, Name: "Alice Anders", ObjectID: "a11ce000-0000-4000-8000-0000000a11ce", Groups: []string{GroupCDFAdmins, GroupCDFReaders},
+				PoolGroups: []string{PoolGroupAdmins, PoolGroupReaders}},
+			{Username: BobUsername, Name: "Bob Berg", ObjectID: "b0b00000-0000-4000-8000-000000000b0b", Groups: []string{GroupMarketing},
+				PoolGroups: []string{PoolGroupMarketing}},
+			{Username: OverageUsername, Name: "Olga Overage", ObjectID: "01ga0000-0000-4000-8000-0000000001ga", Groups: overageGroups,
+				PoolGroups: []string{PoolGroupReaders}},
 		},
 		Groups: []Group{
 			{ID: GroupCDFAdmins, Name: "CDF admins"},
@@ -328,21 +355,8 @@ func DefaultWorld() World {
 			{ID: GroupRetired, Name: "Retired team"},
 			{ID: GroupRestricted, Name: "Restricted project team"},
 		},
-		Projects: []Project{
-			{Name: ProjectName, Groups: []CDFGroup{
-				{ID: 1001, Name: "admins", SourceID: GroupCDFAdmins, Capabilities: adminCaps, Metadata: map[string]string{"origin": "sandbox"}},
-				{ID: 1002, Name: "readers", SourceID: GroupCDFReaders, Capabilities: readCaps, Metadata: map[string]string{"origin": "sandbox"}},
-				{ID: 1003, Name: "app-writers", SourceID: GroupAppWriters, Capabilities: []Capability{
-					{ACL: "projectsAcl", Actions: []string{"LIST", "READ"}},
-					{ACL: "assetsAcl", Actions: []string{"READ", "WRITE"}},
-					{ACL: "timeSeriesAcl", Actions: []string{"READ", "WRITE"}},
-				}},
-				{ID: 1004, Name: "retired-team", SourceID: GroupRetired, Capabilities: readCaps},
-			}},
-			{Name: RestrictedProjectName, Groups: []CDFGroup{
-				{ID: 2001, Name: "restricted-admins", SourceID: GroupRestricted, Capabilities: adminCaps},
-			}},
-		},
+		Projects:   append(projects, idpProjects(adminCaps, readCaps)...),
+		IdPClients: defaultIdPClients(cert),
 		CDFTokenVersion: 2,
 		Clusters: []Resource{
 			{URI: "https://westeurope-1.cognitedata.com", TokenVersion: 2},
