@@ -28,10 +28,17 @@ var ErrNetwork = errors.New("cannot reach Entra ID")
 type NetworkError struct {
 	Op  string // what was being done, e.g. "refresh the token of profile \"dev\""
 	Err error
+	// Service is the identity provider that could not be reached
+	// ("Amazon Cognito", …); empty means Entra ID.
+	Service string
 }
 
 func (e *NetworkError) Error() string {
-	return fmt.Sprintf("%s: Entra ID could not be reached: %v", e.Op, e.Err)
+	service := e.Service
+	if service == "" {
+		service = "Entra ID"
+	}
+	return fmt.Sprintf("%s: %s could not be reached: %v", e.Op, service, e.Err)
 }
 
 // Unwrap returns ErrNetwork and the cause.

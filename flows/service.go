@@ -88,6 +88,9 @@ func checkProfile(p profiles.Profile, flow profiles.Flow) error {
 
 // cacheQuery is how the profile's tokens are found in its cache.
 func cacheQuery(p profiles.Profile, flow profiles.Flow) tokencache.Query {
+	if !p.IsEntra() {
+		return providerCacheQuery(p, flow)
+	}
 	q := tokencache.Query{ClientID: p.ClientID, Scopes: p.ScopeList(), App: !flow.IsUser()}
 	if u, err := url.Parse(p.AuthorityURL()); err == nil {
 		q.Environment = u.Host
@@ -190,6 +193,9 @@ func (s *Service) CheckWritable(p profiles.Profile) error {
 func (s *Service) Login(ctx context.Context, p profiles.Profile, flow profiles.Flow, events Events) (*Tokens, error) {
 	if flow == "" {
 		flow = p.Flow
+	}
+	if !p.IsEntra() {
+		return s.loginProvider(ctx, p, flow, events)
 	}
 	if err := checkProfile(p, flow); err != nil {
 		return nil, err
@@ -366,6 +372,9 @@ func firstNonEmpty(s ...string) string {
 // from the cache file directly, without constructing an MSAL client, so
 // that no request at all (not even instance discovery) is made.
 func (s *Service) Silent(ctx context.Context, p profiles.Profile, opts SilentOptions) (*Tokens, error) {
+	if !p.IsEntra() {
+		return s.silentProvider(ctx, p, opts)
+	}
 	flow := p.Flow
 	if err := checkProfile(p, flow); err != nil {
 		return nil, err

@@ -26,6 +26,17 @@ const (
 	ProviderOIDC Provider = "oidc"
 )
 
+// Title is the provider's name in a sentence.
+func (p Provider) Title() string {
+	switch p {
+	case ProviderCognito:
+		return "Amazon Cognito"
+	case ProviderOIDC:
+		return "the OpenID provider"
+	}
+	return "Entra ID"
+}
+
 // Providers lists the providers in display order.
 var Providers = []Provider{ProviderEntra, ProviderCognito, ProviderOIDC}
 
