@@ -24,6 +24,8 @@ type fieldFlags struct {
 	certificate, certPassEnv, caFile         string
 	certPassStdin                            bool
 	isDefault                                bool
+	// provider, issuer, audience, tokenURL, groupsClaim: Cognito and OIDC.
+	provider, issuer, audience, tokenURL, groupsClaim string
 }
 
 func (ff *fieldFlags) bind(fs *pflag.FlagSet) {
@@ -44,6 +46,11 @@ func (ff *fieldFlags) bind(fs *pflag.FlagSet) {
 	fs.BoolVar(&ff.certPassStdin, "certificate-password-stdin", false, "read the certificate's password from stdin and keep it in the OS keyring")
 	fs.StringVar(&ff.caFile, "ca-file", "", "extra trusted CA bundle `PATH` (PEM), e.g. for a TLS-inspecting proxy")
 	fs.BoolVar(&ff.isDefault, "default", false, "make this the default profile")
+	fs.StringVar(&ff.provider, "provider", "", "identity provider: entra (default), cognito (Amazon Cognito) or oidc (any other OpenID provider)")
+	fs.StringVar(&ff.issuer, "issuer", "", "OpenID issuer `URL` of a cognito or oidc profile, e.g. https://cognito-idp.eu-west-1.amazonaws.com/<pool-id>")
+	fs.StringVar(&ff.audience, "audience", "", "audience parameter sent to an oidc provider (Auth0 style), and the aud its tokens must carry")
+	fs.StringVar(&ff.tokenURL, "token-url", "", "token endpoint `URL`, overriding the one discovery names")
+	fs.StringVar(&ff.groupsClaim, "groups-claim", "", "`CLAIM` that carries the token's groups (default groups; cognito:groups for cognito)")
 }
 
 // check rejects flag combinations that cannot work.
@@ -67,6 +74,11 @@ func (ff *fieldFlags) check(fs *pflag.FlagSet) error {
 	if fs.Changed("flow") {
 		if _, err := profiles.ParseFlow(ff.flow); err != nil {
 			return cmdutil.UsageError("--flow: %v", err)
+		}
+	}
+	if fs.Changed("provider") {
+		if _, err := profiles.ParseProvider(ff.provider); err != nil {
+			return cmdutil.UsageError("--provider: %v", err)
 		}
 	}
 	if fs.Changed("cluster") && fs.Changed("cdf-url") && ff.cluster != "" && ff.cdfURL != "" {
@@ -138,6 +150,17 @@ func (ff *fieldFlags) apply(fs *pflag.FlagSet, p *profiles.Profile) {
 	if fs.Changed("default") {
 		p.Default = ff.isDefault
 	}
+	if fs.Changed("provider") {
+		prov, _ := profiles.ParseProvider(ff.provider)
+		p.Provider = prov
+		if prov == profiles.ProviderEntra {
+			p.Provider = ""
+		}
+	}
+	set("issuer", &p.Issuer, ff.issuer)
+	set("audience", &p.Audience, ff.audience)
+	set("token-url", &p.TokenURL, ff.tokenURL)
+	set("groups-claim", &p.GroupsClaimName, ff.groupsClaim)
 }
 
 // stdinSecret is the secret that goes to the keyring, if any.
@@ -258,7 +281,9 @@ func runAdd(ctx context.Context, opts *Options, ff *fieldFlags, p profiles.Profi
 	if sec != nil {
 		fmt.Fprintf(opts.IO.ErrOut, "The %s is in the OS keyring (service %q, item %q).\n", sec.field, secrets.Service, secrets.Item(p.Name, sec.field))
 	}
-	if p.Flow == profiles.FlowBrowser {
+	if p.Flow == profiles.FlowBrowser && !p.IsEntra() {
+		fmt.Fprintf(opts.IO.ErrOut, "The app client must list %s as an allowed callback URL.\n", p.RedirectURI())
+	} else if p.Flow == profiles.FlowBrowser {
 		fmt.Fprintf(opts.IO.ErrOut, "The app registration must list %s as a redirect URI under \"Mobile and desktop applications\".\n", p.RedirectURI())
 	}
 	fmt.Fprintf(opts.IO.ErrOut, "Sign in with: cdflogin login -p %s\n", p.Name)

@@ -31,8 +31,11 @@ func missing(p profiles.Profile, haveSecret bool) []string {
 	if p.Flow == "" {
 		out = append(out, "flow")
 	}
-	if p.Tenant == "" {
+	if p.IsEntra() && p.Tenant == "" {
 		out = append(out, "tenant")
+	}
+	if !p.IsEntra() && p.Issuer == "" && p.TokenURL == "" {
+		out = append(out, "issuer")
 	}
 	if p.ClientID == "" {
 		out = append(out, "client_id")
@@ -105,11 +108,16 @@ func (a asking) ask(ctx context.Context, p *profiles.Profile, haveSecret bool) (
 		fields = append(fields, huh.NewInput().Title(title(field, t)).Description(ui.FieldHelp(field)).Value(value).Validate(check(v)))
 	}
 	var cdf string
-	if p.Tenant == "" {
+	if p.IsEntra() && p.Tenant == "" {
 		input("tenant", "Tenant", &p.Tenant, profiles.ValidateTenant)
 	}
-	if p.ClientID == "" {
+	if !p.IsEntra() && p.Issuer == "" && p.TokenURL == "" {
+		input("issuer", "Issuer", &p.Issuer, profiles.ValidateIssuer)
+	}
+	if p.ClientID == "" && p.IsEntra() {
 		input("client_id", "Application (client) ID", &p.ClientID, profiles.ValidateClientID)
+	} else if p.ClientID == "" {
+		input("client_id", "App client ID", &p.ClientID, profiles.ValidateProviderClientID)
 	}
 	if p.Cluster == "" && p.CDFURL == "" {
 		input("cdf", "CDF cluster or URL", &cdf, func(s string) error {

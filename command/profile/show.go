@@ -126,20 +126,34 @@ func runShow(opts *Options, name string, asJSON bool) error {
 	}
 	row("name", p.Name, false)
 	row("flow", string(p.Flow), false)
-	row("tenant", p.Tenant, false)
+	if p.IsEntra() {
+		row("tenant", p.Tenant, false)
+	} else {
+		row("provider", string(p.ProviderOf()), false)
+		row("issuer", profiles.ShownURL(p.IssuerURL()), false)
+		if p.TokenURL != "" {
+			row("token_url", profiles.ShownURL(p.TokenURL), false)
+		}
+		if p.Audience != "" {
+			row("audience", p.Audience, false)
+		}
+		row("groups_claim", p.GroupsClaim(), p.GroupsClaimName == "")
+	}
 	row("client_id", p.ClientID, false)
 	if p.Cluster != "" {
 		row("cluster", p.Cluster, false)
 	}
 	row("project", p.Project, false)
 	// Hosts in punycode: a Unicode look-alike cannot pass for the real one.
-	row("authority", profiles.ShownURL(out.Effective.Authority), p.Authority == "")
+	if p.IsEntra() {
+		row("authority", profiles.ShownURL(out.Effective.Authority), p.Authority == "")
+	}
 	row("cdf_url", profiles.ShownURL(out.Effective.CDFURL), p.CDFURL == "")
 	row("scopes", strings.Join(out.Effective.Scopes, " "), len(p.Scopes) == 0)
 	if p.Flow == profiles.FlowBrowser {
 		row("redirect_uri", out.Effective.RedirectURI, p.RedirectPort == 0)
 	}
-	if !out.Effective.InstanceDiscovery {
+	if !out.Effective.InstanceDiscovery && p.IsEntra() {
 		row("instance_discovery", "off (the authority is not a Microsoft login host)", false)
 	}
 	if p.LoginHint != "" {

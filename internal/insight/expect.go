@@ -32,6 +32,9 @@ func ExpectFor(p profiles.Profile, now time.Time, fresh bool) claims.Expect {
 		user := p.Flow.IsUser()
 		exp.UserFlow = &user
 	}
+	if !p.IsEntra() {
+		return expectProvider(p, exp)
+	}
 	switch res := flows.ScopeResource(p); {
 	case res != "":
 		exp.Audience = claims.Audience{URL: res, From: "the resource the profile's scopes ask for",
@@ -72,4 +75,26 @@ func TenantOf(p profiles.Profile) string {
 	}
 	segs := strings.Split(strings.Trim(u.Path, "/"), "/")
 	return segs[len(segs)-1]
+}
+
+// expectProvider is ExpectFor for a Cognito or OpenID provider profile:
+// the token's iss must be the profile's issuer, its aud the profile's
+// audience when it sets one (else, for Cognito, client_id the profile's
+// app client), its scope the Cognite API's IDENTITY or
+// user_impersonation, and its groups in the profile's groups claim.
+func expectProvider(p profiles.Profile, exp claims.Expect) claims.Expect {
+	exp.Tenant = ""
+	exp.Provider = string(p.ProviderOf())
+	exp.Issuer = p.IssuerURL()
+	exp.GroupsClaim = p.GroupsClaim()
+	if p.Audience != "" {
+		exp.Audience = claims.Audience{URL: p.Audience, From: "the profile's audience",
+			Fix: "Sign in again (cdflogin login -p " + p.Name + "); check that the provider's API identifier is the profile's audience"}
+	}
+	for _, s := range p.ScopeList() {
+		if strings.HasSuffix(s, "IDENTITY") || strings.HasSuffix(s, "user_impersonation") {
+			exp.Scopes = append(exp.Scopes, s)
+		}
+	}
+	return exp
 }

@@ -55,10 +55,10 @@ func Inspect(ctx context.Context, d Deps, in InspectInput) (*InspectResult, erro
 	}
 	res := &InspectResult{Profile: p, TokenGroups: []string{}}
 	if tok, err := claims.Decode(token); err == nil {
-		if g := tok.Groups(); g != nil {
+		if g := TokenGroups(p, tok); g != nil {
 			res.TokenGroups = g
 		}
-		res.GroupsOverage = tok.GroupsOverage()
+		res.GroupsOverage = p.IsEntra() && tok.GroupsOverage()
 	}
 	hc, err := d.HTTPClient(p)
 	if err != nil {
@@ -72,4 +72,18 @@ func Inspect(ctx context.Context, d Deps, in InspectInput) (*InspectResult, erro
 	}
 	res.Report = rep
 	return res, nil
+}
+
+// TokenGroups are the groups a token carries for CDF to link by source
+// ID: the profile's groups claim (groups for Entra and most OpenID
+// providers, cognito:groups for Cognito, or the profile's groups_claim);
+// for a Cognito app token, which carries no groups, its client_id, which
+// CDF links a Cognito service account by (Cognite's "Add a service
+// account" guide for Amazon Cognito).
+func TokenGroups(p profiles.Profile, tok *claims.Token) []string {
+	g := tok.GroupsIn(p.GroupsClaim())
+	if p.ProviderOf() == profiles.ProviderCognito && tok.IsApp() && tok.ClientID() != "" && !tok.Has(p.GroupsClaim()) {
+		g = append(g, tok.ClientID())
+	}
+	return g
 }

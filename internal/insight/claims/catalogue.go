@@ -74,6 +74,19 @@ var meanings = map[string]string{
 	"fwd":                      "IP address the request was forwarded from",
 	"signin_state":             "Sign-in state (e.g. kmsi, dvc_mngd, dvc_cmp, inknownntwk)",
 	"sp_oid":                   "Object ID of the service principal (optional claim)",
+	// Amazon Cognito and other OpenID providers (RFC 9068 access tokens).
+	"client_id":              "Client ID of the app client that asked for the token (Cognito access tokens carry it instead of aud)",
+	"token_use":              "Cognito: which token this is, access or id; CDF takes the access token",
+	"scope":                  "Scopes granted, space-separated; for Cognito <resource-server>/IDENTITY and <resource-server>/user_impersonation for CDF",
+	"cognito:groups":         "Cognito user pool groups of the user; CDF maps them to CDF groups by source ID (the group's name)",
+	"cognito:username":       "Cognito user name of the user (ID token)",
+	"cognito:roles":          "IAM roles of the user's Cognito groups",
+	"cognito:preferred_role": "IAM role of the user's highest-precedence Cognito group",
+	"username":               "Cognito user name of the user (access token)",
+	"event_id":               "Cognito: ID of the sign-in event",
+	"origin_jti":             "Cognito: ID of the original sign-in the token was refreshed from (revocation)",
+	"jti":                    "Unique token ID",
+	"version":                "Cognito access token version (2 carries custom claims)",
 }
 
 // prefixMeanings explain claims by prefix (checked after the exact names).

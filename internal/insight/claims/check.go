@@ -124,6 +124,20 @@ type Expect struct {
 	MaxGroups int
 	// MaxSkew is the clock skew tolerated; 0 means DefaultMaxSkew.
 	MaxSkew time.Duration
+
+	// Provider is "cognito" or "oidc" for a token of Amazon Cognito or
+	// another OpenID provider ("" is Entra ID): the checks are then the
+	// provider's (CheckProvider).
+	Provider string
+	// Issuer is the provider's issuer the token's iss must be.
+	Issuer string
+	// GroupsClaim is the claim that carries the groups (groups,
+	// cognito:groups, or the profile's groups_claim).
+	GroupsClaim string
+	// Scopes are the scopes a user token must carry for CDF (Cognito:
+	// <resource-server>/IDENTITY and …/user_impersonation); any one of
+	// them is enough, as CDF needs IDENTITY or user_impersonation.
+	Scopes []string
 }
 
 // Audience is the aud CDF accepts for a profile's tokens.
@@ -168,6 +182,9 @@ func IsGUID(s string) bool {
 // Check runs every check that Expect allows on tok, in a fixed order, and
 // returns one Finding per check (ok ones too, so a screen can show ✓).
 func Check(tok *Token, exp Expect) []Finding {
+	if exp.Provider != "" && exp.Provider != "entra" {
+		return checkProvider(tok, exp)
+	}
 	var fs []Finding
 	add := func(f Finding) { fs = append(fs, f) }
 	if !exp.Now.IsZero() {

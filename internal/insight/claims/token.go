@@ -282,7 +282,17 @@ func numericDate(v any) (time.Time, bool) {
 func (t *Token) Audience() []string { return t.Strings("aud") }
 
 // Scopes returns the delegated scopes (scp).
-func (t *Token) Scopes() []string { return t.Strings("scp") }
+func (t *Token) Scopes() []string {
+	if !t.Has("scp") && t.Has("scope") {
+		// Amazon Cognito and most OpenID providers: scope, space-separated.
+		return t.Strings("scope")
+	}
+	return t.Strings("scp")
+}
+
+// GroupsIn returns the groups of the named claim (groups, cognito:groups,
+// or a provider's own, as the profile's groups_claim says).
+func (t *Token) GroupsIn(claim string) []string { return t.Strings(claim) }
 
 // Roles returns the app roles (roles).
 func (t *Token) Roles() []string { return t.Strings("roles") }
@@ -304,13 +314,16 @@ func (t *Token) ClientID() string {
 	if s := t.String("azp"); s != "" {
 		return s
 	}
-	return t.String("appid")
+	if s := t.String("appid"); s != "" {
+		return s
+	}
+	return t.String("client_id") // Amazon Cognito, RFC 9068
 }
 
 // Username returns the best person-readable name of the signed-in user:
 // preferred_username, upn, unique_name or email; "" for app tokens.
 func (t *Token) Username() string {
-	for _, n := range []string{"preferred_username", "upn", "unique_name", "email"} {
+	for _, n := range []string{"preferred_username", "upn", "unique_name", "email", "username", "cognito:username"} {
 		if s := t.String(n); s != "" {
 			return s
 		}

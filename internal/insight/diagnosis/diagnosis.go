@@ -33,6 +33,7 @@ const (
 	Network             // Entra ID or CDF could not be reached (nethint)
 	CDF                 // CDF answered with an error
 	Browser             // the browser's answer did not come, or was refused
+	Provider            // Amazon Cognito or another OpenID provider refused, or cannot run the flow
 )
 
 // Input is everything an explanation is made from.
@@ -132,6 +133,9 @@ func Explain(in Input) Explanation {
 		return Explanation{Kind: Browser, Explanation: aadsts.Explanation{Title: "No answer from the browser",
 			Cause: te.Error(), Fix: d}, text: d}
 	}
+	if x, ok := provider(err, in); ok {
+		return x
+	}
 	if ae, ok := aadsts.Parse(err); ok {
 		return entra(in, ae)
 	}
@@ -230,4 +234,42 @@ func firstLine(s string) string {
 		return s[:i]
 	}
 	return s
+}
+
+// provider explains what a Cognito or other OpenID provider said, a flow
+// it cannot run, and a discovery document that could not be used.
+func provider(err error, in Input) (Explanation, bool) {
+	mk := func(title, cause, fix string) (Explanation, bool) {
+		return Explanation{Kind: Provider, Explanation: aadsts.Explanation{Title: title, Cause: cause, Fix: fix},
+			text: title + "\n  Fix: " + fix}, true
+	}
+	var pe *flows.ProviderError
+	if errors.As(err, &pe) {
+		p := in.Profile
+		p.Flow = in.Flow
+		title, fix := flows.ProviderAdvice(p, pe.Code)
+		if title == "" {
+			return Explanation{}, false
+		}
+		return mk(title, pe.Error(), fix)
+	}
+	var fe *flows.FlowUnsupportedError
+	if errors.As(err, &fe) {
+		fix := "Use another flow."
+		if fe.Try != "" {
+			fix = "Sign in with the " + string(fe.Try) + " flow: cdflogin login -p " + fe.Profile + " --flow " + string(fe.Try) +
+				" (or set flow: " + string(fe.Try) + " in the profile)."
+		}
+		return mk("The identity provider cannot run the "+string(fe.Flow)+" flow", fe.Reason, fix)
+	}
+	var de *flows.DiscoveryError
+	if errors.As(err, &de) {
+		if de.Mismatch != "" {
+			return mk("The issuer in the profile is not the issuer the provider names", de.Error(),
+				"Set issuer to "+de.Mismatch+" exactly: cdflogin profile edit "+in.Profile.Name+" --issuer "+de.Mismatch)
+		}
+		return mk("The provider's OpenID discovery document could not be read", de.Error(),
+			"Check the issuer: "+de.Issuer+"/.well-known/openid-configuration must answer with JSON (for Cognito: https://cognito-idp.<region>.amazonaws.com/<pool-id>).")
+	}
+	return Explanation{}, false
 }

@@ -1,0 +1,107 @@
+package insight
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cognite-tools/cdflogin/internal/insight/claims"
+	"github.com/cognite-tools/cdflogin/internal/insight/claims/claimstest"
+	"github.com/cognite-tools/cdflogin/profiles"
+)
+
+func cognitoProfile(flow profiles.Flow) profiles.Profile {
+	return profiles.Profile{Name: "cog", Provider: profiles.ProviderCognito, Issuer: "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Pool",
+		ClientID: "4q1client", Flow: flow, Cluster: "westeurope-1", Project: "p"}
+}
+
+func findings(t *testing.T, p profiles.Profile, payload map[string]any, now time.Time) map[string]claims.Finding {
+	t.Helper()
+	tok, err := claims.Decode(claimstest.Unsigned(payload))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]claims.Finding{}
+	for _, f := range claims.Check(tok, ExpectFor(p, now, false)) {
+		out[f.ID] = f
+	}
+	return out
+}
+
+func TestProviderChecks(t *testing.T) {
+	now := time.Unix(1_800_000_000, 0)
+	iss := "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Pool"
+	user := map[string]any{"iss": iss, "client_id": "4q1client", "token_use": "access", "username": "alice",
+		"scope": "openid https://cognitedata.com/IDENTITY https://cognitedata.com/user_impersonation",
+		"cognito:groups": []string{"cdf-admins"}, "iat": now.Unix() - 60, "exp": now.Unix() + 3600, "sub": "s1"}
+	app := map[string]any{"iss": iss, "client_id": "6r2robot", "token_use": "access", "scope": "https://cognitedata.com/user_impersonation",
+		"iat": now.Unix() - 60, "exp": now.Unix() + 3600, "sub": "6r2robot"}
+	for _, c := range []struct {
+		name    string
+		p       profiles.Profile
+		payload map[string]any
+		want    map[string]claims.Severity // check ID → severity
+	}{
+		{"cognito user ok", cognitoProfile(profiles.FlowBrowser), user, map[string]claims.Severity{
+			claims.IDIssuer: claims.SeverityOK, claims.IDTokenUse: claims.SeverityOK, claims.IDClientID: claims.SeverityOK,
+			claims.IDScopes: claims.SeverityOK, claims.IDGroups: claims.SeverityOK, claims.IDKind: claims.SeverityOK}},
+		{"cognito id token sent", cognitoProfile(profiles.FlowBrowser), claimstest.With(user, "token_use", "id"), map[string]claims.Severity{
+			claims.IDTokenUse: claims.SeverityError}},
+		{"cognito other pool", cognitoProfile(profiles.FlowBrowser), claimstest.With(user, "iss", "https://cognito-idp.us-east-1.amazonaws.com/other"), map[string]claims.Severity{
+			claims.IDIssuer: claims.SeverityError}},
+		{"cognito other client", cognitoProfile(profiles.FlowBrowser), claimstest.With(user, "client_id", "someone-else"), map[string]claims.Severity{
+			claims.IDClientID: claims.SeverityError}},
+		{"cognito no CDF scopes", cognitoProfile(profiles.FlowBrowser), claimstest.With(user, "scope", "openid email"), map[string]claims.Severity{
+			claims.IDScopes: claims.SeverityError}},
+		{"cognito no groups", cognitoProfile(profiles.FlowBrowser), claimstest.With(user, "cognito:groups", nil), map[string]claims.Severity{
+			claims.IDGroups: claims.SeverityWarn}},
+		{"cognito app: linked by client_id", func() profiles.Profile { p := cognitoProfile(profiles.FlowSecret); p.ClientID = "6r2robot"; return p }(), app,
+			map[string]claims.Severity{claims.IDGroups: claims.SeverityOK, claims.IDKind: claims.SeverityOK}},
+		{"oidc audience and custom groups claim", profiles.Profile{Name: "o", Provider: profiles.ProviderOIDC, Issuer: "https://idp.example", ClientID: "cli",
+			Audience: "https://api.example", GroupsClaimName: "cdf_groups", Flow: profiles.FlowDevice, Cluster: "x", Project: "p"},
+			map[string]any{"iss": "https://idp.example", "aud": "https://api.example", "scope": "openid IDENTITY", "preferred_username": "alice",
+				"cdf_groups": []string{"a"}, "iat": now.Unix(), "exp": now.Unix() + 3600}, map[string]claims.Severity{
+				claims.IDIssuer: claims.SeverityOK, claims.IDAudience: claims.SeverityOK, claims.IDScopes: claims.SeverityOK, claims.IDGroups: claims.SeverityOK}},
+		{"oidc wrong audience", profiles.Profile{Name: "o", Provider: profiles.ProviderOIDC, Issuer: "https://idp.example", ClientID: "cli",
+			Audience: "https://api.example", Flow: profiles.FlowDevice, Cluster: "x", Project: "p"},
+			map[string]any{"iss": "https://idp.example", "aud": "https://other", "scope": "IDENTITY", "preferred_username": "a", "exp": now.Unix() + 3600},
+			map[string]claims.Severity{claims.IDAudience: claims.SeverityError, claims.IDGroups: claims.SeverityWarn}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			got := findings(t, c.p, c.payload, now)
+			if _, ok := got[claims.IDTenant]; ok {
+				t.Errorf("a tenant check for provider %s: %+v", c.p.ProviderOf(), got[claims.IDTenant])
+			}
+			for id, sev := range c.want {
+				f, ok := got[id]
+				if !ok || f.Severity != sev {
+					t.Errorf("%s: got %+v, want severity %v (all: %+v)", id, f, sev, got)
+				}
+			}
+		})
+	}
+}
+
+func TestTokenGroups(t *testing.T) {
+	dec := func(m map[string]any) *claims.Token {
+		tok, err := claims.Decode(claimstest.Unsigned(m))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tok
+	}
+	cog := cognitoProfile(profiles.FlowBrowser)
+	if g := TokenGroups(cog, dec(map[string]any{"cognito:groups": []string{"a", "b"}, "groups": []string{"x"}, "username": "u"})); strings.Join(g, ",") != "a,b" {
+		t.Errorf("cognito user: %v", g)
+	}
+	if g := TokenGroups(cog, dec(map[string]any{"client_id": "robot", "scope": "x"})); strings.Join(g, ",") != "robot" {
+		t.Errorf("cognito app: %v", g)
+	}
+	oidc := profiles.Profile{Provider: profiles.ProviderOIDC, GroupsClaimName: "cdf_groups"}
+	if g := TokenGroups(oidc, dec(map[string]any{"cdf_groups": []string{"z"}, "groups": []string{"x"}})); strings.Join(g, ",") != "z" {
+		t.Errorf("oidc: %v", g)
+	}
+	if g := TokenGroups(profiles.Profile{}, dec(map[string]any{"groups": []string{"x"}})); strings.Join(g, ",") != "x" {
+		t.Errorf("entra: %v", g)
+	}
+}
