@@ -32,7 +32,7 @@ func TestProviderChecks(t *testing.T) {
 	now := time.Unix(1_800_000_000, 0)
 	iss := "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Pool"
 	user := map[string]any{"iss": iss, "client_id": "4q1client", "token_use": "access", "username": "alice",
-		"scope": "openid https://cognitedata.com/IDENTITY https://cognitedata.com/user_impersonation",
+		"scope":          "openid https://cognitedata.com/IDENTITY https://cognitedata.com/user_impersonation",
 		"cognito:groups": []string{"cdf-admins"}, "iat": now.Unix() - 60, "exp": now.Unix() + 3600, "sub": "s1"}
 	app := map[string]any{"iss": iss, "client_id": "6r2robot", "token_use": "access", "scope": "https://cognitedata.com/user_impersonation",
 		"iat": now.Unix() - 60, "exp": now.Unix() + 3600, "sub": "6r2robot"}

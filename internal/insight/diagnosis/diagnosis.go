@@ -28,12 +28,12 @@ type Kind int
 
 // The kinds of Explanation.
 const (
-	None    Kind = iota // nothing to add to the error's own line
-	Entra               // Entra ID refused (the AADSTS catalogue)
-	Network             // Entra ID or CDF could not be reached (nethint)
-	CDF                 // CDF answered with an error
-	Browser             // the browser's answer did not come, or was refused
-	Provider            // Amazon Cognito or another OpenID provider refused, or cannot run the flow
+	None     Kind = iota // nothing to add to the error's own line
+	Entra                // Entra ID refused (the AADSTS catalogue)
+	Network              // Entra ID or CDF could not be reached (nethint)
+	CDF                  // CDF answered with an error
+	Browser              // the browser's answer did not come, or was refused
+	Provider             // Amazon Cognito or another OpenID provider refused, or cannot run the flow
 )
 
 // Input is everything an explanation is made from.
