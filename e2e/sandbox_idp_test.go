@@ -5,11 +5,15 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"html"
 	"io"
 	"net/http"
+	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/coreos/go-oidc/v3/oidc"
 	"golang.org/x/oauth2"
@@ -207,4 +211,199 @@ func jsonListEqual(v any, want ...string) bool {
 		}
 	}
 	return true
+}
+
+// cognitoRedirect is the public Cognito app client's callback URL; the
+// browser double below stops at the redirect to it, so nothing listens.
+const cognitoRedirect = "http://localhost:53000"
+
+// browserSignIn is a person in a browser, as plain HTTP: it opens authURL,
+// follows the provider's redirects to its sign-in page, fills in the
+// username and submits, and returns what the provider sent to the http://
+// redirect URI (it does not follow that last redirect).
+func browserSignIn(t *testing.T, sb *sandbox.Sandbox, authURL, username string) url.Values {
+	t.Helper()
+	c := sb.HTTPClient()
+	c.CheckRedirect = func(req *http.Request, _ []*http.Request) error {
+		if req.URL.Scheme == "http" {
+			return http.ErrUseLastResponse
+		}
+		return nil
+	}
+	resp, err := c.Get(authURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
+	if resp.StatusCode == http.StatusFound {
+		return redirectAnswer(t, resp)
+	}
+	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Security-Policy") == "" {
+		t.Fatalf("sign-in page: %s (CSP %q)\n%s", resp.Status, resp.Header.Get("Content-Security-Policy"), page)
+	}
+	action := regexp.MustCompile(`<form method="post" action="([^"]+)" id="signin">`).FindSubmatch(page)
+	ctxField := regexp.MustCompile(`name="ctx" value="([^"]+)"`).FindSubmatch(page)
+	if action == nil || ctxField == nil {
+		t.Fatalf("no sign-in form on the page:\n%s", page)
+	}
+	target, err := resp.Request.URL.Parse(html.UnescapeString(string(action[1])))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err = c.PostForm(target.String(), url.Values{"ctx": {html.UnescapeString(string(ctxField[1]))},
+		"username": {username}, "action": {"signin"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ = io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
+	if resp.StatusCode != http.StatusFound {
+		t.Fatalf("after sign-in: %s\n%s", resp.Status, page)
+	}
+	return redirectAnswer(t, resp)
+}
+
+// redirectAnswer is the query of a redirect to the http:// redirect URI.
+func redirectAnswer(t *testing.T, resp *http.Response) url.Values {
+	t.Helper()
+	loc, err := url.Parse(resp.Header.Get("Location"))
+	if err != nil || loc.Scheme != "http" {
+		t.Fatalf("redirect to %q, want the http:// redirect URI", resp.Header.Get("Location"))
+	}
+	return loc.Query()
+}
+
+// TestSandboxCognitoBrowserPKCE: the hosted UI's code flow with S256 PKCE
+// through golang.org/x/oauth2, the ID token verified by go-oidc against the
+// pool's JWKS, Cognito-shaped access tokens that CDF maps by
+// cognito:groups, a refresh that keeps the refresh token, and Cognito's
+// answers to a missing challenge, a wrong verifier, a reused code and a
+// redirect URI that differs from the authorize request's.
+func TestSandboxCognitoBrowserPKCE(t *testing.T) {
+	sb, ctx, _ := oauth2Sandbox(t, sandbox.Options{})
+	provider, _ := discover(t, ctx, sb.CognitoIssuer())
+	conf := &oauth2.Config{ClientID: sandbox.CognitoPublicClientID, Endpoint: provider.Endpoint(), RedirectURL: cognitoRedirect,
+		Scopes: []string{oidc.ScopeOpenID, "email", sandbox.CognitoResourceServer + "/IDENTITY", sandbox.CognitoResourceServer + "/user_impersonation"}}
+	// A public client sends its ID in the body; left to auto-detect,
+	// golang.org/x/oauth2 would try a Basic header first and send a
+	// refused code twice.
+	conf.Endpoint.AuthStyle = oauth2.AuthStyleInParams
+
+	// Without PKCE the public client is refused at the redirect URI.
+	if a := browserSignIn(t, sb, conf.AuthCodeURL("s0"), sandbox.AliceUsername); a.Get("error") != "invalid_request" || a.Get("state") != "s0" {
+		t.Errorf("authorize without code_challenge: %v", a)
+	}
+	if a := browserSignIn(t, sb, conf.AuthCodeURL("s0", oauth2.SetAuthURLParam("code_challenge", strings.Repeat("x", 43)),
+		oauth2.SetAuthURLParam("code_challenge_method", "plain")), sandbox.AliceUsername); a.Get("error") != "invalid_request" {
+		t.Errorf("authorize with a plain challenge: %v", a)
+	}
+
+	verifier := oauth2.GenerateVerifier()
+	answer := browserSignIn(t, sb, conf.AuthCodeURL("s1", oauth2.S256ChallengeOption(verifier), oidc.Nonce("n-1")), sandbox.AliceUsername)
+	if answer.Get("state") != "s1" || answer.Get("code") == "" {
+		t.Fatalf("redirect answer: %v", answer)
+	}
+	if _, err := conf.Exchange(ctx, answer.Get("code"), oauth2.VerifierOption(oauth2.GenerateVerifier())); !isOAuthError(err, "invalid_grant") {
+		t.Errorf("wrong verifier: %v", err)
+	}
+	answer = browserSignIn(t, sb, conf.AuthCodeURL("s2", oauth2.S256ChallengeOption(verifier), oidc.Nonce("n-2")), sandbox.AliceUsername)
+	other := *conf
+	other.RedirectURL = cognitoRedirect + "/"
+	if _, err := other.Exchange(ctx, answer.Get("code"), oauth2.VerifierOption(verifier)); !isOAuthError(err, "unauthorized_client") {
+		t.Errorf("redirect_uri with a trailing slash: %v", err)
+	}
+	answer = browserSignIn(t, sb, conf.AuthCodeURL("s3", oauth2.S256ChallengeOption(verifier), oidc.Nonce("n-3")), sandbox.AliceUsername)
+	tok, err := conf.Exchange(ctx, answer.Get("code"), oauth2.VerifierOption(verifier))
+	if err != nil {
+		t.Fatalf("Exchange: %v", err)
+	}
+	if _, err := conf.Exchange(ctx, answer.Get("code"), oauth2.VerifierOption(verifier)); !isOAuthError(err, "invalid_grant") {
+		t.Errorf("a code redeemed twice: %v", err)
+	}
+	if tok.RefreshToken == "" || tok.Expiry.IsZero() {
+		t.Errorf("token: %+v", tok)
+	}
+
+	rawID, _ := tok.Extra("id_token").(string)
+	idt, err := provider.Verifier(&oidc.Config{ClientID: sandbox.CognitoPublicClientID}).Verify(ctx, rawID)
+	if err != nil {
+		t.Fatalf("go-oidc rejects the ID token: %v", err)
+	}
+	var idc struct {
+		Nonce    string   `json:"nonce"`
+		Use      string   `json:"token_use"`
+		Username string   `json:"cognito:username"`
+		Groups   []string `json:"cognito:groups"`
+		Email    string   `json:"email"`
+	}
+	if err := idt.Claims(&idc); err != nil {
+		t.Fatal(err)
+	}
+	if idc.Nonce != "n-3" || idc.Use != "id" || idc.Username != sandbox.AliceUsername || !slices.Contains(idc.Groups, sandbox.PoolGroupAdmins) {
+		t.Errorf("ID token claims: %+v", idc)
+	}
+	if err := idt.VerifyAccessToken(tok.AccessToken); err != nil {
+		t.Errorf("at_hash: %v", err)
+	}
+	// Cognito signs access tokens with another key of its JWKS, and an
+	// access token has no aud, so an ID token verifier refuses it.
+	if _, err := provider.Verifier(&oidc.Config{ClientID: sandbox.CognitoPublicClientID}).Verify(ctx, tok.AccessToken); err == nil {
+		t.Error("go-oidc took the access token for an ID token")
+	}
+
+	at := unverifiedClaims(t, tok.AccessToken)
+	for _, k := range []string{"sub", "cognito:groups", "iss", "version", "client_id", "origin_jti", "event_id", "token_use", "scope",
+		"auth_time", "exp", "iat", "jti", "username"} {
+		if _, ok := at[k]; !ok {
+			t.Errorf("access token lacks %s: %v", k, at)
+		}
+	}
+	if at["token_use"] != "access" || at["username"] != sandbox.AliceUsername || at["aud"] != nil {
+		t.Errorf("access token: %v", at)
+	}
+	status, in, body := inspectToken(t, sb, tok.AccessToken)
+	if status != http.StatusOK || in.Subject != at["sub"] || !slices.Equal(in.projectNames(), []string{sandbox.CognitoProjectName}) ||
+		len(in.Capabilities) == 0 {
+		t.Errorf("token/inspect: %d %s", status, body)
+	}
+	if status, _, body := inspectToken(t, sb, rawID); status != http.StatusUnauthorized {
+		t.Errorf("CDF took an ID token: %d %s", status, body)
+	}
+
+	// Refresh: new access and ID tokens, the same refresh token.
+	old := *tok
+	old.Expiry = time.Now().Add(-time.Minute)
+	fresh, err := conf.TokenSource(ctx, &old).Token()
+	if err != nil {
+		t.Fatalf("refresh: %v", err)
+	}
+	if fresh.AccessToken == tok.AccessToken || fresh.RefreshToken != tok.RefreshToken || fresh.Extra("id_token") == nil {
+		t.Errorf("refreshed token: %+v", fresh)
+	}
+	if c := unverifiedClaims(t, fresh.AccessToken); c["origin_jti"] != at["origin_jti"] || c["jti"] == at["jti"] {
+		t.Errorf("a refresh keeps origin_jti and mints a new jti: %v then %v", at, c)
+	}
+	if sb.ExpireIdPRefreshTokens(sandbox.AliceUsername) == 0 {
+		t.Fatal("no refresh token to expire")
+	}
+	if _, err := conf.TokenSource(ctx, &old).Token(); !isOAuthError(err, "invalid_grant") {
+		t.Errorf("refresh with a revoked refresh token: %v", err)
+	}
+
+	// Bob's pool groups link to no CDF group of the project.
+	answer = browserSignIn(t, sb, conf.AuthCodeURL("s4", oauth2.S256ChallengeOption(verifier)), sandbox.BobUsername)
+	bob, err := conf.Exchange(ctx, answer.Get("code"), oauth2.VerifierOption(verifier))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if status, in, body := inspectToken(t, sb, bob.AccessToken); status != http.StatusOK || len(in.Projects) != 0 {
+		t.Errorf("Bob's token/inspect: %d %s", status, body)
+	}
+}
+
+// isOAuthError reports whether err is a token endpoint error with code.
+func isOAuthError(err error, code string) bool {
+	var re *oauth2.RetrieveError
+	return errors.As(err, &re) && re.ErrorCode == code
 }
