@@ -28,6 +28,8 @@ type Settings struct {
 	IssParameter bool          `json:"iss_parameter,omitempty"`
 	Apps         []AppSettings `json:"apps"`
 	Users        []UserInfo    `json:"users"`
+	// IdPs are the Cognito user pool and the OIDC provider (idp.go).
+	IdPs []IdPSettings `json:"idps,omitempty"`
 }
 
 // AppSettings is an app registration as Settings shows it.
@@ -82,6 +84,7 @@ func (s *Sandbox) Settings() Settings {
 	for _, u := range s.world.Users {
 		st.Users = append(st.Users, UserInfo{Username: u.Username, Name: u.Name, ObjectID: u.ObjectID, Groups: len(u.Groups)})
 	}
+	st.IdPs = s.idpSettings()
 	return st
 }
 

@@ -51,6 +51,18 @@ func signIn(ctx context.Context, client *http.Client, authorizeURL string, choic
 	if err != nil {
 		return 0, err
 	}
+	// A hosted UI (Cognito's) sends the browser on to its own sign-in
+	// page first; follow redirects that stay on the sandbox.
+	for hops := 0; resp.StatusCode == http.StatusFound && hops < 3; hops++ {
+		next, perr := resp.Request.URL.Parse(resp.Header.Get("Location"))
+		if perr != nil || next.Host != resp.Request.URL.Host {
+			break
+		}
+		authorizeURL = next.String()
+		if resp, body, err = do(ctx, c, http.MethodGet, authorizeURL, nil); err != nil {
+			return 0, err
+		}
+	}
 	if resp.StatusCode == http.StatusFound {
 		// An error sent straight to the redirect URI (e.g. bad scope).
 		return deliver(ctx, c, resp, body)

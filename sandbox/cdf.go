@@ -33,6 +33,7 @@ func writeCDFError(w http.ResponseWriter, status int, msg string) {
 type identity struct {
 	subject string
 	groups  []string
+	idp     string // "" the Entra tenant, IdPCognito or IdPOIDC (idpcdf.go)
 }
 
 // bearer checks the Authorization header like CDF: RS256 signature by the
@@ -44,6 +45,12 @@ func (s *Sandbox) bearer(w http.ResponseWriter, r *http.Request) (identity, bool
 	if !ok || strings.TrimSpace(raw) == "" {
 		writeCDFError(w, http.StatusUnauthorized, "Unauthorized")
 		return identity{}, false
+	}
+	if id, ours, ok := s.idpBearer(strings.TrimSpace(raw)); ours {
+		if !ok {
+			writeCDFError(w, http.StatusUnauthorized, "Unauthorized")
+		}
+		return id, ok
 	}
 	claims := jwt.MapClaims{}
 	_, err := jwt.NewParser(
@@ -83,6 +90,9 @@ func (s *Sandbox) bearer(w http.ResponseWriter, r *http.Request) (identity, bool
 // caller's groups.
 func memberGroups(p Project, id identity) []CDFGroup {
 	var out []CDFGroup
+	if !p.trusts(id) {
+		return nil
+	}
 	for _, g := range p.Groups {
 		if g.SourceID != "" && slices.Contains(id.groups, g.SourceID) {
 			out = append(out, g)
@@ -197,6 +207,11 @@ func (s *Sandbox) handleGroups(w http.ResponseWriter, r *http.Request) {
 func (s *Sandbox) handleProject(w http.ResponseWriter, r *http.Request) {
 	p, _, _, ok := s.projectAccess(w, r)
 	if !ok {
+		return
+	}
+	if p.IdP != "" {
+		writeJSON(w, http.StatusOK, map[string]any{"name": p.Name, "urlName": p.Name,
+			"userProfilesConfiguration": map[string]any{"enabled": false}, "oidcConfiguration": s.idpOIDCConfiguration(p)})
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{

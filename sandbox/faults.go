@@ -219,6 +219,9 @@ func endpointName(server, path string) string {
 		}
 		return "cdf.other"
 	}
+	if server == "idp" {
+		return idpEndpointName(path)
+	}
 	switch {
 	case strings.HasPrefix(path, "/_sandbox/"):
 		return "admin"
@@ -275,7 +278,7 @@ func (s *Sandbox) middleware(server string, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ep := endpointName(server, r.URL.Path)
 		var grant string
-		if ep == "token" && r.Method == http.MethodPost {
+		if isTokenEndpoint(ep) && r.Method == http.MethodPost {
 			r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
 			if err := r.ParseForm(); err == nil {
 				grant = r.PostForm.Get("grant_type")

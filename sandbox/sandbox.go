@@ -32,6 +32,9 @@ type Options struct {
 	Addr string
 	// CDFAddr is the CDF listener address; default 127.0.0.1:0.
 	CDFAddr string
+	// IdPAddr is the address of the Cognito user pool and OIDC provider
+	// listener (idp.go); default 127.0.0.1:0.
+	IdPAddr string
 	// World is the tenant and CDF content; nil means DefaultWorld().
 	World *World
 	// Now is the clock; nil means time.Now. Advance adds to it.
@@ -77,8 +80,9 @@ type Sandbox struct {
 	signer    *signingKey
 	entraSrv  *http.Server
 	cdfSrv    *http.Server
-	entraURL  string // https://127.0.0.1:PORT
-	cdfURL    string // https://127.0.0.1:PORT2
+	idp       *idpState // the Cognito user pool and the OIDC provider (idp.go)
+	entraURL  string    // https://127.0.0.1:PORT
+	cdfURL    string    // https://127.0.0.1:PORT2
 	tlsConfig *tls.Config
 
 	mu       sync.Mutex
@@ -103,6 +107,9 @@ func Start(opts Options) (*Sandbox, error) {
 	}
 	if opts.CDFAddr == "" {
 		opts.CDFAddr = "127.0.0.1:0"
+	}
+	if opts.IdPAddr == "" {
+		opts.IdPAddr = "127.0.0.1:0"
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
@@ -154,6 +161,14 @@ func Start(opts Options) (*Sandbox, error) {
 		_ = entraLn.Close()
 		return nil, fmt.Errorf("sandbox: listen for CDF on %s: %w", opts.CDFAddr, err)
 	}
+	idpLn, err := net.Listen("tcp", opts.IdPAddr)
+	if err != nil {
+		_ = entraLn.Close()
+		_ = cdfLn.Close()
+		return nil, fmt.Errorf("sandbox: listen for the Cognito and OIDC issuers on %s: %w", opts.IdPAddr, err)
+	}
+	s.idp = newIdPState(s.Now)
+	s.idp.url = "https://" + urlHost(idpLn.Addr())
 	s.entraURL = "https://" + urlHost(entraLn.Addr())
 	s.cdfURL = "https://" + urlHost(cdfLn.Addr())
 
@@ -161,6 +176,8 @@ func Start(opts Options) (*Sandbox, error) {
 	s.cdfSrv = &http.Server{Handler: s.middleware("cdf", s.cdfMux()), ReadHeaderTimeout: 10 * time.Second}
 	s.serve(s.entraSrv, tls.NewListener(entraLn, s.tlsConfig))
 	s.serve(s.cdfSrv, tls.NewListener(cdfLn, s.tlsConfig))
+	s.idp.srv = &http.Server{Handler: s.middleware("idp", s.idpMux()), ReadHeaderTimeout: 10 * time.Second}
+	s.serve(s.idp.srv, tls.NewListener(idpLn, s.tlsConfig))
 	return s, nil
 }
 
@@ -192,6 +209,9 @@ func (s *Sandbox) Close() error {
 	defer cancel()
 	err1 := s.entraSrv.Shutdown(ctx)
 	err2 := s.cdfSrv.Shutdown(ctx)
+	if err := s.idp.srv.Shutdown(ctx); err != nil {
+		_ = s.idp.srv.Close()
+	}
 	if err1 != nil {
 		_ = s.entraSrv.Close()
 	}

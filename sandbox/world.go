@@ -355,8 +355,8 @@ func DefaultWorld() World {
 			{ID: GroupRetired, Name: "Retired team"},
 			{ID: GroupRestricted, Name: "Restricted project team"},
 		},
-		Projects:   append(projects, idpProjects(adminCaps, readCaps)...),
-		IdPClients: defaultIdPClients(cert),
+		Projects:        append(projects, idpProjects(adminCaps, readCaps)...),
+		IdPClients:      defaultIdPClients(cert),
 		CDFTokenVersion: 2,
 		Clusters: []Resource{
 			{URI: "https://westeurope-1.cognitedata.com", TokenVersion: 2},
