@@ -1,0 +1,194 @@
+package e2e_test
+
+// End-to-end tests of the Cognito and OIDC sign-ins against the sandbox's
+// user pool and OpenID provider over TLS: every flow each provider
+// supports, silent refresh, logout, the flows each refuses, and what CDF
+// and cdflogin's insight make of the tokens.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/cognite-tools/cdflogin/flows"
+	"github.com/cognite-tools/cdflogin/internal/insight"
+	"github.com/cognite-tools/cdflogin/internal/insight/claims"
+	"github.com/cognite-tools/cdflogin/profiles"
+	"github.com/cognite-tools/cdflogin/sandbox"
+)
+
+// providerEnv is a flowEnv whose secrets include the sandbox's Cognito
+// and OIDC app client secrets, on a sandbox whose public app clients
+// accept a free loopback port (the default world's Cognito client lists
+// http://localhost:53000 only, which tests must not bind).
+func providerEnv(t *testing.T) (*flowEnv, int) {
+	t.Helper()
+	port := flowsFreePort(t)
+	w := sandbox.DefaultWorld()
+	for i := range w.IdPClients {
+		if len(w.IdPClients[i].CallbackURLs) > 0 {
+			w.IdPClients[i].CallbackURLs = append(w.IdPClients[i].CallbackURLs, "http://localhost:"+strconv.Itoa(port))
+		}
+	}
+	e := newFlowEnv(t, sandbox.Options{World: &w})
+	e.withDeps(func(d *flows.Deps) {
+		base := d.Secret
+		d.Secret = func(p profiles.Profile, field string) (string, error) {
+			switch p.ClientSecret {
+			case "env:COGNITO_SECRET":
+				return sandbox.CognitoClientSecret, nil
+			case "env:OIDC_SECRET":
+				return sandbox.OIDCClientSecret, nil
+			}
+			return base(p, field)
+		}
+	})
+	return e, port
+}
+
+func cognitoProfile(e *flowEnv, flow profiles.Flow, port int) profiles.Profile {
+	p := profiles.Profile{Name: "sb-cognito-" + string(flow), Provider: profiles.ProviderCognito, Issuer: e.sb.CognitoIssuer(),
+		ClientID: sandbox.CognitoPublicClientID, Flow: flow, CDFURL: e.sb.CDFURL(), Project: sandbox.CognitoProjectName}
+	switch flow {
+	case profiles.FlowSecret:
+		p.ClientID = sandbox.CognitoSecretClientID
+		p.ClientSecret = "env:COGNITO_SECRET"
+	case profiles.FlowBrowser:
+		p.RedirectPort = port
+	}
+	return p
+}
+
+// judge runs claims' checks on the token as `cdflogin claims` does, and
+// CDF's token/inspect with the group mapping as `cdflogin inspect` does.
+func judge(t *testing.T, e *flowEnv, p profiles.Profile, tok *flows.Tokens) *insight.InspectResult {
+	t.Helper()
+	ct, err := claims.Decode(tok.AccessToken)
+	if err != nil {
+		t.Fatalf("decode: %v", err)
+	}
+	for _, f := range claims.Check(ct, insight.ExpectFor(p, time.Now(), true)) {
+		if f.Severity >= claims.SeverityWarn {
+			t.Errorf("claims check %s: %s (fix: %s)", f.ID, f.Message, f.Fix)
+		}
+	}
+	deps := insight.Deps{HTTPClient: func(profiles.Profile) (*http.Client, error) { return e.sb.HTTPClient(), nil }}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	res, err := insight.Inspect(ctx, deps, insight.InspectInput{Profile: p, AccessToken: tok.AccessToken})
+	if err != nil {
+		t.Fatalf("inspect: %v", err)
+	}
+	if !res.HasAccess() {
+		t.Errorf("CDF gives the token no access to %s: %+v", p.Project, res.Report.Access)
+	}
+	return res
+}
+
+func mappedNames(res *insight.InspectResult) []string {
+	var out []string
+	if res.Report.Mapping == nil {
+		return nil
+	}
+	for _, m := range res.Report.Mapping.Matched {
+		for _, g := range m.CDFGroups {
+			out = append(out, g.Name)
+		}
+	}
+	return out
+}
+
+func TestCognitoClientCredentials(t *testing.T) {
+	e, port := providerEnv(t)
+	p := cognitoProfile(e, profiles.FlowSecret, port)
+	tok, err := e.login(p, nil)
+	if err != nil {
+		t.Fatalf("login: %v", err)
+	}
+	again, err := e.silent(p, flows.SilentOptions{})
+	if err != nil || !again.FromCache || again.AccessToken != tok.AccessToken {
+		t.Fatalf("silent from cache: %+v, %v", again, err)
+	}
+	fresh, err := e.silent(p, flows.SilentOptions{Force: true})
+	if err != nil || fresh.FromCache || fresh.AccessToken == tok.AccessToken {
+		t.Fatalf("forced refresh: %+v, %v", fresh, err)
+	}
+	res := judge(t, e, p, fresh)
+	if names := mappedNames(res); !slices.Contains(names, "robots") {
+		t.Errorf("token groups %v mapped to %v, want robots", res.TokenGroups, names)
+	}
+	// A wrong secret: Cognito's invalid_client, explained.
+	bad := p
+	bad.Name, bad.ClientSecret = "sb-cognito-bad", "env:WRONG_SECRET"
+	_, err = e.login(bad, nil)
+	var pe *flows.ProviderError
+	if !errors.As(err, &pe) || pe.Code != "invalid_client" {
+		t.Fatalf("wrong secret: %v", err)
+	}
+	if removed, err := e.svc.Logout(p); err != nil || len(removed) == 0 {
+		t.Fatalf("logout: %v, %v", removed, err)
+	}
+	if _, err := e.silent(p, flows.SilentOptions{}); err != nil {
+		t.Fatalf("an app signs in again silently after logout: %v", err)
+	}
+}
+
+func TestCognitoBrowser(t *testing.T) {
+	e, port := providerEnv(t)
+	p := cognitoProfile(e, profiles.FlowBrowser, port)
+	tok, err := e.login(p, nil)
+	if err != nil {
+		t.Fatalf("login: %v", err)
+	}
+	if tok.Account.Username == "" || tok.IDToken == "" {
+		t.Fatalf("account %+v", tok.Account)
+	}
+	res := judge(t, e, p, tok)
+	if names := mappedNames(res); !slices.Contains(names, "admins") || !slices.Contains(names, "readers") {
+		t.Errorf("alice's cognito:groups %v mapped to %v, want admins and readers", res.TokenGroups, names)
+	}
+	// An hour later: refreshed with the refresh token (Cognito gives no
+	// new one), twice.
+	for i := range 2 {
+		e.sb.Advance(58 * time.Minute)
+		e.offset.Add(int64(58 * time.Minute))
+		r, err := e.silent(p, flows.SilentOptions{})
+		if err != nil || r.FromCache || r.AccessToken == tok.AccessToken {
+			t.Fatalf("refresh %d: %+v, %v", i, r, err)
+		}
+		tok = r
+	}
+	if _, err := e.svc.Logout(p); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.silent(p, flows.SilentOptions{}); !errors.Is(err, flows.ErrLoginRequired) {
+		t.Fatalf("after logout: %v", err)
+	}
+}
+
+func TestCognitoRefusesDeviceAndCertificate(t *testing.T) {
+	e, port := providerEnv(t)
+	for _, flow := range []profiles.Flow{profiles.FlowDevice, profiles.FlowCertificate} {
+		p := cognitoProfile(e, flow, port)
+		_, err := e.login(p, nil)
+		var fe *flows.FlowUnsupportedError
+		if !errors.As(err, &fe) || fe.Try == "" {
+			t.Errorf("%s: %v", flow, err)
+		}
+	}
+	// Discovery agrees: no device endpoint.
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	d, err := e.svc.Discover(ctx, cognitoProfile(e, profiles.FlowBrowser, port))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.DeviceEndpoint != "" || fmt.Sprint(d.Flows(cognitoProfile(e, profiles.FlowBrowser, port))) != "[browser secret]" {
+		t.Errorf("discovery: device %q, flows %v", d.DeviceEndpoint, d.Flows(cognitoProfile(e, profiles.FlowBrowser, port)))
+	}
+}
