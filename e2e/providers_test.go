@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strings"
 	"strconv"
 	"testing"
 	"time"
@@ -190,5 +191,41 @@ func TestCognitoRefusesDeviceAndCertificate(t *testing.T) {
 	}
 	if d.DeviceEndpoint != "" || fmt.Sprint(d.Flows(cognitoProfile(e, profiles.FlowBrowser, port))) != "[browser secret]" {
 		t.Errorf("discovery: device %q, flows %v", d.DeviceEndpoint, d.Flows(cognitoProfile(e, profiles.FlowBrowser, port)))
+	}
+}
+
+func TestCognitoDoctor(t *testing.T) {
+	e, port := providerEnv(t)
+	p := cognitoProfile(e, profiles.FlowSecret, port)
+	p.ClientSecret = "env:COGNITO_SECRET"
+	deps := insight.Deps{
+		Flows:      func() (insight.Silenter, error) { return e.svc, nil },
+		HTTPClient: func(profiles.Profile) (*http.Client, error) { return e.sb.HTTPClient(), nil },
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	rep := insight.Doctor(ctx, deps, insight.DoctorInput{Name: p.Name, Profile: p})
+	seen := map[string]insight.Check{}
+	for _, c := range rep.Checks {
+		seen[c.ID] = c
+		if c.Status == insight.StatusFail || c.Status == insight.StatusWarn {
+			t.Errorf("%s %s: %s (fix: %s)", c.Status, c.ID, c.Message, c.Fix)
+		}
+	}
+	for _, id := range []string{insight.CheckAuthority, insight.CheckFlows, insight.CheckToken, insight.CheckCDF, insight.CheckProject, insight.CheckGroups, "claims/signature", "claims/client-id"} {
+		if seen[id].Status != insight.StatusOK {
+			t.Errorf("check %s: %+v", id, seen[id])
+		}
+	}
+	if m := seen[insight.CheckFlows].Message; !strings.Contains(m, "no device-code endpoint") || !strings.Contains(m, "browser, secret") {
+		t.Errorf("flows check: %q", m)
+	}
+
+	// A pool that does not exist: discovery fails, and doctor names it.
+	bad := p
+	bad.Issuer += "x"
+	rep = insight.Doctor(ctx, deps, insight.DoctorInput{Name: bad.Name, Profile: bad})
+	if c := rep.Checks[1]; c.ID != insight.CheckAuthority || c.Status != insight.StatusFail || !strings.Contains(c.Fix, bad.Issuer+"/.well-known/openid-configuration") {
+		t.Errorf("unknown pool: %+v", c)
 	}
 }

@@ -89,6 +89,12 @@ func (s *Service) Discover(ctx context.Context, p profiles.Profile) (*Discovery,
 	return discover(oidc.ClientContext(ctx, hc), p)
 }
 
+// DiscoverWith is Discover with an HTTP client the caller built (doctor,
+// claims: the profile's, with its ca_file).
+func DiscoverWith(ctx context.Context, hc *http.Client, p profiles.Profile) (*Discovery, error) {
+	return discover(oidc.ClientContext(ctx, hc), p)
+}
+
 func discover(ctx context.Context, p profiles.Profile) (*Discovery, error) {
 	issuer := p.IssuerURL()
 	if issuer == "" {

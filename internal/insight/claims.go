@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"net/url"
 	"strings"
 
@@ -166,5 +167,19 @@ func verify(ctx context.Context, d Deps, p *profiles.Profile, tok *claims.Token)
 	if err != nil {
 		return claims.Finding{Severity: claims.SeverityWarn, ID: claims.IDSignature, Message: "signature not checked: " + err.Error(), Fix: "Fix the profile's ca_file"}
 	}
+	if p != nil && !p.IsEntra() {
+		return verifyProvider(ctx, hc, *p, tok)
+	}
 	return claims.VerifySignature(ctx, hc, authority, tok)
+}
+
+// verifyProvider checks a Cognito or OIDC token's signature against the
+// keys its issuer's discovery document names.
+func verifyProvider(ctx context.Context, hc *http.Client, p profiles.Profile, tok *claims.Token) claims.Finding {
+	d, err := flows.DiscoverWith(ctx, hc, p)
+	if err != nil {
+		return claims.Finding{Severity: claims.SeverityWarn, ID: claims.IDSignature, Message: "signature not checked: " + firstLine(err.Error()),
+			Fix: "Check the profile's issuer: " + p.DiscoveryURL() + " must answer"}
+	}
+	return claims.VerifySignatureWith(ctx, hc, &claims.OIDCConfig{Issuer: d.Issuer, JWKSURI: d.JWKSURI}, p.IssuerURL(), tok)
 }

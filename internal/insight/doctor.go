@@ -57,6 +57,10 @@ const (
 	CheckCDF          = "cdf"
 	CheckProject      = "project-access"
 	CheckGroups       = "group-mapping"
+	// CheckFlows: which flows a Cognito or OIDC provider's discovery
+	// document offers (a device endpoint, private_key_jwt), and whether
+	// the profile's flow is one of them.
+	CheckFlows = "provider-flows"
 )
 
 // DoctorInput is the profile to check.
@@ -148,6 +152,9 @@ func Doctor(ctx context.Context, d Deps, in DoctorInput) *DoctorReport {
 		return &DoctorReport{Profile: p.Name, Checks: dr.checks}
 	}
 
+	if !p.IsEntra() {
+		return dr.provider(ctx, hc)
+	}
 	cfg := dr.authority(ctx, hc)
 	switch p.Flow {
 	case profiles.FlowBrowser:
@@ -372,9 +379,12 @@ func (dr *doctor) claims(ctx context.Context, hc *http.Client, cfg *claims.OIDCC
 		exp.CDFURL = ""
 	}
 	fs := claims.Check(tok, exp)
-	if cfg != nil {
+	switch {
+	case cfg != nil && !p.IsEntra():
+		fs = append(fs, claims.VerifySignatureWith(ctx, hc, cfg, p.IssuerURL(), tok))
+	case cfg != nil:
 		fs = append(fs, claims.VerifySignatureWith(ctx, hc, cfg, p.AuthorityURL(), tok))
-	} else {
+	default:
 		fs = append(fs, claims.VerifySignature(ctx, hc, p.AuthorityURL(), tok))
 	}
 	for _, f := range fs {
@@ -400,7 +410,7 @@ func (dr *doctor) inspect(ctx context.Context, hc *http.Client, raw string) (*cd
 	c.UserAgent = dr.d.UserAgent
 	var groups []string
 	if tok, err := claims.Decode(raw); err == nil {
-		groups = tok.Groups()
+		groups = TokenGroups(dr.p, tok)
 	}
 	return cdf.Inspect(ctx, c, dr.p.Project, groups)
 }
@@ -410,7 +420,7 @@ func (dr *doctor) cdf(rep *cdf.Report, err error, raw string) {
 	overage := false
 	var groups []string
 	if tok, derr := claims.Decode(raw); derr == nil {
-		groups, overage = tok.Groups(), tok.GroupsOverage()
+		groups, overage = TokenGroups(p, tok), p.IsEntra() && tok.GroupsOverage()
 	}
 	if err != nil {
 		ch := Check{ID: CheckCDF, Status: StatusFail, Message: err.Error()}
@@ -446,6 +456,10 @@ func (dr *doctor) cdf(rep *cdf.Report, err error, raw string) {
 	default:
 		msg := fmt.Sprintf("the token has no access to project %s; it reaches: %s", p.Project, orNone(a.Reachable))
 		fix := "Make the signed-in user or app a member of an Entra group that is the source ID of a CDF group in " + p.Project + " (CDF › Manage & Configure › Access management), or fix the profile's project"
+		if !p.IsEntra() {
+			fix = "Make the signed-in user a member of a " + p.ProviderOf().Title() + " group whose name is the source ID of a CDF group in " + p.Project +
+				" (for a Cognito app client: its client ID), or fix the profile's project"
+		}
 		if len(a.DidYouMean) > 0 {
 			fix = "Did you mean " + strings.Join(a.DidYouMean, " or ") + "? Fix the profile's project; otherwise: " + fix
 		}
@@ -465,7 +479,7 @@ func (dr *doctor) cdf(rep *cdf.Report, err error, raw string) {
 			Fix:     "Remove the user/app from Entra groups CDF does not need, or limit the groups claim: App registrations › app › Token configuration › groups claim › Groups assigned to the application"})
 	case len(m.Matched) == 0:
 		dr.add(Check{ID: CheckGroups, Status: StatusWarn, Message: fmt.Sprintf("none of the token's %d group(s) is the source ID of a CDF group in %s", len(groups), p.Project),
-			Fix: "Set a CDF group's source ID to the Entra group's object ID, or add the user/app to a mapped group; see: cdflogin inspect -p " + p.Name})
+			Fix: groupsFix(p)})
 	default:
 		msg := fmt.Sprintf("%d of the token's %d group(s) map to %d CDF group(s)", len(m.Matched), len(groups), m.MappedCount)
 		if len(m.UnmatchedToken) > 0 {
@@ -515,4 +529,83 @@ func firstLine(s string) string {
 		return strings.TrimRight(s[:i], ": ")
 	}
 	return s
+}
+
+// provider is the rest of Doctor for a Cognito or OIDC profile: the
+// issuer's discovery document (reachable, naming the profile's issuer),
+// the flows it offers (a device endpoint, private_key_jwt) against the
+// profile's, the redirect port, then the token, its claims and CDF as for
+// Entra.
+func (dr *doctor) provider(ctx context.Context, hc *http.Client) *DoctorReport {
+	p := dr.p
+	var cfg *claims.OIDCConfig
+	var disc *flows.Discovery
+	if p.Issuer == "" {
+		dr.add(Check{ID: CheckAuthority, Status: StatusInfo, Message: "no issuer: the token comes from token_url " + p.TokenURL + " (client credentials), without discovery"})
+	} else {
+		var err error
+		disc, err = flows.DiscoverWith(ctx, hc, p)
+		if err != nil {
+			c := Check{ID: CheckAuthority, Status: StatusFail, Message: firstLine(err.Error()),
+				Fix: "Check the profile's issuer: " + p.DiscoveryURL() + " must answer with the provider's OpenID configuration"}
+			c.explain(diagnosis.Explain(diagnosis.Input{Err: err, Profile: p}))
+			dr.add(c)
+		} else {
+			dr.add(Check{ID: CheckAuthority, Status: StatusOK, Message: "OpenID discovery of " + p.IssuerURL() + " answered and names this issuer"})
+			cfg = &claims.OIDCConfig{Issuer: disc.Issuer, AuthorizationEndpoint: disc.AuthorizationEndpoint, TokenEndpoint: disc.TokenEndpoint,
+				DeviceAuthorizationEndpoint: disc.DeviceEndpoint, JWKSURI: disc.JWKSURI}
+		}
+	}
+	if disc != nil || p.ProviderOf() == profiles.ProviderCognito {
+		dr.flows(disc)
+	}
+	if p.Flow == profiles.FlowBrowser {
+		dr.redirectPort()
+	}
+	if p.Flow == profiles.FlowCertificate {
+		dr.certificate()
+	}
+	tok, fresh := dr.token(ctx, p.Issuer == "" || cfg != nil)
+	if tok == "" {
+		for _, id := range []string{CheckClaims, CheckCDF, CheckProject, CheckGroups} {
+			dr.skip(id, "no token")
+		}
+		return &DoctorReport{Profile: p.Name, Checks: dr.checks}
+	}
+	rep, cdfErr := dr.inspect(ctx, hc, tok)
+	dr.claims(ctx, hc, cfg, tok, fresh, "", cdfErr == nil)
+	dr.cdf(rep, cdfErr, tok)
+	return &DoctorReport{Profile: p.Name, Checks: dr.checks}
+}
+
+// flows reports the flows the provider offers and whether the profile's
+// is one: Cognito (and any issuer without device_authorization_endpoint)
+// has no device code.
+func (dr *doctor) flows(disc *flows.Discovery) {
+	p := dr.p
+	var offered []string
+	for _, f := range profiles.Flows {
+		if flows.CheckFlow(p, disc, f) == nil {
+			offered = append(offered, string(f))
+		}
+	}
+	device := "no device-code endpoint (no device_authorization_endpoint in discovery)"
+	if disc != nil && disc.DeviceEndpoint != "" && flows.CheckFlow(p, disc, profiles.FlowDevice) == nil {
+		device = "device code at " + disc.DeviceEndpoint
+	}
+	msg := fmt.Sprintf("%s offers the flows %s; %s", p.ProviderOf().Title(), strings.Join(offered, ", "), device)
+	if err := flows.CheckFlow(p, disc, p.Flow); err != nil {
+		c := Check{ID: CheckFlows, Status: StatusFail, Message: msg + "; not the profile's flow " + string(p.Flow)}
+		c.explain(diagnosis.Explain(diagnosis.Input{Err: err, Profile: p}))
+		dr.add(c)
+		return
+	}
+	dr.add(Check{ID: CheckFlows, Status: StatusOK, Message: msg})
+}
+
+func groupsFix(p profiles.Profile) string {
+	if !p.IsEntra() {
+		return "Set a CDF group's source ID to the name of a group in the token's " + p.GroupsClaim() + " claim (Cognito: the user pool group's name; a Cognito app client: its client ID), or add the user to a mapped group; see: cdflogin inspect -p " + p.Name
+	}
+	return "Set a CDF group's source ID to the Entra group's object ID, or add the user/app to a mapped group; see: cdflogin inspect -p " + p.Name
 }
