@@ -11,8 +11,8 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
-	"strings"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
