@@ -76,9 +76,8 @@ func oidcError(w http.ResponseWriter, status int, code, desc string) {
 
 // oidcFail is an error of the provider's token or device endpoint.
 type oidcFail struct {
-	status      int
-	code, desc  string
-	wwwAuthHint bool // invalid_client after a Basic attempt: say which scheme
+	status     int
+	code, desc string
 }
 
 func oidcErr(code, format string, args ...any) *oidcFail {
