@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"html"
 	"io"
 	"net/http"
@@ -12,10 +13,12 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/coreos/go-oidc/v3/oidc"
+	"github.com/golang-jwt/jwt/v5"
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
 
@@ -406,4 +409,286 @@ func TestSandboxCognitoBrowserPKCE(t *testing.T) {
 func isOAuthError(err error, code string) bool {
 	var re *oauth2.RetrieveError
 	return errors.As(err, &re) && re.ErrorCode == code
+}
+
+// errorAnswers records the "error" of every answer of token endpoints
+// whose path ends with suffix ("" for a success).
+type errorAnswers struct {
+	base   http.RoundTripper
+	suffix string
+	mu     sync.Mutex
+	errs   []string
+}
+
+func (l *errorAnswers) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := l.base.RoundTrip(r)
+	if err != nil || !strings.HasSuffix(r.URL.Path, l.suffix) {
+		return resp, err
+	}
+	body, rerr := io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
+	if rerr != nil {
+		return nil, rerr
+	}
+	resp.Body = io.NopCloser(strings.NewReader(string(body)))
+	var e struct {
+		Error string `json:"error"`
+	}
+	_ = json.Unmarshal(body, &e)
+	l.mu.Lock()
+	l.errs = append(l.errs, e.Error)
+	l.mu.Unlock()
+	return resp, nil
+}
+
+func (l *errorAnswers) list() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]string(nil), l.errs...)
+}
+
+// oidcSandbox starts a sandbox and returns a context for go-oidc and
+// golang.org/x/oauth2 whose client logs the OIDC token endpoint's answers.
+func oidcSandbox(t *testing.T, opts sandbox.Options) (*sandbox.Sandbox, context.Context, *errorAnswers) {
+	t.Helper()
+	sb, err := sandbox.Start(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = sb.Close() })
+	hc := sb.HTTPClient()
+	log := &errorAnswers{base: hc.Transport, suffix: "/oidc/token"}
+	hc.Transport = log
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	t.Cleanup(cancel)
+	return sb, context.WithValue(ctx, oauth2.HTTPClient, hc), log
+}
+
+// TestSandboxOIDCDeviceCode: go-oidc finds the provider's device
+// endpoint; golang.org/x/oauth2's DeviceAuth (with the audience parameter)
+// and DeviceAccessToken sign in while a person approves on the
+// verification page; every early poll is authorization_pending, never
+// slow_down (the client waits the interval); the token's aud and groups
+// claim are what CDF's OIDC project takes; the refresh token rotates.
+func TestSandboxOIDCDeviceCode(t *testing.T) {
+	sb, ctx, log := oidcSandbox(t, sandbox.Options{DeviceInterval: time.Second})
+	provider, doc := discover(t, ctx, sb.OIDCIssuer())
+	if provider.Endpoint().DeviceAuthURL != sb.OIDCIssuer()+"/device/code" {
+		t.Fatalf("device endpoint %q (discovery %v)", provider.Endpoint().DeviceAuthURL, doc)
+	}
+	conf := &oauth2.Config{ClientID: sandbox.OIDCPublicClientID, Endpoint: provider.Endpoint(),
+		Scopes: []string{oidc.ScopeOpenID, "profile", oidc.ScopeOfflineAccess}}
+	conf.Endpoint.AuthStyle = oauth2.AuthStyleInParams
+	audience := oauth2.SetAuthURLParam("audience", sandbox.OIDCAudience)
+	da, err := conf.DeviceAuth(ctx, audience)
+	if err != nil {
+		t.Fatalf("DeviceAuth: %v", err)
+	}
+	if da.VerificationURI != sb.OIDCDeviceLoginURL() || da.Interval != 1 || !strings.Contains(da.VerificationURIComplete, da.UserCode) {
+		t.Errorf("device authorization: %+v", da)
+	}
+	approved := make(chan error, 1)
+	go func() {
+		// Approve once the client has polled at least once.
+		for sb.Count("oidc.token:device_code") == 0 && ctx.Err() == nil {
+			time.Sleep(20 * time.Millisecond)
+		}
+		approved <- sandbox.ApproveDeviceCodeHTTP(ctx, sb.HTTPClient(), da.VerificationURI, da.UserCode, sandbox.AliceUsername)
+	}()
+	tok, err := conf.DeviceAccessToken(ctx, da)
+	if err != nil {
+		t.Fatalf("DeviceAccessToken: %v (answers %v)", err, log.list())
+	}
+	if err := <-approved; err != nil {
+		t.Fatalf("approve on the verification page: %v", err)
+	}
+	answers := log.list()
+	if len(answers) < 2 || answers[len(answers)-1] != "" || slices.Contains(answers, "slow_down") {
+		t.Errorf("poll answers %v, want authorization_pending until the token", answers)
+	}
+	for _, a := range answers[:len(answers)-1] {
+		if a != "authorization_pending" {
+			t.Errorf("poll answers %v", answers)
+		}
+	}
+	at := unverifiedClaims(t, tok.AccessToken)
+	if at["aud"] != sandbox.OIDCAudience || at["iss"] != sb.OIDCIssuer() || at["preferred_username"] != sandbox.AliceUsername {
+		t.Errorf("access token: %v", at)
+	}
+	if !jsonListEqual(at[sandbox.OIDCGroupsClaim], sandbox.PoolGroupAdmins, sandbox.PoolGroupReaders) {
+		t.Errorf("%s claim: %v", sandbox.OIDCGroupsClaim, at[sandbox.OIDCGroupsClaim])
+	}
+	status, in, body := inspectToken(t, sb, tok.AccessToken)
+	if status != http.StatusOK || !slices.Equal(in.projectNames(), []string{sandbox.OIDCProjectName}) || in.Subject != at["sub"] {
+		t.Errorf("token/inspect: %d %s", status, body)
+	}
+	rawID, _ := tok.Extra("id_token").(string)
+	if _, err := provider.Verifier(&oidc.Config{ClientID: sandbox.OIDCPublicClientID}).Verify(ctx, rawID); err != nil {
+		t.Errorf("go-oidc rejects the ID token: %v", err)
+	}
+
+	// Refresh rotates: the old refresh token is spent.
+	old := *tok
+	old.Expiry = time.Now().Add(-time.Minute)
+	fresh, err := conf.TokenSource(ctx, &old).Token()
+	if err != nil {
+		t.Fatalf("refresh: %v", err)
+	}
+	if fresh.RefreshToken == "" || fresh.RefreshToken == tok.RefreshToken {
+		t.Errorf("refresh token not rotated: %+v", fresh)
+	}
+	if c := unverifiedClaims(t, fresh.AccessToken); c["aud"] != sandbox.OIDCAudience {
+		t.Errorf("refreshed access token lost its audience: %v", c)
+	}
+	if _, err := conf.TokenSource(ctx, &old).Token(); !isOAuthError(err, "invalid_grant") {
+		t.Errorf("a spent refresh token: %v", err)
+	}
+}
+
+// postForm posts a form and decodes the JSON answer.
+func postForm(t *testing.T, c *http.Client, target string, form url.Values) (int, map[string]any) {
+	t.Helper()
+	resp, err := c.PostForm(target, form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var v map[string]any
+	if err := json.NewDecoder(resp.Body).Decode(&v); err != nil {
+		t.Fatalf("POST %s: %s: %v", target, resp.Status, err)
+	}
+	return resp.StatusCode, v
+}
+
+// TestSandboxOIDCDeviceSlowDown: a client that polls again before the
+// interval has passed is told slow_down (RFC 8628 §3.5), and the device
+// code of a declined sign-in answers access_denied.
+func TestSandboxOIDCDeviceSlowDown(t *testing.T) {
+	sb, _, _ := oidcSandbox(t, sandbox.Options{DeviceInterval: 5 * time.Second})
+	c := sb.HTTPClient()
+	_, da := postForm(t, c, sb.OIDCIssuer()+"/device/code", url.Values{"client_id": {sandbox.OIDCPublicClientID}, "scope": {"openid"}})
+	poll := url.Values{"grant_type": {"urn:ietf:params:oauth:grant-type:device_code"}, "client_id": {sandbox.OIDCPublicClientID},
+		"device_code": {fmt.Sprint(da["device_code"])}}
+	for i, want := range []string{"authorization_pending", "slow_down"} {
+		status, got := postForm(t, c, sb.OIDCIssuer()+"/token", poll)
+		if status != http.StatusBadRequest || got["error"] != want {
+			t.Errorf("poll %d: %d %v, want %s", i+1, status, got, want)
+		}
+	}
+	if err := sb.DeclineOIDCDeviceCode(fmt.Sprint(da["user_code"])); err != nil {
+		t.Fatal(err)
+	}
+	sb.Advance(time.Minute) // past the raised interval
+	if status, got := postForm(t, c, sb.OIDCIssuer()+"/token", poll); status != http.StatusBadRequest || got["error"] != "access_denied" {
+		t.Errorf("declined: %d %v", status, got)
+	}
+}
+
+// TestSandboxOIDCBrowserAndClients: the code flow with PKCE (any port of
+// http://localhost, iss in the answer), the audience parameter, the ID
+// token verified by go-oidc; a token without the audience is refused by
+// CDF; the confidential client with client_secret_post (and refused with
+// a Basic header, which discovery does not offer) and with a
+// private_key_jwt assertion.
+func TestSandboxOIDCBrowserAndClients(t *testing.T) {
+	sb, ctx, _ := oidcSandbox(t, sandbox.Options{})
+	provider, doc := discover(t, ctx, sb.OIDCIssuer())
+	if !jsonListEqual(doc["code_challenge_methods_supported"], "S256") {
+		t.Errorf("code_challenge_methods_supported %v", doc["code_challenge_methods_supported"])
+	}
+	conf := &oauth2.Config{ClientID: sandbox.OIDCPublicClientID, Endpoint: provider.Endpoint(), RedirectURL: "http://localhost:50123",
+		Scopes: []string{oidc.ScopeOpenID, "email"}}
+	conf.Endpoint.AuthStyle = oauth2.AuthStyleInParams
+	verifier := oauth2.GenerateVerifier()
+	audience := oauth2.SetAuthURLParam("audience", sandbox.OIDCAudience)
+	answer := browserSignIn(t, sb, conf.AuthCodeURL("o1", oauth2.S256ChallengeOption(verifier), oidc.Nonce("n-o1"), audience), sandbox.AliceUsername)
+	if answer.Get("iss") != sb.OIDCIssuer() || answer.Get("state") != "o1" || answer.Get("code") == "" {
+		t.Fatalf("redirect answer: %v", answer)
+	}
+	tok, err := conf.Exchange(ctx, answer.Get("code"), oauth2.VerifierOption(verifier))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rawID, _ := tok.Extra("id_token").(string)
+	idt, err := provider.Verifier(&oidc.Config{ClientID: sandbox.OIDCPublicClientID}).Verify(ctx, rawID)
+	if err != nil || idt.Nonce != "n-o1" || idt.VerifyAccessToken(tok.AccessToken) != nil {
+		t.Fatalf("ID token: %v", err)
+	}
+	if tok.RefreshToken != "" {
+		t.Error("a refresh token without offline_access")
+	}
+	if status, in, body := inspectToken(t, sb, tok.AccessToken); status != http.StatusOK || !slices.Equal(in.projectNames(), []string{sandbox.OIDCProjectName}) {
+		t.Errorf("token/inspect: %d %s", status, body)
+	}
+	if status, _, body := inspectToken(t, sb, rawID); status != http.StatusUnauthorized {
+		t.Errorf("CDF took an ID token: %d %s", status, body)
+	}
+
+	// No audience: the access token is for the client, and CDF refuses it.
+	answer = browserSignIn(t, sb, conf.AuthCodeURL("o2", oauth2.S256ChallengeOption(verifier)), sandbox.AliceUsername)
+	noAud, err := conf.Exchange(ctx, answer.Get("code"), oauth2.VerifierOption(verifier))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if status, _, body := inspectToken(t, sb, noAud.AccessToken); status != http.StatusUnauthorized {
+		t.Errorf("a token without CDF's audience: %d %s", status, body)
+	}
+	if a := browserSignIn(t, sb, conf.AuthCodeURL("o3"), sandbox.AliceUsername); a.Get("error") != "invalid_request" {
+		t.Errorf("authorize without PKCE: %v", a)
+	}
+
+	cc := &clientcredentials.Config{ClientID: sandbox.OIDCSecretClientID, ClientSecret: sandbox.OIDCClientSecret,
+		TokenURL: provider.Endpoint().TokenURL, EndpointParams: url.Values{"audience": {sandbox.OIDCAudience}}, AuthStyle: oauth2.AuthStyleInParams}
+	robot, err := cc.Token(ctx)
+	if err != nil {
+		t.Fatalf("client_secret_post: %v", err)
+	}
+	if c := unverifiedClaims(t, robot.AccessToken); c["sub"] != sandbox.OIDCSecretClientID || c["aud"] != sandbox.OIDCAudience {
+		t.Errorf("machine token: %v", c)
+	}
+	if status, in, body := inspectToken(t, sb, robot.AccessToken); status != http.StatusOK || len(in.Projects) != 1 {
+		t.Errorf("token/inspect of the machine token: %d %s", status, body)
+	}
+	cc.AuthStyle = oauth2.AuthStyleInHeader
+	var re *oauth2.RetrieveError
+	if _, err := cc.Token(ctx); !errors.As(err, &re) || re.ErrorCode != "invalid_client" || re.Response.StatusCode != http.StatusUnauthorized {
+		t.Errorf("client_secret_basic, which discovery does not offer: %v", err)
+	}
+
+	// private_key_jwt: an RFC 7523 assertion signed with the certificate
+	// app's key.
+	cert, ok := certificateOf(sb.World())
+	if !ok {
+		t.Fatal("the sandbox has no certificate")
+	}
+	key, err := jwt.ParseRSAPrivateKeyFromPEM(cert.KeyPEM)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	assertion, err := jwt.NewWithClaims(jwt.SigningMethodRS256, jwt.MapClaims{"iss": sandbox.OIDCCertificateClientID,
+		"sub": sandbox.OIDCCertificateClientID, "aud": provider.Endpoint().TokenURL, "jti": "j-1",
+		"iat": now.Unix(), "exp": now.Add(5 * time.Minute).Unix()}).SignedString(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	form := url.Values{"grant_type": {"client_credentials"}, "client_id": {sandbox.OIDCCertificateClientID}, "audience": {sandbox.OIDCAudience},
+		"client_assertion_type": {"urn:ietf:params:oauth:client-assertion-type:jwt-bearer"}, "client_assertion": {assertion}}
+	if status, got := postForm(t, sb.HTTPClient(), provider.Endpoint().TokenURL, form); status != http.StatusOK || got["access_token"] == nil {
+		t.Errorf("private_key_jwt: %d %v", status, got)
+	}
+	form.Set("client_assertion", assertion[:len(assertion)-4]+"AAAA")
+	if status, got := postForm(t, sb.HTTPClient(), provider.Endpoint().TokenURL, form); status != http.StatusUnauthorized || got["error"] != "invalid_client" {
+		t.Errorf("a bad assertion signature: %d %v", status, got)
+	}
+}
+
+// certificateOf is the sandbox's certificate app's certificate.
+func certificateOf(w sandbox.World) (sandbox.Certificate, bool) {
+	for _, c := range w.IdPClients {
+		if c.ClientID == sandbox.OIDCCertificateClientID && len(c.Certificates) > 0 {
+			return c.Certificates[0], true
+		}
+	}
+	return sandbox.Certificate{}, false
 }

@@ -536,8 +536,8 @@ func (s *Sandbox) handleCognitoLogout(w http.ResponseWriter, r *http.Request) {
 var errNotIdPToken = errors.New("sandbox: not a token of this identity provider")
 
 // verifyIdPToken checks a bearer access token of idp: signature by the
-// provider's access token key, RS256, issuer, expiry; for Cognito also
-// token_use=access (an ID token is not an access token).
+// provider's access token key, RS256, issuer, expiry; an access token,
+// not an ID token (Cognito: token_use=access; OIDC: typ at+jwt).
 func (s *Sandbox) verifyIdPToken(header, idp string) (jwt.MapClaims, error) {
 	raw, ok := strings.CutPrefix(header, "Bearer ")
 	if !ok {
@@ -552,11 +552,13 @@ func (s *Sandbox) verifyIdPToken(header, idp string) (jwt.MapClaims, error) {
 		key, issuer = k.oidc, s.OIDCIssuer()
 	}
 	claims := jwt.MapClaims{}
+	typ := ""
 	_, err = jwt.NewParser(jwt.WithValidMethods([]string{"RS256"}), jwt.WithTimeFunc(s.Now), jwt.WithExpirationRequired(),
 		jwt.WithIssuer(issuer)).ParseWithClaims(strings.TrimSpace(raw), claims, func(t *jwt.Token) (any, error) {
 		if kid, _ := t.Header["kid"].(string); kid != key.kid {
 			return nil, errNotIdPToken
 		}
+		typ, _ = t.Header["typ"].(string)
 		return &key.key.PublicKey, nil
 	})
 	if err != nil {
@@ -565,7 +567,7 @@ func (s *Sandbox) verifyIdPToken(header, idp string) (jwt.MapClaims, error) {
 	if idp == IdPCognito && claims["token_use"] != "access" {
 		return nil, errNotIdPToken
 	}
-	if idp == IdPOIDC && claims["token_use"] == "id" {
+	if idp == IdPOIDC && typ != "at+jwt" { // RFC 9068: an ID token is not an access token
 		return nil, errNotIdPToken
 	}
 	return claims, nil

@@ -191,42 +191,49 @@ func normalizeUserCode(c string) string {
 }
 
 // ApproveDeviceCode approves the pending device code userCode as username,
-// as if that person finished the verification page.
+// as if that person finished the verification page. A user code of the
+// OIDC provider (oidcdevice.go) is approved there.
 func (s *Sandbox) ApproveDeviceCode(userCode, username string) error {
 	u, ok := s.world.User(username)
 	if !ok {
 		return fmt.Errorf("%w %q", ErrUnknownUser, username)
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	dc := s.findUserCodeLocked(userCode)
-	if dc == nil {
-		return fmt.Errorf("%w: %q", ErrUnknownUserCode, userCode)
+	if dc != nil {
+		dc.state = deviceApproved
+		dc.userOID = u.ObjectID
 	}
-	dc.state = deviceApproved
-	dc.userOID = u.ObjectID
+	s.mu.Unlock()
+	if dc == nil {
+		return s.ApproveOIDCDeviceCode(userCode, username)
+	}
 	return nil
 }
 
 // DeclineDeviceCode declines the pending device code userCode.
 func (s *Sandbox) DeclineDeviceCode(userCode string) error {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	dc := s.findUserCodeLocked(userCode)
-	if dc == nil {
-		return fmt.Errorf("%w: %q", ErrUnknownUserCode, userCode)
+	if dc != nil {
+		dc.state = deviceDeclined
 	}
-	dc.state = deviceDeclined
+	s.mu.Unlock()
+	if dc == nil {
+		return s.DeclineOIDCDeviceCode(userCode)
+	}
 	return nil
 }
 
-// PendingUserCodes lists the user codes waiting for approval (newest
-// last is not guaranteed); the demo uses it to approve from the TUI.
+// PendingUserCodes lists the user codes waiting for approval, the OIDC
+// provider's too (newest last is not guaranteed); the demo uses it to
+// approve from the TUI.
 func (s *Sandbox) PendingUserCodes() []string {
+	oidc := s.pendingOIDCUserCodes()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.nowLocked()
-	var out []string
+	out := oidc
 	for _, dc := range s.devices {
 		if dc.state == devicePending && now.Before(dc.expires) {
 			out = append(out, dc.userCode)
