@@ -10,6 +10,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -228,4 +230,119 @@ func TestCognitoDoctor(t *testing.T) {
 	if c := rep.Checks[1]; c.ID != insight.CheckAuthority || c.Status != insight.StatusFail || !strings.Contains(c.Fix, bad.Issuer+"/.well-known/openid-configuration") {
 		t.Errorf("unknown pool: %+v", c)
 	}
+}
+
+func oidcProfile(e *flowEnv, flow profiles.Flow, port int) profiles.Profile {
+	p := profiles.Profile{Name: "sb-oidc-" + string(flow), Provider: profiles.ProviderOIDC, Issuer: e.sb.OIDCIssuer(),
+		ClientID: sandbox.OIDCPublicClientID, Flow: flow, CDFURL: e.sb.CDFURL(), Project: sandbox.OIDCProjectName,
+		Audience: sandbox.OIDCAudience, GroupsClaimName: sandbox.OIDCGroupsClaim}
+	switch flow {
+	case profiles.FlowSecret:
+		p.ClientID = sandbox.OIDCSecretClientID
+		p.ClientSecret = "env:OIDC_SECRET"
+	case profiles.FlowCertificate:
+		p.ClientID = sandbox.OIDCCertificateClientID
+	case profiles.FlowBrowser:
+		p.RedirectPort = port
+	}
+	return p
+}
+
+func TestOIDCAppFlows(t *testing.T) {
+	e, port := providerEnv(t)
+	app, _ := e.sb.World().App(sandbox.AppCertificate)
+	pemPath := filepath.Join(t.TempDir(), "robot.pem")
+	if err := os.WriteFile(pemPath, app.Certificates[0].PEM(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, flow := range []profiles.Flow{profiles.FlowSecret, profiles.FlowCertificate} {
+		t.Run(string(flow), func(t *testing.T) {
+			p := oidcProfile(e, flow, port)
+			p.Certificate = pemPath
+			if flow == profiles.FlowSecret {
+				p.Certificate = ""
+			}
+			tok, err := e.login(p, nil)
+			if err != nil {
+				t.Fatalf("login: %v", err)
+			}
+			res := judge(t, e, p, tok)
+			if names := mappedNames(res); !slices.Contains(names, "robots") {
+				t.Errorf("groups %v mapped to %v, want robots", res.TokenGroups, names)
+			}
+			if c, err := e.silent(p, flows.SilentOptions{}); err != nil || !c.FromCache {
+				t.Fatalf("silent: %+v, %v", c, err)
+			}
+			if c, err := e.silent(p, flows.SilentOptions{Force: true}); err != nil || c.FromCache {
+				t.Fatalf("forced: %+v, %v", c, err)
+			}
+		})
+	}
+	// Without the audience the token is for the client, which CDF's
+	// project does not accept: the claims check says so.
+	p := oidcProfile(e, profiles.FlowSecret, port)
+	p.Name, p.Audience = "sb-oidc-noaud", ""
+	p.Scopes = []string{"openid"}
+	tok, err := e.login(p, nil)
+	if err != nil {
+		t.Fatalf("login without audience: %v", err)
+	}
+	ct, _ := claims.Decode(tok.AccessToken)
+	withAud := oidcProfile(e, profiles.FlowSecret, port)
+	for _, f := range claims.Check(ct, insight.ExpectFor(withAud, time.Now(), true)) {
+		if f.ID == claims.IDAudience && f.Severity != claims.SeverityError {
+			t.Errorf("audience finding for a token without the audience: %+v", f)
+		}
+	}
+}
+
+func TestOIDCBrowserAndDevice(t *testing.T) {
+	e, port := providerEnv(t)
+	t.Run("browser", func(t *testing.T) {
+		p := oidcProfile(e, profiles.FlowBrowser, port)
+		tok, err := e.login(p, nil)
+		if err != nil {
+			t.Fatalf("login: %v", err)
+		}
+		if tok.Account.Username != sandbox.AliceUsername {
+			t.Errorf("account %+v", tok.Account)
+		}
+		res := judge(t, e, p, tok)
+		if names := mappedNames(res); !slices.Contains(names, "admins") {
+			t.Errorf("groups %v mapped to %v", res.TokenGroups, names)
+		}
+		// Rotating refresh tokens: each refresh keeps the new one.
+		for i := range 2 {
+			e.sb.Advance(58 * time.Minute)
+			e.offset.Add(int64(58 * time.Minute))
+			r, err := e.silent(p, flows.SilentOptions{})
+			if err != nil || r.FromCache {
+				t.Fatalf("refresh %d: %+v, %v", i, r, err)
+			}
+		}
+	})
+	t.Run("device", func(t *testing.T) {
+		p := oidcProfile(e, profiles.FlowDevice, port)
+		events, got := e.events(e.approve(sandbox.BobUsername))
+		tok, err := e.login(p, events)
+		if err != nil {
+			t.Fatalf("login: %v", err)
+		}
+		var dc flows.DeviceCode
+		for _, ev := range got() {
+			if d, ok := ev.(flows.DeviceCode); ok {
+				dc = d
+			}
+		}
+		if dc.UserCode == "" || dc.VerificationURL != e.sb.OIDCDeviceLoginURL() {
+			t.Errorf("device code event %+v", dc)
+		}
+		if tok.Account.Username != sandbox.BobUsername {
+			t.Errorf("account %+v", tok.Account)
+		}
+		ct, _ := claims.Decode(tok.AccessToken)
+		if g := insight.TokenGroups(p, ct); fmt.Sprint(g) != "[marketing]" {
+			t.Errorf("bob's groups %v", g)
+		}
+	})
 }

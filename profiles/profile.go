@@ -92,7 +92,8 @@ func (p Profile) BaseURL() string {
 // ScopeList is the scopes to request: the profile's own, or the
 // provider's default for CDF: <cdf_url>/.default (Entra), the Cognite
 // API's resource server scopes (Cognito: https://cognitedata.com/IDENTITY
-// and …/user_impersonation), IDENTITY and user_impersonation (oidc). The
+// and …/user_impersonation), IDENTITY and user_impersonation (oidc; none
+// when the profile sets an audience, which names the API instead). The
 // flows add the OpenID scopes a user sign-in needs.
 func (p Profile) ScopeList() []string {
 	if len(p.Scopes) > 0 {
@@ -102,6 +103,11 @@ func (p Profile) ScopeList() []string {
 	case ProviderCognito:
 		return []string{CognitoResourceServer + "/IDENTITY", CognitoResourceServer + "/user_impersonation"}
 	case ProviderOIDC:
+		if p.Audience != "" {
+			// Auth0 style: the audience names the API; no scope is needed
+			// for it (a person's sign-in still asks for openid).
+			return nil
+		}
 		return []string{"IDENTITY", "user_impersonation"}
 	}
 	return []string{p.BaseURL() + "/.default"}

@@ -112,6 +112,11 @@ func checkProviderAudience(tok *Token, exp Expect) Finding {
 func checkProviderScopes(tok *Token, exp Expect) Finding {
 	scopes := tok.Scopes()
 	want := exp.Scopes
+	if len(want) == 0 && exp.Provider == "oidc" && exp.Audience.URL != "" {
+		// The audience names the API; which scopes CDF's project needs is
+		// its identity provider configuration's to say.
+		return Finding{SeverityInfo, IDScopes, "scope: " + orNoneList(scopes) + " (the audience names the API; the project's identity provider configuration in CDF decides the scopes it needs)", ""}
+	}
 	if len(want) == 0 {
 		want = []string{"IDENTITY", "user_impersonation"}
 	}
@@ -160,4 +165,11 @@ func checkProviderGroups(tok *Token, exp Expect) Finding {
 		return Finding{SeverityWarn, IDGroupsCount, fmt.Sprintf("the token carries %d groups in %s, more than CDF supports per principal (%d)", len(groups), claim, max), ""}
 	}
 	return Finding{SeverityOK, IDGroups, fmt.Sprintf("%d group(s) in %s", len(groups), claim), ""}
+}
+
+func orNoneList(s []string) string {
+	if len(s) == 0 {
+		return "none"
+	}
+	return strings.Join(s, " ")
 }
