@@ -2,6 +2,7 @@ package profiles
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -44,6 +45,9 @@ func keyringNote(p Profile, field string) string {
 // ExportDotenv writes a Cognite Toolkit .env for p. The Toolkit has no
 // certificate flow, so such a profile cannot be written this way.
 func ExportDotenv(p Profile) ([]byte, error) {
+	if !p.IsEntra() {
+		return exportProviderDotenv(p)
+	}
 	var flow string
 	switch p.Flow {
 	case FlowBrowser:
@@ -123,6 +127,9 @@ func sdkCredentialKind(f Flow) string {
 // os.path.expandvars) and a cdflogin: section with the settings the SDK
 // does not have, so that importing it again gives the same profile.
 func ExportSDKYAML(p Profile) ([]byte, error) {
+	if err := providerSDKExportable(p); err != nil {
+		return nil, err
+	}
 	str := func(s string) *yaml.Node { return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s} }
 	mapping := func(kv ...any) *yaml.Node {
 		m := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
@@ -145,10 +152,13 @@ func ExportSDKYAML(p Profile) ([]byte, error) {
 	var cred *yaml.Node
 	switch p.Flow {
 	case FlowSecret:
-		cred = mapping("token_url", p.AuthorityURL()+"/oauth2/v2.0/token", "client_id", p.ClientID,
+		cred = mapping("token_url", tokenURLOf(p), "client_id", p.ClientID,
 			"client_secret", "${"+secretEnvName(p.ClientSecret)+"}", "scopes", scopes)
 		if p.ClientSecret == RefKeyring {
 			cred.Content[5].LineComment = keyringNote(p, "client_secret")
+		}
+		if p.Audience != "" {
+			cred.Content = append(cred.Content, str("audience"), str(p.Audience))
 		}
 	case FlowCertificate:
 		cred = mapping("authority_url", p.AuthorityURL(), "client_id", p.ClientID,
@@ -163,10 +173,18 @@ func ExportSDKYAML(p Profile) ([]byte, error) {
 	client := mapping("project", p.Project, "client_name", "cdflogin-"+p.Name, "base_url", p.BaseURL(),
 		"credentials", mapping(sdkCredentialKind(p.Flow), cred))
 	ext := mapping("profile", p.Name, "tenant", p.Tenant)
+	if !p.IsEntra() {
+		ext = mapping("profile", p.Name)
+	}
 	add := func(k, v string) {
 		if v != "" {
 			ext.Content = append(ext.Content, str(k), str(v))
 		}
+	}
+	if !p.IsEntra() {
+		add("provider", string(p.ProviderOf()))
+		add("issuer", p.Issuer)
+		add("groups_claim", p.GroupsClaimName)
 	}
 	if p.RedirectPort != 0 {
 		ext.Content = append(ext.Content, str("redirect_port"), &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: strconv.Itoa(p.RedirectPort)})
@@ -210,6 +228,9 @@ func pyList(list []string) string {
 // OAuthInteractive, OAuthDeviceCode, OAuthClientCredentials or
 // OAuthClientCertificate with a ClientConfig.
 func ExportPython(p Profile) ([]byte, error) {
+	if err := providerSDKExportable(p); err != nil {
+		return nil, err
+	}
 	var b strings.Builder
 	imports := []string{"from cognite.client import ClientConfig, CogniteClient"}
 	var cred strings.Builder
@@ -232,8 +253,12 @@ func ExportPython(p Profile) ([]byte, error) {
 			pyStr(p.AuthorityURL()), pyStr(p.ClientID), pyList(p.ScopeList()))
 	case FlowSecret:
 		imports = append(imports, "from cognite.client.credentials import OAuthClientCredentials")
-		fmt.Fprintf(&cred, "credentials = OAuthClientCredentials(\n    token_url=%s,\n    client_id=%s,\n    client_secret=%s,\n    scopes=%s,\n)\n",
-			pyStr(p.AuthorityURL()+"/oauth2/v2.0/token"), pyStr(p.ClientID), secretExpr("client_secret", p.ClientSecret), pyList(p.ScopeList()))
+		audience := ""
+		if p.Audience != "" {
+			audience = fmt.Sprintf("    audience=%s,\n", pyStr(p.Audience))
+		}
+		fmt.Fprintf(&cred, "credentials = OAuthClientCredentials(\n    token_url=%s,\n    client_id=%s,\n    client_secret=%s,\n    scopes=%s,\n%s)\n",
+			pyStr(tokenURLOf(p)), pyStr(p.ClientID), secretExpr("client_secret", p.ClientSecret), pyList(p.ScopeList()), audience)
 	case FlowCertificate:
 		imports = append(imports,
 			"from pathlib import Path",
@@ -271,5 +296,101 @@ func ExportPython(p Profile) ([]byte, error) {
 	fmt.Fprintf(&b, "client = CogniteClient(\n    ClientConfig(\n        client_name=%s,\n        project=%s,\n        base_url=%s,\n        credentials=credentials,\n    )\n)\n",
 		pyStr("cdflogin-"+p.Name), pyStr(p.Project), pyStr(p.BaseURL()))
 	b.WriteString("\nif __name__ == \"__main__\":\n    print(client.iam.token.inspect())\n")
+	return []byte(b.String()), nil
+}
+
+// tokenURLOf is the token endpoint the Toolkit and the SDK are given: the
+// Entra v2.0 endpoint of the tenant, or a Cognito/OIDC profile's
+// token_url (the export command fills it from discovery when the profile
+// has none).
+func tokenURLOf(p Profile) string {
+	if !p.IsEntra() {
+		return p.TokenURL
+	}
+	return p.AuthorityURL() + "/oauth2/v2.0/token"
+}
+
+// ErrNeedsTokenURL means a Cognito or OIDC profile is exported without
+// the token endpoint the Toolkit and the SDK need.
+var ErrNeedsTokenURL = errors.New("the Toolkit and the Cognite SDK need the token endpoint")
+
+// providerSDKExportable says why a Cognito or OIDC profile cannot be
+// written for the Toolkit or the SDK: their person sign-ins
+// (OAuthInteractive, OAuthDeviceCode) and certificates
+// (OAuthClientCertificate) are Entra ID's (MSAL); only client credentials
+// (OAuthClientCredentials with token_url) take any provider.
+func providerSDKExportable(p Profile) error {
+	if p.IsEntra() {
+		return nil
+	}
+	if p.Flow != FlowSecret {
+		return fmt.Errorf("profile %q (%s, %s flow) cannot be exported: the Cognite SDK and Toolkit sign in people and certificates with Entra ID only; "+
+			"an app client with a secret (flow secret) exports as OAuthClientCredentials(token_url=…), and scripts can use `cdflogin token -p %s` as a Token", p.Name, p.ProviderOf(), p.Flow, p.Name)
+	}
+	if p.TokenURL == "" {
+		return fmt.Errorf("profile %q: %w: set the profile's token_url (cdflogin profile edit %s --token-url URL, the token_endpoint of %s)", p.Name, ErrNeedsTokenURL, p.Name, p.DiscoveryURL())
+	}
+	return nil
+}
+
+// exportProviderDotenv writes a Toolkit .env for a Cognito or OIDC
+// profile: PROVIDER=other, LOGIN_FLOW=client_credentials, IDP_TOKEN_URL,
+// IDP_DISCOVERY_URL (the issuer), IDP_AUDIENCE and IDP_SCOPES, and
+// cdflogin's provider, issuer and groups claim for a round trip.
+func exportProviderDotenv(p Profile) ([]byte, error) {
+	if err := providerSDKExportable(p); err != nil {
+		return nil, err
+	}
+	var b strings.Builder
+	var qerr error
+	w := func(k, v string) {
+		q, err := envquote.Dotenv(v)
+		if err != nil && qerr == nil {
+			qerr = fmt.Errorf("profile %q cannot be written as a .env file: %s %w", p.Name, k, err)
+		}
+		fmt.Fprintf(&b, "%s=%s\n", k, q)
+	}
+	fmt.Fprintf(&b, "# Cognite Toolkit .env written by cdflogin from profile %q (%s).\n", p.Name, p.ProviderOf().Title())
+	if p.Cluster != "" {
+		w("CDF_CLUSTER", p.Cluster)
+	}
+	w("CDF_PROJECT", p.Project)
+	w("CDF_URL", p.BaseURL())
+	w("PROVIDER", "other")
+	w("LOGIN_FLOW", "client_credentials")
+	w("IDP_CLIENT_ID", p.ClientID)
+	w("IDP_TOKEN_URL", p.TokenURL)
+	if p.Issuer != "" {
+		w("IDP_DISCOVERY_URL", p.IssuerURL())
+	}
+	if p.Audience != "" {
+		w("IDP_AUDIENCE", p.Audience)
+	}
+	if scopes := p.ScopeList(); len(scopes) > 0 {
+		w("IDP_SCOPES", strings.Join(scopes, ","))
+	} else {
+		b.WriteString("# No scopes: the audience names the API (without IDP_SCOPES the Toolkit asks for <cdf_url>/.default).\n")
+	}
+	if p.ClientSecret == RefKeyring {
+		fmt.Fprintf(&b, "# %s: set IDP_CLIENT_SECRET in your environment or here.\n", keyringNote(p, "client_secret"))
+	}
+	fmt.Fprintf(&b, "IDP_CLIENT_SECRET=${%s}\n", secretEnvName(p.ClientSecret))
+	b.WriteString("# cdflogin's own settings (the Toolkit ignores them).\n")
+	w("CDFLOGIN_PROVIDER", string(p.ProviderOf()))
+	if p.Issuer != "" {
+		w("CDFLOGIN_ISSUER", p.IssuerURL())
+	}
+	if p.GroupsClaimName != "" {
+		w("CDFLOGIN_GROUPS_CLAIM", p.GroupsClaimName)
+	}
+	if p.ClientSecret == RefKeyring {
+		w("CDFLOGIN_CLIENT_SECRET", RefKeyring)
+	}
+	if p.CAFile != "" {
+		w("CDFLOGIN_CA_FILE", p.CAFile)
+	}
+	if qerr != nil {
+		return nil, qerr
+	}
 	return []byte(b.String()), nil
 }

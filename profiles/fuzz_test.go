@@ -83,6 +83,9 @@ func checkImported(t *testing.T, imp *Imported) {
 
 func FuzzImportDotenv(f *testing.F) {
 	f.Add([]byte(toolkitGenerated))
+	f.Add([]byte("CDF_CLUSTER=api\nCDF_PROJECT=p\nPROVIDER=other\nLOGIN_FLOW=client_credentials\nIDP_CLIENT_ID=a\nIDP_CLIENT_SECRET=${S}\n" +
+		"IDP_TOKEN_URL=https://acme.auth.eu-west-1.amazoncognito.com/oauth2/token\nIDP_DISCOVERY_URL=https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_A\n" +
+		"IDP_AUDIENCE=https://x\nIDP_SCOPES=a,b\nCDFLOGIN_PROVIDER=cognito\nCDFLOGIN_GROUPS_CLAIM=cognito:groups\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		imp, err := ImportDotenv(data, ImportOptions{Getenv: func(string) string { return "" }})
 		if err != nil {
@@ -97,6 +100,8 @@ func FuzzImportDotenv(f *testing.F) {
 
 func FuzzImportSDKYAML(f *testing.F) {
 	f.Add([]byte(sdkQuickstart))
+	f.Add([]byte("client:\n  project: p\n  base_url: https://api.cognitedata.com\n  credentials:\n    client_credentials:\n      token_url: https://a.auth0.com/oauth/token\n" +
+		"      client_id: x\n      client_secret: ${S}\n      audience: https://api\ncdflogin:\n  profile: a\n  provider: oidc\n  issuer: https://a.auth0.com\n  groups_claim: g\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		imp, err := ImportSDKYAML(data, ImportOptions{Getenv: func(k string) string { return "x" + k }})
 		if err != nil {

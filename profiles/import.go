@@ -299,6 +299,7 @@ var dotenvKnown = []string{
 	"CDF_CLUSTER", "CDF_PROJECT", "CDF_URL", "LOGIN_FLOW", "PROVIDER", "IDP_CLIENT_ID", "IDP_CLIENT_SECRET",
 	"IDP_TENANT_ID", "IDP_TOKEN_URL", "IDP_SCOPES", "IDP_AUDIENCE", "IDP_AUTHORITY_URL", "CDF_TOKEN",
 	"CDFLOGIN_REDIRECT_PORT", "CDFLOGIN_LOGIN_HINT", "CDFLOGIN_CA_FILE", "CDFLOGIN_CLIENT_SECRET",
+	"IDP_DISCOVERY_URL", "CDFLOGIN_PROVIDER", "CDFLOGIN_ISSUER", "CDFLOGIN_GROUPS_CLAIM",
 }
 
 // ImportDotenv reads a Cognite Toolkit .env file.
@@ -348,10 +349,16 @@ func ImportDotenv(data []byte, opts ImportOptions) (*Imported, error) {
 		return s
 	}
 	p := &im.out.Profile
+	other := false
 	switch prov := strings.ToLower(get("PROVIDER")); prov {
 	case "", "entra_id", "entra", "azure_ad", "aad":
+	case "other", "cognito", "oidc":
+		// The Toolkit's "other": any OAuth provider, by token URL.
+		other = true
+	case "cdf":
+		im.problem("PROVIDER=cdf is Cognite's own IdP session, which the Toolkit keeps itself: cdflogin signs in with Entra ID, Amazon Cognito or an OpenID provider")
 	default:
-		im.problem("PROVIDER=%s is not Microsoft Entra ID: cdflogin signs in with Entra ID only", env["PROVIDER"].Value)
+		im.problem("PROVIDER=%s is not a Toolkit provider: use entra_id, or other (Amazon Cognito, any OpenID provider)", env["PROVIDER"].Value)
 	}
 	if _, ok := env["CDF_TOKEN"]; ok {
 		im.note("CDF_TOKEN is left out: cdflogin gets its own tokens")
@@ -376,16 +383,11 @@ func ImportDotenv(data []byte, opts ImportOptions) (*Imported, error) {
 	p.Project = get("CDF_PROJECT")
 	p.Cluster = get("CDF_CLUSTER")
 	p.ClientID = get("IDP_CLIENT_ID")
-	p.Tenant = get("IDP_TENANT_ID")
 	im.cdfURL("CDF_URL", get("CDF_URL"))
-	im.authority("IDP_AUTHORITY_URL", get("IDP_AUTHORITY_URL"), false)
-	im.authority("IDP_TOKEN_URL", get("IDP_TOKEN_URL"), true)
-	if p.Tenant == "" {
-		im.problem("no tenant: set IDP_TENANT_ID (or IDP_TOKEN_URL)")
-	}
-	im.scopes(ParseScopes(get("IDP_SCOPES")))
-	if aud := get("IDP_AUDIENCE"); aud != "" && strings.TrimRight(aud, "/") != p.BaseURL() {
-		im.note("IDP_AUDIENCE=%s is left out: Entra ID v2 tokens are asked for by scope (set scopes instead if you need another resource)", aud)
+	if other {
+		im.otherProvider(get)
+	} else {
+		im.entraDotenv(get)
 	}
 	if sv, ok := env["IDP_CLIENT_SECRET"]; ok {
 		if sv.Quoted == '\'' {
@@ -411,6 +413,76 @@ func ImportDotenv(data []byte, opts ImportOptions) (*Imported, error) {
 	p.LoginHint = get("CDFLOGIN_LOGIN_HINT")
 	p.CAFile = get("CDFLOGIN_CA_FILE")
 	return im.finish(opts)
+}
+
+// entraDotenv reads the Entra settings of a Toolkit .env.
+func (im *importer) entraDotenv(get func(string) string) {
+	p := &im.out.Profile
+	p.Tenant = get("IDP_TENANT_ID")
+	im.authority("IDP_AUTHORITY_URL", get("IDP_AUTHORITY_URL"), false)
+	im.authority("IDP_TOKEN_URL", get("IDP_TOKEN_URL"), true)
+	if p.Tenant == "" {
+		im.problem("no tenant: set IDP_TENANT_ID (or IDP_TOKEN_URL)")
+	}
+	im.scopes(ParseScopes(get("IDP_SCOPES")))
+	if aud := get("IDP_AUDIENCE"); aud != "" && strings.TrimRight(aud, "/") != p.BaseURL() {
+		im.note("IDP_AUDIENCE=%s is left out: Entra ID v2 tokens are asked for by scope (set scopes instead if you need another resource)", aud)
+	}
+}
+
+// otherProvider reads the settings of a Toolkit .env with PROVIDER=other
+// (Amazon Cognito or another OAuth provider): IDP_TOKEN_URL, the issuer
+// (IDP_DISCOVERY_URL, the discovery document's root), IDP_AUDIENCE and
+// IDP_SCOPES; cdflogin's own CDFLOGIN_PROVIDER, CDFLOGIN_ISSUER and
+// CDFLOGIN_GROUPS_CLAIM when it wrote the file.
+func (im *importer) otherProvider(get func(string) string) {
+	p := &im.out.Profile
+	tokenURL := get("IDP_TOKEN_URL")
+	issuer := strings.TrimSuffix(strings.TrimRight(firstNonEmptyStr(get("CDFLOGIN_ISSUER"), get("IDP_DISCOVERY_URL")), "/"), "/.well-known/openid-configuration")
+	p.Provider = ProviderOIDC
+	switch v := get("CDFLOGIN_PROVIDER"); {
+	case v != "":
+		prov, err := ParseProvider(v)
+		if err != nil {
+			im.problem("CDFLOGIN_PROVIDER: %v", err)
+		}
+		p.Provider = prov
+	case LooksLikeCognito(tokenURL) || LooksLikeCognito(issuer):
+		p.Provider = ProviderCognito
+		im.note("the token URL is Amazon Cognito's: provider cognito")
+	}
+	p.TokenURL = tokenURL
+	p.Issuer = issuer
+	if tokenURL == "" && issuer == "" {
+		im.problem("PROVIDER=other needs IDP_TOKEN_URL (the provider's token endpoint) or IDP_DISCOVERY_URL (its issuer)")
+	}
+	if p.Issuer == "" && p.Flow.IsUser() {
+		im.problem("LOGIN_FLOW=%s with PROVIDER=other needs the issuer: set IDP_DISCOVERY_URL (e.g. https://cognito-idp.<region>.amazonaws.com/<pool-id>)", get("LOGIN_FLOW"))
+	}
+	if tenant := get("IDP_TENANT_ID"); tenant != "" {
+		im.note("IDP_TENANT_ID=%s is left out: it is for Entra ID", tenant)
+	}
+	im.scopes(ParseScopes(get("IDP_SCOPES")))
+	switch aud := get("IDP_AUDIENCE"); {
+	case p.Provider == ProviderCognito && aud != "":
+		im.note("IDP_AUDIENCE=%s is left out: Amazon Cognito takes no audience (its scopes name the resource server)", aud)
+	case aud != "":
+		p.Audience = aud
+	case p.Provider == ProviderOIDC && p.Cluster != "":
+		// What the Toolkit sends when IDP_AUDIENCE is not set.
+		p.Audience = "https://" + p.Cluster + ".cognitedata.com"
+		im.note("IDP_AUDIENCE is not set: using the Toolkit's default audience %s", p.Audience)
+	}
+	p.GroupsClaimName = get("CDFLOGIN_GROUPS_CLAIM")
+}
+
+func firstNonEmptyStr(s ...string) string {
+	for _, v := range s {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
 }
 
 // sdkClientIgnored are ClientConfig keys that are not about signing in.
@@ -516,7 +588,7 @@ func ImportSDKYAML(data []byte, opts ImportOptions) (*Imported, error) {
 		}
 		return nil, &ImportError{Format: FormatSDKYAML, Problems: im.probs}
 	}
-	var authority, tokenURL string
+	var authority, tokenURL, audience string
 	var scopeList []string
 	for i := 0; i+1 < len(body.Content); i += 2 {
 		k, v := body.Content[i].Value, body.Content[i+1]
@@ -554,6 +626,8 @@ func ImportSDKYAML(data []byte, opts ImportOptions) (*Imported, error) {
 			} else {
 				scopeList = ParseScopes(str(where, v))
 			}
+		case "audience":
+			audience = str(where, v)
 		case "certificate":
 			im.note("%s (the PEM text) is not copied: cdflogin reads the certificate from its file", where)
 		case "cert_thumbprint":
@@ -569,8 +643,6 @@ func ImportSDKYAML(data []byte, opts ImportOptions) (*Imported, error) {
 		im.problem("no CDF cluster: set client.base_url (https://<cluster>.cognitedata.com)")
 	}
 	im.scopes(scopeList)
-	im.authority("authority_url", authority, false)
-	im.authority("token_url", tokenURL, true)
 	// cdflogin's own settings, written by cdflogin profile export.
 	name := ""
 	if i := indexOfKey(top, "cdflogin"); i >= 0 && top != client {
@@ -593,8 +665,32 @@ func ImportSDKYAML(data []byte, opts ImportOptions) (*Imported, error) {
 			if x.ClientSecret != "" {
 				p.ClientSecret, im.out.ClearSecret = x.ClientSecret, ""
 			}
+			p.Provider, p.Issuer, p.GroupsClaimName = x.Provider, x.Issuer, x.GroupsClaimName
 		}
 	}
+	if opts.Name == "" && name != "" {
+		opts.Name = name
+	}
+	if p.Provider == "" && tokenURL != "" && !isEntraTokenURL(tokenURL) {
+		// OAuthClientCredentials(token_url=…) of another provider.
+		p.Provider = ProviderOIDC
+		if LooksLikeCognito(tokenURL) {
+			p.Provider = ProviderCognito
+		}
+		im.note("token_url is not Entra ID's: provider %s", p.Provider)
+	}
+	if !p.IsEntra() {
+		p.TokenURL, p.Audience = tokenURL, audience
+		if authority != "" {
+			im.note("authority_url is left out: it is for Entra ID")
+		}
+		return im.finish(opts)
+	}
+	if audience != "" {
+		im.note("audience %s is left out: Entra ID v2 tokens are asked for by scope", audience)
+	}
+	im.authority("authority_url", authority, false)
+	im.authority("token_url", tokenURL, true)
 	if p.Tenant == "" {
 		im.problem("no tenant: set authority_url (https://login.microsoftonline.com/<tenant>) or token_url")
 	}
@@ -616,6 +712,24 @@ func contains(list []string, s string) bool {
 		if x == s {
 			return true
 		}
+	}
+	return false
+}
+
+// isEntraTokenURL reports whether a token URL has Entra ID's form,
+// https://<host>/<tenant>/oauth2[/v2.0]/token, on any host (a sovereign
+// cloud, a custom authority, the sandbox).
+func isEntraTokenURL(raw string) bool {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return false
+	}
+	segs := strings.Split(strings.Trim(u.Path, "/"), "/")
+	switch {
+	case len(segs) == 3 && segs[1] == "oauth2" && segs[2] == "token":
+		return true
+	case len(segs) == 4 && segs[1] == "oauth2" && segs[2] == "v2.0" && segs[3] == "token":
+		return true
 	}
 	return false
 }

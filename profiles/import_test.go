@@ -153,7 +153,6 @@ func TestImportSDKYAML(t *testing.T) {
 		{name: "token", in: "client:\n  project: p\n  credentials:\n    token: abc\n", errHas: []string{"ready-made token"}},
 		{name: "two credentials", in: "client:\n  project: p\n  credentials:\n    interactive: {}\n    device_code: {}\n", errHas: []string{"exactly one"}},
 		{name: "missing env", in: strings.ReplaceAll(sdkQuickstart, "MY_CLIENT_ID", "UNSET_ID"), errHas: []string{"${UNSET_ID}, which is not set"}},
-		{name: "not entra", in: "client:\n  project: p\n  base_url: https://api.cognitedata.com\n  credentials:\n    client_credentials:\n      token_url: https://acme.auth0.com/oauth/token\n      client_id: x\n      client_secret: ${S}\n", errHas: []string{"not an Entra ID token URL", "no tenant"}},
 		{name: "bad yaml", in: "client: [\n", errHas: []string{"not valid YAML"}},
 	}
 	for _, tc := range cases {

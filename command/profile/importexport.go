@@ -1,16 +1,19 @@
 package profile
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"net/url"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/cognite-tools/cdflogin/command/cmdutil"
+	"github.com/cognite-tools/cdflogin/flows"
 	"github.com/cognite-tools/cdflogin/internal/secrets"
 	"github.com/cognite-tools/cdflogin/internal/textsafe"
 	"github.com/cognite-tools/cdflogin/profiles"
@@ -252,6 +255,7 @@ dotenv and sdk-yaml import back into the same profile.`,
 			if err != nil {
 				return err
 			}
+			fillTokenURL(cmd.Context(), opts, &p)
 			data, err := profiles.Export(p, format)
 			if err != nil {
 				return err
@@ -302,4 +306,33 @@ func readImportFile(path string) ([]byte, error) {
 	}
 	defer f.Close()
 	return io.ReadAll(io.LimitReader(f, maxImportSize+1))
+}
+
+// fillTokenURL gives a Cognito or OIDC profile without a token_url the
+// token endpoint its issuer's discovery names, for the export only (the
+// Toolkit and the SDK take a token URL, not an issuer); when discovery
+// cannot be read the export says what to set.
+func fillTokenURL(ctx context.Context, opts *Options, p *profiles.Profile) {
+	if p.IsEntra() || p.TokenURL != "" || p.Issuer == "" || p.Flow != profiles.FlowSecret || opts.Tokens == nil {
+		return
+	}
+	t, err := opts.Tokens()
+	if err != nil {
+		return
+	}
+	d, ok := t.(interface {
+		Discover(ctx context.Context, p profiles.Profile) (*flows.Discovery, error)
+	})
+	if !ok {
+		return
+	}
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	if disc, err := d.Discover(ctx, *p); err == nil && disc.TokenEndpoint != "" {
+		p.TokenURL = disc.TokenEndpoint
+		fmt.Fprintf(opts.IO.ErrOut, "The token URL is the token_endpoint of %s: %s\n", p.DiscoveryURL(), textsafe.Line(disc.TokenEndpoint))
+	}
 }

@@ -257,3 +257,24 @@ func FuzzDecodeIDToken(f *testing.F) {
 		}
 	})
 }
+
+// FuzzRefreshTokenOf: any cache file, however hostile, gives a refresh
+// token or none, never a panic; a cache NewSet wrote gives its own back.
+func FuzzRefreshTokenOf(f *testing.F) {
+	good, err := NewSet(Set{Environment: "idp:1", ClientID: "c", HomeAccountID: "h", AccessToken: "a", RefreshToken: "r"})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(good, "h", "idp:1", "c")
+	f.Add([]byte(`{"RefreshToken":{"k":{"home_account_id":"h","environment":"e","client_id":"c","secret":7}}}`), "h", "e", "c")
+	f.Add([]byte(`{"RefreshToken":[]}`), "h", "e", "c")
+	f.Fuzz(func(t *testing.T, data []byte, home, env, client string) {
+		rt, err := RefreshTokenOf(data, home, env, client)
+		if err != nil && rt != "" {
+			t.Fatalf("a token with an error: %q, %v", rt, err)
+		}
+		if home == "" && rt != "" {
+			t.Fatalf("a token for no account: %q", rt)
+		}
+	})
+}
