@@ -53,8 +53,29 @@ func allowedFlows(p profiles.Profile) []profiles.Flow {
 		}
 		return out
 	default:
+		if p.FlowSupported(profiles.FlowDevice) != nil {
+			// Amazon Cognito: no device-code endpoint.
+			return []profiles.Flow{profiles.FlowBrowser}
+		}
 		return []profiles.Flow{profiles.FlowBrowser, profiles.FlowDevice}
 	}
+}
+
+// describeProviderFlow is describeFlow for a Cognito or OIDC profile: what
+// the provider's app client needs.
+func describeProviderFlow(p profiles.Profile, f profiles.Flow) flowChoice {
+	c := describeFlow(profiles.Profile{}, f)
+	switch f {
+	case profiles.FlowBrowser:
+		c.Needs = "The app client allows the callback URL " + p.RedirectURI() + ", the authorization code grant and the scopes openid + " + strings.Join(p.ScopeList(), " ") + "."
+	case profiles.FlowDevice:
+		c.Needs = "A device_authorization_endpoint in the issuer's discovery document (Cognito has none)."
+	case profiles.FlowSecret:
+		c.Needs = "An app client with a secret and the client credentials grant."
+	case profiles.FlowCertificate:
+		c.Needs = "An app client that takes private_key_jwt with this certificate's key."
+	}
+	return c
 }
 
 func describeFlow(p profiles.Profile, f profiles.Flow) flowChoice {
@@ -90,13 +111,24 @@ func newFlowPicker(c *common, p profiles.Profile, cachedLeft time.Duration, canO
 			When: "Valid for " + human(cachedLeft) + "; refreshed silently, no prompt."})
 	}
 	for _, f := range allowedFlows(p) {
-		m.choices = append(m.choices, describeFlow(p, f))
+		if p.IsEntra() {
+			m.choices = append(m.choices, describeFlow(p, f))
+		} else {
+			m.choices = append(m.choices, describeProviderFlow(p, f))
+		}
 	}
 	pre := p.Flow
 	if want != "" {
 		pre = want
 	}
-	if !canOpen && pre == profiles.FlowBrowser && want == "" {
+	noDevice := p.Flow.IsUser() && p.FlowSupported(profiles.FlowDevice) != nil
+	if noDevice {
+		m.reason = "No device code: " + p.ProviderOf().Title() + " has no device-code endpoint; sign in with the browser."
+		if !canOpen && reason != "" {
+			m.reason += " (" + reason + ": open the sign-in URL the next screen shows on a machine with a browser.)"
+		}
+	}
+	if !canOpen && pre == profiles.FlowBrowser && want == "" && !noDevice {
 		pre = profiles.FlowDevice
 		if reason == "" {
 			reason = "no browser can open here"
@@ -158,7 +190,12 @@ func (m *flowPicker) details() []string {
 			out = append(out, kvWrap(m.st, label, value, 11, w, m.termWidth)...)
 		}
 	}
-	add("Tenant", p.Tenant)
+	if p.IsEntra() {
+		add("Tenant", p.Tenant)
+	} else {
+		add("Provider", p.ProviderOf().Title())
+		add("Issuer", p.IssuerURL())
+	}
 	add("App", p.ClientID)
 	add("CDF", p.BaseURL())
 	add("Project", p.Project)

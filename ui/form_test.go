@@ -72,3 +72,45 @@ func (d *driver) fillForm(name, _ string, tenant, client, cluster, project strin
 	focus("more")
 	d.press("enter") // no more settings: submit
 }
+
+// TestFormCognitoIssuer: the tenant field takes a Cognito user pool's
+// issuer, as the CDF field takes a URL; the profile is a cognito profile,
+// and its flow page offers the browser only, saying why.
+func TestFormCognitoIssuer(t *testing.T) {
+	d := newDriver(t, 100, 40, nil)
+	d.waitFor("the welcome page on first run", onScreen(scrWelcome))
+	d.press("n")
+	d.waitFor("the new-profile form", onScreen(scrForm))
+	focus := func(key string) {
+		d.waitFor("focus on "+key, func(m *app) bool {
+			f := m.formPage().form.GetFocusedField()
+			return f != nil && f.GetKey() == key
+		})
+	}
+	focus("name")
+	d.typeText("acme-cognito")
+	d.press("enter")
+	focus("flow")
+	d.press("up", "enter") // device → browser
+	const issuer = "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123"
+	focus("tenant")
+	d.typeText(issuer)
+	d.waitView("Amazon Cognito user pool issuer")
+	d.press("enter")
+	for _, f := range []struct{ key, v string }{{"client_id", "4q1sandboxcognitopublic0a1"}, {"cdf", "westeurope-1"}, {"project", "acme"}} {
+		focus(f.key)
+		d.typeText(f.v)
+		d.press("enter")
+	}
+	focus("more")
+	d.press("enter")
+	d.waitFor("flows", onScreen(scrFlow))
+	p, err := d.store.Get("acme-cognito")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Provider != profiles.ProviderCognito || p.Issuer != issuer || p.Tenant != "" || p.Flow != profiles.FlowBrowser || p.ClientID != "4q1sandboxcognitopublic0a1" {
+		t.Fatalf("stored %+v", p)
+	}
+	d.waitView("Amazon Cognito has no device-code endpoint")
+}

@@ -63,6 +63,11 @@ func valuesOf(p *profiles.Profile) formValues {
 		return v
 	}
 	v.Name, v.Tenant, v.ClientID, v.Project, v.Flow = p.Name, p.Tenant, p.ClientID, p.Project, p.Flow
+	if !p.IsEntra() {
+		// One field for both, as the CDF field: a tenant, or the issuer URL
+		// of a Cognito user pool or another OpenID provider.
+		v.Tenant = p.IssuerURL()
+	}
 	v.CDF = p.Cluster
 	if p.CDFURL != "" {
 		v.CDF = p.CDFURL // the URL is what the profile uses
@@ -74,6 +79,19 @@ func valuesOf(p *profiles.Profile) formValues {
 	}
 	v.Default = p.Default
 	return v
+}
+
+// isIssuer reports whether the tenant field holds a URL: the issuer of a
+// Cognito user pool or another OpenID provider (an Entra tenant is a GUID
+// or a domain, never a URL).
+func isIssuer(s string) bool { return strings.Contains(s, "://") }
+
+// issuerHelp is the line under the tenant field when it holds an issuer.
+func issuerHelp(s string) string {
+	if profiles.LooksLikeCognito(s) {
+		return "Amazon Cognito user pool issuer (https://cognito-idp.<region>.amazonaws.com/<pool-id>): provider cognito; its discovery document is read at <issuer>/.well-known/openid-configuration."
+	}
+	return "OpenID provider issuer: provider oidc (or cognito, if it is set so); discovery at <issuer>/.well-known/openid-configuration. Audience, token URL and groups claim: cdflogin profile edit NAME --audience/--token-url/--groups-claim."
 }
 
 // isCDFURL reports whether the CDF field holds a URL (cdf_url) rather
@@ -198,7 +216,16 @@ func newProfileForm(c *common, p *profiles.Profile, back screen, taken func(stri
 		return nil
 	}
 	input := func(key, title string, value *string) *huh.Input {
-		return describe(key, value, check(key), func() string { return FieldHelp(key) }).Title(title)
+		return describe(key, value, check(key), func() string {
+			if key == "tenant" && isIssuer(*value) {
+				return issuerHelp(*value)
+			}
+			return FieldHelp(key)
+		}).Title(title)
+	}
+	tenantTitle := "Tenant"
+	if p != nil && !p.IsEntra() {
+		tenantTitle = "Issuer (" + p.ProviderOf().Title() + ")"
 	}
 
 	var basics []huh.Field
@@ -211,7 +238,7 @@ func newProfileForm(c *common, p *profiles.Profile, back screen, taken func(stri
 	}
 	basics = append(basics,
 		huh.NewSelect[profiles.Flow]().Key("flow").Title("Sign-in flow").Description(FieldHelp("flow")).Options(opts...).Value(&v.Flow),
-		input("tenant", "Tenant", &v.Tenant),
+		input("tenant", tenantTitle, &v.Tenant),
 		input("client_id", "Application (client) ID", &v.ClientID),
 		input("cdf", "CDF cluster or URL", &v.CDF),
 		input("project", "CDF project", &v.Project),
@@ -284,6 +311,13 @@ func (m *profileForm) check(field, s string) error {
 			return m.validate("cdf_url", s)
 		}
 		return m.validate("cluster", s)
+	}
+	if field == "tenant" && isIssuer(s) {
+		// The issuer of a Cognito user pool or another OpenID provider.
+		return profiles.ValidateIssuer(s)
+	}
+	if field == "client_id" && isIssuer(m.vals.Tenant) {
+		return profiles.ValidateProviderClientID(s)
 	}
 	if s == "" && field != "tenant" && field != "client_id" && field != "project" && field != "certificate" {
 		return nil // optional
@@ -397,7 +431,23 @@ func (m *profileForm) View() string {
 // its reference by the caller first). The CDF field sets the cluster or
 // cdf_url and clears the other.
 func (v formValues) Apply(p *profiles.Profile) {
-	p.Tenant = strings.TrimSpace(v.Tenant)
+	if t := strings.TrimSpace(v.Tenant); isIssuer(t) {
+		// An issuer: a Cognito (by its host) or OIDC profile; an oidc
+		// profile on a Cognito-looking host stays what it was.
+		if p.IsEntra() || profiles.LooksLikeCognito(t) {
+			p.Provider = profiles.ProviderOIDC
+			if profiles.LooksLikeCognito(t) {
+				p.Provider = profiles.ProviderCognito
+			}
+		}
+		p.Issuer, p.Tenant = strings.TrimRight(t, "/"), ""
+	} else {
+		if !p.IsEntra() {
+			// Back to Entra: the other provider's settings go with it.
+			p.Provider, p.Issuer, p.Audience, p.TokenURL, p.GroupsClaimName = "", "", "", "", ""
+		}
+		p.Tenant = t
+	}
 	p.ClientID = strings.TrimSpace(v.ClientID)
 	if cdf := strings.TrimSpace(v.CDF); isCDFURL(cdf) {
 		p.Cluster, p.CDFURL = "", strings.TrimRight(cdf, "/")

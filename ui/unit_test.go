@@ -1,11 +1,14 @@
 package ui
 
 import (
+	"context"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/cognite-tools/cdflogin/profiles"
 )
@@ -116,6 +119,8 @@ func TestAllowedFlows(t *testing.T) {
 		{"secret only", profiles.Profile{Flow: profiles.FlowSecret, ClientSecret: "env:X"}, "secret"},
 		{"secret with a certificate too", profiles.Profile{Flow: profiles.FlowSecret, ClientSecret: "env:X", Certificate: "/c.pem"}, "secret,certificate"},
 		{"certificate only", profiles.Profile{Flow: profiles.FlowCertificate, Certificate: "/c.pem"}, "certificate"},
+		{"cognito browser: no device code", profiles.Profile{Provider: profiles.ProviderCognito, Flow: profiles.FlowBrowser}, "browser"},
+		{"oidc browser", profiles.Profile{Provider: profiles.ProviderOIDC, Flow: profiles.FlowBrowser}, "browser,device"},
 	} {
 		var got []string
 		for _, f := range allowedFlows(tc.p) {
@@ -123,6 +128,36 @@ func TestAllowedFlows(t *testing.T) {
 		}
 		if strings.Join(got, ",") != tc.want {
 			t.Errorf("%s: %v, want %s", tc.name, got, tc.want)
+		}
+	}
+}
+
+// TestFlowPickerCognito: the flow page of a Cognito profile says why there
+// is no device code and keeps the browser chosen even where no browser can
+// open, at real widths.
+func TestFlowPickerCognito(t *testing.T) {
+	p := profiles.Profile{Name: "acme-cognito", Provider: profiles.ProviderCognito, ClientID: "4q1sandboxcognitopublic0a1",
+		Issuer: "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Sandbox7Q", Flow: profiles.FlowBrowser, Project: "acme", Cluster: "westeurope-1"}
+	for _, w := range []int{40, 80, 120} {
+		c := &common{ctx: context.Background(), st: NewStyles(true, true), work: &sync.WaitGroup{}, termWidth: w, termHeight: 30,
+			cfg: Config{Now: time.Now}}
+		m := newFlowPicker(c, p, 0, false, "no display", "")
+		m.SetSize(w-2, 28)
+		if m.Selected().Flow != profiles.FlowBrowser {
+			t.Errorf("width %d: %s chosen, want browser", w, m.Selected().Flow)
+		}
+		view := strings.Join(strings.Fields(ansi.Strip(m.View())), " ")
+		wants := []string{"Amazon Cognito has no device-code endpoint", "eu-west-1_Sandbox7Q", "callback URL http://localhost:53000"}
+		if w >= 80 {
+			wants = append(wants, "Issuer") // narrower, a long value takes the line of its label, as CDF's does
+		}
+		for _, want := range wants {
+			if !strings.Contains(view, want) {
+				t.Errorf("width %d: %q missing from\n%s", w, want, m.View())
+			}
+		}
+		if strings.Contains(view, "Device code") || strings.Contains(view, "Tenant") {
+			t.Errorf("width %d: a device-code choice or a tenant on a Cognito profile:\n%s", w, m.View())
 		}
 	}
 }

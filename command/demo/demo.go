@@ -9,8 +9,10 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -53,6 +55,10 @@ and open the interactive program on a temporary set of profiles, one per flow:
   sandbox-certificate  client certificate (generated for this run)
   sandbox-nopublic     an app with "Allow public client flows" off, to see
                        how an AADSTS error is explained
+  sandbox-cognito-browser   Amazon Cognito's hosted UI (auth code + PKCE)
+  sandbox-cognito-secret    a Cognito app client with a secret
+  sandbox-oidc-device       a generic OpenID provider's device code
+  sandbox-oidc-certificate  its private_key_jwt client
 
 Nothing is written outside a temporary folder, which is removed on exit.`,
 		Example: `  cdflogin demo
@@ -84,7 +90,12 @@ func Run(ctx context.Context, f *cmdutil.Factory, opts *Options) error {
 	if now == nil {
 		now = time.Now
 	}
-	sb, err := sandbox.Start(sandbox.Options{Now: now, AccessTokenLifetime: opts.TokenLifetime, DeviceInterval: opts.DeviceInterval})
+	port, err := freePort()
+	if err != nil {
+		return err
+	}
+	world := World(port)
+	sb, err := sandbox.Start(sandbox.Options{Now: now, AccessTokenLifetime: opts.TokenLifetime, DeviceInterval: opts.DeviceInterval, World: &world})
 	if err != nil {
 		return fmt.Errorf("start the sandbox: %w", err)
 	}
@@ -160,6 +171,40 @@ func Config(f *cmdutil.Factory, sb *sandbox.Sandbox, env *Env, dir string, acces
 	})
 }
 
+// World is the sandbox's default world whose Cognito and OIDC public app
+// clients also take the callback http://localhost:PORT, so that the demo's
+// browser profiles need no fixed port (the default world's Cognito client
+// lists http://localhost:53000 only, as Cognito compares callbacks exactly).
+func World(port int) sandbox.World {
+	w := sandbox.DefaultWorld()
+	clients := append([]sandbox.IdPClient(nil), w.IdPClients...)
+	for i := range clients {
+		if len(clients[i].CallbackURLs) > 0 {
+			clients[i].CallbackURLs = append(append([]string(nil), clients[i].CallbackURLs...), fmt.Sprintf("http://localhost:%d", port))
+		}
+	}
+	w.IdPClients = clients
+	return w
+}
+
+// callbackPort is the port of the last callback URL of the sandbox's
+// Cognito public app client (World's, in the demo), 53000 otherwise.
+func callbackPort(w sandbox.World) int {
+	c, ok := w.IdPClient(sandbox.CognitoPublicClientID)
+	if !ok || len(c.CallbackURLs) == 0 {
+		return profiles.DefaultRedirectPort
+	}
+	u, err := url.Parse(c.CallbackURLs[len(c.CallbackURLs)-1])
+	if err != nil {
+		return profiles.DefaultRedirectPort
+	}
+	n, err := strconv.Atoi(u.Port())
+	if err != nil {
+		return profiles.DefaultRedirectPort
+	}
+	return n
+}
+
 // Env is the demo's profile store and secret resolver.
 type Env struct {
 	Store  *profiles.Store
@@ -217,6 +262,29 @@ func Setup(sb *sandbox.Sandbox, dir string) (*Env, error) {
 		}),
 		mk("sandbox-nopublic", sandbox.NoPublicAppID, profiles.FlowDevice, nil),
 	}
+	// Amazon Cognito and a generic OpenID provider, next to the tenant.
+	cognito := profiles.Profile{Provider: profiles.ProviderCognito, Issuer: sb.CognitoIssuer(), CDFURL: sb.CDFURL(), Project: sandbox.CognitoProjectName}
+	oidc := profiles.Profile{Provider: profiles.ProviderOIDC, Issuer: sb.OIDCIssuer(), CDFURL: sb.CDFURL(), Project: sandbox.OIDCProjectName,
+		Audience: sandbox.OIDCAudience, GroupsClaimName: sandbox.OIDCGroupsClaim}
+	with := func(p profiles.Profile, name, clientID string, flow profiles.Flow, change func(*profiles.Profile)) profiles.Profile {
+		p.Name, p.ClientID, p.Flow = name, clientID, flow
+		if change != nil {
+			change(&p)
+		}
+		return p
+	}
+	list = append(list,
+		with(cognito, "sandbox-cognito-browser", sandbox.CognitoPublicClientID, profiles.FlowBrowser, func(p *profiles.Profile) {
+			p.RedirectPort = callbackPort(w)
+		}),
+		with(cognito, "sandbox-cognito-secret", sandbox.CognitoSecretClientID, profiles.FlowSecret, func(p *profiles.Profile) {
+			p.ClientSecret = "env:CDFLOGIN_SANDBOX_COGNITO_SECRET"
+		}),
+		with(oidc, "sandbox-oidc-device", sandbox.OIDCPublicClientID, profiles.FlowDevice, nil),
+		with(oidc, "sandbox-oidc-certificate", sandbox.OIDCCertificateClientID, profiles.FlowCertificate, func(p *profiles.Profile) {
+			p.Certificate = certFile
+		}),
+	)
 	store := profiles.NewStore(filepath.Join(dir, "profiles.yaml"))
 	for _, p := range list {
 		if err := store.Add(p); err != nil {
@@ -229,6 +297,12 @@ func Setup(sb *sandbox.Sandbox, dir string) (*Env, error) {
 	}
 	return &Env{Store: store, names: names, Secret: func(p profiles.Profile, field string) (string, error) {
 		if field == "client_secret" {
+			switch p.ClientID {
+			case sandbox.CognitoSecretClientID:
+				return sandbox.CognitoClientSecret, nil
+			case sandbox.OIDCSecretClientID:
+				return sandbox.OIDCClientSecret, nil
+			}
 			return sandbox.SecretAppSecret, nil
 		}
 		return "", nil // the demo certificate's key is not encrypted

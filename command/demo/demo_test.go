@@ -46,7 +46,8 @@ func TestDemoWiring(t *testing.T) {
 		for _, p := range ps {
 			names = append(names, p.Name)
 		}
-		if got := strings.Join(names, ","); got != "sandbox-device,sandbox-browser,sandbox-secret,sandbox-certificate,sandbox-nopublic" {
+		if got := strings.Join(names, ","); got != "sandbox-device,sandbox-browser,sandbox-secret,sandbox-certificate,sandbox-nopublic,"+
+			"sandbox-cognito-browser,sandbox-cognito-secret,sandbox-oidc-device,sandbox-oidc-certificate" {
 			t.Errorf("demo profiles %s", got)
 		}
 		if cfg.Demo == nil || cfg.Demo.ApproveDeviceCode == nil || cfg.Demo.CompleteBrowser == nil || cfg.Inspect == nil {
@@ -86,7 +87,8 @@ func TestDemoWiring(t *testing.T) {
 		}
 
 		// Every flow signs in, the user flows through the demo keys' hooks.
-		for _, name := range []string{"sandbox-secret", "sandbox-certificate", "sandbox-device", "sandbox-browser"} {
+		for _, name := range []string{"sandbox-secret", "sandbox-certificate", "sandbox-device", "sandbox-browser",
+			"sandbox-cognito-secret", "sandbox-cognito-browser", "sandbox-oidc-device", "sandbox-oidc-certificate"} {
 			p := get(name)
 			tok, err := cfg.Auth.Login(ctx, p, p.Flow, func(ev flows.Event) {
 				switch ev := ev.(type) {
@@ -109,6 +111,14 @@ func TestDemoWiring(t *testing.T) {
 			}
 			if tok.AccessToken == "" || !tok.ExpiresOn.After(time.Now()) {
 				t.Errorf("%s: no valid token", name)
+			}
+			if strings.Contains(name, "cognito") || strings.Contains(name, "oidc") {
+				// CDF's projects that trust the pool and the provider
+				// grant these tokens access through their groups.
+				a, err := cfg.Inspect(ctx, p, tok)
+				if err != nil || len(a.Groups) == 0 {
+					t.Errorf("%s: CDF access %+v, %v", name, a, err)
+				}
 			}
 			if name == "sandbox-device" {
 				a, err := cfg.Inspect(ctx, p, tok)
