@@ -179,7 +179,13 @@ func CheckFlow(p profiles.Profile, d *Discovery, flow profiles.Flow) error {
 		if !flow.IsUser() {
 			try = profiles.FlowSecret
 		}
-		return &FlowUnsupportedError{Profile: p.Name, Flow: flow, Reason: err.Error(), Try: try}
+		reason := err.Error()
+		for _, tail := range []string{": sign in with the", ": use the"} {
+			if i := strings.Index(reason, tail); i > 0 {
+				reason = reason[:i] // the error names the flow to use itself
+			}
+		}
+		return &FlowUnsupportedError{Profile: p.Name, Flow: flow, Reason: reason, Try: try}
 	}
 	if d == nil {
 		return nil

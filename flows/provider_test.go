@@ -115,7 +115,10 @@ func TestProviderClientCredentials(t *testing.T) {
 			if basic != c.wantBasic {
 				t.Errorf("client_secret_basic used = %v, want %v", basic, c.wantBasic)
 			}
-			if form.Get("audience") != "https://api.example.com" || !strings.Contains(form.Get("scope"), "IDENTITY") {
+			// Cognito asks for the resource server's scopes; an oidc
+			// profile with an audience asks for none (the audience names
+			// the API).
+			if form.Get("audience") != "https://api.example.com" || strings.Contains(form.Get("scope"), "IDENTITY") != c.cognito {
 				t.Errorf("token request form = %v", form)
 			}
 			// Silent answers from the cache without a request.

@@ -150,7 +150,11 @@ func WriteText(w io.Writer, res *insight.InspectResult) error {
 		}
 	}
 
-	fmt.Fprintf(&b, "\nGroup mapping (Entra groups in the token → CDF groups by source ID)\n")
+	if p := res.Profile; !p.IsEntra() {
+		fmt.Fprintf(&b, "\nGroup mapping (groups in the token's %s claim, %s → CDF groups by source ID)\n", l(p.GroupsClaim()), p.ProviderOf().Title())
+	} else {
+		fmt.Fprintf(&b, "\nGroup mapping (Entra groups in the token → CDF groups by source ID)\n")
+	}
 	switch {
 	case res.GroupsOverage:
 		b.WriteString("  ! the token has no groups claim because of a groups overage (over 200 groups); CDF can only map them with its group callback on\n")

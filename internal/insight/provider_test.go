@@ -61,7 +61,7 @@ func TestProviderChecks(t *testing.T) {
 			Audience: "https://api.example", GroupsClaimName: "cdf_groups", Flow: profiles.FlowDevice, Cluster: "x", Project: "p"},
 			map[string]any{"iss": "https://idp.example", "aud": "https://api.example", "scope": "openid IDENTITY", "preferred_username": "alice",
 				"cdf_groups": []string{"a"}, "iat": now.Unix(), "exp": now.Unix() + 3600}, map[string]claims.Severity{
-				claims.IDIssuer: claims.SeverityOK, claims.IDAudience: claims.SeverityOK, claims.IDScopes: claims.SeverityOK, claims.IDGroups: claims.SeverityOK}},
+				claims.IDIssuer: claims.SeverityOK, claims.IDAudience: claims.SeverityOK, claims.IDScopes: claims.SeverityInfo, claims.IDGroups: claims.SeverityOK}},
 		{"oidc wrong audience", profiles.Profile{Name: "o", Provider: profiles.ProviderOIDC, Issuer: "https://idp.example", ClientID: "cli",
 			Audience: "https://api.example", Flow: profiles.FlowDevice, Cluster: "x", Project: "p"},
 			map[string]any{"iss": "https://idp.example", "aud": "https://other", "scope": "IDENTITY", "preferred_username": "a", "exp": now.Unix() + 3600},
@@ -103,5 +103,26 @@ func TestTokenGroups(t *testing.T) {
 	}
 	if g := TokenGroups(profiles.Profile{}, dec(map[string]any{"groups": []string{"x"}})); strings.Join(g, ",") != "x" {
 		t.Errorf("entra: %v", g)
+	}
+}
+
+func TestCognitoProjectAudience(t *testing.T) {
+	now := time.Unix(1_800_000_000, 0)
+	p := cognitoProfile(profiles.FlowSecret)
+	tok, err := claims.Decode(claimstest.Unsigned(map[string]any{"iss": p.Issuer, "client_id": p.ClientID, "token_use": "access",
+		"scope": "https://cognitedata.com/user_impersonation", "exp": now.Unix() + 3600}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		audience string
+		want     claims.Severity
+	}{{"https://cognitedata.com", claims.SeverityOK}, {"https://other.example", claims.SeverityError}} {
+		exp := WithProjectAudience(ExpectFor(p, now, false), p, c.audience)
+		for _, f := range claims.Check(tok, exp) {
+			if f.ID == claims.IDAudience && f.Severity != c.want {
+				t.Errorf("project audience %s: %+v", c.audience, f)
+			}
+		}
 	}
 }

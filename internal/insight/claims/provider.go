@@ -83,6 +83,18 @@ func checkTokenUse(tok *Token) Finding {
 func checkProviderAudience(tok *Token, exp Expect) Finding {
 	auds := tok.Audience()
 	want := exp.Audience.URL
+	if want != "" && len(auds) == 0 && exp.Provider == "cognito" {
+		// Cognito puts no aud in access tokens: the scopes name the
+		// resource server (<identifier>/IDENTITY …), which is what CDF's
+		// audience for a Cognito project is.
+		for _, s := range tok.Scopes() {
+			if strings.HasPrefix(strings.ToLower(s), strings.ToLower(strings.TrimRight(want, "/"))+"/") {
+				return Finding{SeverityOK, IDAudience, "no aud (as Cognito access tokens); the scope " + s + " is for the resource server " + want + ", " + exp.Audience.From, ""}
+			}
+		}
+		return Finding{SeverityError, IDAudience, "no aud, and no scope of the resource server " + want + " (" + exp.Audience.From + ")",
+			"Ask for the resource server's scopes: " + strings.TrimRight(want, "/") + "/IDENTITY and " + strings.TrimRight(want, "/") + "/user_impersonation (the profile's scopes; the app client must allow them)"}
+	}
 	if want != "" {
 		for _, a := range auds {
 			if strings.EqualFold(strings.TrimRight(a, "/"), strings.TrimRight(want, "/")) {
