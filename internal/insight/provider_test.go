@@ -126,3 +126,22 @@ func TestCognitoProjectAudience(t *testing.T) {
 		}
 	}
 }
+
+func TestProviderTokenMeanings(t *testing.T) {
+	tok, err := claims.Decode(claimstest.Unsigned(map[string]any{"iss": "https://cognito-idp.eu-west-1.amazonaws.com/p", "iat": 1, "token_use": "access",
+		"client_id": "c", "cognito:groups": []string{"g"}}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range tok.Explain(time.Unix(2, 0), time.UTC) {
+		if strings.Contains(c.Meaning, "Entra") || c.Meaning == "" {
+			t.Errorf("%s: %q", c.Name, c.Meaning)
+		}
+	}
+	entra, _ := claims.Decode(claimstest.Unsigned(claimstest.V2User(time.Unix(2, 0))))
+	for _, c := range entra.Claims() {
+		if c.Name == "iss" && !strings.Contains(c.Meaning, "Entra") {
+			t.Errorf("an Entra token's iss: %q", c.Meaning)
+		}
+	}
+}

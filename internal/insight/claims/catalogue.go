@@ -89,6 +89,15 @@ var meanings = map[string]string{
 	"version":                "Cognito access token version (2 carries custom claims)",
 }
 
+// providerMeanings are the meanings of the claims Entra ID shares with
+// Amazon Cognito and other OpenID providers, for their tokens.
+var providerMeanings = map[string]string{
+	"aud": "Audience: who the token is for (an API identifier; Cognito access tokens have none and name the app client in client_id)",
+	"iss": "Issuer: the identity provider that signed the token (its OpenID issuer; for Cognito https://cognito-idp.<region>.amazonaws.com/<pool-id>)",
+	"iat": "Issued at: when the identity provider minted the token",
+	"sub": "Subject: the user (a stable ID in the provider) or, for an app, its client ID",
+}
+
 // prefixMeanings explain claims by prefix (checked after the exact names).
 var prefixMeanings = []struct{ prefix, meaning string }{
 	{"xms_", "Entra extension claim (xms_*): Microsoft-internal data, not meant for authorisation"},

@@ -121,6 +121,21 @@ func Decode(raw string) (*Token, error) {
 		t.claims[i].Meaning = Meaning(t.claims[i].Name)
 		t.index[t.claims[i].Name] = i
 	}
+	if !t.Has("tid") && (t.Has("token_use") || t.Has("client_id") || t.Has("scope")) {
+		// Not an Entra token (no tenant; Cognito's or another OpenID
+		// provider's claims): the claims Entra shares with them are
+		// explained without Entra.
+		for i := range t.claims {
+			if m, ok := providerMeanings[t.claims[i].Name]; ok {
+				t.claims[i].Meaning = m
+			}
+		}
+		for i := range t.header {
+			if t.header[i].Name == "alg" {
+				t.header[i].Meaning = "Signing algorithm"
+			}
+		}
+	}
 	return t, nil
 }
 
