@@ -358,7 +358,7 @@ func ImportDotenv(data []byte, opts ImportOptions) (*Imported, error) {
 	case "cdf":
 		im.problem("PROVIDER=cdf is Cognite's own IdP session, which the Toolkit keeps itself: cdflogin signs in with Entra ID, Amazon Cognito or an OpenID provider")
 	default:
-		im.problem("PROVIDER=%s is not a Toolkit provider: use entra_id, or other (Amazon Cognito, any OpenID provider)", env["PROVIDER"].Value)
+		im.problem("PROVIDER=%s is not Microsoft Entra ID nor a Toolkit provider: use entra_id, or other for Amazon Cognito and any other OpenID provider", env["PROVIDER"].Value)
 	}
 	if _, ok := env["CDF_TOKEN"]; ok {
 		im.note("CDF_TOKEN is left out: cdflogin gets its own tokens")
