@@ -553,7 +553,7 @@ func (m *tokenView) overview() string {
 		if r := tok.Roles(); len(r) > 0 {
 			add("Roles", strings.Join(r, " "))
 		}
-		if g := tok.Groups(); len(g) > 0 {
+		if g := insight.TokenGroups(p, tok); len(g) > 0 {
 			add("Groups", fmt.Sprintf("%d in the token (Access token tab lists them)", len(g)))
 		}
 	} else if m.access.err != nil {
