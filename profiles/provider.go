@@ -99,9 +99,9 @@ func (p Profile) FlowSupported(flow Flow) error {
 	}
 	switch flow {
 	case FlowDevice:
-		return errors.New("Amazon Cognito has no device-code endpoint (its discovery document names no device_authorization_endpoint): sign in with the browser flow")
+		return errors.New("an Amazon Cognito user pool has no device-code endpoint (its discovery document names no device_authorization_endpoint): sign in with the browser flow")
 	case FlowCertificate:
-		return errors.New("Amazon Cognito app clients authenticate with a client secret only (no private_key_jwt certificates): use the secret flow")
+		return errors.New("an Amazon Cognito app client authenticates with a client secret only (no private_key_jwt certificates): use the secret flow")
 	}
 	return nil
 }
