@@ -53,12 +53,12 @@ and open the interactive program on a temporary set of profiles, one per flow:
   sandbox-browser      browser sign-in; press a to sign in as the sandbox user
   sandbox-secret       client secret (the sandbox's published test secret)
   sandbox-certificate  client certificate (generated for this run)
-  sandbox-nopublic     an app with "Allow public client flows" off, to see
-                       how an AADSTS error is explained
   sandbox-cognito-browser   Amazon Cognito's hosted UI (auth code + PKCE)
   sandbox-cognito-secret    a Cognito app client with a secret
   sandbox-oidc-device       a generic OpenID provider's device code
   sandbox-oidc-certificate  its private_key_jwt client
+  sandbox-nopublic     an app with "Allow public client flows" off, to see
+                       how an AADSTS error is explained
 
 Nothing is written outside a temporary folder, which is removed on exit.`,
 		Example: `  cdflogin demo
@@ -260,7 +260,6 @@ func Setup(sb *sandbox.Sandbox, dir string) (*Env, error) {
 		mk("sandbox-certificate", sandbox.CertificateAppID, profiles.FlowCertificate, func(p *profiles.Profile) {
 			p.Certificate = certFile
 		}),
-		mk("sandbox-nopublic", sandbox.NoPublicAppID, profiles.FlowDevice, nil),
 	}
 	// Amazon Cognito and a generic OpenID provider, next to the tenant.
 	cognito := profiles.Profile{Provider: profiles.ProviderCognito, Issuer: sb.CognitoIssuer(), CDFURL: sb.CDFURL(), Project: sandbox.CognitoProjectName}
@@ -284,6 +283,8 @@ func Setup(sb *sandbox.Sandbox, dir string) (*Env, error) {
 		with(oidc, "sandbox-oidc-certificate", sandbox.OIDCCertificateClientID, profiles.FlowCertificate, func(p *profiles.Profile) {
 			p.Certificate = certFile
 		}),
+		// Last, as the tour of the program ends on its error.
+		mk("sandbox-nopublic", sandbox.NoPublicAppID, profiles.FlowDevice, nil),
 	)
 	store := profiles.NewStore(filepath.Join(dir, "profiles.yaml"))
 	for _, p := range list {

@@ -46,8 +46,8 @@ func TestDemoWiring(t *testing.T) {
 		for _, p := range ps {
 			names = append(names, p.Name)
 		}
-		if got := strings.Join(names, ","); got != "sandbox-device,sandbox-browser,sandbox-secret,sandbox-certificate,sandbox-nopublic,"+
-			"sandbox-cognito-browser,sandbox-cognito-secret,sandbox-oidc-device,sandbox-oidc-certificate" {
+		if got := strings.Join(names, ","); got != "sandbox-device,sandbox-browser,sandbox-secret,sandbox-certificate,"+
+			"sandbox-cognito-browser,sandbox-cognito-secret,sandbox-oidc-device,sandbox-oidc-certificate,sandbox-nopublic" {
 			t.Errorf("demo profiles %s", got)
 		}
 		if cfg.Demo == nil || cfg.Demo.ApproveDeviceCode == nil || cfg.Demo.CompleteBrowser == nil || cfg.Inspect == nil {
