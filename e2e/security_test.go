@@ -58,13 +58,17 @@ func TestSecurityFileModes(t *testing.T) {
 	if err := store.Add(p); err != nil {
 		t.Fatal(err)
 	}
+	// profiles.yaml as Add wrote it, before anything reads it: reading a
+	// too-open file tightens it and would hide the mode it was written with.
+	if got := fileMode(t, filepath.Join(home, "profiles.yaml")); got != 0o600 {
+		t.Errorf("profiles.yaml written with mode %o, want 600", got)
+	}
 	if _, err := e.login(p, nil); err != nil {
 		t.Fatal(err)
 	}
 	checks := map[string]os.FileMode{
-		home:                                 0o755,
-		filepath.Join(home, "profiles.yaml"): 0o600,
-		filepath.Join(home, "cache"):         0o755,
+		home:                         0o755,
+		filepath.Join(home, "cache"): 0o755,
 	}
 	entries, err := os.ReadDir(filepath.Join(home, "cache"))
 	if err != nil || len(entries) == 0 {

@@ -132,19 +132,19 @@ func Mutations() []Mutation {
 			Name:  "redact-authorization",
 			What:  "an opaque (non-JWT) Authorization header is traced in clear",
 			Edits: []Edit{edit("internal/httplog/redact.go", `"Authorization":       true,`, `"Authorization":       false,`)},
-			Tests: []Selection{sel("./internal/httplog", "TestRedactHeader")},
+			Tests: []Selection{sel("./internal/httplog", "TestRedactOpaqueCredentialHeaders")},
 		},
 		{
 			Name:  "redact-proxy-authorization",
 			What:  "Proxy-Authorization is traced in clear",
 			Edits: []Edit{edit("internal/httplog/redact.go", `"Proxy-Authorization": true,`, `"Proxy-Authorization": false,`)},
-			Tests: []Selection{sel("./internal/httplog", "TestRedactHeader")},
+			Tests: []Selection{sel("./internal/httplog", "TestRedactOpaqueCredentialHeaders")},
 		},
 		{
 			Name:  "redact-ms-refresh-token",
 			What:  "the X-Ms-Refresh-Token header is traced in clear",
 			Edits: []Edit{edit("internal/httplog/redact.go", `"X-Ms-Refresh-Token":  true,`, `"X-Ms-Refresh-Token":  false,`)},
-			Tests: []Selection{sel("./internal/httplog", "TestRedactHeader")},
+			Tests: []Selection{sel("./internal/httplog", "TestRedactOpaqueCredentialHeaders")},
 		},
 		// What the token is checked against.
 		{
@@ -177,19 +177,19 @@ func Mutations() []Mutation {
 			Name:  "exit-code-value",
 			What:  "ExitLoginRequired is 3",
 			Edits: []Edit{edit("command/cmdutil/errors.go", `ExitLoginRequired = 4 `, `ExitLoginRequired = 3 `)},
-			Tests: []Selection{sel("./command/token", "TestToken$")},
+			Tests: []Selection{sel("./internal/docscheck", "TestExitCodeTable")},
 		},
 		{
 			Name:  "exit-too-short",
 			What:  "a token that cannot stay valid for --min-valid exits 1, not 5",
 			Edits: []Edit{edit("command/cmdutil/silent.go", `return WithExitCode(ExitTooShort, fmt.Errorf(`, `return WithExitCode(ExitError, fmt.Errorf(`)},
-			Tests: []Selection{sel("./command/cmdutil", "TestSilentToken")},
+			Tests: []Selection{sel("./command/token", "TestToken$")},
 		},
 		{
 			Name:  "exit-no-access",
 			What:  "inspect exits 1, not 6, when the token has no access to the project",
 			Edits: []Edit{edit("command/inspect/inspect.go", `return cmdutil.WithExitCode(cmdutil.ExitNoAccess, errors.New(`, `return cmdutil.WithExitCode(cmdutil.ExitError, errors.New(`)},
-			Tests: []Selection{sel("./command/inspect", "TestInspectErrors")},
+			Tests: []Selection{sel("./command/inspect", "TestInspectGolden")},
 		},
 		// The cache lock concurrent processes share.
 		{
@@ -197,7 +197,7 @@ func Mutations() []Mutation {
 			What: "Silent reads and refreshes the cache without its lock",
 			Edits: []Edit{edit("flows/service.go", "minValid = DefaultMinValid\n\t}\n\tfile, err := s.cacheFile(p)\n\tif err != nil {\n\t\treturn nil, err\n\t}\n\tunlock, err := file.Lock(ctx)",
 				"minValid = DefaultMinValid\n\t}\n\tfile, err := s.cacheFile(p)\n\tif err != nil {\n\t\treturn nil, err\n\t}\n\tunlock, err := func() {}, error(nil)")},
-			Tests: []Selection{sel("./flows", "TestSilent")},
+			Tests: []Selection{sel("./flows", "TestSilentWaitsForTheCacheLock")},
 		},
 		// The issue's other examples.
 		{
