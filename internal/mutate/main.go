@@ -30,6 +30,16 @@ func main() {
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
+	root, err := moduleRoot()
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	return check(args, stdout, stderr, root, Mutations())
+}
+
+// check runs the mutations muts of the module at root as args say.
+func check(args []string, stdout, stderr io.Writer, root string, muts []Mutation) int {
 	fl := flag.NewFlagSet("mutate", flag.ContinueOnError)
 	fl.SetOutput(stderr)
 	var (
@@ -48,7 +58,6 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "mutate takes no arguments, got %q\n", fl.Args())
 		return 2
 	}
-	muts := Mutations()
 	if *only != "" {
 		re, err := regexp.Compile(*only)
 		if err != nil {
@@ -80,11 +89,6 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 0
 	}
 
-	root, err := moduleRoot()
-	if err != nil {
-		fmt.Fprintln(stderr, err)
-		return 1
-	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, terminate)
 	defer stop()
 
