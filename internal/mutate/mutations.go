@@ -109,6 +109,25 @@ func Mutations() []Mutation {
 			Edits: []Edit{edit("internal/tokencache/file.go", `if rerr := os.Rename(f.path, aside); rerr != nil {`, `if rerr := os.Remove(f.path); rerr != nil {`)},
 			Tests: []Selection{sel("./internal/tokencache", "TestLoadCorrupted")},
 		},
+		{
+			Name:  "private-dir-mode",
+			What:  "the folders for tokens and profiles are made 0755",
+			Edits: []Edit{edit("internal/privatefs/privatefs.go", `if err := os.MkdirAll(dir, 0o700); err != nil {`, `if err := os.MkdirAll(dir, 0o755); err != nil {`)},
+			Tests: []Selection{sel("./internal/privatefs", "TestEnsureDir")},
+		},
+		// Text from outside reaching the terminal.
+		{
+			Name:  "textsafe-escape",
+			What:  "ESC and the C0 controls after it reach the terminal (escape sequences in Entra's or CDF's text)",
+			Edits: []Edit{edit("internal/textsafe/textsafe.go", `case r < 0x20 || r == 0x7f || unsafeRune(r):`, `case r < 0x1b || r == 0x7f || unsafeRune(r):`)},
+			Tests: []Selection{sel("./internal/textsafe", "TestLine|TestBlock")},
+		},
+		{
+			Name:  "textsafe-bidi",
+			What:  "bidirectional overrides (Trojan Source) reach the terminal",
+			Edits: []Edit{edit("internal/textsafe/textsafe.go", `case r >= 0x202a && r <= 0x202e:`, `case r >= 0x202a && r <= 0x202d:`)},
+			Tests: []Selection{sel("./internal/textsafe", "TestLine|TestBlock")},
+		},
 		// Redaction of traces (--verbose, --debug-log).
 		{
 			Name:  "redact-refresh-token",
@@ -126,6 +145,12 @@ func Mutations() []Mutation {
 			Name:  "redact-code-verifier",
 			What:  "the PKCE code_verifier is traced in clear",
 			Edits: []Edit{edit("internal/httplog/redact.go", `"code_verifier":    true,`, `"code_verifier":    false,`)},
+			Tests: []Selection{sel("./internal/httplog", "TestRedact")},
+		},
+		{
+			Name:  "redact-jwt-in-text",
+			What:  "a token in free text (an error message, a non-JSON body) is traced in clear",
+			Edits: []Edit{edit("internal/httplog/redact.go", "`eyJ[A-Za-z0-9_-]{4,}\\.[A-Za-z0-9_-]*\\.[A-Za-z0-9_.-]*`", "`eyJ[A-Za-z0-9_-]{4,}\\.[A-Za-z0-9_-]*\\.[A-Za-z0-9_.-]*x`")},
 			Tests: []Selection{sel("./internal/httplog", "TestRedact")},
 		},
 		{
@@ -223,6 +248,28 @@ func Mutations() []Mutation {
 			What:  "the error page leaves out the fix",
 			Edits: []Edit{edit("ui/errorview.go", `if m.ex.Fix != "" {`, `if false && m.ex.Fix != "" {`)},
 			Tests: []Selection{sel("./ui", "TestErrorScreenExplainsAADSTS")},
+		},
+		{
+			Name:  "error-page-fix-cut",
+			What:  "the error page cuts the fix at the window's edge instead of wrapping it",
+			Edits: []Edit{edit("ui/errorview.go", `add(m.st.Good.Render("Fix: "), 5, m.ex.Fix, nil)`, `add(m.st.Good.Render("Fix: "), 5, trunc(m.ex.Fix, w-6), nil)`)},
+			Tests: []Selection{sel("./ui", "TestNothingCutAtAnyWidth")},
+		},
+		{
+			Name: "golden-fix-cut",
+			What: "a golden screen is accepted with the fix cut at the edge",
+			Edits: []Edit{edit("ui/testdata/TestGoldenScreens/80x24/error-7000218.golden",
+				" Fix: Microsoft Entra admin center › App registrations › (app\n      4a2c1d3e-5b6f-4789-8a9b-0c1d2e3f4a5b) › Authentication › Advanced\n",
+				" Fix: Microsoft Entra admin center › App registrations › (app 4a2c1d3e-5b6f-478…\n")},
+			Tests: []Selection{sel("./ui", "TestGoldensHaveNoCuts")},
+		},
+		{
+			Name: "golden-url-cut",
+			What: "a golden screen is accepted with a URL cut at the edge",
+			Edits: []Edit{edit("ui/testdata/TestGoldenScreens/80x24/token.golden",
+				" ✓ v2.0 token from\n   https://login.microsoftonline.com/8f0c6f5e-3a2b-4c1d-9e8f-0a1b2c3d4e5f/v2.0\n",
+				" ✓ v2.0 token from https://login.microsoftonline.com/8f0c6f5e-3a2b-4c1d-9e8f-0a…\n")},
+			Tests: []Selection{sel("./ui", "TestGoldensHaveNoCuts")},
 		},
 		{
 			Name:  "logout-error-lost",
