@@ -41,6 +41,7 @@ import (
 	"github.com/cognite-tools/cdflogin/internal/insight/diagnosis"
 	"github.com/cognite-tools/cdflogin/internal/secrets"
 	"github.com/cognite-tools/cdflogin/internal/tokencache"
+	"github.com/cognite-tools/cdflogin/internal/unprivileged"
 	"github.com/cognite-tools/cdflogin/profiles"
 	"github.com/cognite-tools/cdflogin/sandbox"
 )
@@ -483,9 +484,6 @@ func TestFaultsClockSkew(t *testing.T) {
 
 // TestFaultsCache: the token cache is unreadable, unwritable or garbage.
 func TestFaultsCache(t *testing.T) {
-	if os.Geteuid() == 0 {
-		t.Log("running as root: permission cases are skipped (root ignores file modes)")
-	}
 	sb := startFlowSandbox(t, sandbox.Options{})
 	t.Run("corrupted cache file", func(t *testing.T) {
 		e, p, _ := signedIn(t, sb)
@@ -511,10 +509,11 @@ func TestFaultsCache(t *testing.T) {
 		}
 	})
 	t.Run("read-only cache folder", func(t *testing.T) {
-		// As root, modes are ignored: TestFaultsReadOnly runs the same on
-		// a read-only mount.
-		if os.Geteuid() == 0 {
-			t.Skip("root ignores file modes; TestFaultsReadOnly covers a read-only mount")
+		// Root ignores file modes: as root the case runs again as an
+		// unprivileged user (TestFaultsReadOnly also runs it on a
+		// read-only mount).
+		if unprivileged.Rerun(t) {
+			return
 		}
 		e := newFlowEnvOn(t, sb)
 		noGoroutineLeak(t, sb.HTTPClient())
@@ -577,8 +576,8 @@ func TestFaultsCache(t *testing.T) {
 		}
 	})
 	t.Run("read-only parent of the cache folder", func(t *testing.T) {
-		if os.Geteuid() == 0 {
-			t.Skip("root ignores file modes")
+		if unprivileged.Rerun(t) { // root ignores file modes
+			return
 		}
 		e := newFlowEnvOn(t, sb)
 		noGoroutineLeak(t, sb.HTTPClient())

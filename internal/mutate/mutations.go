@@ -115,6 +115,13 @@ func Mutations() []Mutation {
 			Edits: []Edit{edit("internal/privatefs/privatefs.go", `if err := os.MkdirAll(dir, 0o700); err != nil {`, `if err := os.MkdirAll(dir, 0o755); err != nil {`)},
 			Tests: []Selection{sel("./internal/privatefs", "TestEnsureDir")},
 		},
+		{
+			Name: "blocked-file-as-folder",
+			What: "a read-only lock file is reported as a read-only folder (seen only by a user root is not: the test reruns unprivileged)",
+			Edits: []Edit{edit("internal/fsfault/fsfault.go", `if info, serr := os.Lstat(pe.Path); serr == nil && !info.IsDir() {`,
+				`if info, serr := os.Lstat(pe.Path); serr == nil && info.IsDir() {`)},
+			Tests: []Selection{sel("./internal/tokencache", "TestCheckWritablePermissions")},
+		},
 		// Text from outside reaching the terminal.
 		{
 			Name:  "textsafe-escape",
