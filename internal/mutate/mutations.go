@@ -74,7 +74,7 @@ func Mutations() []Mutation {
 			Name:  "loopback-bind-any",
 			What:  "the redirect listener binds every address (0.0.0.0), not 127.0.0.1",
 			Edits: []Edit{edit("internal/loopback/loopback.go", `listen("tcp4", net.JoinHostPort("127.0.0.1", strconv.Itoa(cfg.Port)))`, `listen("tcp4", net.JoinHostPort("0.0.0.0", strconv.Itoa(cfg.Port)))`)},
-			Tests: []Selection{sel("./internal/loopback", "TestNotReachableOnNonLoopbackAddress")},
+			Tests: []Selection{sel("./internal/loopback", "TestNotReachableOnAnAddressOfItsOwn"), sel("./internal/loopback", "TestNotReachableOnNonLoopbackAddress")},
 		},
 		// PKCE, as the sandbox checks it like Entra (the client's is MSAL's).
 		{
