@@ -276,7 +276,12 @@ func TestFaultsEntra(t *testing.T) {
 }
 
 // TestFaultsSlowDown: Entra answers a device-code poll with slow_down; the
-// sign-in waits longer and still completes.
+// sign-in does not end there: it polls again after a pause, not at once,
+// and completes. (MSAL Go backs off 50 ms, 150 ms, 450 ms … between polls
+// whatever the answer; Entra documents no slow_down.) What the client did
+// is read from the sandbox's request log: the polls and their times. The
+// pause is checked from below only (a wait is never shorter than asked,
+// however loaded the machine), so the check cannot flake.
 func TestFaultsSlowDown(t *testing.T) {
 	sb := startFlowSandbox(t, sandbox.Options{})
 	e := newFlowEnvOn(t, sb)
@@ -288,7 +293,8 @@ func TestFaultsSlowDown(t *testing.T) {
 	}
 	approved := make(chan struct{})
 	events, _ := e.events(func(dc flows.DeviceCode) {
-		// Approve only after the slow_down answer has been given.
+		// Approve only after the slow_down answer has been given and
+		// the client has polled again.
 		go func() {
 			defer close(approved)
 			for i := 0; i < 600 && sb.Count("token:device_code") < 2; i++ {
@@ -304,6 +310,31 @@ func TestFaultsSlowDown(t *testing.T) {
 	}
 	if tok.AccessToken == "" {
 		t.Fatal("no token")
+	}
+
+	var polls []sandbox.Request
+	for _, r := range sb.Requests() {
+		if r.Endpoint == "token" && r.Grant == "device_code" {
+			polls = append(polls, r)
+		}
+	}
+	if len(polls) < 2 || !polls[0].Fault || polls[0].Status != 400 {
+		t.Fatalf("polls %+v: want the first answered slow_down (the fault), then more", polls)
+	}
+	last := polls[len(polls)-1]
+	if last.Status != http.StatusOK || last.Fault {
+		t.Errorf("the last poll was answered %d: want the token (200)", last.Status)
+	}
+	// Not at once: MSAL's next wait after its first poll is 150 ms; a
+	// client that polled again at once after slow_down would be here in
+	// a few milliseconds.
+	if gap := polls[1].Time.Sub(polls[0].Time); gap < 100*time.Millisecond {
+		t.Errorf("the poll after slow_down came %v after it: want a pause (at least 100 ms), not a poll at once", gap)
+	}
+	// And not in a loop: the user approved after the second poll, so a
+	// few polls, not dozens.
+	if len(polls) > 5 {
+		t.Errorf("%d polls for one sign-in with a slow_down: want a few (no tight loop)", len(polls))
 	}
 }
 
