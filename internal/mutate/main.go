@@ -9,7 +9,8 @@
 //
 // It exits 1 when a mutation survived, or could not be checked (its text
 // is no longer in the file, it does not compile, or its tests ran none),
-// so that the list keeps up with the code (docs/testing.md).
+// so that the list keeps up with the code (docs/architecture.md, "The
+// mutation check").
 package main
 
 import (
