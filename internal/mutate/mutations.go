@@ -88,13 +88,13 @@ func Mutations() []Mutation {
 			Name:  "cache-file-mode",
 			What:  "the token cache is written 0644",
 			Edits: []Edit{edit("internal/tokencache/file.go", `if err := tmp.Chmod(0o600); err != nil {`, `if err := tmp.Chmod(0o644); err != nil {`)},
-			Tests: []Selection{sel("./internal/tokencache", "TestSaveLoadModes|TestAccessorModes")},
+			Tests: []Selection{sel("./internal/tokencache", "TestSaveLoadModes|TestAccessorModes"), sel("./flows", "TestSecretLoginSilentCachedLogout"), sel("./e2e", "TestSecurityFileModes")},
 		},
 		{
 			Name:  "profiles-file-mode",
 			What:  "profiles.yaml is written 0644",
 			Edits: []Edit{edit("profiles/store.go", `if err := tmp.Chmod(0o600); err != nil {`, `if err := tmp.Chmod(0o644); err != nil {`)},
-			Tests: []Selection{sel("./profiles", "TestStoreAddGetListModes")},
+			Tests: []Selection{sel("./profiles", "TestStoreAddGetListModes"), sel("./e2e", "TestSecurityFileModes")},
 		},
 		{
 			Name: "profiles-broken-file-guard",
