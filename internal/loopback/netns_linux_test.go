@@ -12,6 +12,7 @@ import (
 	"syscall"
 	"testing"
 	"time"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
@@ -20,14 +21,18 @@ import (
 // own.
 const netnsEnv = "CDFLOGIN_TEST_NETNS"
 
-// ownAddr is the address the test gives itself (TEST-NET-1, RFC 5737).
-var ownAddr = net.IPv4(192, 0, 2, 10)
+// ownAddr and ownAddr6 are the addresses the test gives itself
+// (TEST-NET-1, RFC 5737; the documentation prefix, RFC 3849).
+var (
+	ownAddr  = net.IPv4(192, 0, 2, 10)
+	ownAddr6 = net.ParseIP("2001:db8::10")
+)
 
 // TestNotReachableOnAnAddressOfItsOwn: the listener is not reachable on a
 // non-loopback address, on any machine: the test runs again in a network
 // namespace of its own (root, or CAP_SYS_ADMIN, as in CI), gives itself
-// 192.0.2.10, checks that a socket bound to every address is reachable
-// there, and that the listener is not.
+// 192.0.2.10 and 2001:db8::10, checks that a socket bound to every address
+// is reachable there, and that the listener is not.
 func TestNotReachableOnAnAddressOfItsOwn(t *testing.T) {
 	if os.Getenv(netnsEnv) != "1" {
 		rerunInNetns(t)
@@ -41,34 +46,40 @@ func TestNotReachableOnAnAddressOfItsOwn(t *testing.T) {
 
 // reachableOnOwnAddress is the test proper, in the namespace.
 func reachableOnOwnAddress(t *testing.T) {
-	// The control: bound to every address, a socket is reachable at
-	// ownAddr. Without it the check below could pass for want of a route.
-	all, err := net.Listen("tcp4", "0.0.0.0:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer all.Close()
-	go func() {
-		for {
-			c, err := all.Accept()
-			if err != nil {
-				return
-			}
-			c.Close()
-		}
-	}()
-	target := net.JoinHostPort(ownAddr.String(), strconv.Itoa(all.Addr().(*net.TCPAddr).Port))
-	conn, err := net.DialTimeout("tcp4", target, 5*time.Second)
-	if err != nil {
-		t.Fatalf("a socket bound to 0.0.0.0 is not reachable at %s: the address does not work (%v)", target, err)
-	}
-	conn.Close()
-
 	l := start(t, Config{})
-	target = net.JoinHostPort(ownAddr.String(), strconv.Itoa(l.Port()))
-	if conn, err := net.DialTimeout("tcp4", target, 5*time.Second); err == nil {
+	for _, tc := range []struct {
+		network, any string
+		addr         net.IP
+	}{{"tcp4", "0.0.0.0:0", ownAddr}, {"tcp6", "[::]:0", ownAddr6}} {
+		// The control: bound to every address, a socket is reachable at
+		// the address. Without it the check below could pass for want of
+		// a route.
+		all, err := net.Listen(tc.network, tc.any)
+		if err != nil {
+			t.Fatal(err)
+		}
+		go func() {
+			for {
+				c, err := all.Accept()
+				if err != nil {
+					return
+				}
+				c.Close()
+			}
+		}()
+		target := net.JoinHostPort(tc.addr.String(), strconv.Itoa(all.Addr().(*net.TCPAddr).Port))
+		conn, err := net.DialTimeout(tc.network, target, 5*time.Second)
+		all.Close()
+		if err != nil {
+			t.Fatalf("a socket bound to %s is not reachable at %s: the address does not work (%v)", tc.any, target, err)
+		}
 		conn.Close()
-		t.Fatalf("the redirect listener is reachable at %s: it must bind loopback addresses only", target)
+
+		target = net.JoinHostPort(tc.addr.String(), strconv.Itoa(l.Port()))
+		if conn, err := net.DialTimeout(tc.network, target, 5*time.Second); err == nil {
+			conn.Close()
+			t.Errorf("the redirect listener is reachable at %s: it must bind loopback addresses only", target)
+		}
 	}
 }
 
@@ -101,6 +112,32 @@ func addOwnAddress() error {
 	}
 	if err := unix.IoctlIfreq(fd, unix.SIOCSIFADDR, alias); err != nil {
 		return os.NewSyscallError("SIOCSIFADDR lo:cdf "+ownAddr.String(), err)
+	}
+	return addOwnAddress6(lo)
+}
+
+// addOwnAddress6 gives lo ownAddr6 (/128), as `ip addr add` does, through
+// the IPv6 SIOCSIFADDR, which takes a struct in6_ifreq.
+func addOwnAddress6(lo *unix.Ifreq) error {
+	fd, err := unix.Socket(unix.AF_INET6, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		return err
+	}
+	defer unix.Close(fd)
+	iface, err := net.InterfaceByName(lo.Name())
+	if err != nil {
+		return err
+	}
+	var req struct {
+		addr      [16]byte
+		prefixLen uint32
+		ifindex   int32
+	}
+	copy(req.addr[:], ownAddr6.To16())
+	req.prefixLen = 128
+	req.ifindex = int32(iface.Index)
+	if _, _, errno := unix.Syscall(unix.SYS_IOCTL, uintptr(fd), unix.SIOCSIFADDR, uintptr(unsafe.Pointer(&req))); errno != 0 {
+		return os.NewSyscallError("SIOCSIFADDR lo "+ownAddr6.String(), errno)
 	}
 	return nil
 }

@@ -76,6 +76,12 @@ func Mutations() []Mutation {
 			Edits: []Edit{edit("internal/loopback/loopback.go", `listen("tcp4", net.JoinHostPort("127.0.0.1", strconv.Itoa(cfg.Port)))`, `listen("tcp4", net.JoinHostPort("0.0.0.0", strconv.Itoa(cfg.Port)))`)},
 			Tests: []Selection{sel("./internal/loopback", "TestNotReachableOnAnAddressOfItsOwn"), sel("./internal/loopback", "TestNotReachableOnNonLoopbackAddress")},
 		},
+		{
+			Name:  "loopback-bind-any-v6",
+			What:  "the redirect listener binds every IPv6 address (::), not ::1",
+			Edits: []Edit{edit("internal/loopback/loopback.go", `listen("tcp6", net.JoinHostPort("::1", strconv.Itoa(port)))`, `listen("tcp6", net.JoinHostPort("::", strconv.Itoa(port)))`)},
+			Tests: []Selection{sel("./internal/loopback", "TestNotReachableOnAnAddressOfItsOwn"), sel("./internal/loopback", "TestNotReachableOnNonLoopbackAddress")},
+		},
 		// PKCE, as the sandbox checks it like Entra (the client's is MSAL's).
 		{
 			Name:  "sandbox-pkce",
