@@ -26,7 +26,7 @@ const (
 // Fault is an injected failure for requests whose URL path ends with Path
 // (e.g. "/oauth2/v2.0/token", "/devicecode", "/api/v1/token/inspect").
 type Fault struct {
-	Server     string        `json:"server,omitempty"` // "entra", "cdf" or "" for both
+	Server     string        `json:"server,omitempty"` // "entra", "cdf", "idp" (Cognito and OIDC) or "" for all
 	Path       string        `json:"path"`
 	Kind       FaultKind     `json:"kind,omitempty"`
 	Status     int           `json:"status,omitempty"`

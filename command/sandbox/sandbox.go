@@ -38,13 +38,15 @@ func NewCmd(f *cmdutil.Factory) *cobra.Command {
 		Use:   "sandbox",
 		Short: "Run the sandbox tenant and CDF in the foreground",
 		Long: `Run the built-in sandbox: a fake Microsoft Entra ID tenant and a fake Cognite Data
-Fusion API on 127.0.0.1, over HTTPS with a CA generated at start. Its settings
-(authority, CDF URL, app client IDs, users, admin API) are printed as JSON on
-stdout; it runs until interrupted.
+Fusion API on 127.0.0.1, over HTTPS with a CA generated at start, with an Amazon
+Cognito-shaped user pool and a generic OpenID provider beside the tenant. Its
+settings (authority, CDF URL, app client IDs, users, the other issuers and their
+clients, admin API) are printed as JSON on stdout; it runs until interrupted.
 
 Other programs trust it through the CA file: --write-ca ca.pem, then
 SSL_CERT_FILE=ca.pem (Linux) or a profile's ca_file. The secret app's client
-secret is the published test value ` + fake.SecretAppSecret + `.`,
+secret is the published test value ` + fake.SecretAppSecret + `; the Cognito and OIDC
+robots' are ` + fake.CognitoClientSecret + ` and ` + fake.OIDCClientSecret + `.`,
 		Example: `  cdflogin sandbox --write-ca /tmp/sandbox-ca.pem
   cdflogin sandbox --write-ca ca.pem --write-settings sandbox.json &
   cdflogin sandbox --addr 127.0.0.1:8443 --device-interval 1s`,
@@ -113,8 +115,12 @@ func Run(ctx context.Context, opts *Options) error {
 	if _, err := opts.IO.Out.Write(doc); err != nil {
 		return fmt.Errorf("print settings: %w", err)
 	}
-	fmt.Fprintf(opts.IO.ErrOut, "Sandbox running: authority %s, CDF %s. Device code page: %s\nPress Ctrl+C to stop.\n",
+	fmt.Fprintf(opts.IO.ErrOut, "Sandbox running: authority %s, CDF %s. Device code page: %s\n",
 		settings.Authority, settings.CDFURL, settings.DeviceLoginURL)
+	for _, p := range settings.IdPs {
+		fmt.Fprintf(opts.IO.ErrOut, "  %s issuer %s (project %s)\n", p.Provider, p.Issuer, p.Project)
+	}
+	fmt.Fprintln(opts.IO.ErrOut, "Press Ctrl+C to stop.")
 	if opts.Ready != nil {
 		opts.Ready(settings)
 	}
