@@ -43,10 +43,12 @@ type fakeIdP struct {
 	lastForm    map[string]url.Values
 	basicSeen   bool
 	discoIssuer string // when set, discovery names this issuer instead
+	nonce       string // the nonce the next ID token carries
+	badNonce    bool   // the ID token carries another nonce
 	now         func() time.Time
 }
 
-type fakeCode struct{ challenge, redirect string }
+type fakeCode struct{ challenge, redirect, nonce string }
 
 func newFakeIdP(t testing.TB, cognito bool) *fakeIdP {
 	t.Helper()
@@ -116,7 +118,7 @@ func (f *fakeIdP) serve(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		code := "code-" + randHex(8)
-		f.codes[code] = fakeCode{challenge: q.Get("code_challenge"), redirect: q.Get("redirect_uri")}
+		f.codes[code] = fakeCode{challenge: q.Get("code_challenge"), redirect: q.Get("redirect_uri"), nonce: q.Get("nonce")}
 		back := url.Values{"code": {code}, "state": {q.Get("state")}}
 		if f.issParam {
 			back.Set("iss", f.issuer())
@@ -184,7 +186,9 @@ func (f *fakeIdP) token(w http.ResponseWriter, r *http.Request) {
 			oauthError(w, 400, "invalid_grant", "code, redirect_uri or code_verifier do not match")
 			return
 		}
+		f.nonce = c.nonce
 		f.issue(w, clientID, "alice-sub", "openid https://cognitedata.com/IDENTITY", true)
+		f.nonce = ""
 	case "urn:ietf:params:oauth:grant-type:device_code":
 		n, ok := f.devices[r.PostForm.Get("device_code")]
 		switch {
@@ -225,7 +229,7 @@ func (f *fakeIdP) issue(w http.ResponseWriter, clientID, sub, scope string, with
 	resp := map[string]any{"access_token": f.sign(at), "token_type": "Bearer", "expires_in": 3600}
 	if sub != "" {
 		resp["id_token"] = f.sign(jwt.MapClaims{"iss": f.issuer(), "aud": clientID, "sub": sub, "iat": now.Unix(), "exp": now.Add(time.Hour).Unix(),
-			"email": "alice@example.com", "name": "Alice", "token_use": "id", "cognito:username": "alice"})
+			"email": "alice@example.com", "name": "Alice", "token_use": "id", "cognito:username": "alice", "nonce": f.nonceFor()})
 	}
 	if withRefresh {
 		rt := "rt-" + randHex(8)
@@ -249,4 +253,11 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(v)
+}
+
+func (f *fakeIdP) nonceFor() string {
+	if f.badNonce && f.nonce != "" {
+		return "not-" + f.nonce
+	}
+	return f.nonce
 }

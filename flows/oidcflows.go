@@ -63,6 +63,9 @@ type providerSession struct {
 	ctx  context.Context
 	p    profiles.Profile
 	disc *Discovery
+	// nonce is the browser sign-in's OpenID nonce, which its ID token
+	// must carry back.
+	nonce string
 }
 
 func (s *Service) providerSession(ctx context.Context, p profiles.Profile, flow profiles.Flow) (*providerSession, error) {
@@ -185,6 +188,9 @@ func (s *Service) providerBrowser(ps *providerSession, events Events) (*oauth2.T
 	if err != nil {
 		return nil, err
 	}
+	if ps.nonce, err = randomString(16); err != nil {
+		return nil, err
+	}
 	timeout := s.deps.RedirectTimeout
 	if timeout <= 0 {
 		timeout = DefaultRedirectTimeout
@@ -200,7 +206,7 @@ func (s *Service) providerBrowser(ps *providerSession, events Events) (*oauth2.T
 	}
 	defer func() { _ = l.Close() }()
 	conf := ps.userConfig(l.RedirectURI())
-	opts := append([]oauth2.AuthCodeOption{oauth2.S256ChallengeOption(verifier)}, ps.audienceOpts()...)
+	opts := append([]oauth2.AuthCodeOption{oauth2.S256ChallengeOption(verifier), oidc.Nonce(ps.nonce)}, ps.audienceOpts()...)
 	if p.LoginHint != "" {
 		opts = append(opts, oauth2.SetAuthURLParam("login_hint", p.LoginHint))
 	}
@@ -364,6 +370,9 @@ func (s *Service) providerTokens(ps *providerSession, flow profiles.Flow, tok *o
 	idt, err := verifier.Verify(ps.ctx, raw)
 	if err != nil {
 		return nil, fmt.Errorf("profile %q: the ID token from %s is refused: %w", p.Name, ps.disc.Issuer, err)
+	}
+	if ps.nonce != "" && idt.Nonce != ps.nonce {
+		return nil, fmt.Errorf("profile %q: the ID token from %s is refused: its nonce is not the one this sign-in sent (a replayed or injected answer)", p.Name, ps.disc.Issuer)
 	}
 	var c struct {
 		Name              string `json:"name"`

@@ -401,3 +401,19 @@ func TestNewSetRoundTrip(t *testing.T) {
 		t.Fatalf("refresh token = %q", rt)
 	}
 }
+
+// TestProviderBrowserNonce: an ID token whose nonce is not the sign-in's
+// is refused.
+func TestProviderBrowserNonce(t *testing.T) {
+	h := newIdPHarness(t, true)
+	h.idp.set(func(f *fakeIdP) { f.badNonce = true })
+	open, wait := h.browser(t)
+	h.svc.deps.OpenBrowser = open
+	p := h.profile(profiles.FlowBrowser)
+	p.RedirectPort = freePort(t)
+	_, err := h.svc.Login(ctxT(t), p, "", nil)
+	wait()
+	if err == nil || !strings.Contains(err.Error(), "nonce") {
+		t.Fatalf("err = %v", err)
+	}
+}
