@@ -860,9 +860,8 @@ func (m *app) onLoginDone(msg loginDoneMsg) tea.Cmd {
 
 // showError explains err on the Error page.
 func (m *app) showError(err error) {
-	ex, ok := m.explain(err, m.profile, m.flow)
 	what := "Sign-in with " + flowLabel(m.flow) + " failed"
-	m.show(newErrorView(m.common, m.profile, m.flow, what, err, ex, ok))
+	m.show(newErrorView(m.common, m.profile, m.flow, what, err, explain(err, m.profile, m.flow)))
 }
 
 // keyMap is the help of the page on screen, with the global keys: q

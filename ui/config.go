@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/cognite-tools/cdflogin/flows"
-	"github.com/cognite-tools/cdflogin/internal/aadsts"
 	"github.com/cognite-tools/cdflogin/profiles"
 )
 
@@ -45,6 +44,10 @@ type Access struct {
 	Capabilities []string      // e.g. "groupsAcl:LIST (all scope)"
 	Groups       []GroupAccess // CDF groups and whether the token's groups map to them
 	Notes        []string      // findings worth reading (unmatched groups, wrong project)
+	// Audience is the audience CDF has configured for the profile's
+	// project ("" when CDF did not tell): the token's aud is then judged
+	// against it, as CDF judges it.
+	Audience string
 }
 
 // GroupAccess is one CDF group and whether the token carries its sourceId.
@@ -81,9 +84,6 @@ type Config struct {
 	// CanOpenBrowser reports whether a browser can open here, and why not
 	// (headless, SSH). nil means yes.
 	CanOpenBrowser func() (ok bool, reason string)
-	// Explain turns a sign-in error into an explanation with the fix; nil
-	// or ok=false falls back to the error text.
-	Explain func(err error, c aadsts.Context) (aadsts.Explanation, bool)
 	// Inspect asks CDF what the token grants, for the CDF access tab (nil:
 	// no tab).
 	Inspect func(ctx context.Context, p profiles.Profile, t *flows.Tokens) (*Access, error)

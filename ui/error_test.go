@@ -12,10 +12,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cognite-tools/cdflogin/command/cmdutil"
 	"github.com/cognite-tools/cdflogin/flows"
 	"github.com/cognite-tools/cdflogin/internal/aadsts"
 	"github.com/cognite-tools/cdflogin/internal/insight/claims/claimstest"
+	"github.com/cognite-tools/cdflogin/internal/insight/diagnosis"
 	"github.com/cognite-tools/cdflogin/internal/loopback"
 	"github.com/cognite-tools/cdflogin/internal/nethint"
 	"github.com/cognite-tools/cdflogin/profiles"
@@ -171,12 +171,13 @@ func TestNetworkErrorExplained(t *testing.T) {
 			if tt.kind == nethint.None {
 				return
 			}
-			// The command line's advice for the same error and profile.
-			var h *cmdutil.Hinted
-			if !errors.As(cmdutil.FlowError(tt.err, p, p.Flow), &h) {
-				t.Fatal("the command line gives no advice")
+			// The seam's advice for the same error and profile, as the
+			// command line asks it (cmdutil.FlowError).
+			x := diagnosis.Explain(diagnosis.Input{Err: tt.err, Profile: p, Flow: p.Flow})
+			if x.Kind != diagnosis.Network {
+				t.Fatalf("the seam gives no network advice: %+v", x)
 			}
-			a := h.Advice
+			a := *x.Advice
 			if a.Kind != tt.kind {
 				t.Fatalf("nethint says %q, want %q", a.Kind, tt.kind)
 			}
@@ -204,9 +205,9 @@ func TestBrowserWaitExplained(t *testing.T) {
 	d.press("enter", "enter")
 	d.waitFor("error", onScreen(scrError))
 	d.requireView("No answer from the browser", "        AADSTS50011 Redirect URI not registered", "press f and choose the device flow")
-	var x *cmdutil.Explained
-	if !errors.As(cmdutil.FlowError(err, browserProfile, profiles.FlowBrowser), &x) || x.Explanation.Fix != d.m.errPage().ex.Fix {
-		t.Errorf("the program's explanation is not the command line's")
+	x := diagnosis.Explain(diagnosis.Input{Err: err, Profile: browserProfile, Flow: profiles.FlowBrowser})
+	if x.Kind != diagnosis.Browser || x.Fix != d.m.errPage().ex.Fix {
+		t.Errorf("the program's explanation is not the seam's")
 	}
 }
 

@@ -8,7 +8,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/cognite-tools/cdflogin/internal/aadsts"
+	"github.com/cognite-tools/cdflogin/internal/insight/diagnosis"
 	"github.com/cognite-tools/cdflogin/profiles"
 )
 
@@ -36,15 +36,15 @@ type errorView struct {
 	profile       profiles.Profile
 	flow          profiles.Flow
 	err           error
-	ex            aadsts.Explanation
+	ex            diagnosis.Explanation
 	explained     bool
 	what          string // "Sign-in with device code failed"
 	scroll        scroller
 	width, height int
 }
 
-func newErrorView(c *common, p profiles.Profile, flow profiles.Flow, what string, err error, ex aadsts.Explanation, explained bool) *errorView {
-	return &errorView{common: c, keys: newErrorKeys(c.keys), profile: p, flow: flow, err: err, ex: ex, explained: explained, what: what}
+func newErrorView(c *common, p profiles.Profile, flow profiles.Flow, what string, err error, ex diagnosis.Explanation) *errorView {
+	return &errorView{common: c, keys: newErrorKeys(c.keys), profile: p, flow: flow, err: err, ex: ex, explained: ex.Explained(), what: what}
 }
 
 // Screen names the page.

@@ -13,6 +13,7 @@ import (
 	"github.com/cognite-tools/cdflogin/flows"
 	"github.com/cognite-tools/cdflogin/internal/aadsts"
 	"github.com/cognite-tools/cdflogin/internal/insight/claims/claimstest"
+	"github.com/cognite-tools/cdflogin/internal/insight/diagnosis"
 	"github.com/cognite-tools/cdflogin/profiles"
 )
 
@@ -48,7 +49,7 @@ func FuzzOutsideText(f *testing.F) {
 			views = append(views, bv.View())
 
 			p := profiles.Profile{Name: s, Cluster: s, Project: s, Tenant: s, Flow: profiles.Flow(s)}
-			ev := newErrorView(c, p, profiles.FlowDevice, s, errors.New(s), aadsts.Explanation{Title: s, Cause: s, Fix: s, Suggest: s}, true)
+			ev := newErrorView(c, p, profiles.FlowDevice, s, errors.New(s), diagnosis.Explanation{Kind: diagnosis.Entra, Explanation: aadsts.Explanation{Title: s, Cause: s, Fix: s, Suggest: s}})
 			ev.SetSize(w, h)
 			views = append(views, ev.View())
 

@@ -8,9 +8,7 @@ import (
 	"charm.land/bubbles/v2/help"
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/cognite-tools/cdflogin/internal/aadsts"
 	"github.com/cognite-tools/cdflogin/internal/insight/diagnosis"
-	"github.com/cognite-tools/cdflogin/internal/nethint"
 	"github.com/cognite-tools/cdflogin/profiles"
 )
 
@@ -116,16 +114,13 @@ func (c *common) goWork(fn func() tea.Msg) tea.Cmd {
 	}
 }
 
-// explain explains a sign-in or refresh error of profile p with flow,
-// through the one diagnosis seam the command line and doctor use too, so
-// that a failure reads the same everywhere (the program then gives the
-// command line's advice as its keys: tuiAdvice).
-func (c *common) explain(err error, p profiles.Profile, flow profiles.Flow) (aadsts.Explanation, bool) {
-	if c.cfg.Explain != nil {
-		return c.cfg.Explain(err, diagnosis.Context(p, flow, ""))
-	}
-	x := diagnosis.Explain(diagnosis.Input{Err: err, Profile: p, Flow: flow, Service: nethint.Entra})
-	return x.Explanation, x.Explained()
+// explain explains a sign-in, refresh or CDF error of profile p with
+// flow through the one diagnosis seam, with the same input the command
+// line gives it (cmdutil.FlowError), so that a failure reads the same
+// everywhere; the program then gives the command line's advice as its
+// keys (tuiAdvice).
+func explain(err error, p profiles.Profile, flow profiles.Flow) diagnosis.Explanation {
+	return diagnosis.Explain(diagnosis.Input{Err: err, Profile: p, Flow: flow})
 }
 
 // request is what a page asks the app to do; the types follow.

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"regexp"
 	"strings"
+	"sync"
 
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -22,10 +23,12 @@ import (
 // carries ASCII; anything else is text), and the characters that usually
 // close a URL in prose (quotes, brackets, a final dot or comma) stay
 // outside.
-var urlRE = regexp.MustCompile("https?://[A-Za-z0-9._~:/?#@!$&*+,;=%|^`-]*[A-Za-z0-9_~/#@$&*+=%|^`-]")
+var urlRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile("https?://[A-Za-z0-9._~:/?#@!$&*+,;=%|^`-]*[A-Za-z0-9_~/#@$&*+=%|^`-]")
+})
 
 // isURL reports whether s is one URL and nothing else.
-func isURL(s string) bool { return s != "" && urlRE.FindString(s) == s }
+func isURL(s string) bool { return s != "" && urlRE().FindString(s) == s }
 
 // linkMark starts every line of a link block: the OSC 8 sequence with
 // the app's id, which the frame keeps at column 0, unindented and uncut.
@@ -111,7 +114,7 @@ func tokenize(text string) []token {
 	for _, w := range strings.Fields(text) {
 		var locs [][]int
 		if strings.Contains(w, "://") { // most words are no URL: skip the regexp
-			locs = urlRE.FindAllStringIndex(w, -1)
+			locs = urlRE().FindAllStringIndex(w, -1)
 		}
 		if len(locs) == 0 {
 			out = append(out, token{text: w})

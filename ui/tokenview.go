@@ -13,7 +13,9 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"github.com/cognite-tools/cdflogin/flows"
+	"github.com/cognite-tools/cdflogin/internal/insight"
 	"github.com/cognite-tools/cdflogin/internal/insight/claims"
+	"github.com/cognite-tools/cdflogin/internal/insight/diagnosis"
 	"github.com/cognite-tools/cdflogin/profiles"
 )
 
@@ -171,8 +173,8 @@ func (m *tokenView) onRefreshDone(msg refreshDoneMsg) {
 		}
 		needsLogin := errors.Is(err, flows.ErrLoginRequired)
 		note, fix := firstLine(err.Error()), ""
-		if ex, ok := m.explain(err, m.profile, m.tokens.Flow); ok {
-			note, fix = ex.Title, ex.Fix
+		if ex := explain(err, m.profile, m.tokens.Flow); ex.Explained() {
+			note, fix = ex.Title, ex.FixText()
 			if ex.Code != 0 {
 				note += fmt.Sprintf(" (AADSTS%d)", ex.Code)
 			}
@@ -207,21 +209,33 @@ func (m *tokenView) setTokens(t *flows.Tokens) {
 	if t.IDToken != "" {
 		m.id = decode(t.IDToken)
 	}
-	m.findings = nil
-	if m.access.tok != nil {
-		m.findings = claims.Check(m.access.tok, expectFor(m.now(), m.profile, t))
-	}
+	m.check()
 }
 
-// expectFor is what the profile leads one to expect of its access token,
-// for the checks. (One seam: the command line's claims checks will share
-// this function.)
-func expectFor(now time.Time, p profiles.Profile, t *flows.Tokens) claims.Expect {
-	user := t.Flow.IsUser()
-	return claims.Expect{
-		Now: now, Tenant: p.Tenant, CDFURL: p.BaseURL(),
-		ClientID: p.ClientID, UserFlow: &user, Fresh: !t.FromCache,
+// check runs the claims checks on the access token with what the profile
+// leads one to expect of it (insight.ExpectFor, as claims and doctor
+// judge it), and the project's audience once CDF has told it.
+func (m *tokenView) check() {
+	m.findings = nil
+	if m.access.tok == nil {
+		return
 	}
+	exp := expectFor(m.now(), m.profile, m.tokens)
+	if m.cdf != nil {
+		exp = insight.WithProjectAudience(exp, m.profile, m.cdf.Audience)
+	}
+	m.findings = claims.Check(m.access.tok, exp)
+}
+
+// expectFor is insight.ExpectFor for the flow the token came from (which
+// may not be the profile's).
+func expectFor(now time.Time, p profiles.Profile, t *flows.Tokens) claims.Expect {
+	exp := insight.ExpectFor(p, now, !t.FromCache)
+	if t.Flow != "" {
+		user := t.Flow.IsUser()
+		exp.UserFlow = &user
+	}
+	return exp
 }
 
 func decode(raw string) decoded {
@@ -261,9 +275,11 @@ func (m *tokenView) Refreshed(t *flows.Tokens, err error, needsLogin bool, expla
 	m.reveal = false
 }
 
-// SetAccess records what CDF answered.
+// SetAccess records what CDF answered; the project's audience, when CDF
+// told it, is what the token's aud is judged against from now on.
 func (m *tokenView) SetAccess(a *Access, err error) {
 	m.cdf, m.cdfErr, m.cdfLoading = a, err, false
+	m.check()
 }
 
 // Update handles keys, the clock (automatic refresh) and the answers of
@@ -664,7 +680,7 @@ func (m *tokenView) cdfView() string {
 	case m.cdfLoading:
 		return spinView(m.st, m.now()) + " Asking CDF what this token grants…\n"
 	case m.cdfErr != nil:
-		return strings.Join(para(m.st, m.st.Bad.Render("CDF: "), 5, tuiAdvice(clean(m.cdfErr.Error()), tokenPageKeys), m.width, 5, m.termWidth, nil), "\n") + "\n"
+		return m.cdfErrView()
 	case m.cdf == nil:
 		return m.st.Muted.Render("No answer from CDF yet.") + "\n"
 	}
@@ -690,6 +706,27 @@ func (m *tokenView) cdfView() string {
 	}
 	for _, n := range a.Notes {
 		lines = append(lines, para(m.st, "", 0, clean(n), w, 2, m.termWidth, m.st.Warn.Render)...)
+	}
+	return strings.Join(lines, "\n") + "\n"
+}
+
+// cdfErrView is CDF's failure, explained by the diagnosis seam as the
+// command line explains it (cdflogin inspect): the error, then why and the
+// fix when the seam knows them.
+func (m *tokenView) cdfErrView() string {
+	w := m.width
+	lines := para(m.st, m.st.Bad.Render("CDF: "), 5, clean(firstLine(m.cdfErr.Error())), w, 5, m.termWidth, nil)
+	if x := explain(m.cdfErr, m.profile, m.tokens.Flow); x.Explained() {
+		if x.Cause != "" && x.Kind == diagnosis.Network {
+			lines = append(lines, para(m.st, m.st.Label.Render("Why: "), 5, tuiAdvice(clean(x.Cause), tokenPageKeys), w, 5, m.termWidth, nil)...)
+		}
+		if fix := x.FixText(); fix != "" {
+			lead := m.st.Good.Render("Fix: ")
+			for _, l := range strings.Split(strings.TrimRight(cleanBlock(fix), "\n"), "\n") {
+				lines = append(lines, para(m.st, lead, 5, tuiAdvice(clean(strings.TrimSpace(l)), tokenPageKeys), w, 5, m.termWidth, nil)...)
+				lead = "     "
+			}
+		}
 	}
 	return strings.Join(lines, "\n") + "\n"
 }

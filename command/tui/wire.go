@@ -5,72 +5,59 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"slices"
 	"sort"
 	"strings"
 
 	"github.com/cognite-tools/cdflogin/flows"
+	"github.com/cognite-tools/cdflogin/internal/insight"
 	"github.com/cognite-tools/cdflogin/internal/insight/cdf"
-	"github.com/cognite-tools/cdflogin/internal/insight/claims"
 	"github.com/cognite-tools/cdflogin/internal/secrets"
 	"github.com/cognite-tools/cdflogin/profiles"
 	"github.com/cognite-tools/cdflogin/ui"
 )
 
-// CDFInspector returns a ui.Config.Inspect that asks the profile's CDF (with
-// base, plus the profile's ca_file) what a token grants, and maps the
-// token's groups onto the project's CDF groups.
+// CDFInspector returns a ui.Config.Inspect that asks the profile's CDF
+// what a token grants and maps the token's groups onto the project's CDF
+// groups: insight.Inspect, the use case `cdflogin inspect` runs, with
+// base (plus the profile's ca_file) as the HTTP client. CDF's errors come
+// back as they are, for the program to explain through the diagnosis
+// seam.
 func CDFInspector(base *http.Client) func(ctx context.Context, p profiles.Profile, t *flows.Tokens) (*ui.Access, error) {
+	d := insight.Deps{HTTPClient: func(p profiles.Profile) (*http.Client, error) { return flows.HTTPClient(base, p) }}
 	return func(ctx context.Context, p profiles.Profile, t *flows.Tokens) (*ui.Access, error) {
-		hc, err := flows.HTTPClient(base, p)
+		res, err := insight.Inspect(ctx, d, insight.InspectInput{Profile: p, AccessToken: t.AccessToken})
 		if err != nil {
 			return nil, err
 		}
-		var groups []string
-		if tok, err := claims.Decode(t.AccessToken); err == nil {
-			groups = tok.Groups()
-		}
-		r, err := cdf.Inspect(ctx, cdf.New(p.BaseURL(), hc, t.AccessToken), p.Project, groups)
-		if err != nil {
-			return nil, fmt.Errorf("ask CDF at %s: %w", p.BaseURL(), err)
-		}
-		return accessFromReport(r), nil
+		return accessFromResult(res), nil
 	}
 }
 
-// accessFromReport condenses an inspect report for the CDF access tab.
-func accessFromReport(r *cdf.Report) *ui.Access {
+// accessFromResult condenses an inspection for the CDF access tab, in the
+// words `cdflogin inspect` prints: capabilities merged per ACL and scope
+// (cdf.MergeCapabilities) as Capability.String renders them.
+func accessFromResult(res *insight.InspectResult) *ui.Access {
+	r := res.Report
 	a := &ui.Access{Subject: r.Subject}
 	for _, pg := range r.Projects {
 		a.Projects = append(a.Projects, pg.ProjectURLName)
 	}
 	sort.Strings(a.Projects)
-	// Several groups grant the same ACL: one line per ACL and scope with
-	// the union of the actions, in first-seen order.
-	type capKey struct{ acl, scope string }
-	var order []capKey
-	actions := map[capKey][]string{}
-	for _, c := range r.Capabilities {
-		k := capKey{c.ACL, scopeName(c.Scope)}
-		if _, ok := actions[k]; !ok {
-			order = append(order, k)
-			actions[k] = []string{}
-		}
-		for _, act := range c.Actions {
-			if !slices.Contains(actions[k], act) {
-				actions[k] = append(actions[k], act)
-			}
-		}
+	for _, c := range cdf.MergeCapabilities(r.Capabilities) {
+		a.Capabilities = append(a.Capabilities, c.String())
 	}
-	for _, k := range order {
-		a.Capabilities = append(a.Capabilities, fmt.Sprintf("%s: %s (%s)", k.acl, strings.Join(actions[k], ", "), k.scope))
+	if r.Project != nil && r.Project.OIDCConfiguration != nil {
+		a.Audience = r.Project.OIDCConfiguration.Audience
 	}
-	if !r.Access.HasAccess {
+	if !res.HasAccess() {
 		n := fmt.Sprintf("The token gives no access to project %q.", r.Access.Project)
 		if len(r.Access.DidYouMean) > 0 {
 			n += " Did you mean " + strings.Join(r.Access.DidYouMean, ", ") + "?"
 		}
 		a.Notes = append(a.Notes, n)
+	}
+	if res.GroupsOverage {
+		a.Notes = append(a.Notes, "The token has no groups claim because of a groups overage (over 200 groups); CDF can only map them with its group callback on.")
 	}
 	if m := r.Mapping; m != nil {
 		for _, mg := range m.Matched {
@@ -90,18 +77,6 @@ func accessFromReport(r *cdf.Report) *ui.Access {
 	}
 	a.Notes = append(a.Notes, r.Warnings...)
 	return a
-}
-
-// scopeName names a capability scope for people.
-func scopeName(raw []byte) string {
-	s := string(raw)
-	switch {
-	case len(raw) == 0 || strings.Contains(s, `"all"`):
-		return "all"
-	case strings.Contains(s, "currentuserscope"):
-		return "current user"
-	}
-	return "scoped: " + s
 }
 
 // KeyringSaver returns a ui.Config.SaveSecret that keeps a typed secret in k

@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -89,7 +90,7 @@ func dotenvPlain(r rune) bool {
 
 // dotenvReference is what python-dotenv expands in every kind of quotes
 // (its _posix_variable); it has no escape for it.
-var dotenvReference = regexp.MustCompile(`\$\{[^}:]*(?::-[^}]*)?\}`)
+var dotenvReference = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\$\{[^}:]*(?::-[^}]*)?\}`) })
 
 // Dotenv quotes s for a .env file that python-dotenv reads and a shell
 // sources (set -a; . ./.env): plain when every character is inert; in
@@ -103,7 +104,7 @@ func Dotenv(s string) (string, error) {
 	if err := text("dotenv", s); err != nil {
 		return "", err
 	}
-	if dotenvReference.MatchString(s) {
+	if dotenvReference().MatchString(s) {
 		return "", refuse("dotenv", "it holds a ${…} reference, which python-dotenv expands in any quotes")
 	}
 	plain := s != ""
