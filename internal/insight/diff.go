@@ -361,3 +361,116 @@ func valueText(v any) string {
 	}
 	return string(b)
 }
+
+// Mark is the change's mark, as the command line and the program show
+// it: ! another account or groups left out, + gained or added, - lost or
+// removed, ~ a claim's new value, i a time.
+func (c Change) Mark() string {
+	switch c.Kind {
+	case ChangeAccount, ChangeGroupsOverage:
+		return "!"
+	case ChangeGroupsGained, ChangeRolesAdded, ChangeScopesAdded:
+		return "+"
+	case ChangeGroupsLost, ChangeRolesRemoved, ChangeScopesRemoved:
+		return "-"
+	case ChangeClaim:
+		switch {
+		case c.Before == "":
+			return "+"
+		case c.After == "":
+			return "-"
+		}
+		return "~"
+	}
+	return "i"
+}
+
+// Label names the change for people: "groups gained", "scopes removed",
+// "another account", "iat", "lifetime", or the claim's name.
+func (c Change) Label() string {
+	switch c.Kind {
+	case ChangeAccount:
+		return "another account"
+	case ChangeGroupsGained:
+		return "groups gained"
+	case ChangeGroupsLost:
+		return "groups lost"
+	case ChangeGroupsOverage:
+		if c.After == "true" {
+			return "groups left out"
+		}
+		return "groups back"
+	case ChangeRolesAdded:
+		return "roles added"
+	case ChangeRolesRemoved:
+		return "roles removed"
+	case ChangeScopesAdded:
+		return "scopes added"
+	case ChangeScopesRemoved:
+		return "scopes removed"
+	}
+	if c.Kind == ChangeClaim {
+		return c.Claim
+	}
+	return c.Kind
+}
+
+// Text is the change's value for people (its Values, for a list change,
+// are given one by one): the account's claim with its old and new value,
+// a time's old and new value in loc with the shift ("16:00:00 →
+// 16:20:00 (+20 min)"), a claim's old and new value. The text comes from
+// the tokens: make it safe before a terminal shows it.
+func (c Change) Text(loc *time.Location) string {
+	if loc == nil {
+		loc = time.Local
+	}
+	arrow := func(b, a string) string {
+		switch {
+		case b == "":
+			return "(none) → " + a
+		case a == "":
+			return b + " → (none)"
+		}
+		return b + " → " + a
+	}
+	switch c.Kind {
+	case ChangeAccount:
+		return c.Claim + " " + arrow(c.Before, c.After)
+	case ChangeGroupsOverage:
+		if c.After == "true" {
+			return "the token no longer lists the groups: too many to carry (overage)"
+		}
+		return "the token lists the groups again"
+	case ChangeIssued, ChangeExpires:
+		b, bErr := time.Parse(time.RFC3339, c.Before)
+		a, aErr := time.Parse(time.RFC3339, c.After)
+		layout := "15:04:05"
+		if bErr != nil || aErr != nil || b.In(loc).Format("20060102") != a.In(loc).Format("20060102") {
+			layout = "2006-01-02 15:04:05"
+		}
+		show := func(t time.Time, err error) string {
+			if err != nil {
+				return ""
+			}
+			return t.In(loc).Format(layout)
+		}
+		s := arrow(show(b, bErr), show(a, aErr))
+		if c.Shift != 0 {
+			s += " (" + signed(c.Shift) + ")"
+		}
+		return s
+	case ChangeLifetime:
+		b, _ := time.ParseDuration(c.Before)
+		a, _ := time.ParseDuration(c.After)
+		return claims.Relative(b) + " → " + claims.Relative(a) + " (" + signed(c.Shift) + ")"
+	}
+	return arrow(c.Before, c.After)
+}
+
+// signed is a shift with its sign: "+20 min", "-1 h".
+func signed(d time.Duration) string {
+	if d < 0 {
+		return "-" + claims.Relative(-d)
+	}
+	return "+" + claims.Relative(d)
+}
