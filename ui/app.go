@@ -147,7 +147,7 @@ func (m *app) setAfter(after afterFunc) {
 
 // show puts p on screen; the page it replaces stops its work.
 func (m *app) show(p page) {
-	if old, ok := m.page.(leaver); ok && m.page != p {
+	if old, ok := m.page.(leaver); ok && m.page != p && !covering(m.page, p) {
 		old.Leave()
 	}
 	m.page, m.screen = p, p.Screen()
@@ -481,8 +481,13 @@ func (m *app) inFlight() bool {
 	if m.loginActive {
 		return true
 	}
-	t, ok := m.page.(*tokenView)
-	return ok && t.ref.refreshing
+	switch p := m.page.(type) {
+	case *tokenView:
+		return p.ref.refreshing
+	case *changesPage:
+		return p.token.ref.refreshing
+	}
+	return false
 }
 
 // toPage gives msg to the page on screen and carries out its request.
@@ -564,6 +569,8 @@ func (m *app) do(req request) tea.Cmd {
 	case reqTryDemo:
 		m.tryDemo = true
 		return tea.Quit
+	case reqShow:
+		m.show(r.p)
 	}
 	return nil
 }
@@ -1033,7 +1040,7 @@ func clipLines(lines []string, n int) []string {
 
 // inFlightName names the work ctrl+c cancelled, for Run's error.
 func (m *app) inFlightName() string {
-	if m.screen == scrToken {
+	if m.screen == scrToken || m.screen == scrChanges {
 		return "the token refresh"
 	}
 	return "sign-in"

@@ -25,7 +25,7 @@ type KeyMap struct {
 	// Sign-in pages.
 	Copy, OpenBrowser, QR, Approve key.Binding
 	// The token page.
-	Refresh, NextTab, PrevTab, Raw, Reveal key.Binding
+	Refresh, NextTab, PrevTab, Raw, Reveal, Changes key.Binding
 	// The error page.
 	Retry, OtherFlow key.Binding
 	// The welcome page.
@@ -64,6 +64,7 @@ func DefaultKeyMap() KeyMap {
 		PrevTab: bind("shift+tab,left,h", "shift+tab", "previous tab"),
 		Raw:     bind("v", "v", "raw JSON"),
 		Reveal:  bind("t", "t", "show raw token"),
+		Changes: bind("w", "w", "what changed"),
 
 		Retry:     bind("r", "r", "retry"),
 		OtherFlow: bind("f", "f", "other flow"),
