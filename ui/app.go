@@ -45,7 +45,12 @@ type (
 		err     error
 	}
 	openedMsg struct{ err error }
-	savedMsg  struct {
+	// demoGroupsMsg is the demo's group change, done.
+	demoGroupsMsg struct {
+		text string
+		err  error
+	}
+	savedMsg struct {
 		name string
 		back screen
 		new  bool
@@ -408,6 +413,14 @@ func (m *app) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 
+	case demoGroupsMsg:
+		if msg.err != nil {
+			m.setStatus("Demo: the groups were not changed: "+msg.err.Error(), true)
+		} else {
+			m.setStatus(msg.text, false)
+		}
+		return m, nil
+
 	case openedMsg:
 		if msg.err != nil {
 			m.setStatus("The browser could not open: "+msg.err.Error()+". Copy the URL instead.", true)
@@ -571,6 +584,14 @@ func (m *app) do(req request) tea.Cmd {
 		return tea.Quit
 	case reqShow:
 		m.show(r.p)
+	case reqDemoGroups:
+		if h := m.cfg.Demo; h != nil && h.ChangeGroups != nil {
+			ctx := m.ctx
+			return m.goWork(func() tea.Msg {
+				text, err := h.ChangeGroups(ctx)
+				return demoGroupsMsg{text: text, err: err}
+			})
+		}
 	}
 	return nil
 }

@@ -66,6 +66,10 @@ type DemoHooks struct {
 	ApproveDeviceCode func(ctx context.Context, userCode string) error
 	// CompleteBrowser completes the sign-in at authURL as User.
 	CompleteBrowser func(ctx context.Context, authURL string) error
+	// ChangeGroups changes User's group membership in the sandbox tenant
+	// as an admin would (tokens already issued keep their groups; the
+	// next refresh carries the new ones) and says what it did.
+	ChangeGroups func(ctx context.Context) (string, error)
 }
 
 // Config is everything Run needs. Store and Auth are required; the rest

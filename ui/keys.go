@@ -24,6 +24,8 @@ type KeyMap struct {
 	New, Edit, Delete, Filter, Yes, No key.Binding
 	// Sign-in pages.
 	Copy, OpenBrowser, QR, Approve key.Binding
+	// The demo's group change on the token page.
+	DemoGroups key.Binding
 	// The token page.
 	Refresh, NextTab, PrevTab, Raw, Reveal, Changes key.Binding
 	// The error page.
@@ -58,6 +60,7 @@ func DefaultKeyMap() KeyMap {
 		OpenBrowser: bind("o", "o", "open browser"),
 		QR:          bind("s", "s", "QR code"),
 		Approve:     bind("a", "a", "approve (demo)"),
+		DemoGroups:  bind("m", "m", "move groups (demo)"),
 
 		Refresh: bind("r", "r", "refresh now"),
 		NextTab: bind("tab,right,l", "tab", "next tab"),

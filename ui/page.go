@@ -194,6 +194,8 @@ type (
 	}
 	// reqTryDemo ends the program so that the demo starts.
 	reqTryDemo struct{}
+	// reqDemoGroups changes the sandbox user's groups (demo).
+	reqDemoGroups struct{}
 	// reqShow puts a page that is still alive back on screen (the token
 	// page, from its Changes).
 	reqShow struct{ p page }

@@ -37,16 +37,18 @@ func (t tokenTab) String() string {
 type tokenKeys struct {
 	KeyMap
 	SignIn, Back, HideRaw key.Binding
-	Changes               key.Binding
+	Changes, DemoGroups   key.Binding
 }
 
 func newTokenKeys(k KeyMap) tokenKeys {
+	k.DemoGroups.SetEnabled(false)
 	return tokenKeys{
-		KeyMap:  k,
-		SignIn:  with(k.Open, "sign in again"),
-		Back:    with(k.Back, "profiles"),
-		HideRaw: bind("t,esc", "t/esc", "hide raw token"),
-		Changes: k.Changes,
+		KeyMap:     k,
+		SignIn:     with(k.Open, "sign in again"),
+		Back:       with(k.Back, "profiles"),
+		HideRaw:    bind("t,esc", "t/esc", "hide raw token"),
+		Changes:    k.Changes,
+		DemoGroups: k.DemoGroups,
 	}
 }
 
@@ -118,6 +120,9 @@ func newTokenView(c *common, p profiles.Profile, t *flows.Tokens) *tokenView {
 	}
 	if withCDF {
 		m.tabs = append(m.tabs, tabCDF)
+	}
+	if d := c.cfg.Demo; d != nil && d.ChangeGroups != nil && t.Flow.IsUser() {
+		m.keys.DemoGroups.SetEnabled(true)
 	}
 	m.setTokens(t)
 	how := "signed in"
@@ -366,6 +371,8 @@ func (m *tokenView) key(msg tea.KeyPressMsg) (tea.Cmd, request) {
 	case key.Matches(msg, k.Reveal):
 		m.reveal = true
 		m.scroll.off = 0
+	case key.Matches(msg, k.DemoGroups):
+		return nil, reqDemoGroups{}
 	case key.Matches(msg, k.Changes):
 		return nil, reqShow{p: newChangesPage(m.common, m)}
 	case key.Matches(msg, k.SignIn):
@@ -829,8 +836,13 @@ func (m *tokenView) KeyMap() help.KeyMap {
 	if m.lastChange() != nil {
 		short = append(short, k.Changes)
 	}
+	tools = append(tools, k.Changes)
+	if k.DemoGroups.Enabled() {
+		short = append(short, k.DemoGroups)
+		tools = append(tools, k.DemoGroups)
+	}
 	short = append(short, k.Back)
-	full := [][]key.Binding{{k.Refresh, k.SignIn}, {k.NextTab, k.PrevTab}, append(tools, k.Changes), {k.Back}}
+	full := [][]key.Binding{{k.Refresh, k.SignIn}, {k.NextTab, k.PrevTab}, tools, {k.Back}}
 	if m.scrolls() {
 		full = append(full, k.nav())
 	}
