@@ -11,7 +11,10 @@ import (
 // which apps and users it has. It holds no secrets (the secret app's
 // secret is the published constant SecretAppSecret).
 type Settings struct {
-	Authority         string `json:"authority"`
+	Authority string `json:"authority"`
+	// AuthorityHost is the Entra-like host without a tenant: where a
+	// tenant is found by domain (<host>/<domain>/v2.0/.well-known/…).
+	AuthorityHost     string `json:"authority_host"`
 	Issuer            string `json:"issuer"`
 	TenantID          string `json:"tenant_id"`
 	TenantDomain      string `json:"tenant_domain"`
@@ -55,6 +58,7 @@ type UserInfo struct {
 func (s *Sandbox) Settings() Settings {
 	st := Settings{
 		Authority:      s.AuthorityURL(),
+		AuthorityHost:  s.entraURL,
 		Issuer:         s.issuerV2(),
 		TenantID:       s.world.TenantID,
 		TenantDomain:   s.world.TenantDomain,
