@@ -528,6 +528,12 @@ func (m *app) do(req request) tea.Cmd {
 		store, forget, name := m.cfg.Store, m.cfg.Forget, r.name
 		return func() tea.Msg { return deleteProfile(store, forget, name) }
 	case reqSaveProfile:
+		if needsTenantLookup(m.common, r.vals) {
+			// A tenant typed as an e-mail address: find it first.
+			p, cmd := newTenantPage(m.common, r)
+			m.show(p)
+			return cmd
+		}
 		// Leave the form at once: it reports done on every later message.
 		m.show(loadingPage{})
 		return m.saveForm(r)
@@ -584,6 +590,14 @@ func (m *app) do(req request) tea.Cmd {
 		return tea.Quit
 	case reqShow:
 		m.show(r.p)
+	case reqFormBack:
+		initial := valuesOf(nil)
+		if r.save.editing != "" {
+			if p, err := m.cfg.Store.Get(r.save.editing); err == nil {
+				initial = valuesOf(&p)
+			}
+		}
+		return m.openFormValues(r.save.vals, initial, r.save.editing, r.save.back)
 	case reqDemoGroups:
 		if h := m.cfg.Demo; h != nil && h.ChangeGroups != nil {
 			ctx := m.ctx
@@ -659,6 +673,17 @@ func (m *app) openNamed(name string) {
 
 // openForm shows the New (p == nil) or Edit profile form.
 func (m *app) openForm(p *profiles.Profile, back screen) tea.Cmd {
+	editing := ""
+	if p != nil {
+		editing = p.Name
+	}
+	v := valuesOf(p)
+	return m.openFormValues(v, v, editing, back)
+}
+
+// openFormValues shows the profile form with the values v (initial: what
+// a change is judged against).
+func (m *app) openFormValues(v, initial formValues, editing string, back screen) tea.Cmd {
 	names := map[string]bool{}
 	for _, r := range m.rows {
 		names[r.Profile.Name] = true
@@ -667,7 +692,7 @@ func (m *app) openForm(p *profiles.Profile, back screen) tea.Cmd {
 	if validate == nil {
 		validate = defaultValidate
 	}
-	form := newProfileForm(m.common, p, back, func(s string) bool { return names[s] }, validate, m.cfg.SaveSecret != nil)
+	form := newProfileFormValues(m.common, v, initial, editing, back, func(s string) bool { return names[s] }, validate, m.cfg.SaveSecret != nil)
 	m.show(form)
 	// The form picks its theme from the background; tell it what the
 	// terminal reported.

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/cognite-tools/cdflogin/flows"
+	"github.com/cognite-tools/cdflogin/internal/insight"
 	"github.com/cognite-tools/cdflogin/profiles"
 )
 
@@ -130,6 +131,10 @@ type Config struct {
 
 	// Demo adds the sandbox keys; nil outside `cdflogin demo`.
 	Demo *DemoHooks
+	// FindTenant finds the Entra tenant of an e-mail address or domain
+	// typed as the form's tenant, on the host of p's authority (nil: the
+	// form takes a tenant ID or domain only).
+	FindTenant func(ctx context.Context, p profiles.Profile, emailOrDomain string) (*insight.TenantOfDomain, error)
 	// Accessible (or TERM=dumb) gives plain text without animation.
 	Accessible bool
 	// Width and Height fix the size (tests); zero means the terminal's.

@@ -348,6 +348,12 @@ var goldenScreens = []struct {
 		d.waitFor("changes", onScreen(scrChanges))
 		return d
 	}},
+	{"tenant-found", func(t *testing.T, w, h int) *driver {
+		return newProfileWithEmail(t, w, h, "alice.anders@contoso.com")
+	}},
+	{"tenant-not-found", func(t *testing.T, w, h int) *driver {
+		return newProfileWithEmail(t, w, h, "alice.anders@contoso-corporation.example")
+	}},
 	{"error-7000218", func(t *testing.T, w, h int) *driver {
 		d := newDriver(t, w, h, []profiles.Profile{devProfile})
 		d.auth.loginErr = entraErr("device code sign-in", "invalid_client", 7000218, "AADSTS7000218: The request body must contain the following parameter: 'client_assertion' or 'client_secret'.")

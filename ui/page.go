@@ -29,6 +29,7 @@ const (
 	scrWelcome
 	scrImport
 	scrChanges
+	scrTenant
 )
 
 // page is one screen of the program, in the shape of a bubbles

@@ -65,7 +65,7 @@ type DomainNotFoundError struct {
 func (e *DomainNotFoundError) Error() string {
 	return fmt.Sprintf("no Entra tenant claims the domain %s at %s (AADSTS90002: tenant not found): check its spelling; "+
 		"the domain must be a verified custom domain of the tenant (Entra admin center › Entra ID › Domain names), "+
-		"or give the tenant ID (--tenant) instead", e.Domain, e.Host)
+		"or use the tenant ID instead", e.Domain, e.Host)
 }
 
 // Unwrap gives Entra's answer, for the diagnosis seam.
@@ -234,4 +234,20 @@ func trunc(s string, n int) string {
 		return s[:n]
 	}
 	return s
+}
+
+// FindTenantOf finds the tenant of an e-mail address or a domain (given)
+// on the host of authority (its tenant path dropped; "" is Entra's public
+// cloud): DomainOf, AuthorityHostOf and FindTenant in one, as the profile
+// form uses them.
+func FindTenantOf(ctx context.Context, client *http.Client, authority, given string) (*TenantOfDomain, error) {
+	domain, err := DomainOf(given)
+	if err != nil {
+		return nil, err
+	}
+	host, err := AuthorityHostOf(authority)
+	if err != nil {
+		return nil, err
+	}
+	return FindTenant(ctx, client, host, domain)
 }
