@@ -250,7 +250,7 @@ func browserFailure(err error) string {
 	case errors.As(err, &he):
 		return "Not opening a browser here (" + he.Reason + ")"
 	}
-	return "Could not open a browser: " + firstLine(err.Error())
+	return "Could not open a browser (" + firstLine(err.Error()) + ")"
 }
 
 func firstLine(s string) string {

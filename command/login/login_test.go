@@ -113,7 +113,7 @@ func TestPlainBrowserPrintsURLBeforeTheBrowser(t *testing.T) {
 	if r.err != nil {
 		t.Fatal(r.err)
 	}
-	linesInOrder(t, r.stderr, "http://localhost:53000", url, "Could not open a browser: no DISPLAY: open the URL above in a browser on this machine.\n", "redeeming", "Signed in as Alice <alice@contoso.example>")
+	linesInOrder(t, r.stderr, "http://localhost:53000", url, "Could not open a browser (no DISPLAY): open the URL above in a browser on this machine.\n", "redeeming", "Signed in as Alice <alice@contoso.example>")
 	if fake.LoginCalls[0] != profiles.FlowBrowser {
 		t.Errorf("--flow must override the profile's flow: %v", fake.LoginCalls)
 	}

@@ -9,6 +9,7 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/cognite-tools/cdflogin/command/cmdutil"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 	"golang.org/x/term"
@@ -170,51 +171,17 @@ func visibleFlags(fs *pflag.FlagSet) []*pflag.Flag {
 	return out
 }
 
-// flagSpec is "-p, --profile NAME": the flag and the value it takes.
-func flagSpec(f *pflag.Flag) string {
-	s := "    --" + f.Name
-	if f.Shorthand != "" {
-		s = "-" + f.Shorthand + ", --" + f.Name
-	}
-	if v := placeholder(f); v != "" {
-		s += " " + v
-	}
-	return s
-}
-
-// placeholder names a flag's value: the word the usage marks with
-// backquotes (pflag's convention), else one from its type.
-func placeholder(f *pflag.Flag) string {
-	name, _ := pflag.UnquoteUsage(f)
-	switch {
-	case strings.Contains(f.Usage, "`"):
-		return name
-	case f.Value.Type() == "bool":
-		return ""
-	case name == "int" || name == "uint":
-		return "N"
-	case name == "duration":
-		return "DURATION"
-	case name == "strings" || name == "stringSlice" || name == "stringArray":
-		return strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
-	}
-	return strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
-}
-
 // writeFlags lists flags, the usage (as written, without the backquotes)
 // wrapped beside them, with the default.
 func writeFlags(b *strings.Builder, fs []*pflag.Flag, width int, st helpStyles) {
 	specW := 0
 	for _, f := range fs {
-		specW = max(specW, len(flagSpec(f)))
+		specW = max(specW, len(cmdutil.FlagSpec(f)))
 	}
 	specW = min(specW, 34)
 	for _, f := range fs {
-		spec := flagSpec(f)
-		_, usage := pflag.UnquoteUsage(f)
-		if d := f.DefValue; d != "" && d != "false" && d != "0" && d != "[]" && !strings.Contains(usage, "default") {
-			usage += " (default " + d + ")"
-		}
+		spec := cmdutil.FlagSpec(f)
+		usage := cmdutil.FlagUsage(f)
 		if len(spec) > specW {
 			// A long flag on its own line, the usage under it.
 			b.WriteString("  " + st.flag.Render(spec) + "\n")

@@ -104,7 +104,7 @@ func (o *Opener) Open(rawURL string) error {
 		return err
 	}
 	var tried []string
-	var errs []error
+	var errs []any // one error each command that was found and failed
 	for _, c := range plan {
 		path, err := o.lookPath(c.name)
 		if err != nil {
@@ -116,16 +116,23 @@ func (o *Opener) Open(rawURL string) error {
 			run = ExecRunner{}.Run
 		}
 		if err := run(path, c.args...); err != nil {
-			tried = append(tried, c.name)
+			// Each command named once: "xdg-open: failed: exit status 3".
+			tried = append(tried, "%w")
 			errs = append(errs, fmt.Errorf("%s: %w", c.name, err))
 			continue
 		}
 		return nil
 	}
 	if len(errs) == 0 {
-		return fmt.Errorf("opening the browser: %w (tried %s)", ErrNoBrowser, strings.Join(tried, ", "))
+		return fmt.Errorf("%w (tried %s)", ErrNoBrowser, strings.Join(tried, ", "))
 	}
-	return fmt.Errorf("opening the browser (tried %s): %w", strings.Join(tried, ", "), errors.Join(errs...))
+	for i, t := range tried {
+		tried[i] = strings.ReplaceAll(t, "%", "%%")
+		if t == "%w" {
+			tried[i] = t
+		}
+	}
+	return fmt.Errorf(strings.Join(tried, "; "), errs...)
 }
 
 func (o *Opener) lookPath(name string) (string, error) {

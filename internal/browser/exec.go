@@ -1,8 +1,10 @@
 package browser
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"os"
 	"os/exec"
 	"time"
 )
@@ -32,7 +34,13 @@ func (r ExecRunner) Run(name string, args ...string) error {
 	}
 	detach(cmd)
 	if err := cmd.Start(); err != nil {
-		return fmt.Errorf("starting %s: %w", name, err)
+		// The caller names the command; say only what went wrong, not
+		// the path again (fork/exec /usr/bin/xdg-open: …).
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			return fmt.Errorf("could not start: %w", pe.Err)
+		}
+		return fmt.Errorf("could not start: %w", err)
 	}
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
@@ -45,7 +53,7 @@ func (r ExecRunner) Run(name string, args ...string) error {
 	select {
 	case err := <-done:
 		if err != nil {
-			return fmt.Errorf("%s: %w", name, err)
+			return fmt.Errorf("failed: %w", err)
 		}
 		return nil
 	case <-t.C:

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -265,5 +266,30 @@ func TestMdText(t *testing.T) {
 	want := "First line of prose\nwith \\<two\\> lines.\n\n```\nindented code\n  and a tab\n\nmore code after a blank\n```\n\nProse again.\n\n"
 	if got := mdText(in); got != want {
 		t.Errorf("mdText =\n%q\nwant\n%q", got, want)
+	}
+}
+
+// TestFlagValuesAreNamed: the reference names each flag's value as the
+// terminal help does (--profile PROFILE, --tenant ID), never by its Go
+// type (--profile string), in the markdown pages and the man page.
+func TestFlagValuesAreNamed(t *testing.T) {
+	files, err := Generate()
+	if err != nil {
+		t.Fatal(err)
+	}
+	typeWord := regexp.MustCompile(`(--|\\-\\-)[a-z-]+(\\fR)? (\\fI)?(string|strings|stringArray|stringSlice|int|uint|duration|float64)\b`)
+	for name, body := range files {
+		if !strings.HasSuffix(name, ".md") && name != ManPage {
+			continue
+		}
+		for _, m := range typeWord.FindAllString(string(body), -1) {
+			t.Errorf("%s: flag value named by its type: %q", name, m)
+		}
+	}
+	page := string(files["cdflogin_login.md"])
+	for _, want := range []string{"-p, --profile PROFILE", "--flow FLOW", "--debug-log FILE"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("cdflogin_login.md lacks %q:\n%s", want, page)
+		}
 	}
 }

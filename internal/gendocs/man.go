@@ -7,6 +7,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/cognite-tools/cdflogin/command/cmdutil"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 )
@@ -76,7 +77,7 @@ func roffFlags(b *bytes.Buffer, fs *pflag.FlagSet) {
 		if f.Hidden || f.Name == "help" {
 			return
 		}
-		varname, usage := pflag.UnquoteUsage(f)
+		varname, usage := cmdutil.FlagPlaceholder(f), cmdutil.FlagUsage(f)
 		b.WriteString(".TP\n")
 		if f.Shorthand != "" {
 			fmt.Fprintf(b, "\\fB\\-%s\\fR, ", roffLine(f.Shorthand))
@@ -86,21 +87,8 @@ func roffFlags(b *bytes.Buffer, fs *pflag.FlagSet) {
 			fmt.Fprintf(b, " \\fI%s\\fR", roffLine(varname))
 		}
 		b.WriteString("\n")
-		if def := f.DefValue; !zeroDefault(f) {
-			usage += fmt.Sprintf(" (default %s)", def)
-		}
 		fmt.Fprintf(b, "%s\n", roffLine(usage))
 	})
-}
-
-// zeroDefault reports whether f's default is its type's zero value, which
-// flag help does not show.
-func zeroDefault(f *pflag.Flag) bool {
-	switch f.DefValue {
-	case "", "false", "0", "0s", "[]":
-		return true
-	}
-	return false
 }
 
 // roffText turns a Long text into paragraphs and, for indented lines,

@@ -6,7 +6,9 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/cognite-tools/cdflogin/command/cmdutil"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
 // markdownName is the page of c: "cdflogin_profile_add.md".
@@ -39,10 +41,10 @@ func markdownPage(c *cobra.Command) []byte {
 		b.WriteString("\n")
 	}
 	if fl := c.NonInheritedFlags(); fl.HasAvailableFlags() {
-		fmt.Fprintf(&b, "## Flags\n\n```\n%s```\n\n", fl.FlagUsages())
+		fmt.Fprintf(&b, "## Flags\n\n```\n%s```\n\n", flagTable(fl))
 	}
 	if fl := c.InheritedFlags(); fl.HasAvailableFlags() {
-		fmt.Fprintf(&b, "## Flags of every command\n\n```\n%s```\n\n", fl.FlagUsages())
+		fmt.Fprintf(&b, "## Flags of every command\n\n```\n%s```\n\n", flagTable(fl))
 	}
 	b.WriteString("## See also\n\n")
 	if c.HasParent() {
@@ -208,4 +210,23 @@ func wordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
 // mdCell is text for a table cell: one line, escaped.
 func mdCell(s string) string {
 	return mdEscape(strings.Join(strings.Fields(s), " "))
+}
+
+// flagTable lists flags as the terminal help does (cmdutil.FlagSpec, the
+// same value names), one flag a line with its usage beside it.
+func flagTable(fs *pflag.FlagSet) string {
+	var flags []*pflag.Flag
+	width := 0
+	fs.VisitAll(func(f *pflag.Flag) {
+		if !f.Hidden {
+			flags = append(flags, f)
+			width = max(width, len(cmdutil.FlagSpec(f)))
+		}
+	})
+	var b strings.Builder
+	for _, f := range flags {
+		spec := cmdutil.FlagSpec(f)
+		fmt.Fprintf(&b, "  %s%s  %s\n", spec, strings.Repeat(" ", width-len(spec)), cmdutil.FlagUsage(f))
+	}
+	return b.String()
 }
