@@ -41,6 +41,7 @@ import (
 	"github.com/cognite-tools/cdflogin/internal/insight/diagnosis"
 	"github.com/cognite-tools/cdflogin/internal/secrets"
 	"github.com/cognite-tools/cdflogin/internal/tokencache"
+	"github.com/cognite-tools/cdflogin/internal/unprivileged"
 	"github.com/cognite-tools/cdflogin/profiles"
 	"github.com/cognite-tools/cdflogin/sandbox"
 )
@@ -275,7 +276,12 @@ func TestFaultsEntra(t *testing.T) {
 }
 
 // TestFaultsSlowDown: Entra answers a device-code poll with slow_down; the
-// sign-in waits longer and still completes.
+// sign-in does not end there: it polls again after a pause, not at once,
+// and completes. (MSAL Go backs off 50 ms, 150 ms, 450 ms … between polls
+// whatever the answer; Entra documents no slow_down.) What the client did
+// is read from the sandbox's request log: the polls and their times. The
+// pause is checked from below only (a wait is never shorter than asked,
+// however loaded the machine), so the check cannot flake.
 func TestFaultsSlowDown(t *testing.T) {
 	sb := startFlowSandbox(t, sandbox.Options{})
 	e := newFlowEnvOn(t, sb)
@@ -287,7 +293,8 @@ func TestFaultsSlowDown(t *testing.T) {
 	}
 	approved := make(chan struct{})
 	events, _ := e.events(func(dc flows.DeviceCode) {
-		// Approve only after the slow_down answer has been given.
+		// Approve only after the slow_down answer has been given and
+		// the client has polled again.
 		go func() {
 			defer close(approved)
 			for i := 0; i < 600 && sb.Count("token:device_code") < 2; i++ {
@@ -303,6 +310,31 @@ func TestFaultsSlowDown(t *testing.T) {
 	}
 	if tok.AccessToken == "" {
 		t.Fatal("no token")
+	}
+
+	var polls []sandbox.Request
+	for _, r := range sb.Requests() {
+		if r.Endpoint == "token" && r.Grant == "device_code" {
+			polls = append(polls, r)
+		}
+	}
+	if len(polls) < 2 || !polls[0].Fault || polls[0].Status != 400 {
+		t.Fatalf("polls %+v: want the first answered slow_down (the fault), then more", polls)
+	}
+	last := polls[len(polls)-1]
+	if last.Status != http.StatusOK || last.Fault {
+		t.Errorf("the last poll was answered %d: want the token (200)", last.Status)
+	}
+	// Not at once: MSAL's next wait after its first poll is 150 ms; a
+	// client that polled again at once after slow_down would be here in
+	// a few milliseconds.
+	if gap := polls[1].Time.Sub(polls[0].Time); gap < 100*time.Millisecond {
+		t.Errorf("the poll after slow_down came %v after it: want a pause (at least 100 ms), not a poll at once", gap)
+	}
+	// And not in a loop: the user approved after the second poll, so a
+	// few polls, not dozens.
+	if len(polls) > 5 {
+		t.Errorf("%d polls for one sign-in with a slow_down: want a few (no tight loop)", len(polls))
 	}
 }
 
@@ -483,9 +515,6 @@ func TestFaultsClockSkew(t *testing.T) {
 
 // TestFaultsCache: the token cache is unreadable, unwritable or garbage.
 func TestFaultsCache(t *testing.T) {
-	if os.Geteuid() == 0 {
-		t.Log("running as root: permission cases are skipped (root ignores file modes)")
-	}
 	sb := startFlowSandbox(t, sandbox.Options{})
 	t.Run("corrupted cache file", func(t *testing.T) {
 		e, p, _ := signedIn(t, sb)
@@ -511,10 +540,11 @@ func TestFaultsCache(t *testing.T) {
 		}
 	})
 	t.Run("read-only cache folder", func(t *testing.T) {
-		// As root, modes are ignored: TestFaultsReadOnly runs the same on
-		// a read-only mount.
-		if os.Geteuid() == 0 {
-			t.Skip("root ignores file modes; TestFaultsReadOnly covers a read-only mount")
+		// Root ignores file modes: as root the case runs again as an
+		// unprivileged user (TestFaultsReadOnly also runs it on a
+		// read-only mount).
+		if unprivileged.Rerun(t) {
+			return
 		}
 		e := newFlowEnvOn(t, sb)
 		noGoroutineLeak(t, sb.HTTPClient())
@@ -577,8 +607,8 @@ func TestFaultsCache(t *testing.T) {
 		}
 	})
 	t.Run("read-only parent of the cache folder", func(t *testing.T) {
-		if os.Geteuid() == 0 {
-			t.Skip("root ignores file modes")
+		if unprivileged.Rerun(t) { // root ignores file modes
+			return
 		}
 		e := newFlowEnvOn(t, sb)
 		noGoroutineLeak(t, sb.HTTPClient())

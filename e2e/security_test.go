@@ -52,19 +52,42 @@ func TestSecurityFileModes(t *testing.T) {
 	}
 	store := profiles.NewStore(filepath.Join(home, "profiles.yaml"))
 	e := newFlowEnvOn(t, sb)
-	e.withDeps(func(d *flows.Deps) { d.CacheDir = filepath.Join(home, "cache") })
+	var mu sync.Mutex
+	var warnings []string
+	e.withDeps(func(d *flows.Deps) {
+		d.CacheDir = filepath.Join(home, "cache")
+		d.Warnf = func(format string, args ...any) {
+			mu.Lock()
+			defer mu.Unlock()
+			warnings = append(warnings, fmt.Sprintf(format, args...))
+		}
+	})
 	e.dir = filepath.Join(home, "cache")
 	p := e.profile(sandbox.AppSecret, profiles.FlowSecret)
 	if err := store.Add(p); err != nil {
 		t.Fatal(err)
 	}
+	// profiles.yaml as Add wrote it, before anything reads it: reading a
+	// too-open file tightens it and would hide the mode it was written with.
+	if got := fileMode(t, filepath.Join(home, "profiles.yaml")); got != 0o600 {
+		t.Errorf("profiles.yaml written with mode %o, want 600", got)
+	}
 	if _, err := e.login(p, nil); err != nil {
 		t.Fatal(err)
 	}
+	// The sign-in reads the cache after writing it, and a read tightens a
+	// too-open file: so the modes below alone cannot tell how the cache
+	// was written, but such a read says so.
+	mu.Lock()
+	for _, w := range warnings {
+		if strings.Contains(w, "could be read by other users") {
+			t.Errorf("the cache was written with a mode others may read (a later read restricted it): %s", w)
+		}
+	}
+	mu.Unlock()
 	checks := map[string]os.FileMode{
-		home:                                 0o755,
-		filepath.Join(home, "profiles.yaml"): 0o600,
-		filepath.Join(home, "cache"):         0o755,
+		home:                         0o755,
+		filepath.Join(home, "cache"): 0o755,
 	}
 	entries, err := os.ReadDir(filepath.Join(home, "cache"))
 	if err != nil || len(entries) == 0 {

@@ -139,6 +139,7 @@ func TestSecretLoginSilentCachedLogout(t *testing.T) {
 		t.Fatalf("Login tokens = %+v", tok)
 	}
 	checkCacheFileModes(t, h.dir, p.Name)
+	checkCacheNeverFoundOpen(t, h)
 
 	before := h.requests()
 	again, err := h.svc.Silent(ctx, p, SilentOptions{})
@@ -198,6 +199,16 @@ func TestSecretLoginSilentCachedLogout(t *testing.T) {
 	h.assertNoSecrets(t, "logs", h.logs.String())
 }
 
+// checkCacheNeverFoundOpen fails when cdflogin found the cache it wrote
+// itself readable by others: a read tightens such a file (with a warning),
+// so its mode alone, seen afterwards, would not tell how it was written.
+func checkCacheNeverFoundOpen(t *testing.T, h *harness) {
+	t.Helper()
+	if w := h.warns.String(); strings.Contains(w, "could be read by other users") {
+		t.Errorf("the cache was written with a mode others may read (a later read restricted it):\n%s", w)
+	}
+}
+
 func checkCacheFileModes(t *testing.T, dir, profile string) {
 	t.Helper()
 	di, err := os.Stat(dir)
@@ -250,6 +261,7 @@ func TestDeviceLoginRefreshAndExpiry(t *testing.T) {
 		t.Fatalf("account = %+v", tok.Account)
 	}
 	checkCacheFileModes(t, h.dir, p.Name)
+	checkCacheNeverFoundOpen(t, h)
 
 	// Warm cache: no request.
 	before := h.requests()

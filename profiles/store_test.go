@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -43,6 +44,22 @@ func readFile(t *testing.T, path string) string {
 	return string(b)
 }
 
+// requireMode fails the test unless path has the permission bits want
+// (where files have Unix modes). Call it before the store reads the file.
+func requireMode(t *testing.T, path string, want os.FileMode) {
+	t.Helper()
+	if runtime.GOOS == "windows" {
+		return
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fi.Mode().Perm(); got != want {
+		t.Fatalf("%s has mode %04o, want %04o", filepath.Base(path), got, want)
+	}
+}
+
 func TestStoreAddGetListModes(t *testing.T) {
 	s := newTestStore(t, "")
 	if ps, err := s.List(); err != nil || len(ps) != 0 {
@@ -55,11 +72,16 @@ func TestStoreAddGetListModes(t *testing.T) {
 	if err := s.Add(p); err != nil {
 		t.Fatal(err)
 	}
+	// The modes as Add wrote them, seen before anything reads the file
+	// again: a read tightens a too-open profiles.yaml to 0600.
+	requireMode(t, s.Path(), 0o600)
+	requireMode(t, filepath.Dir(s.Path()), 0o700)
 	q := goodProfile("prod")
 	q.Flow, q.ClientSecret = FlowSecret, "env:IDP_CLIENT_SECRET"
 	if err := s.Add(q); err != nil {
 		t.Fatal(err)
 	}
+	requireMode(t, s.Path(), 0o600) // the rewrite is a new file, 0600 again
 	got, err := s.Get("dev")
 	if err != nil {
 		t.Fatal(err)
@@ -70,20 +92,6 @@ func TestStoreAddGetListModes(t *testing.T) {
 	ps, err := s.List()
 	if err != nil || len(ps) != 2 || ps[0].Name != "dev" || ps[1].Name != "prod" || ps[1].ClientSecret != "env:IDP_CLIENT_SECRET" {
 		t.Fatalf("List = %+v, %v", ps, err)
-	}
-	info, err := os.Stat(s.Path())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if info.Mode().Perm() != 0o600 {
-		t.Errorf("file mode = %v, want 0600", info.Mode().Perm())
-	}
-	dinfo, err := os.Stat(filepath.Dir(s.Path()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if dinfo.Mode().Perm() != 0o700 {
-		t.Errorf("dir mode = %v, want 0700", dinfo.Mode().Perm())
 	}
 	if err := s.Add(goodProfile("dev")); !errors.Is(err, ErrExists) {
 		t.Errorf("second Add(dev) = %v, want ErrExists", err)

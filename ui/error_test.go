@@ -32,29 +32,29 @@ func TestErrorScreenExplainsAADSTS(t *testing.T) {
 		name    string
 		profile profiles.Profile
 		err     error
-		want    []string
+		want    []string      // the catalogue's title, cause and fix: text the injected Entra error does not hold
 		keyF    profiles.Flow // flow preselected by f
 	}{
 		{
 			name: "7000218 public client flows off", profile: devProfile,
 			err:  entraErr("device code sign-in", "invalid_client", 7000218, "AADSTS7000218: The request body must contain the following parameter: 'client_assertion' or 'client_secret'."),
-			want: []string{"AADSTS7000218", "Allow public client flows"},
+			want: []string{"AADSTS7000218", "public client flows off", "Why: Entra wants a client secret", "Allow public client flows"},
 			keyF: profiles.FlowBrowser,
 		},
 		{
 			name: "700016 app not found", profile: devProfile,
 			err:  entraErr("device code", "unauthorized_client", 700016, "AADSTS700016: Application with identifier '4a2c1d3e-5b6f-4789-8a9b-0c1d2e3f4a5b' was not found in the directory."),
-			want: []string{"AADSTS700016", "4a2c1d3e-5b6f-4789-8a9b-0c1d2e3f4a5b"},
+			want: []string{"AADSTS700016", "Application not found in the tenant", "Why: No application with client ID", "4a2c1d3e-5b6f-4789-8a9b-0c1d2e3f4a5b"},
 		},
 		{
 			name: "7000215 wrong secret", profile: secretProfile,
 			err:  entraErr("client secret sign-in", "invalid_client", 7000215, "AADSTS7000215: Invalid client secret provided."),
-			want: []string{"AADSTS7000215", "Value"},
+			want: []string{"AADSTS7000215", "Why: The client secret sent for app", "Value"},
 		},
 		{
 			name: "53003 conditional access", profile: devProfile,
 			err:  entraErr("device code", "invalid_grant", 53003, "AADSTS53003: Access has been blocked by Conditional Access policies."),
-			want: []string{"AADSTS53003", "Conditional Access"},
+			want: []string{"AADSTS53003", "Blocked by Conditional Access", "Why: A Conditional Access policy of tenant"},
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -281,10 +281,21 @@ func TestIdleTokenScreenRedrawsOncePerSecond(t *testing.T) {
 	if d.m.spinner.Running() {
 		t.Fatal("the spinner runs on an idle token screen")
 	}
+	// The clock redraws the countdown every second, and nothing more often.
+	if len(intervals) == 0 {
+		t.Fatal("no timer on the idle token screen: its countdown stands still")
+	}
+	seconds := 0
 	for _, iv := range intervals {
 		if iv < time.Second {
 			t.Fatalf("a timer of %v on the idle token screen", iv)
 		}
+		if iv == time.Second {
+			seconds++
+		}
+	}
+	if seconds < 5 {
+		t.Fatalf("timers %v on the idle token screen: want the clock's one second after each of its 5 ticks", intervals)
 	}
 	// While refreshing the spinner animates, and stops afterwards.
 	d.press("r")

@@ -48,19 +48,20 @@ func TestLogout(t *testing.T) {
 		args      []string
 		fake      cmdtest.FakeFlows
 		wantCode  int
+		wantErr   string // part of the error's message, when it fails
 		wantCalls []string
 		wantLines []string
 	}{
-		{"default profile", nil, cmdtest.FakeFlows{Removed: removed}, 0, []string{"dev"},
+		{"default profile", nil, cmdtest.FakeFlows{Removed: removed}, 0, "", []string{"dev"},
 			[]string{`Removed the cached tokens of profile "dev": /c/dev.json`}},
-		{"named profile without cache", []string{"-p", "prod"}, cmdtest.FakeFlows{Removed: removed}, 0, []string{"prod"},
+		{"named profile without cache", []string{"-p", "prod"}, cmdtest.FakeFlows{Removed: removed}, 0, "", []string{"prod"},
 			[]string{`Profile "prod" had no cached tokens.`}},
-		{"all", []string{"--all"}, cmdtest.FakeFlows{Removed: removed}, 0, []string{"dev", "prod", "ci"},
+		{"all", []string{"--all"}, cmdtest.FakeFlows{Removed: removed}, 0, "", []string{"dev", "prod", "ci"},
 			[]string{`"dev": /c/dev.json`, `"prod" had no cached tokens`, `"ci": /c/ci.json`, `"ci": /c/ci.json.corrupt-1`}},
-		{"both -p and --all", []string{"-p", "dev", "--all"}, cmdtest.FakeFlows{}, cmdutil.ExitUsage, nil, nil},
-		{"unknown profile", []string{"-p", "nope"}, cmdtest.FakeFlows{}, cmdutil.ExitError, nil, nil},
-		{"removal fails", []string{"--all"}, cmdtest.FakeFlows{Removed: removed, LogoutErr: errors.New("permission denied")}, cmdutil.ExitError,
-			[]string{"dev", "prod", "ci"}, []string{`"dev": /c/dev.json`}},
+		{"both -p and --all", []string{"-p", "dev", "--all"}, cmdtest.FakeFlows{}, cmdutil.ExitUsage, "use either -p NAME or --all, not both", nil, nil},
+		{"unknown profile", []string{"-p", "nope"}, cmdtest.FakeFlows{}, cmdutil.ExitError, "no profile nope", nil, nil},
+		{"removal fails", []string{"--all"}, cmdtest.FakeFlows{Removed: removed, LogoutErr: errors.New("remove /c/dev.json: permission denied")}, cmdutil.ExitError,
+			"remove /c/dev.json: permission denied", []string{"dev", "prod", "ci"}, []string{`"dev": /c/dev.json`}},
 	}
 	for i := range tests {
 		tt := &tests[i]
@@ -68,6 +69,9 @@ func TestLogout(t *testing.T) {
 			stdout, stderr, err := run(t, &tt.fake, list, tt.args...)
 			if code := cmdutil.ExitCode(err); code != tt.wantCode {
 				t.Fatalf("exit code %d (%v), want %d", code, err, tt.wantCode)
+			}
+			if (err == nil) != (tt.wantErr == "") || err != nil && !strings.Contains(err.Error(), tt.wantErr) {
+				t.Errorf("error %v, want one saying %q", err, tt.wantErr)
 			}
 			if stdout != "" {
 				t.Errorf("stdout must stay empty, got %q", stdout)

@@ -56,10 +56,10 @@ func TestToken(t *testing.T) {
 		wantStdout string
 		wantErr    string
 		wantStderr string
-		minValid   time.Duration
+		minValid   time.Duration // what Silent is asked for: 5 min unless --min-valid (the documented default)
 	}{
 		{name: "cached token only on stdout", fake: cmdtest.FakeFlows{SilentTokens: tokens(time.Hour)},
-			wantStdout: "at.value.sig\n", minValid: flows.DefaultMinValid},
+			wantStdout: "at.value.sig\n", minValid: 5 * time.Minute},
 		{name: "min-valid is passed on", fake: cmdtest.FakeFlows{SilentTokens: tokens(time.Hour)}, args: []string{"--min-valid", "30m"},
 			wantStdout: "at.value.sig\n", minValid: 30 * time.Minute},
 		// A token that cannot live --min-valid fails the script that asked
@@ -69,15 +69,15 @@ func TestToken(t *testing.T) {
 		{name: "shorter than a given min-valid fails, JSON too", fake: cmdtest.FakeFlows{SilentTokens: tokens(20 * time.Minute)}, args: []string{"--min-valid", "45m", "--json"},
 			wantCode: cmdutil.ExitTooShort, wantErr: "ask for less (--min-valid 19m)", minValid: 45 * time.Minute},
 		{name: "shorter than the default min-valid warns", fake: cmdtest.FakeFlows{SilentTokens: tokens(2 * time.Minute)},
-			wantStdout: "at.value.sig\n", wantStderr: "less than --min-valid 5m0s", minValid: flows.DefaultMinValid},
+			wantStdout: "at.value.sig\n", wantStderr: "less than --min-valid 5m0s", minValid: 5 * time.Minute},
 		{name: "sign-in needed exits 4", fake: cmdtest.FakeFlows{SilentErr: &flows.LoginRequiredError{Profile: "dev", Reason: "no cached sign-in"}},
-			wantCode: cmdutil.ExitLoginRequired, wantErr: "run: cdflogin login -p dev", minValid: flows.DefaultMinValid},
+			wantCode: cmdutil.ExitLoginRequired, wantErr: "run: cdflogin login -p dev", minValid: 5 * time.Minute},
 		{name: "expired refresh token exits 4", fake: cmdtest.FakeFlows{SilentErr: &flows.LoginRequiredError{Profile: "dev", Reason: "refresh token expired (AADSTS700082)", Err: entra}},
-			wantCode: cmdutil.ExitLoginRequired, wantErr: "AADSTS700082", minValid: flows.DefaultMinValid},
+			wantCode: cmdutil.ExitLoginRequired, wantErr: "AADSTS700082", minValid: 5 * time.Minute},
 		{name: "cached sign-in without access token exits 4", fake: cmdtest.FakeFlows{SilentTokens: &flows.Tokens{Profile: "dev"}},
-			wantCode: cmdutil.ExitLoginRequired, wantErr: "cdflogin login -p dev", minValid: flows.DefaultMinValid},
+			wantCode: cmdutil.ExitLoginRequired, wantErr: "cdflogin login -p dev", minValid: 5 * time.Minute},
 		{name: "network error exits 1", fake: cmdtest.FakeFlows{SilentErr: &flows.NetworkError{Op: "refresh", Err: errors.New("connection refused")}},
-			wantCode: cmdutil.ExitError, wantErr: "connection refused", minValid: flows.DefaultMinValid},
+			wantCode: cmdutil.ExitError, wantErr: "connection refused", minValid: 5 * time.Minute},
 		{name: "negative min-valid is a usage error", args: []string{"--min-valid", "-1m"}, wantCode: cmdutil.ExitUsage, wantErr: "must not be negative"},
 		{name: "unknown profile", args: []string{"-p", "missing"}, wantCode: cmdutil.ExitError, wantErr: `no profile "missing"`},
 		{name: "arguments are refused", args: []string{"extra"}, wantCode: cmdutil.ExitUsage, wantErr: `takes no arguments, got "extra"`},

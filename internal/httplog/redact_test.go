@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -100,6 +101,41 @@ func TestRedactHeader(t *testing.T) {
 		if !strings.Contains(lines, k) {
 			t.Errorf("RedactHeader lacks %q:\n%s", k, lines)
 		}
+	}
+}
+
+// Credential headers whose values look like nothing in particular (no JWT,
+// no key=value): only the header list can redact them, so each is tested
+// alone with an opaque value.
+func TestRedactOpaqueCredentialHeaders(t *testing.T) {
+	tests := []struct {
+		name, value, want string
+	}{
+		{"Authorization", "Bearer opaqueAccessToken1234", "Authorization: Bearer REDACTED(21)"},
+		{"Authorization", "Basic dXNlcjpwYXNzd29yZA==", "Authorization: Basic REDACTED(20)"},
+		{"Proxy-Authorization", "Basic cHJveHl1c2VyOnByb3h5cGFzcw==", "Proxy-Authorization: Basic REDACTED(28)"},
+		{"proxy-authorization", "Negotiate YIIGhgYGKwYBBQUCoIIGejCCBnag", "Proxy-Authorization: Negotiate REDACTED(28)"},
+		{"X-Ms-Refresh-Token", "0.AQsAopaqueRefreshTokenValue", "X-Ms-Refresh-Token: REDACTED(29)"},
+		{"Cookie", "esctx=opaqueSessionCookie", "Cookie: REDACTED(25)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := http.Header{}
+			h[tt.name] = []string{tt.value}
+			h.Set("Content-Type", "application/json")
+			lines := RedactHeader(h)
+			got := strings.Join(lines, "\n")
+			hidden := tt.value
+			if _, cred, ok := strings.Cut(tt.value, " "); ok {
+				hidden = cred // the scheme stays
+			}
+			if strings.Contains(got, hidden) {
+				t.Errorf("RedactHeader kept %q:\n%s", hidden, got)
+			}
+			if !slices.Contains(lines, tt.want) {
+				t.Errorf("RedactHeader = %q, want the line %q", lines, tt.want)
+			}
+		})
 	}
 }
 

@@ -630,7 +630,7 @@ func TestNotReachableOnNonLoopbackAddress(t *testing.T) {
 		}
 	}
 	if tried == 0 {
-		t.Skip("no non-loopback address on this machine")
+		t.Skip("no non-loopback address on this machine (TestNotReachableOnAnAddressOfItsOwn makes one where it may)")
 	}
 }
 

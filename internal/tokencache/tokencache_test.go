@@ -54,14 +54,13 @@ func TestSaveLoadModes(t *testing.T) {
 	if err := f.Save([]byte(`{"AccessToken":{}}`)); err != nil {
 		t.Fatal(err)
 	}
+	// The modes as Save wrote them: stat before any Load, which would
+	// tighten a too-open file and hide how it was written.
+	requireMode(t, f.Path(), 0o600)
+	requireMode(t, dir, 0o700)
 	data, err := f.Load()
 	if err != nil || string(data) != `{"AccessToken":{}}` {
 		t.Fatalf("Load = %q, %v", data, err)
-	}
-	fi, _ := os.Stat(f.Path())
-	di, _ := os.Stat(dir)
-	if fi.Mode().Perm() != 0o600 || di.Mode().Perm() != 0o700 {
-		t.Fatalf("modes file %v dir %v", fi.Mode().Perm(), di.Mode().Perm())
 	}
 	// An existing folder others may list is used as it is: cdflogin
 	// never chmods a folder (the files in it are private).
@@ -71,15 +70,30 @@ func TestSaveLoadModes(t *testing.T) {
 	if err := f.Save([]byte(`{}`)); err != nil {
 		t.Fatal(err)
 	}
-	if di, _ := os.Stat(dir); di.Mode().Perm() != 0o755 {
-		t.Fatalf("dir mode after Save %v", di.Mode().Perm())
-	}
+	requireMode(t, dir, 0o755)
+	requireMode(t, f.Path(), 0o600) // replaced by a new file, written 0600 again
 	// No temporary files are left behind.
 	entries, _ := os.ReadDir(dir)
 	for _, e := range entries {
 		if strings.Contains(e.Name(), ".tmp-") {
 			t.Errorf("leftover %s", e.Name())
 		}
+	}
+}
+
+// requireMode fails the test unless path has the permission bits want. Call
+// it before anything reads the file: reading a too-open cache tightens it.
+func requireMode(t *testing.T, path string, want fs.FileMode) {
+	t.Helper()
+	if runtime.GOOS == "windows" {
+		return // no Unix modes (privatefs guards the files with ACLs)
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fi.Mode().Perm(); got != want {
+		t.Fatalf("%s has mode %04o, want %04o", filepath.Base(path), got, want)
 	}
 }
 
@@ -215,6 +229,7 @@ func TestAccessorModes(t *testing.T) {
 		if err := a.Export(context.Background(), m, cacheExportHints()); err != nil {
 			t.Fatal(err)
 		}
+		requireMode(t, f.Path(), 0o600) // as Export wrote it, before Load could tighten it
 		if got, _ := f.Load(); string(got) != string(m.data) || !a.Exported() {
 			t.Errorf("mode %d: file after Export = %s", tt.mode, got)
 		}

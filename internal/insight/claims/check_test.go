@@ -27,6 +27,10 @@ func manyGroups(n int) []string {
 	return out
 }
 
+// projectAud is the audience CDF says a project accepts.
+var projectAud = claims.Audience{URL: "https://westeurope-1.cognitedata.com", From: "project acme's audience in CDF",
+	Fix: "Ask for the scope of the project's audience", FromCDF: true}
+
 func TestCheck(t *testing.T) {
 	user := claimstest.V2User(now)
 	app := claimstest.V1App(now)
@@ -61,6 +65,14 @@ func TestCheck(t *testing.T) {
 		{"aud wrong cluster", claimstest.With(user, "aud", "https://api.cognitedata.com"), base, claims.IDAudience, claims.SeverityError, "another cluster", "cluster"},
 		{"aud guid", claimstest.With(user, "aud", claimstest.ClientID), base, claims.IDAudience, claims.SeverityInfo, "application ID", "/.default"},
 		{"aud missing", claimstest.With(user, "aud", nil), base, claims.IDAudience, claims.SeverityError, "no aud", "/.default"},
+		// An aud that merely starts with the CDF URL is another API.
+		{"aud longer host", claimstest.With(user, "aud", "https://westeurope-1.cognitedata.com.evil"), base, claims.IDAudience, claims.SeverityError, "is not the profile's CDF URL", "cluster"},
+		{"aud longer path", claimstest.With(user, "aud", "https://westeurope-1.cognitedata.com/evil"), base, claims.IDAudience, claims.SeverityError, "is not the profile's CDF URL", "cluster"},
+		{"aud other port", claimstest.With(user, "aud", "https://westeurope-1.cognitedata.com:4443"), base, claims.IDAudience, claims.SeverityError, "is not the profile's CDF URL", "cluster"},
+		// The audience CDF accepts (from the project, the scopes or the cluster).
+		{"aud of project ok", user, withExp(func(e *claims.Expect) { e.Audience = projectAud }), claims.IDAudience, claims.SeverityOK, "project acme's audience", ""},
+		{"aud of project longer host", claimstest.With(user, "aud", "https://westeurope-1.cognitedata.com.evil"), withExp(func(e *claims.Expect) { e.Audience = projectAud }), claims.IDAudience, claims.SeverityError, "is not project acme's audience", "the project's audience"},
+		{"aud of project longer path", claimstest.With(user, "aud", "https://westeurope-1.cognitedata.com/evil"), withExp(func(e *claims.Expect) { e.Audience = projectAud }), claims.IDAudience, claims.SeverityError, "is not project acme's audience", "the project's audience"},
 
 		{"tid ok", user, base, claims.IDTenant, claims.SeverityOK, "", ""},
 		{"tid case", user, withExp(func(e *claims.Expect) { e.Tenant = strings.ToUpper(claimstest.TenantID) }), claims.IDTenant, claims.SeverityOK, "", ""},
