@@ -4,7 +4,8 @@ package e2e_test
 // at the four window sizes the goldens hold (60×20, 80×24, 100×30,
 // 160×45): cdflogin demo → the sandbox device profile → the demo approve
 // key → the token page's countdown moves → the claims → the CDF access →
-// r refreshes → the browser sign-in, whose long URL the terminal holds as
+// r refreshes → m (demo) changes alice's groups through the sandbox admin
+// API, r shows what changed, w lists it → the browser sign-in, whose long URL the terminal holds as
 // one line (tmux's capture-pane -J joins it) → the AADSTS7000218
 // explanation of the app without public client flows → q quits with exit
 // code 0. A first run with no profiles shows the welcome page (whose
@@ -220,6 +221,28 @@ func demoWalk(t *testing.T, bin string, w, h int) []string {
 	if !strings.Contains(screen, "ok, new expiry") {
 		t.Fatalf("the refresh result is not shown:\n%s", screen)
 	}
+
+	// The demo's m key: an admin moves alice from "CDF readers" to
+	// "Marketing" through the sandbox admin API while the token screen is
+	// live; the next refresh carries it, and the screen says what changed.
+	s.send("m")
+	words := func(want string) func(string) bool {
+		return func(screen string) bool { return strings.Contains(strings.Join(strings.Fields(screen), " "), want) }
+	}
+	s.waitFor("the group change", false, words("joined Marketing and left CDF readers"))
+	s.send("r")
+	screen = s.waitFor("what the refresh changed", false, words("Changed: groups: 1 gained, 1 lost"))
+	s.shot("Token after an admin changed the groups"+size, screen)
+	s.send("w")
+	screen = s.waitFor("the Changes page", false, words("+ groups gained"))
+	for _, want := range []string{"- groups lost", "9f1c0a11-0000-4000-9000-000000000a03", "9f1c0a11-0000-4000-9000-000000000a02", "3 tokens held in this run"} {
+		if !words(want)(screen) {
+			t.Errorf("the Changes page lacks %q:\n%s", want, screen)
+		}
+	}
+	s.shot("Changes (w)"+size, screen)
+	s.send("Escape")
+	s.waitText("refreshed 2×")
 
 	// The browser sign-in: its URL is longer than any window line. The
 	// terminal must hold it as one line (what a copy gets): tmux joins

@@ -11,7 +11,10 @@ import (
 // which apps and users it has. It holds no secrets (the secret app's
 // secret is the published constant SecretAppSecret).
 type Settings struct {
-	Authority         string `json:"authority"`
+	Authority string `json:"authority"`
+	// AuthorityHost is the Entra-like host without a tenant: where a
+	// tenant is found by domain (<host>/<domain>/v2.0/.well-known/…).
+	AuthorityHost     string `json:"authority_host"`
 	Issuer            string `json:"issuer"`
 	TenantID          string `json:"tenant_id"`
 	TenantDomain      string `json:"tenant_domain"`
@@ -57,6 +60,7 @@ type UserInfo struct {
 func (s *Sandbox) Settings() Settings {
 	st := Settings{
 		Authority:      s.AuthorityURL(),
+		AuthorityHost:  s.entraURL,
 		Issuer:         s.issuerV2(),
 		TenantID:       s.world.TenantID,
 		TenantDomain:   s.world.TenantDomain,
@@ -82,7 +86,7 @@ func (s *Sandbox) Settings() Settings {
 		st.Apps = append(st.Apps, as)
 	}
 	for _, u := range s.world.Users {
-		st.Users = append(st.Users, UserInfo{Username: u.Username, Name: u.Name, ObjectID: u.ObjectID, Groups: len(u.Groups)})
+		st.Users = append(st.Users, UserInfo{Username: u.Username, Name: u.Name, ObjectID: u.ObjectID, Groups: len(s.groupsOf(u))})
 	}
 	st.IdPs = s.idpSettings()
 	return st
@@ -102,9 +106,13 @@ func (s *Sandbox) Settings() Settings {
 //	POST   /_sandbox/refresh-tokens/expire    {"username":"…"} (empty: everyone)
 //	POST   /_sandbox/consent/revoke           {"app":"browser"} (key or client ID)
 //	POST   /_sandbox/clock/advance            {"by":"1h30m"}
+//	GET    /_sandbox/users/{user}/groups      {"ok":true,"username":"…","groups":[{"id":"…","name":"…"}]}
+//	POST   /_sandbox/users/{user}/groups      {"add":["Marketing"],"remove":["…"]} (object IDs or names;
+//	                                          the user by username, object ID or "alice"); answers as GET
 //	GET    /_sandbox/certificate.pem          certificate app's cert + key (PEM)
 //	GET    /_sandbox/certificate.pfx          the same as PKCS#12 (password CertificatePFXPassword)
 func (s *Sandbox) adminRoutes(m *http.ServeMux) {
+	s.groupRoutes(m)
 	m.HandleFunc("GET /_sandbox/settings", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, s.Settings())
 	})

@@ -34,11 +34,16 @@ func (s *Sandbox) handleDiscovery(w http.ResponseWriter, r *http.Request) {
 		s.writeEntraError(w, r, errTenantNotFound(tenant))
 		return
 	}
+	// As Entra: a tenant asked for by domain (or ID) answers with its
+	// tenant ID in the issuer and every endpoint, so that a domain's
+	// document tells its tenant; common and organizations keep their
+	// name in the endpoints and a template in the issuer.
 	tid := s.world.TenantID
+	base := s.entraURL + "/" + tid
 	if strings.EqualFold(tenant, "common") || strings.EqualFold(tenant, "organizations") {
 		tid = "{tenantid}"
+		base = s.entraURL + "/" + tenant
 	}
-	base := s.entraURL + "/" + tenant
 	v2 := strings.Contains(r.URL.Path, "/v2.0/")
 	doc := map[string]any{
 		"token_endpoint_auth_methods_supported": []string{"client_secret_post", "private_key_jwt", "client_secret_basic"},

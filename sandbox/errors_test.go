@@ -86,6 +86,12 @@ func TestUnknownTenant(t *testing.T) {
 	checkEntraError(t, request(t, c, http.MethodGet, bad+"/v2.0/.well-known/openid-configuration", nil, nil), 400, "invalid_tenant", 90002)
 	checkEntraError(t, request(t, c, http.MethodPost, bad+"/oauth2/v2.0/token", url.Values{"grant_type": {"client_credentials"}}, nil), 400, "invalid_tenant", 90002)
 	checkEntraError(t, request(t, c, http.MethodPost, bad+"/oauth2/v2.0/devicecode", url.Values{"client_id": {sandbox.DeviceAppID}}, nil), 400, "invalid_tenant", 90002)
+	// A domain no tenant claims: discovery answers as Entra does.
+	a := request(t, c, http.MethodGet, sb.BaseURL()+"/contoso.example/v2.0/.well-known/openid-configuration", nil, nil)
+	checkEntraError(t, a, 400, "invalid_tenant", 90002)
+	if d := a.str("error_description"); !strings.HasPrefix(d, "AADSTS90002: Tenant 'contoso.example' not found. ") {
+		t.Errorf("error_description = %q", d)
+	}
 }
 
 func TestCorrelationIDEchoed(t *testing.T) {

@@ -24,8 +24,10 @@ func TestDiscoveryAndKeys(t *testing.T) {
 		if got, want := a.str("issuer"), sb.AuthorityURL()+"/v2.0"; got != want {
 			t.Errorf("issuer = %q, want %q", got, want)
 		}
-		for _, k := range []string{"authorization_endpoint", "token_endpoint", "jwks_uri", "device_authorization_endpoint"} {
-			if !strings.HasPrefix(a.str(k), sb.BaseURL()+"/"+tenant+"/") {
+		// Asked for by domain, Entra answers with the tenant's ID in
+		// every endpoint, as in the issuer.
+		for _, k := range []string{"authorization_endpoint", "token_endpoint", "jwks_uri", "device_authorization_endpoint", "end_session_endpoint"} {
+			if !strings.HasPrefix(a.str(k), sb.AuthorityURL()+"/") {
 				t.Errorf("%s = %q", k, a.str(k))
 			}
 		}

@@ -95,7 +95,7 @@ func (s *Sandbox) accessClaims(p principal, sr scopeRequest, now time.Time) jwt.
 	} else {
 		c["preferred_username"] = u.Username
 	}
-	s.addGroups(c, u.Groups, u.ObjectID)
+	s.addGroups(c, s.groupsOf(*u), u.ObjectID)
 	return c
 }
 

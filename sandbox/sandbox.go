@@ -8,7 +8,7 @@
 // Start one with Start, address it as AuthorityURL and CDFURL, trust it
 // with HTTPClient (in process) or CAPEM (other processes, SSL_CERT_FILE),
 // and drive it with ApproveDeviceCode, InjectFault, ExpireRefreshTokens,
-// Advance and Requests, or over HTTP under /_sandbox/ (see admin.go).
+// ChangeUserGroups, Advance and Requests, or over HTTP under /_sandbox/ (see admin.go).
 package sandbox
 
 import (
@@ -85,16 +85,19 @@ type Sandbox struct {
 	cdfURL    string    // https://127.0.0.1:PORT2
 	tlsConfig *tls.Config
 
-	mu       sync.Mutex
-	offset   time.Duration
-	logins   map[string]*pendingLogin
-	codes    map[string]*authCode
-	devices  map[string]*deviceCode // by device_code
-	refresh  map[string]*refreshToken
-	faults   []*faultRule
-	revoked  map[string]bool // client IDs whose consent was revoked
-	grants   map[string]bool // user consent given on the consent page: grantKey(client ID, user OID)
-	requests []Request
+	mu      sync.Mutex
+	offset  time.Duration
+	logins  map[string]*pendingLogin
+	codes   map[string]*authCode
+	devices map[string]*deviceCode // by device_code
+	refresh map[string]*refreshToken
+	faults  []*faultRule
+	revoked map[string]bool // client IDs whose consent was revoked
+	grants  map[string]bool // user consent given on the consent page: grantKey(client ID, user OID)
+	// memberships are users' groups as changed over the admin API, by
+	// object ID (absent: the world's).
+	memberships map[string][]string
+	requests    []Request
 
 	wg sync.WaitGroup
 }
@@ -133,6 +136,8 @@ func Start(opts Options) (*Sandbox, error) {
 		refresh: map[string]*refreshToken{},
 		revoked: map[string]bool{},
 		grants:  map[string]bool{},
+
+		memberships: map[string][]string{},
 	}
 	if opts.World != nil {
 		s.world = *opts.World

@@ -45,7 +45,12 @@ type (
 		err     error
 	}
 	openedMsg struct{ err error }
-	savedMsg  struct {
+	// demoGroupsMsg is the demo's group change, done.
+	demoGroupsMsg struct {
+		text string
+		err  error
+	}
+	savedMsg struct {
 		name string
 		back screen
 		new  bool
@@ -147,7 +152,7 @@ func (m *app) setAfter(after afterFunc) {
 
 // show puts p on screen; the page it replaces stops its work.
 func (m *app) show(p page) {
-	if old, ok := m.page.(leaver); ok && m.page != p {
+	if old, ok := m.page.(leaver); ok && m.page != p && !covering(m.page, p) {
 		old.Leave()
 	}
 	m.page, m.screen = p, p.Screen()
@@ -408,6 +413,14 @@ func (m *app) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 
+	case demoGroupsMsg:
+		if msg.err != nil {
+			m.setStatus("Demo: the groups were not changed: "+msg.err.Error(), true)
+		} else {
+			m.setStatus(msg.text, false)
+		}
+		return m, nil
+
 	case openedMsg:
 		if msg.err != nil {
 			m.setStatus("The browser could not open: "+msg.err.Error()+". Copy the URL instead.", true)
@@ -481,8 +494,13 @@ func (m *app) inFlight() bool {
 	if m.loginActive {
 		return true
 	}
-	t, ok := m.page.(*tokenView)
-	return ok && t.ref.refreshing
+	switch p := m.page.(type) {
+	case *tokenView:
+		return p.ref.refreshing
+	case *changesPage:
+		return p.token.ref.refreshing
+	}
+	return false
 }
 
 // toPage gives msg to the page on screen and carries out its request.
@@ -510,6 +528,12 @@ func (m *app) do(req request) tea.Cmd {
 		store, forget, name := m.cfg.Store, m.cfg.Forget, r.name
 		return func() tea.Msg { return deleteProfile(store, forget, name) }
 	case reqSaveProfile:
+		if needsTenantLookup(m.common, r.vals) {
+			// A tenant typed as an e-mail address: find it first.
+			p, cmd := newTenantPage(m.common, r)
+			m.show(p)
+			return cmd
+		}
 		// Leave the form at once: it reports done on every later message.
 		m.show(loadingPage{})
 		return m.saveForm(r)
@@ -564,6 +588,24 @@ func (m *app) do(req request) tea.Cmd {
 	case reqTryDemo:
 		m.tryDemo = true
 		return tea.Quit
+	case reqShow:
+		m.show(r.p)
+	case reqFormBack:
+		initial := valuesOf(nil)
+		if r.save.editing != "" {
+			if p, err := m.cfg.Store.Get(r.save.editing); err == nil {
+				initial = valuesOf(&p)
+			}
+		}
+		return m.openFormValues(r.save.vals, initial, r.save.editing, r.save.back)
+	case reqDemoGroups:
+		if h := m.cfg.Demo; h != nil && h.ChangeGroups != nil {
+			ctx := m.ctx
+			return m.goWork(func() tea.Msg {
+				text, err := h.ChangeGroups(ctx)
+				return demoGroupsMsg{text: text, err: err}
+			})
+		}
 	}
 	return nil
 }
@@ -631,6 +673,17 @@ func (m *app) openNamed(name string) {
 
 // openForm shows the New (p == nil) or Edit profile form.
 func (m *app) openForm(p *profiles.Profile, back screen) tea.Cmd {
+	editing := ""
+	if p != nil {
+		editing = p.Name
+	}
+	v := valuesOf(p)
+	return m.openFormValues(v, v, editing, back)
+}
+
+// openFormValues shows the profile form with the values v (initial: what
+// a change is judged against).
+func (m *app) openFormValues(v, initial formValues, editing string, back screen) tea.Cmd {
 	names := map[string]bool{}
 	for _, r := range m.rows {
 		names[r.Profile.Name] = true
@@ -639,7 +692,7 @@ func (m *app) openForm(p *profiles.Profile, back screen) tea.Cmd {
 	if validate == nil {
 		validate = defaultValidate
 	}
-	form := newProfileForm(m.common, p, back, func(s string) bool { return names[s] }, validate, m.cfg.SaveSecret != nil)
+	form := newProfileFormValues(m.common, v, initial, editing, back, func(s string) bool { return names[s] }, validate, m.cfg.SaveSecret != nil)
 	m.show(form)
 	// The form picks its theme from the background; tell it what the
 	// terminal reported.
@@ -1033,7 +1086,7 @@ func clipLines(lines []string, n int) []string {
 
 // inFlightName names the work ctrl+c cancelled, for Run's error.
 func (m *app) inFlightName() string {
-	if m.screen == scrToken {
+	if m.screen == scrToken || m.screen == scrChanges {
 		return "the token refresh"
 	}
 	return "sign-in"

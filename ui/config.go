@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/cognite-tools/cdflogin/flows"
+	"github.com/cognite-tools/cdflogin/internal/insight"
 	"github.com/cognite-tools/cdflogin/profiles"
 )
 
@@ -66,6 +67,10 @@ type DemoHooks struct {
 	ApproveDeviceCode func(ctx context.Context, userCode string) error
 	// CompleteBrowser completes the sign-in at authURL as User.
 	CompleteBrowser func(ctx context.Context, authURL string) error
+	// ChangeGroups changes User's group membership in the sandbox tenant
+	// as an admin would (tokens already issued keep their groups; the
+	// next refresh carries the new ones) and says what it did.
+	ChangeGroups func(ctx context.Context) (string, error)
 }
 
 // Config is everything Run needs. Store and Auth are required; the rest
@@ -126,6 +131,10 @@ type Config struct {
 
 	// Demo adds the sandbox keys; nil outside `cdflogin demo`.
 	Demo *DemoHooks
+	// FindTenant finds the Entra tenant of an e-mail address or domain
+	// typed as the form's tenant, on the host of p's authority (nil: the
+	// form takes a tenant ID or domain only).
+	FindTenant func(ctx context.Context, p profiles.Profile, emailOrDomain string) (*insight.TenantOfDomain, error)
 	// Accessible (or TERM=dumb) gives plain text without animation.
 	Accessible bool
 	// Width and Height fix the size (tests); zero means the terminal's.

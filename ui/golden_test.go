@@ -309,6 +309,51 @@ var goldenScreens = []struct {
 		d.tick(6 * time.Minute)
 		return d
 	}},
+	{"token-refreshed-same", func(t *testing.T, w, h int) *driver {
+		return refreshedToken(t, w, h, nil)
+	}},
+	{"token-refreshed-groups-changed", func(t *testing.T, w, h int) *driver {
+		return refreshedToken(t, w, h, movedGroups)
+	}},
+	{"changes", func(t *testing.T, w, h int) *driver {
+		d := refreshedToken(t, w, h, movedGroups)
+		d.press("w")
+		d.waitFor("changes", onScreen(scrChanges))
+		return d
+	}},
+	{"changes-long", func(t *testing.T, w, h int) *driver {
+		d := refreshedToken(t, w, h, movedGroups)
+		// Two more refreshes: the groups come back, then stay.
+		d.auth.mu.Lock()
+		d.auth.groups = twelveGroups
+		d.auth.mu.Unlock()
+		for i := range 2 {
+			d.tick(55 * time.Minute)
+			d.waitFor("the refresh", func(m *app) bool { return m.tokenPage().ref.count == 2+i })
+		}
+		d.press("w")
+		d.waitFor("changes", onScreen(scrChanges))
+		return d
+	}},
+	{"changes-long-end", func(t *testing.T, w, h int) *driver {
+		d := refreshedToken(t, w, h, movedGroups)
+		d.auth.mu.Lock()
+		d.auth.groups = twelveGroups
+		d.auth.mu.Unlock()
+		for i := range 2 {
+			d.tick(55 * time.Minute)
+			d.waitFor("the refresh", func(m *app) bool { return m.tokenPage().ref.count == 2+i })
+		}
+		d.press("w", "G")
+		d.waitFor("changes", onScreen(scrChanges))
+		return d
+	}},
+	{"tenant-found", func(t *testing.T, w, h int) *driver {
+		return newProfileWithEmail(t, w, h, "alice.anders@contoso.com")
+	}},
+	{"tenant-not-found", func(t *testing.T, w, h int) *driver {
+		return newProfileWithEmail(t, w, h, "alice.anders@contoso-corporation.example")
+	}},
 	{"error-7000218", func(t *testing.T, w, h int) *driver {
 		d := newDriver(t, w, h, []profiles.Profile{devProfile})
 		d.auth.loginErr = entraErr("device code sign-in", "invalid_client", 7000218, "AADSTS7000218: The request body must contain the following parameter: 'client_assertion' or 'client_secret'.")
@@ -330,6 +375,26 @@ var goldenScreens = []struct {
 		d.press("?")
 		return d
 	}},
+}
+
+// movedGroups are twelveGroups after an admin took the user out of the
+// second and third group and into another.
+var movedGroups = append(append([]string{twelveGroups[0]}, twelveGroups[3:]...), "5c7e2a90-1b3d-4e6f-8a0b-2c4d6e8f0a1c")
+
+// refreshedToken is userToken after the automatic refresh 55 minutes on,
+// the user's groups then being groups (nil: unchanged).
+func refreshedToken(t testing.TB, w, h int, groups []string) *driver {
+	t.Helper()
+	d := userToken(t, w, h)
+	if groups != nil {
+		d.auth.mu.Lock()
+		d.auth.groups = groups
+		d.auth.mu.Unlock()
+	}
+	d.tick(55 * time.Minute)
+	d.waitFor("the refresh", func(m *app) bool { return m.tokenPage().ref.count == 1 })
+	d.tick(7 * time.Second)
+	return d
 }
 
 // userToken drives a device sign-in to the token page, with the CDF tab

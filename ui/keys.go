@@ -24,8 +24,10 @@ type KeyMap struct {
 	New, Edit, Delete, Filter, Yes, No key.Binding
 	// Sign-in pages.
 	Copy, OpenBrowser, QR, Approve key.Binding
+	// The demo's group change on the token page.
+	DemoGroups key.Binding
 	// The token page.
-	Refresh, NextTab, PrevTab, Raw, Reveal key.Binding
+	Refresh, NextTab, PrevTab, Raw, Reveal, Changes key.Binding
 	// The error page.
 	Retry, OtherFlow key.Binding
 	// The welcome page.
@@ -58,12 +60,14 @@ func DefaultKeyMap() KeyMap {
 		OpenBrowser: bind("o", "o", "open browser"),
 		QR:          bind("s", "s", "QR code"),
 		Approve:     bind("a", "a", "approve (demo)"),
+		DemoGroups:  bind("m", "m", "move groups (demo)"),
 
 		Refresh: bind("r", "r", "refresh now"),
 		NextTab: bind("tab,right,l", "tab", "next tab"),
 		PrevTab: bind("shift+tab,left,h", "shift+tab", "previous tab"),
 		Raw:     bind("v", "v", "raw JSON"),
 		Reveal:  bind("t", "t", "show raw token"),
+		Changes: bind("w", "w", "what changed"),
 
 		Retry:     bind("r", "r", "retry"),
 		OtherFlow: bind("f", "f", "other flow"),

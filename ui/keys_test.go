@@ -18,7 +18,7 @@ func TestEveryListedKeyDoesSomething(t *testing.T) {
 		"welcome": true, "import-start": true, "profiles": true, "profiles-filter": true, "profiles-delete": true,
 		"new-profile": true, "new-profile-discard": true, "flows": true, "device-code": true, "device-qr": true,
 		"browser": true, "signing-in": true, "token": true, "token-access-claims": true, "token-raw-json": true,
-		"token-reveal": true, "token-cdf-access": true, "token-expired": true, "error-7000218": true, "full-help": true,
+		"token-reveal": true, "token-cdf-access": true, "token-expired": true, "token-refreshed-groups-changed": true, "changes": true, "changes-long": true, "tenant-found": true, "tenant-not-found": true, "error-7000218": true, "full-help": true,
 	}
 	const w, h = 80, 24
 	for _, sc := range goldenScreens {

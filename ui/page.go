@@ -28,6 +28,8 @@ const (
 	scrError
 	scrWelcome
 	scrImport
+	scrChanges
+	scrTenant
 )
 
 // page is one screen of the program, in the shape of a bubbles
@@ -66,7 +68,20 @@ type (
 	// statusKeeper is a page whose keys leave the status line alone
 	// (the sign-in pages, whose status tells what the browser did).
 	statusKeeper interface{ KeepsStatus() bool }
+	// cover is a page shown over another whose work goes on beneath it
+	// (the token page's refreshes under its Changes): moving between the
+	// two stops nothing.
+	cover interface{ Covers(p page) bool }
 )
+
+// covering reports whether a is a cover of b or b of a.
+func covering(a, b page) bool {
+	if c, ok := a.(cover); ok && c.Covers(b) {
+		return true
+	}
+	c, ok := b.(cover)
+	return ok && c.Covers(a)
+}
 
 // secondMsg is the 1 s clock, given to the page on screen.
 type secondMsg struct{}
@@ -84,6 +99,9 @@ type common struct {
 	termWidth  int  // the terminal's width, for blocks drawn from column 0
 	termHeight int  // the terminal's height
 	osc52      bool // the terminal said it takes OSC 52 copies
+	// held are the tokens of this run by profile, each with what changed
+	// from the one before it (the token page's Changes).
+	held map[string]*heldTokens
 }
 
 // now is the run's clock.
@@ -177,4 +195,9 @@ type (
 	}
 	// reqTryDemo ends the program so that the demo starts.
 	reqTryDemo struct{}
+	// reqDemoGroups changes the sandbox user's groups (demo).
+	reqDemoGroups struct{}
+	// reqShow puts a page that is still alive back on screen (the token
+	// page, from its Changes).
+	reqShow struct{ p page }
 )

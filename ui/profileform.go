@@ -11,6 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/huh/v2"
 
+	"github.com/cognite-tools/cdflogin/internal/insight"
 	"github.com/cognite-tools/cdflogin/profiles"
 )
 
@@ -168,15 +169,13 @@ func defaultValidate(field, value string) error {
 	return nil
 }
 
-// newProfileForm builds the form, prefilled from p when editing. taken
-// reports names already in use; canStoreSecret tells whether a typed
-// secret can be kept in the keyring.
-func newProfileForm(c *common, p *profiles.Profile, back screen, taken func(string) bool, validate func(string, string) error, canStoreSecret bool) *profileForm {
-	v := valuesOf(p)
-	m := &profileForm{common: c, vals: &v, initial: v, back: back, validate: validate, tried: map[string]*bool{}}
-	if p != nil {
-		m.editing = p.Name
-	}
+// newProfileFormValues builds the form with the values v (valuesOf a
+// profile when editing, or the values it had before the tenant look-up);
+// initial is what a change is judged against, editing the edited
+// profile's name. taken reports names already in use; canStoreSecret
+// tells whether a typed secret can be kept in the keyring.
+func newProfileFormValues(c *common, v, initial formValues, editing string, back screen, taken func(string) bool, validate func(string, string) error, canStoreSecret bool) *profileForm {
+	m := &profileForm{common: c, vals: &v, initial: initial, back: back, validate: validate, tried: map[string]*bool{}, editing: editing}
 	m.keys.Discard = bind("y", "y", "discard the changes")
 	m.keys.Keep = bind("n,esc", "n/esc", "keep editing")
 	m.keys.Cancel = with(c.keys.Back, "cancel")
@@ -224,8 +223,18 @@ func newProfileForm(c *common, p *profiles.Profile, back screen, taken func(stri
 		}).Title(title)
 	}
 	tenantTitle := "Tenant"
-	if p != nil && !p.IsEntra() {
-		tenantTitle = "Issuer (" + p.ProviderOf().Title() + ")"
+	if editing != "" && isIssuer(initial.Tenant) {
+		// A Cognito or OIDC profile: the field holds its issuer.
+		tenantTitle = "Issuer"
+	}
+	tenantHelp := func() string {
+		switch {
+		case c.cfg.FindTenant == nil:
+			return FieldHelp("tenant")
+		case strings.Contains(v.Tenant, "@"):
+			return "An e-mail address: on save, the tenant of its domain is looked up and shown for you to confirm."
+		}
+		return FieldHelp("tenant") + " Or your e-mail address: the tenant is found for you."
 	}
 
 	var basics []huh.Field
@@ -238,7 +247,12 @@ func newProfileForm(c *common, p *profiles.Profile, back screen, taken func(stri
 	}
 	basics = append(basics,
 		huh.NewSelect[profiles.Flow]().Key("flow").Title("Sign-in flow").Description(FieldHelp("flow")).Options(opts...).Value(&v.Flow),
-		input("tenant", tenantTitle, &v.Tenant),
+		describe("tenant", &v.Tenant, check("tenant"), func() string {
+			if isIssuer(v.Tenant) {
+				return issuerHelp(v.Tenant)
+			}
+			return tenantHelp()
+		}).Title(tenantTitle),
 		input("client_id", "Application (client) ID", &v.ClientID),
 		input("cdf", "CDF cluster or URL", &v.CDF),
 		input("project", "CDF project", &v.Project),
@@ -321,6 +335,11 @@ func (m *profileForm) check(field, s string) error {
 	}
 	if s == "" && field != "tenant" && field != "client_id" && field != "project" && field != "certificate" {
 		return nil // optional
+	}
+	if field == "tenant" && strings.Contains(s, "@") && m.cfg.FindTenant != nil {
+		// An e-mail address: its domain's tenant is looked up on save.
+		_, err := insight.DomainOf(s)
+		return err
 	}
 	return m.validate(field, s)
 }

@@ -37,14 +37,18 @@ func (t tokenTab) String() string {
 type tokenKeys struct {
 	KeyMap
 	SignIn, Back, HideRaw key.Binding
+	Changes, DemoGroups   key.Binding
 }
 
 func newTokenKeys(k KeyMap) tokenKeys {
+	k.DemoGroups.SetEnabled(false)
 	return tokenKeys{
-		KeyMap:  k,
-		SignIn:  with(k.Open, "sign in again"),
-		Back:    with(k.Back, "profiles"),
-		HideRaw: bind("t,esc", "t/esc", "hide raw token"),
+		KeyMap:     k,
+		SignIn:     with(k.Open, "sign in again"),
+		Back:       with(k.Back, "profiles"),
+		HideRaw:    bind("t,esc", "t/esc", "hide raw token"),
+		Changes:    k.Changes,
+		DemoGroups: k.DemoGroups,
 	}
 }
 
@@ -117,7 +121,15 @@ func newTokenView(c *common, p profiles.Profile, t *flows.Tokens) *tokenView {
 	if withCDF {
 		m.tabs = append(m.tabs, tabCDF)
 	}
+	if d := c.cfg.Demo; d != nil && d.ChangeGroups != nil && t.Flow.IsUser() {
+		m.keys.DemoGroups.SetEnabled(true)
+	}
 	m.setTokens(t)
+	how := "signed in"
+	if t.FromCache {
+		how = "from the cache"
+	}
+	m.hold(how)
 	m.ref = newRefresher(leeway, m.issued(), t.ExpiresOn)
 	m.signedAt = c.now()
 	return m
@@ -212,6 +224,23 @@ func (m *tokenView) setTokens(t *flows.Tokens) {
 	m.check()
 }
 
+// hold keeps the access token's claims in the run's history of the
+// profile, with what changed from the token held before.
+func (m *tokenView) hold(how string) {
+	if m.access.tok == nil {
+		return
+	}
+	m.heldFor(m.profile.Name).record(m.tokens.AccessToken, m.access.tok, how, m.now())
+}
+
+// lastChange is what changed at the last refresh, or nil.
+func (m *tokenView) lastChange() *insight.ClaimsDiff {
+	if e := m.heldFor(m.profile.Name).last(); e != nil && e.how == "refreshed" {
+		return e.diff
+	}
+	return nil
+}
+
 // check runs the claims checks on the access token with what the profile
 // leads one to expect of it (insight.ExpectFor, as claims and doctor
 // judge it), and the project's audience once CDF has told it.
@@ -270,6 +299,7 @@ func (m *tokenView) Refreshed(t *flows.Tokens, err error, needsLogin bool, expla
 		return
 	}
 	m.setTokens(t)
+	m.hold("refreshed")
 	m.ref.Succeeded(now, m.issued(), t.ExpiresOn)
 	m.lastNote, m.lastFix = "", ""
 	m.reveal = false
@@ -341,6 +371,10 @@ func (m *tokenView) key(msg tea.KeyPressMsg) (tea.Cmd, request) {
 	case key.Matches(msg, k.Reveal):
 		m.reveal = true
 		m.scroll.off = 0
+	case key.Matches(msg, k.DemoGroups):
+		return nil, reqDemoGroups{}
+	case key.Matches(msg, k.Changes):
+		return nil, reqShow{p: newChangesPage(m.common, m)}
 	case key.Matches(msg, k.SignIn):
 		return nil, reqChooseFlow{p: m.profile}
 	case key.Matches(msg, k.Back):
@@ -442,7 +476,19 @@ func (m *tokenView) liveView() string {
 			text(m.st.Muted.Render("Fix: "), 5, tuiAdvice(clean(m.lastFix), tokenPageKeys), m.st.Muted.Render)
 		}
 	case !r.lastAt.IsZero():
-		lines = append(lines, m.st.Good.Render("Last refresh "+hhmm(r.lastAt)+" ok")+", new expiry "+hhmm(r.expires))
+		d := m.lastChange()
+		line := m.st.Good.Render("Last refresh "+hhmm(r.lastAt)+" ok") + ", new expiry " + hhmm(r.expires)
+		if d != nil {
+			for _, c := range d.Of(insight.ChangeExpires) {
+				if c.Shift != 0 {
+					line += " (" + signedHuman(c.Shift) + ")"
+				}
+			}
+		}
+		lines = append(lines, line)
+		if d != nil {
+			m.changeLine(text, d)
+		}
 	default:
 		src := "Signed in at " + hhmm(m.signedAt)
 		if m.tokens.FromCache {
@@ -451,6 +497,31 @@ func (m *tokenView) liveView() string {
 		lines = append(lines, m.st.Muted.Render(src+"; not refreshed yet"))
 	}
 	return strings.Join(lines, "\n") + "\n"
+}
+
+// changeLine says what the last refresh changed: another account (a
+// warning), the groups, roles and scopes gained and lost, or that they
+// stayed; w lists every change.
+func (m *tokenView) changeLine(text func(string, int, string, func(...string) string), d *insight.ClaimsDiff) {
+	const more = " · w: what changed"
+	switch {
+	case d.OtherAccount():
+		lead := "Another account: "
+		text(m.st.Bad.Render(lead), len(lead), clean(d.Before.Subject)+" → "+clean(d.After.Subject)+more, nil)
+	case accessChanged(d):
+		lead := "Changed: "
+		text(m.st.Warn.Render(lead), len(lead), clean(d.Summary())+more, nil)
+	default:
+		text("", 0, "Same groups, roles and scopes"+more, m.st.Muted.Render)
+	}
+}
+
+// signedHuman is a shift for people: "+20 min", "-1 h".
+func signedHuman(d time.Duration) string {
+	if d < 0 {
+		return "-" + human(-d)
+	}
+	return "+" + human(d)
 }
 
 // tabsView is the tab line; the raw token is shown in place of the tabs.
@@ -761,6 +832,14 @@ func (m *tokenView) KeyMap() help.KeyMap {
 		}
 		short = append(short, raw)
 		tools = append([]key.Binding{raw}, tools...)
+	}
+	if m.lastChange() != nil {
+		short = append(short, k.Changes)
+	}
+	tools = append(tools, k.Changes)
+	if k.DemoGroups.Enabled() {
+		short = append(short, k.DemoGroups)
+		tools = append(tools, k.DemoGroups)
 	}
 	short = append(short, k.Back)
 	full := [][]key.Binding{{k.Refresh, k.SignIn}, {k.NextTab, k.PrevTab}, tools, {k.Back}}

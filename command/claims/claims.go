@@ -41,6 +41,7 @@ type Options struct {
 	IDToken     bool
 	TokenStdin  bool
 	NoVerify    bool
+	Diff        bool
 }
 
 // NewCmd returns the claims command.
@@ -69,15 +70,27 @@ checked against the keys the authority publishes.
 
 The token comes from the cache or a silent refresh, never a prompt. With
 --token-stdin any JWT is read from standard input instead (with -p its
-findings are judged against that profile). The raw token is never printed.`,
+findings are judged against that profile). The raw token is never printed.
+
+With --diff the cached token is compared with a new one, got at once (a
+refresh for browser and device profiles, a new app token for secret and
+certificate ones; it replaces the cached one): what changed is listed —
+another account (a different oid: a warning), groups gained and lost, roles
+and scopes added and removed, the shifts of iat, exp and the lifetime, and
+any other claim that changed.`,
 		Example: `  cdflogin claims -p dev
   cdflogin claims -p dev --id-token
   cdflogin claims -p dev --json | jq '.findings[] | select(.severity=="error")'
-  echo "$TOKEN" | cdflogin claims --token-stdin`,
+  echo "$TOKEN" | cdflogin claims --token-stdin
+  cdflogin claims -p dev --diff
+  cdflogin claims -p dev --diff --json | jq -r '.changes[] | select(.kind=="groups-gained") | .values[]'`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if opts.TokenStdin && opts.IDToken {
 				return cmdutil.UsageError("--id-token and --token-stdin cannot be combined (see: cdflogin claims --help)")
+			}
+			if opts.TokenStdin && opts.Diff {
+				return cmdutil.UsageError("--diff compares a profile's cached token with a new one; it cannot read --token-stdin")
 			}
 			return run(cmd.Context(), opts)
 		},
@@ -87,6 +100,7 @@ findings are judged against that profile). The raw token is never printed.`,
 	cmd.Flags().BoolVar(&opts.IDToken, "id-token", false, "show the ID token instead of the access token (user profiles)")
 	cmd.Flags().BoolVar(&opts.TokenStdin, "token-stdin", false, "read a token from standard input instead of a profile")
 	cmd.Flags().BoolVar(&opts.NoVerify, "no-verify", false, "make no request besides getting the token: no signature check against the issuer's keys, no look-up of the project's audience in CDF")
+	cmd.Flags().BoolVar(&opts.Diff, "diff", false, "get a new token now and show what changed from the cached one (groups, roles, scopes, account, times)")
 	return cmd
 }
 
@@ -105,6 +119,9 @@ type Output struct {
 
 // Run gets the report from the claims use case and prints it.
 func Run(ctx context.Context, opts *Options) error {
+	if opts.Diff {
+		return RunDiff(ctx, opts)
+	}
 	in := insight.ClaimsInput{IDToken: opts.IDToken, NoVerify: opts.NoVerify}
 	var p profiles.Profile
 	if !opts.TokenStdin || opts.ProfileName != "" {

@@ -7,12 +7,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -59,6 +62,12 @@ and open the interactive program on a temporary set of profiles, one per flow:
   sandbox-oidc-certificate  its private_key_jwt client
   sandbox-nopublic     an app with "Allow public client flows" off, to see
                        how an AADSTS error is explained
+
+On the token page of a user profile, m has the sandbox's admin move the
+sandbox user between the groups "CDF readers" and "Marketing" (through the
+sandbox admin API, as an admin would in the Entra admin center): the token
+held keeps its groups, the next refresh (r) shows what changed, and w lists
+every change of the run.
 
 Nothing is written outside a temporary folder, which is removed on exit.`,
 		Example: `  cdflogin demo
@@ -328,7 +337,41 @@ func Hooks(sb *sandbox.Sandbox) *ui.DemoHooks {
 			}
 			return nil
 		},
+		ChangeGroups: func(ctx context.Context) (string, error) { return moveGroups(ctx, sb) },
 	}
+}
+
+// moveGroups moves the sandbox user between "CDF readers" and
+// "Marketing" through the sandbox's admin API, as an admin would in the
+// Entra admin center: the token held keeps its groups, the next refresh
+// carries the new ones.
+func moveGroups(ctx context.Context, sb *sandbox.Sandbox) (string, error) {
+	groups, err := sb.UserGroups(sandbox.AliceUsername)
+	if err != nil {
+		return "", err
+	}
+	add, remove := "Marketing", "CDF readers"
+	if slices.Contains(groups, sandbox.GroupMarketing) {
+		add, remove = remove, add
+	}
+	path := "/_sandbox/users/" + url.PathEscape(sandbox.AliceUsername) + "/groups"
+	body := fmt.Sprintf(`{"add":[%q],"remove":[%q]}`, add, remove)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, sb.BaseURL()+path, strings.NewReader(body))
+	if err != nil {
+		return "", err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := sb.HTTPClient().Do(req)
+	if err != nil {
+		return "", fmt.Errorf("the sandbox admin API: %w", err)
+	}
+	defer func() { _ = resp.Body.Close() }()
+	if resp.StatusCode != http.StatusOK {
+		b, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
+		return "", fmt.Errorf("the sandbox admin API answered HTTP %d: %s", resp.StatusCode, strings.TrimSpace(string(b)))
+	}
+	return fmt.Sprintf("Sandbox admin (POST %s): %s joined %s and left %s. The token held keeps its groups; the next refresh carries the new ones (r refreshes now).",
+		path, sandbox.AliceUsername, add, remove), nil
 }
 
 // freePort finds a free loopback port for the browser profile, so that the

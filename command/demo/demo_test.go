@@ -3,6 +3,7 @@ package demo
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"os"
 	"path/filepath"
 	"strings"
@@ -128,6 +129,22 @@ func TestDemoWiring(t *testing.T) {
 				if len(a.Projects) == 0 || len(a.Groups) == 0 {
 					t.Errorf("CDF access: %+v", a)
 				}
+				// The demo's m key: an admin moves alice to Marketing; the
+				// next refresh carries it, and m again moves her back.
+				for _, want := range []string{"joined Marketing and left CDF readers", "joined CDF readers and left Marketing"} {
+					said, err := cfg.Demo.ChangeGroups(ctx)
+					if err != nil || !strings.Contains(said, want) {
+						t.Fatalf("ChangeGroups: %q %v, want %q", said, err, want)
+					}
+					fresh, err := cfg.Auth.Silent(ctx, p, flows.SilentOptions{Force: true})
+					if err != nil {
+						t.Fatal(err)
+					}
+					marketing := strings.Contains(string(payload(t, fresh.AccessToken)), sandbox.GroupMarketing)
+					if marketing != strings.HasPrefix(want, "joined Marketing") {
+						t.Errorf("after %q the refreshed token's groups: %s", want, payload(t, fresh.AccessToken))
+					}
+				}
 			}
 		}
 		// The app without public client flows fails with AADSTS7000218.
@@ -153,4 +170,18 @@ func TestDemoWiring(t *testing.T) {
 	if _, err := os.Stat(dir); !os.IsNotExist(err) {
 		t.Errorf("the demo folder %s is left behind (%v)", dir, err)
 	}
+}
+
+// payload is a JWT's payload, decoded.
+func payload(t *testing.T, jwt string) []byte {
+	t.Helper()
+	parts := strings.Split(jwt, ".")
+	if len(parts) != 3 {
+		t.Fatalf("not a JWT: %d parts", len(parts))
+	}
+	b, err := base64.RawURLEncoding.DecodeString(parts[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

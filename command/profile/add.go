@@ -186,11 +186,19 @@ func (ff *fieldFlags) readStdinSecret(opts *Options) (*stdinSecret, error) {
 
 func newAddCmd(opts *Options) *cobra.Command {
 	ff := &fieldFlags{}
+	lf := &lookupFlags{}
 	cmd := &cobra.Command{
 		Use:   "add NAME",
 		Short: "Add a profile",
 		Long: `Add a profile to profiles.yaml. Every setting is checked first, with a
 message that says what to fix.
+
+No tenant ID at hand? --email alice@contoso.com (or --domain contoso.com)
+finds it: the domain's OpenID discovery document at
+<authority-host>/<domain>/v2.0/.well-known/openid-configuration names the
+tenant in its issuer. The tenant found is shown and, in a terminal,
+confirmed (--yes skips the question); --authority gives another host (a
+national cloud). The e-mail address also becomes the login hint.
 
 Secrets are never written to the file: --secret-stdin keeps the client secret
 in the OS keyring (Keychain, Windows Credential Manager, Secret Service);
@@ -201,7 +209,9 @@ When no keyring is usable, --secret-stdin fails and says so.`,
     --cluster westeurope-1 --project acme-dev --flow browser --default
   printenv IDP_CLIENT_SECRET | cdflogin profile add ci --tenant … --client-id … \
     --cluster westeurope-1 --project acme-prod --flow secret --secret-stdin
-  cdflogin profile add ci --flow secret --secret-env IDP_CLIENT_SECRET …`,
+  cdflogin profile add ci --flow secret --secret-env IDP_CLIENT_SECRET …
+  cdflogin profile add dev --email alice@contoso.com --client-id … \
+    --cluster westeurope-1 --project acme-dev --flow browser`,
 		Args: exactName("add"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			fs := cmd.Flags()
@@ -211,10 +221,14 @@ When no keyring is usable, --secret-stdin fails and says so.`,
 			p := profiles.Profile{Name: args[0]}
 			ff.apply(fs, &p)
 			accessible, _ := fs.GetBool("accessible")
+			if err := lf.resolve(cmd.Context(), opts, fs, &p, accessible); err != nil {
+				return err
+			}
 			return runAdd(cmd.Context(), opts, ff, p, accessible)
 		},
 	}
 	ff.bind(cmd.Flags())
+	lf.bind(cmd.Flags())
 	cmd.Flags().Bool("accessible", false, "ask for missing settings with plain prompts, one a line (screen readers); also TERM=dumb")
 	return cmd
 }

@@ -6,6 +6,7 @@ package profile
 import (
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"strings"
 	"time"
@@ -41,6 +42,9 @@ type Options struct {
 	ReadFile func(string) ([]byte, error)
 	// WriteFile writes an export file.
 	WriteFile func(string, []byte) error
+	// HTTPClient is the client for the profile's authority (add --email
+	// finds the tenant there), with its ca_file applied.
+	HTTPClient func(p profiles.Profile) (*http.Client, error)
 }
 
 // NewCmd returns the profile command with its subcommands.
@@ -56,6 +60,9 @@ func NewCmd(f *cmdutil.Factory) *cobra.Command {
 		},
 		ReadFile:  readImportFile,
 		WriteFile: func(path string, data []byte) error { return os.WriteFile(path, data, 0o600) },
+		HTTPClient: func(p profiles.Profile) (*http.Client, error) {
+			return flows.HTTPClient(f.HTTPClient, p)
+		},
 	}
 	return New(opts)
 }

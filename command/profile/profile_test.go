@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -57,6 +58,7 @@ type harness struct {
 	tokens  *fakeTokens
 	env     map[string]string
 	files   map[string][]byte
+	client  *http.Client // for the authority (add --email)
 }
 
 func newHarness(t *testing.T) *harness {
@@ -83,13 +85,14 @@ func (h *harness) run(stdin string, args ...string) result {
 	h.t.Helper()
 	var out, errOut bytes.Buffer
 	opts := &Options{
-		IO:       &cmdutil.IOStreams{In: h.stdin(stdin), Out: &out, ErrOut: &errOut, InTTY: h.tty, ErrTTY: h.tty},
-		Now:      func() time.Time { return now },
-		Getenv:   func(k string) string { return h.env[k] },
-		Store:    func() (*profiles.Store, error) { return profiles.NewStore(h.path), nil },
-		Keyring:  h.keyring,
-		Tokens:   func() (Tokens, error) { return h.tokens, nil },
-		ReadFile: func(p string) ([]byte, error) { return h.files[p], nil },
+		IO:         &cmdutil.IOStreams{In: h.stdin(stdin), Out: &out, ErrOut: &errOut, InTTY: h.tty, ErrTTY: h.tty},
+		Now:        func() time.Time { return now },
+		Getenv:     func(k string) string { return h.env[k] },
+		Store:      func() (*profiles.Store, error) { return profiles.NewStore(h.path), nil },
+		Keyring:    h.keyring,
+		Tokens:     func() (Tokens, error) { return h.tokens, nil },
+		ReadFile:   func(p string) ([]byte, error) { return h.files[p], nil },
+		HTTPClient: func(profiles.Profile) (*http.Client, error) { return h.client, nil },
 		WriteFile: func(p string, b []byte) error {
 			h.files[p] = b
 			return nil

@@ -80,6 +80,7 @@ func NewConfig(d Deps) ui.Config {
 		OpenBrowser:    d.OpenBrowser,
 		CanOpenBrowser: d.CanOpenBrowser,
 		Inspect:        CDFInspector(d.HTTPClient),
+		FindTenant:     TenantFinder(d.HTTPClient),
 		SaveSecret:     KeyringSaver(d.Keyring),
 		Forget:         forget(d.Flows, d.Keyring),
 		Import:         importer(d),

@@ -95,3 +95,16 @@ func KeyringSaver(k secrets.Keyring) func(profile, field, value string) (string,
 		return profiles.RefKeyring, nil
 	}
 }
+
+// TenantFinder returns a ui.Config.FindTenant: insight.FindTenantOf on
+// the host of the profile's authority, with its ca_file applied, as
+// `cdflogin profile add --email` finds it.
+func TenantFinder(base *http.Client) func(ctx context.Context, p profiles.Profile, given string) (*insight.TenantOfDomain, error) {
+	return func(ctx context.Context, p profiles.Profile, given string) (*insight.TenantOfDomain, error) {
+		c, err := flows.HTTPClient(base, p)
+		if err != nil {
+			return nil, err
+		}
+		return insight.FindTenantOf(ctx, c, p.Authority, given)
+	}
+}

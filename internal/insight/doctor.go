@@ -209,7 +209,13 @@ func (dr *doctor) authority(ctx context.Context, hc *http.Client) *claims.OIDCCo
 	p := dr.p
 	cfg, err := claims.Discover(ctx, hc, p.AuthorityURL())
 	if err == nil {
-		dr.add(Check{ID: CheckAuthority, Status: StatusOK, Message: "OIDC discovery of " + p.AuthorityURL() + " answered; issuer " + cfg.Issuer})
+		msg := "OIDC discovery of " + p.AuthorityURL() + " answered; issuer " + cfg.Issuer
+		if d := tenantDomain(p); d != "" {
+			if tid, err := tenantOfIssuer(cfg.Issuer); err == nil {
+				msg += "; the domain " + d + " belongs to tenant " + tid
+			}
+		}
+		dr.add(Check{ID: CheckAuthority, Status: StatusOK, Message: msg})
 		return cfg
 	}
 	c := Check{ID: CheckAuthority, Status: StatusFail, Message: firstLine(err.Error()),
@@ -221,6 +227,12 @@ func (dr *doctor) authority(ctx context.Context, hc *http.Client) *claims.OIDCCo
 			ae.Source = aadsts.SourceDiscovery
 			c.Message = "OIDC discovery of " + p.AuthorityURL() + ": " + ae.Summary()
 			dr.explainEntra(&c, ae)
+			if d := tenantDomain(p); d != "" && ae.AADSTS() == 90002 {
+				// A domain: say plainly that no tenant claims it.
+				c.Message = "no Entra tenant claims the domain " + d + " (AADSTS90002 from " + p.AuthorityURL() + ")"
+				c.Fix = "Check the domain's spelling: it must be a verified domain of the tenant (Entra admin center › Entra ID › Domain names); " +
+					"or set the tenant ID instead: cdflogin profile edit " + p.Name + " --tenant <tenant-id> (cdflogin profile add --email finds it from an e-mail address)"
+			}
 		}
 	default:
 		// Discover's errors carry the HTTP client's, so nethint can tell
@@ -608,4 +620,23 @@ func groupsFix(p profiles.Profile) string {
 		return "Set a CDF group's source ID to the name of a group in the token's " + p.GroupsClaim() + " claim (Cognito: the user pool group's name; a Cognito app client: its client ID), or add the user to a mapped group; see: cdflogin inspect -p " + p.Name
 	}
 	return "Set a CDF group's source ID to the Entra group's object ID, or add the user/app to a mapped group; see: cdflogin inspect -p " + p.Name
+}
+
+// tenantDomain is the domain the profile names its tenant by (its
+// tenant, or the tenant in its authority), or "" for a tenant ID.
+func tenantDomain(p profiles.Profile) string {
+	t := p.Tenant
+	if u, err := url.Parse(p.AuthorityURL()); err == nil {
+		if first, _, _ := strings.Cut(strings.Trim(u.Path, "/"), "/"); first != "" {
+			t = first
+		}
+	}
+	if t == "" || profiles.IsGUID(t) {
+		return ""
+	}
+	d, err := DomainOf(t)
+	if err != nil {
+		return ""
+	}
+	return d
 }

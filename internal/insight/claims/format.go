@@ -15,7 +15,7 @@ func FormatValue(name string, v any, now time.Time, loc *time.Location) string {
 		loc = time.Local
 	}
 	if IsTimeClaim(name) {
-		if t, ok := numericDate(v); ok {
+		if t, ok := NumericDate(v); ok {
 			return FormatTime(t, now, loc)
 		}
 	}

@@ -241,6 +241,12 @@ func (t *Token) Strings(name string) []string {
 	if !ok {
 		return nil
 	}
+	return StringList(v)
+}
+
+// StringList reads a claim value as a list of strings, as Token.Strings
+// does: a JSON array's strings, or a space-separated string's words.
+func StringList(v any) []string {
 	switch x := v.(type) {
 	case string:
 		return strings.Fields(x)
@@ -262,10 +268,12 @@ func (t *Token) Time(name string) (time.Time, bool) {
 	if !ok {
 		return time.Time{}, false
 	}
-	return numericDate(v)
+	return NumericDate(v)
 }
 
-func numericDate(v any) (time.Time, bool) {
+// NumericDate reads a claim value as a NumericDate (seconds since 1970,
+// as a number or a string of digits), as Token.Time does.
+func NumericDate(v any) (time.Time, bool) {
 	var f float64
 	switch x := v.(type) {
 	case json.Number:
