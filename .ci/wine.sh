@@ -39,7 +39,7 @@ x86_64-w64-mingw32-gcc -shared -O2 -o "$WINEPREFIX/drive_c/windows/system32/bcry
   .ci/wine/processprng.c -ladvapi32
 
 echo "== cdflogin.exe (GOOS=windows GOARCH=amd64)"
-GOOS=windows GOARCH=amd64 go build -o "$work/cdflogin.exe" .
+GOOS=windows GOARCH=amd64 go build -trimpath -o "$work/cdflogin.exe" .
 # Wine's server and services outlive the first command and keep its output open: start them here
 # with output to a file (never a pipe someone waits on), and keep the server for the whole lane.
 "$wineserver" -w
