@@ -49,19 +49,19 @@ func NewCmd(f *cmdutil.Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "demo",
 		Short: "The interactive program on the built-in sandbox (no account needed)",
-		Long: `Start the built-in sandbox (a fake Microsoft Entra ID tenant and CDF on 127.0.0.1)
-and open the interactive program on a temporary set of profiles, one per flow:
+		Long: `Start the built-in sandbox (a fake Microsoft Entra ID tenant, Amazon Cognito user
+pool, OpenID provider and CDF on 127.0.0.1) and open the interactive program on a temporary set of profiles, one per flow:
 
-  sandbox-device       device code; press a to approve as the sandbox user
-  sandbox-browser      browser sign-in; press a to sign in as the sandbox user
-  sandbox-secret       client secret (the sandbox's published test secret)
-  sandbox-certificate  client certificate (generated for this run)
+  sandbox-device            device code; press a to approve as the sandbox user
+  sandbox-browser           browser sign-in; press a to sign in as the sandbox user
+  sandbox-secret            client secret (the sandbox's published test secret)
+  sandbox-certificate       client certificate (generated for this run)
   sandbox-cognito-browser   Amazon Cognito's hosted UI (auth code + PKCE)
   sandbox-cognito-secret    a Cognito app client with a secret
   sandbox-oidc-device       a generic OpenID provider's device code
   sandbox-oidc-certificate  its private_key_jwt client
-  sandbox-nopublic     an app with "Allow public client flows" off, to see
-                       how an AADSTS error is explained
+  sandbox-nopublic          an app with "Allow public client flows" off, to see
+                            how an AADSTS error is explained
 
 On the token page of a user profile, m has the sandbox's admin move the
 sandbox user between the groups "CDF readers" and "Marketing" (through the
