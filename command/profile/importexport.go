@@ -60,9 +60,9 @@ ready-made token) stop the import with the reason.`,
 	}
 	cmd.Flags().StringVar(&format, "format", "", "file format: dotenv or sdk-yaml (default: detect)")
 	cmd.Flags().StringVar(&name, "name", "", "profile name (default: the CDF project)")
-	cmd.Flags().StringVar(&certificate, "certificate", "", "certificate file for a client_certificate config (the SDK config holds PEM text, not a path)")
+	cmd.Flags().StringVar(&certificate, "certificate", "", "certificate `FILE` for a client_certificate config (the SDK config holds PEM text, not a path)")
 	cmd.Flags().BoolVar(&isDefault, "default", false, "make the new profile the default")
-	cmd.Flags().StringVar(&authority, "authority", "", "confirm the file's authority URL when it is not a Microsoft Entra sign-in host (or replace it)")
+	cmd.Flags().StringVar(&authority, "authority", "", "confirm the file's authority `URL` when it is not a Microsoft Entra sign-in host (or replace it)")
 	return cmd
 }
 

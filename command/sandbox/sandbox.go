@@ -55,11 +55,11 @@ robots' are ` + fake.CognitoClientSecret + ` and ` + fake.OIDCClientSecret + `.`
 			return Run(cmd.Context(), opts)
 		},
 	}
-	cmd.Flags().StringVar(&opts.Addr, "addr", "127.0.0.1:0", "address of the Entra side (host:port; port 0 picks a free one)")
-	cmd.Flags().StringVar(&opts.CDFAddr, "cdf-addr", "127.0.0.1:0", "address of the CDF side")
-	cmd.Flags().StringVar(&opts.WriteCA, "write-ca", "", "write the sandbox CA certificate (PEM) to this file")
-	cmd.Flags().StringVar(&opts.WriteCert, "write-cert", "", "write the certificate app's certificate and key (PEM, mode 0600) to this file")
-	cmd.Flags().StringVar(&opts.WriteSettings, "write-settings", "", "also write the settings JSON to this file once serving (for scripts that run the sandbox in the background)")
+	cmd.Flags().StringVar(&opts.Addr, "addr", "127.0.0.1:0", "listen on `ADDR` (host:port) for the Entra side; port 0 picks a free one")
+	cmd.Flags().StringVar(&opts.CDFAddr, "cdf-addr", "127.0.0.1:0", "listen on `ADDR` (host:port) for the CDF side")
+	cmd.Flags().StringVar(&opts.WriteCA, "write-ca", "", "write the sandbox CA certificate (PEM) to this `FILE`")
+	cmd.Flags().StringVar(&opts.WriteCert, "write-cert", "", "write the certificate app's certificate and key (PEM, mode 0600) to this `FILE`")
+	cmd.Flags().StringVar(&opts.WriteSettings, "write-settings", "", "also write the settings JSON to this `FILE` once serving (for scripts that run the sandbox in the background)")
 	cmd.Flags().DurationVar(&opts.DeviceInterval, "device-interval", 5*time.Second, "device code polling interval handed out (Entra: 5s)")
 	cmd.Flags().DurationVar(&opts.TokenLifetime, "token-lifetime", time.Hour, "lifetime of access tokens (short ones show refreshes)")
 	cmd.Flags().BoolVar(&opts.IssParameter, "iss-parameter", false, "send iss with every answer to the redirect URI and advertise it (RFC 9207; Entra does not)")
