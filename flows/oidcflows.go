@@ -429,27 +429,12 @@ func (s *Service) silentProvider(ctx context.Context, p profiles.Profile, opts S
 	if err := checkProviderProfile(p, flow); err != nil {
 		return nil, err
 	}
-	minValid := opts.MinValid
-	if minValid <= 0 {
-		minValid = DefaultMinValid
-	}
-	file, err := s.cacheFile(p)
-	if err != nil {
-		return nil, err
-	}
-	unlock, err := file.Lock(ctx)
+	minValid := opts.minValid()
+	file, data, contents, unlock, err := s.lockedCache(ctx, p)
 	if err != nil {
 		return nil, err
 	}
 	defer unlock()
-	data, err := file.Load()
-	if err != nil {
-		return nil, err
-	}
-	contents, err := tokencache.Parse(data)
-	if err != nil {
-		return nil, err
-	}
 	q := providerCacheQuery(p, flow)
 	entry := contents.Find(q)
 	if !opts.Force && entry.AccessToken != nil && entry.AccessToken.ExpiresOn.T.Sub(s.now()) > minValid {

@@ -379,28 +379,12 @@ func (s *Service) Silent(ctx context.Context, p profiles.Profile, opts SilentOpt
 	if err := checkProfile(p, flow); err != nil {
 		return nil, err
 	}
-	minValid := opts.MinValid
-	if minValid <= 0 {
-		minValid = DefaultMinValid
-	}
-	file, err := s.cacheFile(p)
-	if err != nil {
-		return nil, err
-	}
-	unlock, err := file.Lock(ctx)
+	minValid := opts.minValid()
+	file, _, contents, unlock, err := s.lockedCache(ctx, p)
 	if err != nil {
 		return nil, err
 	}
 	defer unlock()
-
-	data, err := file.Load()
-	if err != nil {
-		return nil, err
-	}
-	contents, err := tokencache.Parse(data)
-	if err != nil {
-		return nil, err
-	}
 	entry := contents.Find(cacheQuery(p, flow))
 	if !opts.Force && entry.AccessToken != nil && entry.AccessToken.ExpiresOn.T.Sub(s.now()) > minValid {
 		return checkShape(p, tokensFromEntry(p, flow, entry))
@@ -435,6 +419,38 @@ func (s *Service) Silent(ctx context.Context, p profiles.Profile, opts SilentOpt
 	emit(opts.Events, Refreshed{ExpiresAt: t.ExpiresOn})
 	s.logf("token refreshed: profile %q, valid until %s", p.Name, t.ExpiresOn.Format(time.RFC3339))
 	return t, nil
+}
+
+// lockedCache opens p's token cache, takes its lock and reads it. The
+// caller holds the lock until it calls unlock, so that concurrent
+// processes refresh once: the others find the new token in the cache.
+func (s *Service) lockedCache(ctx context.Context, p profiles.Profile) (file *tokencache.File, data []byte, contents *tokencache.Contents, unlock func(), err error) {
+	file, err = s.cacheFile(p)
+	if err != nil {
+		return nil, nil, nil, nil, err
+	}
+	unlock, err = file.Lock(ctx)
+	if err != nil {
+		return nil, nil, nil, nil, err
+	}
+	data, err = file.Load()
+	if err == nil {
+		contents, err = tokencache.Parse(data)
+	}
+	if err != nil {
+		unlock()
+		return nil, nil, nil, nil, err
+	}
+	return file, data, contents, unlock, nil
+}
+
+// minValid is how long a returned token must still live: MinValid, or
+// DefaultMinValid when it is not set.
+func (o SilentOptions) minValid() time.Duration {
+	if o.MinValid <= 0 {
+		return DefaultMinValid
+	}
+	return o.MinValid
 }
 
 // keepAccessToken makes sure the token just acquired is in the cache
