@@ -13,7 +13,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -411,45 +410,9 @@ func isOAuthError(err error, code string) bool {
 	return errors.As(err, &re) && re.ErrorCode == code
 }
 
-// errorAnswers records the "error" of every answer of token endpoints
-// whose path ends with suffix ("" for a success).
-type errorAnswers struct {
-	base   http.RoundTripper
-	suffix string
-	mu     sync.Mutex
-	errs   []string
-}
-
-func (l *errorAnswers) RoundTrip(r *http.Request) (*http.Response, error) {
-	resp, err := l.base.RoundTrip(r)
-	if err != nil || !strings.HasSuffix(r.URL.Path, l.suffix) {
-		return resp, err
-	}
-	body, rerr := io.ReadAll(resp.Body)
-	_ = resp.Body.Close()
-	if rerr != nil {
-		return nil, rerr
-	}
-	resp.Body = io.NopCloser(strings.NewReader(string(body)))
-	var e struct {
-		Error string `json:"error"`
-	}
-	_ = json.Unmarshal(body, &e)
-	l.mu.Lock()
-	l.errs = append(l.errs, e.Error)
-	l.mu.Unlock()
-	return resp, nil
-}
-
-func (l *errorAnswers) list() []string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return append([]string(nil), l.errs...)
-}
-
 // oidcSandbox starts a sandbox and returns a context for go-oidc and
 // golang.org/x/oauth2 whose client logs the OIDC token endpoint's answers.
-func oidcSandbox(t *testing.T, opts sandbox.Options) (*sandbox.Sandbox, context.Context, *errorAnswers) {
+func oidcSandbox(t *testing.T, opts sandbox.Options) (*sandbox.Sandbox, context.Context, *answerLog) {
 	t.Helper()
 	sb, err := sandbox.Start(opts)
 	if err != nil {
@@ -457,7 +420,7 @@ func oidcSandbox(t *testing.T, opts sandbox.Options) (*sandbox.Sandbox, context.
 	}
 	t.Cleanup(func() { _ = sb.Close() })
 	hc := sb.HTTPClient()
-	log := &errorAnswers{base: hc.Transport, suffix: "/oidc/token"}
+	log := &answerLog{base: hc.Transport, suffix: "/oidc/token"}
 	hc.Transport = log
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	t.Cleanup(cancel)
@@ -497,12 +460,12 @@ func TestSandboxOIDCDeviceCode(t *testing.T) {
 	}()
 	tok, err := conf.DeviceAccessToken(ctx, da)
 	if err != nil {
-		t.Fatalf("DeviceAccessToken: %v (answers %v)", err, log.list())
+		t.Fatalf("DeviceAccessToken: %v (answers %v)", err, log.answers())
 	}
 	if err := <-approved; err != nil {
 		t.Fatalf("approve on the verification page: %v", err)
 	}
-	answers := log.list()
+	answers := log.answers()
 	if len(answers) < 2 || answers[len(answers)-1] != "" || slices.Contains(answers, "slow_down") {
 		t.Errorf("poll answers %v, want authorization_pending until the token", answers)
 	}

@@ -27,17 +27,19 @@ import (
 // of MSAL Node (a poll at once, then one per interval, any answer but
 // authorization_pending fatal).
 
-// answerLog records the "error" value of every token-endpoint answer the
-// client under test received, so a test can say what the sandbox told it.
+// answerLog records the "error" value of every answer of the token
+// endpoint whose path ends with suffix that the client under test
+// received, so a test can say what the sandbox told it.
 type answerLog struct {
-	base http.RoundTripper
-	mu   sync.Mutex
-	errs []string // "" for a success
+	base   http.RoundTripper
+	suffix string // "/oauth2/v2.0/token" (Entra), "/oidc/token"
+	mu     sync.Mutex
+	errs   []string // "" for a success
 }
 
 func (l *answerLog) RoundTrip(r *http.Request) (*http.Response, error) {
 	resp, err := l.base.RoundTrip(r)
-	if err != nil || !strings.HasSuffix(r.URL.Path, "/oauth2/v2.0/token") {
+	if err != nil || !strings.HasSuffix(r.URL.Path, l.suffix) {
 		return resp, err
 	}
 	body, rerr := io.ReadAll(resp.Body)
@@ -72,7 +74,7 @@ func oauth2Sandbox(t *testing.T, opts sandbox.Options) (*sandbox.Sandbox, contex
 	}
 	t.Cleanup(func() { _ = sb.Close() })
 	hc := sb.HTTPClient()
-	log := &answerLog{base: hc.Transport}
+	log := &answerLog{base: hc.Transport, suffix: "/oauth2/v2.0/token"}
 	hc.Transport = log
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	t.Cleanup(cancel)
