@@ -149,19 +149,32 @@ func Run(ctx context.Context, opts *Options) error {
 	case err == nil:
 	case opts.TokenStdin && errors.As(err, &de):
 		return cmdutil.WithExitCode(cmdutil.ExitError, fmt.Errorf("standard input: %w", err))
-	case errors.Is(err, insight.ErrNoIDToken) || errors.As(err, &de):
-		return err
 	default:
-		return cmdutil.FlowError(err, p, p.Flow)
+		return tokenError(err, p)
 	}
 	if opts.JSON {
 		return WriteJSON(opts.IO.Out, rep)
 	}
-	loc := opts.Location
-	if loc == nil {
-		loc = time.Local
+	return WriteText(opts.IO.Out, rep, opts.Now(), opts.location())
+}
+
+// tokenError is the error claims and claims --diff return when the token
+// could not be had or read: as it is when there is no ID token or the token
+// does not decode, else explained as a sign-in error of p.
+func tokenError(err error, p profiles.Profile) error {
+	var de *tokenclaims.DecodeError
+	if errors.Is(err, insight.ErrNoIDToken) || errors.As(err, &de) {
+		return err
 	}
-	return WriteText(opts.IO.Out, rep, opts.Now(), loc)
+	return cmdutil.FlowError(err, p, p.Flow)
+}
+
+// location is where times are shown: Location, else the local zone.
+func (o *Options) location() *time.Location {
+	if o.Location == nil {
+		return time.Local
+	}
+	return o.Location
 }
 
 // WriteJSON writes the --json document.

@@ -3,13 +3,11 @@ package claims
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
 	"time"
 
-	"github.com/cognite-tools/cdflogin/command/cmdutil"
 	"github.com/cognite-tools/cdflogin/internal/insight"
 	tokenclaims "github.com/cognite-tools/cdflogin/internal/insight/claims"
 	"github.com/cognite-tools/cdflogin/internal/textsafe"
@@ -60,22 +58,13 @@ func RunDiff(ctx context.Context, opts *Options) error {
 	}
 	d := insight.Deps{Flows: opts.Flows, HTTPClient: opts.HTTPClient, Now: opts.Now, UserAgent: opts.UserAgent}
 	rep, err := insight.ClaimsChanges(ctx, d, insight.ChangesInput{Profile: p, IDToken: opts.IDToken})
-	var de *tokenclaims.DecodeError
-	switch {
-	case err == nil:
-	case errors.Is(err, insight.ErrNoIDToken) || errors.As(err, &de):
-		return err
-	default:
-		return cmdutil.FlowError(err, p, p.Flow)
+	if err != nil {
+		return tokenError(err, p)
 	}
 	if opts.JSON {
 		return WriteDiffJSON(opts.IO.Out, rep)
 	}
-	loc := opts.Location
-	if loc == nil {
-		loc = time.Local
-	}
-	return WriteDiffText(opts.IO.Out, rep, loc)
+	return WriteDiffText(opts.IO.Out, rep, opts.location())
 }
 
 func diffToken(t *tokenclaims.Token, w insight.Who) DiffToken {
