@@ -139,16 +139,9 @@ func (s *Service) loginProvider(ctx context.Context, p profiles.Profile, flow pr
 	if err := checkProviderProfile(p, flow); err != nil {
 		return nil, err
 	}
-	file, err := s.cacheFile(p)
+	file, err := s.cacheForSignIn(p, flow)
 	if err != nil {
 		return nil, err
-	}
-	if flow.IsUser() {
-		if err := file.CheckWritable(); err != nil {
-			return nil, fmt.Errorf("profile %q: no sign-in started, as it could not be kept for the next run: %w", p.Name, err)
-		}
-	} else if err := file.EnsureDir(); err != nil {
-		return nil, fmt.Errorf("sign in with profile %q: %w", p.Name, err)
 	}
 	ps, err := s.providerSession(ctx, p, flow)
 	if err != nil {

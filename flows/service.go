@@ -200,21 +200,9 @@ func (s *Service) Login(ctx context.Context, p profiles.Profile, flow profiles.F
 	if err := checkProfile(p, flow); err != nil {
 		return nil, err
 	}
-	file, err := s.cacheFile(p)
+	file, err := s.cacheForSignIn(p, flow)
 	if err != nil {
 		return nil, err
-	}
-	// A sign-in whose tokens cannot be kept is not worth starting. A
-	// person waits for a device or browser sign-in, so for those the cache
-	// must take a write now (a full or read-only disk fails here, before
-	// any request); an app token is quick to get again, and is handed out
-	// with a warning when it cannot be kept.
-	if flow.IsUser() {
-		if err := file.CheckWritable(); err != nil {
-			return nil, fmt.Errorf("profile %q: no sign-in started, as it could not be kept for the next run: %w", p.Name, err)
-		}
-	} else if err := file.EnsureDir(); err != nil {
-		return nil, fmt.Errorf("sign in with profile %q: %w", p.Name, err)
 	}
 	var prev *tokencache.Account
 	if flow.IsUser() {
@@ -419,6 +407,27 @@ func (s *Service) Silent(ctx context.Context, p profiles.Profile, opts SilentOpt
 	emit(opts.Events, Refreshed{ExpiresAt: t.ExpiresOn})
 	s.logf("token refreshed: profile %q, valid until %s", p.Name, t.ExpiresOn.Format(time.RFC3339))
 	return t, nil
+}
+
+// cacheForSignIn opens p's token cache for a sign-in with flow. A sign-in
+// whose tokens cannot be kept is not worth starting. A person waits for a
+// device or browser sign-in, so for those the cache must take a write now
+// (a full or read-only disk fails here, before any request); an app token
+// is quick to get again, and is handed out with a warning when it cannot
+// be kept.
+func (s *Service) cacheForSignIn(p profiles.Profile, flow profiles.Flow) (*tokencache.File, error) {
+	file, err := s.cacheFile(p)
+	if err != nil {
+		return nil, err
+	}
+	if flow.IsUser() {
+		if err := file.CheckWritable(); err != nil {
+			return nil, fmt.Errorf("profile %q: no sign-in started, as it could not be kept for the next run: %w", p.Name, err)
+		}
+	} else if err := file.EnsureDir(); err != nil {
+		return nil, fmt.Errorf("sign in with profile %q: %w", p.Name, err)
+	}
+	return file, nil
 }
 
 // lockedCache opens p's token cache, takes its lock and reads it. The
