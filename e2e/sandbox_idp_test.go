@@ -107,9 +107,10 @@ func discover(t *testing.T, ctx context.Context, issuer string) (*oidc.Provider,
 // TestSandboxCognitoDiscoveryAndClientCredentials: go-oidc discovers the
 // pool (hosted-UI endpoints, no device endpoint, Cognito's auth methods);
 // clientcredentials gets Cognito-shaped machine tokens with the secret in
-// a Basic header and in the body; CDF's Cognito project maps the token's
-// cognito:groups to its groups; unknown scopes, a wrong secret and the
-// public client are refused as Cognito does.
+// a Basic header and in the body, without cognito:groups; CDF's Cognito
+// project links the token to its robots group by the client ID, as
+// Cognite's guide links a service account; unknown scopes, a wrong secret
+// and the public client are refused as Cognito does.
 func TestSandboxCognitoDiscoveryAndClientCredentials(t *testing.T) {
 	sb, ctx, _ := oauth2Sandbox(t, sandbox.Options{})
 	provider, doc := discover(t, ctx, sb.CognitoIssuer())
@@ -144,9 +145,13 @@ func TestSandboxCognitoDiscoveryAndClientCredentials(t *testing.T) {
 		if _, ok := c["aud"]; ok {
 			t.Errorf("a Cognito access token carries aud: %v", c["aud"])
 		}
+		if _, ok := c["cognito:groups"]; ok {
+			t.Errorf("a Cognito client credentials token carries cognito:groups: %v", c["cognito:groups"])
+		}
 		status, in, body := inspectToken(t, sb, tok.AccessToken)
-		if status != http.StatusOK || in.Subject != sandbox.CognitoSecretClientID || !slices.Equal(in.projectNames(), []string{sandbox.CognitoProjectName}) {
-			t.Errorf("token/inspect: %d %s", status, body)
+		if status != http.StatusOK || in.Subject != sandbox.CognitoSecretClientID || !slices.Equal(in.projectNames(), []string{sandbox.CognitoProjectName}) ||
+			len(in.Projects[0].Groups) != 1 || in.Projects[0].Groups[0] != 3003 {
+			t.Errorf("token/inspect (want the robots group, 3003, by client ID): %d %s", status, body)
 		}
 	}
 

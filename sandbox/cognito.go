@@ -422,22 +422,20 @@ func (s *Sandbox) cognitoTokens(ss idpSession, withRefresh bool) (map[string]any
 		"iat":       now.Unix(),
 		"jti":       newGUID(),
 	}
-	groups := ss.client.Groups
+	// Users' tokens carry their pool groups. A machine client's token
+	// carries none, as Cognito's client credentials tokens do without a
+	// pre token generation trigger: CDF links the client by its client ID
+	// (Cognite's "Add a service account" guide for Amazon Cognito).
 	if ss.user == nil {
 		at["sub"] = ss.client.ClientID
 	} else {
-		groups = ss.user.PoolGroups
 		at["sub"] = ss.user.ObjectID
 		at["username"] = ss.user.Username
 		at["origin_jti"] = ss.originJTI
 		at["event_id"] = newGUID()
-	}
-	// Users' tokens carry their pool groups; the machine client's carry
-	// its groups through the pool's pre token generation trigger (v3,
-	// which customises machine-to-machine tokens), as CDF needs a groups
-	// claim to link CDF groups.
-	if len(groups) > 0 {
-		at["cognito:groups"] = groups
+		if len(ss.user.PoolGroups) > 0 {
+			at["cognito:groups"] = ss.user.PoolGroups
+		}
 	}
 	access, err := signWith(k.cognitoAccess, at)
 	if err != nil {

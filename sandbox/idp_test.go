@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"encoding/base64"
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -241,6 +242,11 @@ func TestIdPCDFTrust(t *testing.T) {
 	if cognito == "" {
 		t.Fatalf("client credentials: %s", a.raw)
 	}
+	// As Cognito's client credentials tokens: no groups; CDF links the
+	// service account by its client ID.
+	if c := claimsOf(t, cognito); c["cognito:groups"] != nil || c["client_id"] != sandbox.CognitoSecretClientID {
+		t.Errorf("a Cognito machine token's groups and client: %v %v", c["cognito:groups"], c["client_id"])
+	}
 
 	key, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
@@ -284,9 +290,12 @@ func TestIdPCDFTrust(t *testing.T) {
 	if a.status != 200 || cfg["issuer"] != sb.CognitoIssuer() || cfg["tokenUrl"] != sb.CognitoDomainURL()+"/oauth2/token" {
 		t.Errorf("Cognito project: %d %s", a.status, a.raw)
 	}
+	if got := fmt.Sprint(cfg["accessClaims"]); got != "[map[claimName:cognito:groups] map[claimName:client_id]]" {
+		t.Errorf("Cognito project's access claims: %s", got)
+	}
 	a = cdfGet(t, sb, "/api/v1/projects/"+sandbox.CognitoProjectName+"/groups", cognito)
 	items, _ := a.body["items"].([]any)
-	if a.status != 200 || len(items) != 1 || items[0].(map[string]any)["sourceId"] != sandbox.PoolGroupRobots {
+	if a.status != 200 || len(items) != 1 || items[0].(map[string]any)["sourceId"] != sandbox.CognitoSecretClientID {
 		t.Errorf("the robot's groups: %d %s", a.status, a.raw)
 	}
 }

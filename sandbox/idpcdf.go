@@ -9,9 +9,19 @@ import (
 
 // CDF's side of the Cognito user pool and the OIDC provider: the projects
 // that trust them (CognitoProjectName, OIDCProjectName) accept their
-// access tokens, verified with that issuer's keys, and link the token's
-// groups claim (cognito:groups, OIDCGroupsClaim) to CDF groups by
-// sourceId, as CDF's oidcConfiguration accessClaims do.
+// access tokens, verified with that issuer's keys, and link the values of
+// the project's access claims to CDF groups by sourceId, as CDF's
+// oidcConfiguration accessClaims do: cognito:groups and client_id for the
+// pool (a Cognito service account is linked by its client ID, Cognite's
+// "Add a service account" guide for Amazon Cognito), OIDCGroupsClaim for
+// the provider.
+
+// cognitoAccessClaims and oidcAccessClaims are the claims whose values
+// the projects link to CDF groups.
+var (
+	cognitoAccessClaims = []string{"cognito:groups", "client_id"}
+	oidcAccessClaims    = []string{OIDCGroupsClaim}
+)
 
 // idpBearer recognises a token of the pool or the provider by its issuer.
 // ours is false for any other token (the Entra path then judges it); ok
@@ -24,12 +34,15 @@ func (s *Sandbox) idpBearer(raw string) (id identity, ours, ok bool) {
 		return identity{}, false, false
 	}
 	iss, _ := unverified.GetIssuer()
-	var idp, groupsClaim string
+	var (
+		idp          string
+		accessClaims []string
+	)
 	switch iss {
 	case s.CognitoIssuer():
-		idp, groupsClaim = IdPCognito, "cognito:groups"
+		idp, accessClaims = IdPCognito, cognitoAccessClaims
 	case s.OIDCIssuer():
-		idp, groupsClaim = IdPOIDC, OIDCGroupsClaim
+		idp, accessClaims = IdPOIDC, oidcAccessClaims
 	default:
 		return identity{}, false, false
 	}
@@ -45,14 +58,28 @@ func (s *Sandbox) idpBearer(raw string) (id identity, ours, ok bool) {
 	}
 	id.idp = idp
 	id.subject, _ = claims.GetSubject()
-	if gs, isList := claims[groupsClaim].([]any); isList {
-		for _, g := range gs {
-			if str, isString := g.(string); isString {
-				id.groups = append(id.groups, str)
+	for _, name := range accessClaims {
+		switch v := claims[name].(type) {
+		case string:
+			id.groups = append(id.groups, v)
+		case []any:
+			for _, g := range v {
+				if str, isString := g.(string); isString {
+					id.groups = append(id.groups, str)
+				}
 			}
 		}
 	}
 	return id, true, true
+}
+
+// claimList is the oidcConfiguration form of a list of claim names.
+func claimList(names []string) []any {
+	list := make([]any, len(names))
+	for i, n := range names {
+		list[i] = map[string]any{"claimName": n}
+	}
+	return list
 }
 
 // idpOIDCConfiguration is the oidcConfiguration of a project that trusts
@@ -65,7 +92,7 @@ func (s *Sandbox) idpOIDCConfiguration(p Project) map[string]any {
 			"issuer":                 s.CognitoIssuer(),
 			"audience":               CognitoResourceServer,
 			"skewMs":                 0,
-			"accessClaims":           []any{map[string]any{"claimName": "cognito:groups"}},
+			"accessClaims":           claimList(cognitoAccessClaims),
 			"scopeClaims":            []any{map[string]any{"claimName": "scope"}},
 			"logClaims":              []any{map[string]any{"claimName": "client_id"}, map[string]any{"claimName": "username"}},
 			"isGroupCallbackEnabled": false,
@@ -78,7 +105,7 @@ func (s *Sandbox) idpOIDCConfiguration(p Project) map[string]any {
 		"issuer":                 s.OIDCIssuer(),
 		"audience":               OIDCAudience,
 		"skewMs":                 0,
-		"accessClaims":           []any{map[string]any{"claimName": OIDCGroupsClaim}},
+		"accessClaims":           claimList(oidcAccessClaims),
 		"scopeClaims":            []any{map[string]any{"claimName": "scope"}},
 		"logClaims":              []any{map[string]any{"claimName": "azp"}},
 		"isGroupCallbackEnabled": false,

@@ -75,8 +75,9 @@ type IdPClient struct {
 	// exactly; the OIDC provider also takes any port of an http://localhost
 	// one (RFC 8252 §7.3).
 	CallbackURLs []string
-	// Groups are the pool groups of the client's own (client credentials)
-	// tokens.
+	// Groups are the groups of the client's own (client credentials)
+	// tokens; the OIDC provider's only, as a Cognito client credentials
+	// token carries no cognito:groups.
 	Groups []string
 }
 
@@ -97,7 +98,7 @@ func defaultIdPClients(cert Certificate) []IdPClient {
 		{IdP: IdPCognito, Key: "cognito-public", Name: "cdflogin (Cognito, sandbox)", ClientID: CognitoPublicClientID,
 			CallbackURLs: []string{"http://localhost:53000"}},
 		{IdP: IdPCognito, Key: "cognito-secret", Name: "cdflogin robot (Cognito, sandbox)", ClientID: CognitoSecretClientID,
-			Secret: CognitoClientSecret, Groups: []string{PoolGroupRobots}},
+			Secret: CognitoClientSecret},
 		{IdP: IdPOIDC, Key: "oidc-public", Name: "cdflogin (OIDC, sandbox)", ClientID: OIDCPublicClientID,
 			CallbackURLs: []string{"http://localhost"}},
 		{IdP: IdPOIDC, Key: "oidc-secret", Name: "cdflogin robot (OIDC, sandbox)", ClientID: OIDCSecretClientID,
@@ -108,21 +109,24 @@ func defaultIdPClients(cert Certificate) []IdPClient {
 }
 
 // idpProjects are the CDF projects that trust the pool and the provider;
-// their groups link to pool group names by sourceId.
+// their groups link to pool group names, and the Cognito project's robots
+// group to the Cognito app client's ID, by sourceId.
 func idpProjects(adminCaps, readCaps []Capability) []Project {
 	robotCaps := []Capability{
 		{ACL: "projectsAcl", Actions: []string{"LIST", "READ"}},
 		{ACL: "timeSeriesAcl", Actions: []string{"READ", "WRITE"}},
 	}
-	groups := func(base int64) []CDFGroup {
+	groups := func(base int64, robots string) []CDFGroup {
 		return []CDFGroup{
 			{ID: base + 1, Name: "admins", SourceID: PoolGroupAdmins, Capabilities: adminCaps},
 			{ID: base + 2, Name: "readers", SourceID: PoolGroupReaders, Capabilities: readCaps},
-			{ID: base + 3, Name: "robots", SourceID: PoolGroupRobots, Capabilities: robotCaps},
+			{ID: base + 3, Name: "robots", SourceID: robots, Capabilities: robotCaps},
 		}
 	}
+	// The Cognito project links its service account by the app client's
+	// ID; the OIDC provider's robots carry a group.
 	return []Project{
-		{Name: CognitoProjectName, IdP: IdPCognito, Groups: groups(3000)},
-		{Name: OIDCProjectName, IdP: IdPOIDC, Groups: groups(4000)},
+		{Name: CognitoProjectName, IdP: IdPCognito, Groups: groups(3000, CognitoSecretClientID)},
+		{Name: OIDCProjectName, IdP: IdPOIDC, Groups: groups(4000, PoolGroupRobots)},
 	}
 }

@@ -150,6 +150,11 @@ func (a *fakeAuth) tokens(p profiles.Profile, flow profiles.Flow) *flows.Tokens 
 			"iat": now.Unix(), "exp": now.Add(time.Hour).Unix(), "name": "Alice Example", "oid": claimstest.UserOID,
 			"preferred_username": claimstest.UserEmail, "tid": claimstest.TenantID, "ver": "2.0"})
 		t.Account = flows.Account{Username: claimstest.UserEmail, Name: "Alice Example", ObjectID: claimstest.UserOID, TenantID: claimstest.TenantID}
+	} else if p.ProviderOf() == profiles.ProviderCognito {
+		// A Cognito client credentials token: no aud, no groups.
+		t.AccessToken = claimstest.Unsigned(map[string]any{"iss": p.Issuer, "sub": p.ClientID, "client_id": p.ClientID,
+			"token_use": "access", "scope": "https://cognitedata.com/IDENTITY", "version": 2,
+			"iat": now.Unix(), "exp": now.Add(life).Unix(), "jti": "0f0e0d0c-0b0a-4909-8807-060504030201"})
 	} else {
 		pay := claimstest.With(claimstest.V1App(now), "exp", now.Add(life).Unix())
 		t.AccessToken = claimstest.Unsigned(pay)

@@ -115,3 +115,20 @@ func TestCDFErrorExplained(t *testing.T) {
 	}
 	d.requireView("CDF: ", "Fix:", "did not accept the token", "cdflogin doctor -p dev")
 }
+
+// A Cognito app's token carries no groups: the overview says CDF links
+// the app by its client ID rather than counting the client ID as a group
+// in the token.
+func TestCognitoAppTokenGroups(t *testing.T) {
+	p := profiles.Profile{Name: "acme-robot", Provider: profiles.ProviderCognito, ClientID: "6r2exampleserviceacc0b",
+		Issuer: "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123", Flow: profiles.FlowSecret,
+		ClientSecret: "env:COGNITO_SECRET", Project: "acme", Cluster: "westeurope-1"}
+	d := newDriver(t, 120, 40, []profiles.Profile{p})
+	d.waitFor("profiles", onScreen(scrProfiles))
+	d.press("enter", "enter")
+	d.waitFor("token", onScreen(scrToken))
+	v := d.view()
+	if !strings.Contains(v, "none in the token; CDF links the app by its client ID") || strings.Contains(v, "1 in the token") {
+		t.Errorf("the overview's groups line of a Cognito app token:\n%s", v)
+	}
+}

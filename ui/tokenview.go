@@ -624,7 +624,9 @@ func (m *tokenView) overview() string {
 		if r := tok.Roles(); len(r) > 0 {
 			add("Roles", strings.Join(r, " "))
 		}
-		if g := insight.TokenGroups(p, tok); len(g) > 0 {
+		if insight.LinkedByClientID(p, tok) {
+			add("Groups", "none in the token; CDF links the app by its client ID")
+		} else if g := insight.TokenGroups(p, tok); len(g) > 0 {
 			add("Groups", fmt.Sprintf("%d in the token (Access token tab lists them)", len(g)))
 		}
 	} else if m.access.err != nil {

@@ -76,6 +76,8 @@ type Output struct {
 	*cdf.Report            // cdfUrl, subject, projects, access, capabilities, groupMapping, projectInfo, warnings
 	TokenGroups   []string `json:"tokenGroups"`
 	GroupsOverage bool     `json:"groupsOverage"`
+	// LinkedByClientID: TokenGroups is a Cognito app's client ID.
+	LinkedByClientID bool `json:"linkedByClientId"`
 }
 
 // Run asks the inspect use case and prints what it found; it exits with
@@ -94,7 +96,8 @@ func Run(ctx context.Context, opts *Options) error {
 		enc := json.NewEncoder(opts.IO.Out)
 		enc.SetIndent("", "  ")
 		enc.SetEscapeHTML(false)
-		if err := enc.Encode(Output{Profile: p.Name, Report: res.Report, TokenGroups: res.TokenGroups, GroupsOverage: res.GroupsOverage}); err != nil {
+		if err := enc.Encode(Output{Profile: p.Name, Report: res.Report, TokenGroups: res.TokenGroups, GroupsOverage: res.GroupsOverage,
+			LinkedByClientID: res.ByClientID}); err != nil {
 			return fmt.Errorf("write JSON: %w", err)
 		}
 	} else if err := WriteText(opts.IO.Out, res); err != nil {
@@ -150,7 +153,9 @@ func WriteText(w io.Writer, res *insight.InspectResult) error {
 		}
 	}
 
-	if p := res.Profile; !p.IsEntra() {
+	if p := res.Profile; res.ByClientID {
+		b.WriteString("\nGroup mapping (the Amazon Cognito app's client ID, by which CDF links a service account → CDF groups by source ID)\n")
+	} else if !p.IsEntra() {
 		fmt.Fprintf(&b, "\nGroup mapping (groups in the token's %s claim, %s → CDF groups by source ID)\n", l(p.GroupsClaim()), p.ProviderOf().Title())
 	} else {
 		fmt.Fprintf(&b, "\nGroup mapping (Entra groups in the token → CDF groups by source ID)\n")

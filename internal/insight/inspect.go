@@ -21,8 +21,12 @@ type InspectInput struct {
 type InspectResult struct {
 	Profile profiles.Profile
 	Report  *cdf.Report
-	// TokenGroups are the Entra groups in the token (never nil).
+	// TokenGroups are the source IDs the token carries for CDF to link:
+	// its groups, or a Cognito app's client ID (never nil).
 	TokenGroups []string
+	// ByClientID: TokenGroups is the Cognito app's client ID, as its
+	// token carries no groups (see LinkedByClientID).
+	ByClientID bool
 	// GroupsOverage: the token has no groups claim because the subject is
 	// in too many groups.
 	GroupsOverage bool
@@ -58,6 +62,7 @@ func Inspect(ctx context.Context, d Deps, in InspectInput) (*InspectResult, erro
 		if g := TokenGroups(p, tok); g != nil {
 			res.TokenGroups = g
 		}
+		res.ByClientID = LinkedByClientID(p, tok)
 		res.GroupsOverage = p.IsEntra() && tok.GroupsOverage()
 	}
 	hc, err := d.HTTPClient(p)
@@ -82,8 +87,14 @@ func Inspect(ctx context.Context, d Deps, in InspectInput) (*InspectResult, erro
 // account" guide for Amazon Cognito).
 func TokenGroups(p profiles.Profile, tok *claims.Token) []string {
 	g := tok.GroupsIn(p.GroupsClaim())
-	if p.ProviderOf() == profiles.ProviderCognito && tok.IsApp() && tok.ClientID() != "" && !tok.Has(p.GroupsClaim()) {
+	if LinkedByClientID(p, tok) {
 		g = append(g, tok.ClientID())
 	}
 	return g
+}
+
+// LinkedByClientID reports whether CDF links tok by its client ID: a
+// Cognito app token (client credentials) without the groups claim.
+func LinkedByClientID(p profiles.Profile, tok *claims.Token) bool {
+	return p.ProviderOf() == profiles.ProviderCognito && tok.IsApp() && tok.ClientID() != "" && !tok.Has(p.GroupsClaim())
 }

@@ -91,18 +91,31 @@ func TestTokenGroups(t *testing.T) {
 		return tok
 	}
 	cog := cognitoProfile(profiles.FlowBrowser)
-	if g := TokenGroups(cog, dec(map[string]any{"cognito:groups": []string{"a", "b"}, "groups": []string{"x"}, "username": "u"})); strings.Join(g, ",") != "a,b" {
-		t.Errorf("cognito user: %v", g)
-	}
-	if g := TokenGroups(cog, dec(map[string]any{"client_id": "robot", "scope": "x"})); strings.Join(g, ",") != "robot" {
-		t.Errorf("cognito app: %v", g)
-	}
 	oidc := profiles.Profile{Provider: profiles.ProviderOIDC, GroupsClaimName: "cdf_groups"}
-	if g := TokenGroups(oidc, dec(map[string]any{"cdf_groups": []string{"z"}, "groups": []string{"x"}})); strings.Join(g, ",") != "z" {
-		t.Errorf("oidc: %v", g)
+	tests := []struct {
+		name       string
+		p          profiles.Profile
+		claims     map[string]any
+		want       string
+		byClientID bool
+	}{
+		{"cognito user", cog, map[string]any{"cognito:groups": []string{"a", "b"}, "groups": []string{"x"}, "username": "u", "client_id": "web"}, "a,b", false},
+		{"cognito app", cog, map[string]any{"client_id": "robot", "scope": "x"}, "robot", true},
+		{"cognito app with groups from a trigger", cog, map[string]any{"client_id": "robot", "scope": "x", "cognito:groups": []string{"r"}}, "r", false},
+		{"cognito user without groups", cog, map[string]any{"client_id": "web", "username": "u"}, "", false},
+		{"oidc app", oidc, map[string]any{"cdf_groups": []string{"z"}, "groups": []string{"x"}, "client_id": "robot"}, "z", false},
+		{"entra", profiles.Profile{}, map[string]any{"groups": []string{"x"}}, "x", false},
 	}
-	if g := TokenGroups(profiles.Profile{}, dec(map[string]any{"groups": []string{"x"}})); strings.Join(g, ",") != "x" {
-		t.Errorf("entra: %v", g)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tok := dec(tt.claims)
+			if g := TokenGroups(tt.p, tok); strings.Join(g, ",") != tt.want {
+				t.Errorf("TokenGroups = %v, want %s", g, tt.want)
+			}
+			if got := LinkedByClientID(tt.p, tok); got != tt.byClientID {
+				t.Errorf("LinkedByClientID = %v, want %v", got, tt.byClientID)
+			}
+		})
 	}
 }
 
