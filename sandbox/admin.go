@@ -103,7 +103,7 @@ func (s *Sandbox) Settings() Settings {
 //	GET    /_sandbox/device/pending           {"user_codes":[…]}
 //	POST   /_sandbox/faults                   a Fault
 //	DELETE /_sandbox/faults                   clear faults
-//	POST   /_sandbox/refresh-tokens/expire    {"username":"…"} (empty: everyone)
+//	POST   /_sandbox/refresh-tokens/expire    {"username":"…"} (empty: everyone; Entra, Cognito and OIDC)
 //	POST   /_sandbox/consent/revoke           {"app":"browser"} (key or client ID)
 //	POST   /_sandbox/clock/advance            {"by":"1h30m"}
 //	GET    /_sandbox/users/{user}/groups      {"ok":true,"username":"…","groups":[{"id":"…","name":"…"}]}
@@ -167,7 +167,8 @@ func (s *Sandbox) adminRoutes(m *http.ServeMux) {
 		if r.ContentLength != 0 && !readJSON(w, r, &body) {
 			return
 		}
-		writeJSON(w, http.StatusOK, map[string]any{"ok": true, "expired": s.ExpireRefreshTokens(body.Username)})
+		n := s.ExpireRefreshTokens(body.Username) + s.ExpireIdPRefreshTokens(body.Username)
+		writeJSON(w, http.StatusOK, map[string]any{"ok": true, "expired": n})
 	})
 	m.HandleFunc("POST /_sandbox/consent/revoke", func(w http.ResponseWriter, r *http.Request) {
 		var body struct {

@@ -362,8 +362,16 @@ func (st *idpState) sweepLocked(now time.Time) {
 }
 
 // ExpireIdPRefreshTokens revokes the Cognito and OIDC refresh tokens of
-// username (everyone's when empty); it returns how many.
+// username (a username or object ID; everyone's when empty), so that their
+// refreshes fail with invalid_grant; it returns how many.
 func (s *Sandbox) ExpireIdPRefreshTokens(username string) int {
+	if username != "" {
+		u, ok := s.world.User(username)
+		if !ok {
+			return 0
+		}
+		username = u.Username
+	}
 	s.idp.mu.Lock()
 	defer s.idp.mu.Unlock()
 	n := 0
