@@ -114,3 +114,84 @@ func TestFormCognitoIssuer(t *testing.T) {
 	}
 	d.waitView("Amazon Cognito has no device-code endpoint")
 }
+
+// TestFormOpenIDProviderSettings: an OpenID provider's issuer in the tenant
+// field brings its settings after the project (audience, token URL, groups
+// claim), each checked as typed; they are saved with the profile, and an
+// edit shows them again.
+func TestFormOpenIDProviderSettings(t *testing.T) {
+	d := newDriver(t, 100, 40, nil)
+	d.waitFor("the welcome page on first run", onScreen(scrWelcome))
+	d.press("n")
+	d.waitFor("the new-profile form", onScreen(scrForm))
+	focus := func(key string) {
+		t.Helper()
+		d.waitFor("focus on "+key, func(m *app) bool {
+			f := m.formPage().form.GetFocusedField()
+			return f != nil && f.GetKey() == key
+		})
+	}
+	focus("name")
+	d.typeText("acme-auth0")
+	d.press("enter")
+	focus("flow")
+	d.press("enter")
+	const issuer = "https://acme.eu.auth0.com/"
+	focus("tenant")
+	d.typeText(issuer)
+	d.waitView("Its audience, token URL")
+	d.press("enter")
+	for _, f := range []struct{ key, v string }{{"client_id", "Zx9exampleclient"}, {"cdf", "westeurope-1"}, {"project", "acme"}} {
+		focus(f.key)
+		d.typeText(f.v)
+		d.press("enter")
+	}
+	focus("more")
+	d.press("enter")
+	focus("audience")
+	d.waitView("Identity provider", "Auth0's audience parameter")
+	d.typeText("https://westeurope-1.cognitedata.com")
+	d.press("enter")
+	focus("token_url")
+	d.typeText("http://acme.example/token")
+	d.waitView("✗ token_url")
+	d.press("enter")
+	focus("token_url") // refused: the form stays on the field
+	for range len("http://acme.example/token") {
+		d.press("backspace")
+	}
+	d.press("enter")
+	focus("groups_claim")
+	d.typeText("https://acme.example/groups")
+	d.press("enter")
+	d.waitFor("flows", onScreen(scrFlow))
+	p, err := d.store.Get("acme-auth0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Provider != profiles.ProviderOIDC || p.Issuer != "https://acme.eu.auth0.com" || p.Audience != "https://westeurope-1.cognitedata.com" ||
+		p.TokenURL != "" || p.GroupsClaimName != "https://acme.example/groups" || p.Tenant != "" {
+		t.Fatalf("stored %+v", p)
+	}
+
+	v := valuesOf(&p)
+	if v.Audience != p.Audience || v.GroupsClaim != p.GroupsClaimName || v.Tenant != p.Issuer {
+		t.Errorf("an edit of the profile shows %+v", v)
+	}
+}
+
+// TestFormBackToEntraDropsProviderSettings: a tenant in place of the
+// issuer makes the profile an Entra one, without the provider's settings.
+func TestFormBackToEntraDropsProviderSettings(t *testing.T) {
+	p := profiles.Profile{Name: "x", Provider: profiles.ProviderOIDC, Issuer: "https://acme.eu.auth0.com", Audience: "a",
+		TokenURL: "https://acme.eu.auth0.com/oauth/token", GroupsClaimName: "g", ClientID: "c", Cluster: "westeurope-1", Project: "p", Flow: profiles.FlowDevice}
+	v := valuesOf(&p)
+	if v.Audience != "a" || v.TokenURL != p.TokenURL || v.GroupsClaim != "g" {
+		t.Fatalf("values of an OIDC profile: %+v", v)
+	}
+	v.Tenant = "contoso.onmicrosoft.com"
+	v.Apply(&p)
+	if p.Provider != "" || p.Issuer != "" || p.Audience != "" || p.TokenURL != "" || p.GroupsClaimName != "" || p.Tenant != "contoso.onmicrosoft.com" {
+		t.Errorf("back to Entra: %+v", p)
+	}
+}

@@ -39,6 +39,9 @@ var fieldHelp = map[string]string{
 	"redirect_port":        "The browser flow's loopback port; empty: 53000. The app registration must list http://localhost:<port>.",
 	"login_hint":           "The user name to pre-fill at sign-in (optional).",
 	"ca_file":              "An extra trusted CA bundle (PEM), e.g. for a TLS-inspecting proxy (optional).",
+	"audience":             "The API identifier an OpenID provider puts in aud (Auth0's audience parameter); the one CDF's project expects. Empty: none sent.",
+	"token_url":            "Empty: the token endpoint the issuer's discovery document names. Set it only when the provider's is elsewhere.",
+	"groups_claim":         "The claim holding the groups CDF links by source ID. Empty: cognito:groups for Cognito, groups for others.",
 }
 
 // formValues are the fields of the profile form; huh writes into them.
@@ -55,6 +58,8 @@ type formValues struct {
 	RedirectPort, LoginHint   string
 	CAFile                    string
 	Default                   bool
+	// The identity provider's settings, for an issuer in the tenant field.
+	Audience, TokenURL, GroupsClaim string
 }
 
 // valuesOf are the form's values for p (nil: a new profile).
@@ -68,6 +73,7 @@ func valuesOf(p *profiles.Profile) formValues {
 		// One field for both, as the CDF field: a tenant, or the issuer URL
 		// of a Cognito user pool or another OpenID provider.
 		v.Tenant = p.IssuerURL()
+		v.Audience, v.TokenURL, v.GroupsClaim = p.Audience, p.TokenURL, p.GroupsClaimName
 	}
 	v.CDF = p.Cluster
 	if p.CDFURL != "" {
@@ -90,9 +96,9 @@ func isIssuer(s string) bool { return strings.Contains(s, "://") }
 // issuerHelp is the line under the tenant field when it holds an issuer.
 func issuerHelp(s string) string {
 	if profiles.LooksLikeCognito(s) {
-		return "Amazon Cognito user pool issuer (https://cognito-idp.<region>.amazonaws.com/<pool-id>): provider cognito; its discovery document is read at <issuer>/.well-known/openid-configuration."
+		return "Amazon Cognito user pool issuer (https://cognito-idp.<region>.amazonaws.com/<pool-id>): provider cognito; its discovery document is read at <issuer>/.well-known/openid-configuration. Token URL and groups claim: under More settings."
 	}
-	return "OpenID provider issuer: provider oidc (or cognito, if it is set so); discovery at <issuer>/.well-known/openid-configuration. Audience, token URL and groups claim: cdflogin profile edit NAME --audience/--token-url/--groups-claim."
+	return "OpenID provider issuer: provider oidc (or cognito, if it is set so); discovery at <issuer>/.well-known/openid-configuration. Its audience, token URL and groups claim come after the project."
 }
 
 // isCDFURL reports whether the CDF field holds a URL (cdf_url) rather
@@ -165,6 +171,10 @@ func defaultValidate(field, value string) error {
 		return err
 	case "ca_file":
 		return profiles.ValidateCAFile(value)
+	case "token_url":
+		return profiles.ValidateTokenURL(value)
+	case "groups_claim":
+		return profiles.ValidateGroupsClaim(value)
 	}
 	return nil
 }
@@ -291,6 +301,15 @@ func newProfileFormValues(c *common, v, initial formValues, editing string, back
 
 	groups := []*huh.Group{
 		huh.NewGroup(basics...),
+		huh.NewGroup(
+			input("audience", "Audience", &v.Audience),
+			input("token_url", "Token URL", &v.TokenURL),
+			input("groups_claim", "Groups claim", &v.GroupsClaim),
+		).Title("Identity provider").WithHideFunc(func() bool {
+			// An OpenID provider's profile mostly needs its audience; a
+			// Cognito profile rarely any of these: with the other settings.
+			return !isIssuer(v.Tenant) || profiles.LooksLikeCognito(v.Tenant) && !v.More
+		}),
 		huh.NewGroup(secret).WithHideFunc(func() bool { return v.Flow != profiles.FlowSecret }),
 		huh.NewGroup(input("certificate", "Certificate file", &v.Certificate), certPass).
 			WithHideFunc(func() bool { return v.Flow != profiles.FlowCertificate }),
@@ -460,6 +479,8 @@ func (v formValues) Apply(p *profiles.Profile) {
 			}
 		}
 		p.Issuer, p.Tenant = strings.TrimRight(t, "/"), ""
+		p.Audience, p.TokenURL = strings.TrimSpace(v.Audience), strings.TrimSpace(v.TokenURL)
+		p.GroupsClaimName = strings.TrimSpace(v.GroupsClaim)
 	} else {
 		if !p.IsEntra() {
 			// Back to Entra: the other provider's settings go with it.
