@@ -273,8 +273,33 @@ func (s *Sandbox) handleDeviceLoginCode(w http.ResponseWriter, r *http.Request) 
 		AppName: app.Name, Users: s.world.Users})
 }
 
-// handleDeviceLoginConfirm approves or declines.
+// handleDeviceLoginConfirm approves or declines, in Entra's words.
 func (s *Sandbox) handleDeviceLoginConfirm(w http.ResponseWriter, r *http.Request) {
+	s.confirmDevice(w, r, deviceConfirm{
+		approve: s.ApproveDeviceCode,
+		decline: s.DeclineDeviceCode,
+		badCode: "That code didn't work. Check the code and try again.",
+		unknownUser: func(string) string {
+			return "We couldn't find an account with that username. (AADSTS50034)"
+		},
+		declined: "You have declined to sign in to the application on the other device. You may now close this window.",
+		approved: "You have signed in to the application on your device. You may now close this window.",
+	})
+}
+
+// deviceConfirm is what a provider's device page does and says when the
+// user approves or declines a code.
+type deviceConfirm struct {
+	approve     func(code, username string) error
+	decline     func(code string) error
+	badCode     string
+	unknownUser func(username string) string
+	declined    string
+	approved    string
+}
+
+// confirmDevice handles the device page's Continue or Cancel.
+func (s *Sandbox) confirmDevice(w http.ResponseWriter, r *http.Request, c deviceConfirm) {
 	if err := r.ParseForm(); err != nil {
 		s.renderPage(w, http.StatusOK, "devicecode", pageData{Title: "Enter code", Error: "The request could not be read."})
 		return
@@ -283,23 +308,23 @@ func (s *Sandbox) handleDeviceLoginConfirm(w http.ResponseWriter, r *http.Reques
 	var err error
 	switch action {
 	case "approve":
-		err = s.ApproveDeviceCode(code, username)
+		err = c.approve(code, username)
 	case "decline":
-		err = s.DeclineDeviceCode(code)
+		err = c.decline(code)
 	default:
 		err = errors.New("choose Continue or Cancel")
 	}
 	if err != nil {
-		msg := "That code didn't work. Check the code and try again."
+		msg := c.badCode
 		if errors.Is(err, ErrUnknownUser) {
-			msg = "We couldn't find an account with that username. (AADSTS50034)"
+			msg = c.unknownUser(username)
 		}
 		s.renderPage(w, http.StatusOK, "devicecode", pageData{Title: "Enter code", Code: code, Error: msg})
 		return
 	}
 	if action == "decline" {
-		s.renderPage(w, http.StatusOK, "message", pageData{Title: "Sign-in canceled", Message: "You have declined to sign in to the application on the other device. You may now close this window."})
+		s.renderPage(w, http.StatusOK, "message", pageData{Title: "Sign-in canceled", Message: c.declined})
 		return
 	}
-	s.renderPage(w, http.StatusOK, "message", pageData{Title: "You're signed in", Message: "You have signed in to the application on your device. You may now close this window."})
+	s.renderPage(w, http.StatusOK, "message", pageData{Title: "You're signed in", Message: c.approved})
 }

@@ -1,7 +1,6 @@
 package sandbox
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -203,33 +202,17 @@ func (s *Sandbox) handleOIDCDeviceCodeEntered(w http.ResponseWriter, r *http.Req
 		AppName: client.Name, Users: s.world.Users})
 }
 
-// handleOIDCDeviceConfirm approves or declines.
+// handleOIDCDeviceConfirm approves or declines, in the OpenID provider's
+// words.
 func (s *Sandbox) handleOIDCDeviceConfirm(w http.ResponseWriter, r *http.Request) {
-	if err := r.ParseForm(); err != nil {
-		s.renderPage(w, http.StatusOK, "devicecode", pageData{Title: "Enter code", Error: "The request could not be read."})
-		return
-	}
-	code, username, action := r.PostForm.Get("otc"), r.PostForm.Get("username"), r.PostForm.Get("action")
-	var err error
-	switch action {
-	case "approve":
-		err = s.ApproveOIDCDeviceCode(code, username)
-	case "decline":
-		err = s.DeclineOIDCDeviceCode(code)
-	default:
-		err = errors.New("choose Continue or Cancel")
-	}
-	if err != nil {
-		msg := "That code is not valid or has expired. Check the code and try again."
-		if errors.Is(err, ErrUnknownUser) {
-			msg = "There is no account " + strings.TrimSpace(username) + "."
-		}
-		s.renderPage(w, http.StatusOK, "devicecode", pageData{Title: "Enter code", Code: code, Error: msg})
-		return
-	}
-	if action == "decline" {
-		s.renderPage(w, http.StatusOK, "message", pageData{Title: "Sign-in canceled", Message: "You declined the sign-in on the other device. You may close this window."})
-		return
-	}
-	s.renderPage(w, http.StatusOK, "message", pageData{Title: "You're signed in", Message: "The device is signed in. You may close this window."})
+	s.confirmDevice(w, r, deviceConfirm{
+		approve: s.ApproveOIDCDeviceCode,
+		decline: s.DeclineOIDCDeviceCode,
+		badCode: "That code is not valid or has expired. Check the code and try again.",
+		unknownUser: func(username string) string {
+			return "There is no account " + strings.TrimSpace(username) + "."
+		},
+		declined: "You declined the sign-in on the other device. You may close this window.",
+		approved: "The device is signed in. You may close this window.",
+	})
 }

@@ -255,3 +255,51 @@ func TestFavicon(t *testing.T) {
 		t.Errorf("favicon: %d %q %q", a.status, a.header.Get("Content-Type"), a.raw[:min(len(a.raw), 8)])
 	}
 }
+
+// TestDeviceConfirmPages: each provider's device page answers Continue and
+// Cancel in its own words: an unknown user, a bad code, a decline and an
+// approval.
+func TestDeviceConfirmPages(t *testing.T) {
+	sb := start(t, sandbox.Options{})
+	c := sb.HTTPClient()
+	entraCode := func() string {
+		_, uc := deviceStart(t, sb, sandbox.DeviceAppID, sb.CDFURL()+"/.default offline_access")
+		return uc
+	}
+	oidcCode := func() string {
+		a := request(t, c, http.MethodPost, sb.OIDCIssuer()+"/device/code",
+			url.Values{"client_id": {sandbox.OIDCPublicClientID}, "scope": {"openid offline_access"}, "audience": {sandbox.OIDCAudience}}, nil)
+		if a.str("user_code") == "" {
+			t.Fatalf("OIDC device code: %d %s", a.status, a.raw)
+		}
+		return a.str("user_code")
+	}
+	confirm := func(page, code, username, action string) string {
+		return request(t, c, http.MethodPost, page+"/confirm", url.Values{"otc": {code}, "username": {username}, "action": {action}}, nil).raw
+	}
+	for _, p := range []struct {
+		name, page                               string
+		code                                     func() string
+		unknownUser, badCode, declined, approved string
+	}{
+		{"entra", sb.DeviceLoginURL(), entraCode, "We couldn&#39;t find an account with that username. (AADSTS50034)",
+			"That code didn&#39;t work.", "You have declined to sign in", "You have signed in to the application on your device."},
+		{"oidc", sb.OIDCDeviceLoginURL(), oidcCode, "There is no account nobody@example.com.",
+			"That code is not valid or has expired.", "You declined the sign-in on the other device.", "The device is signed in."},
+	} {
+		t.Run(p.name, func(t *testing.T) {
+			code := p.code()
+			for _, step := range []struct{ code, user, action, want string }{
+				{code, "nobody@example.com", "approve", p.unknownUser},
+				{"NOPE-NOPE", sandbox.AliceUsername, "approve", p.badCode},
+				{code, sandbox.AliceUsername, "maybe", p.badCode},
+				{code, "", "decline", p.declined},
+				{p.code(), sandbox.AliceUsername, "approve", p.approved},
+			} {
+				if page := confirm(p.page, step.code, step.user, step.action); !strings.Contains(page, step.want) {
+					t.Errorf("%s %s as %q: want %q on the page:\n%s", step.action, step.code, step.user, step.want, page)
+				}
+			}
+		})
+	}
+}
