@@ -156,13 +156,7 @@ func (s *Sandbox) handleCognitoAuthorize(w http.ResponseWriter, r *http.Request)
 		return
 	}
 	pl.scopes = scopes
-	ctxID := randomID(24)
-	now := s.Now()
-	s.idp.mu.Lock()
-	s.idp.sweepLocked(now)
-	pl.expires = now.Add(30 * time.Minute)
-	s.idp.logins[ctxID] = pl
-	s.idp.mu.Unlock()
+	ctxID := s.keepIdPLogin(pl)
 	http.Redirect(w, r, "/login?"+url.Values{"ctx": {ctxID}, "client_id": {client.ClientID}, "redirect_uri": {redirectURI},
 		"response_type": {"code"}}.Encode(), http.StatusFound)
 }

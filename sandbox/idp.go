@@ -342,7 +342,20 @@ func (s *Sandbox) takeIdPCode(idp, code, clientID string) (*idpCode, string) {
 	return c, ""
 }
 
-// sweepIdPLocked forgets sign-ins, codes and device codes long expired.
+// keepIdPLogin keeps a Cognito or OIDC sign-in in progress for half an
+// hour and returns its context ID, which the sign-in page posts back.
+func (s *Sandbox) keepIdPLogin(pl *idpLogin) string {
+	ctxID := randomID(24)
+	now := s.Now()
+	s.idp.mu.Lock()
+	defer s.idp.mu.Unlock()
+	s.idp.sweepLocked(now)
+	pl.expires = now.Add(30 * time.Minute)
+	s.idp.logins[ctxID] = pl
+	return ctxID
+}
+
+// sweepLocked forgets sign-ins, codes and device codes long expired.
 func (st *idpState) sweepLocked(now time.Time) {
 	for k, v := range st.logins {
 		if now.After(v.expires) {
