@@ -21,6 +21,30 @@ var Keys = []string{
 	"client_secret", "certificate", "certificate_password", "ca_file", "default",
 }
 
+// textFields are the keys whose value is one text, each with its field:
+// the one list that decoding, merging and encoding read, so a key cannot
+// be known to one and missed by another. scopes, redirect_port and
+// default have their own shapes.
+var textFields = map[string]func(*Profile) *string{
+	"tenant":               func(p *Profile) *string { return &p.Tenant },
+	"client_id":            func(p *Profile) *string { return &p.ClientID },
+	"cluster":              func(p *Profile) *string { return &p.Cluster },
+	"project":              func(p *Profile) *string { return &p.Project },
+	"flow":                 func(p *Profile) *string { return (*string)(&p.Flow) },
+	"provider":             func(p *Profile) *string { return (*string)(&p.Provider) },
+	"issuer":               func(p *Profile) *string { return &p.Issuer },
+	"audience":             func(p *Profile) *string { return &p.Audience },
+	"token_url":            func(p *Profile) *string { return &p.TokenURL },
+	"groups_claim":         func(p *Profile) *string { return &p.GroupsClaimName },
+	"authority":            func(p *Profile) *string { return &p.Authority },
+	"cdf_url":              func(p *Profile) *string { return &p.CDFURL },
+	"login_hint":           func(p *Profile) *string { return &p.LoginHint },
+	"client_secret":        func(p *Profile) *string { return &p.ClientSecret },
+	"certificate":          func(p *Profile) *string { return &p.Certificate },
+	"certificate_password": func(p *Profile) *string { return &p.CertificatePassword },
+	"ca_file":              func(p *Profile) *string { return &p.CAFile },
+}
+
 // document is a parsed profiles.yaml: the node tree, kept so that an edit
 // changes only what it must and comments and key order survive.
 type document struct {
@@ -309,46 +333,11 @@ func decodeProfileDepth(path, name string, n *yaml.Node, depth int, budget *int)
 			return v.Value, nil
 		}
 		var err error
-		switch key {
-		case "tenant":
-			p.Tenant, err = str()
-		case "client_id":
-			p.ClientID, err = str()
-		case "cluster":
-			p.Cluster, err = str()
-		case "project":
-			p.Project, err = str()
-		case "flow":
-			var s string
-			s, err = str()
-			p.Flow = Flow(s)
-		case "authority":
-			p.Authority, err = str()
-		case "provider":
-			var s string
-			s, err = str()
-			p.Provider = Provider(s)
-		case "issuer":
-			p.Issuer, err = str()
-		case "audience":
-			p.Audience, err = str()
-		case "token_url":
-			p.TokenURL, err = str()
-		case "groups_claim":
-			p.GroupsClaimName, err = str()
-		case "cdf_url":
-			p.CDFURL, err = str()
-		case "login_hint":
-			p.LoginHint, err = str()
-		case "client_secret":
-			p.ClientSecret, err = str()
-		case "certificate":
-			p.Certificate, err = str()
-		case "certificate_password":
-			p.CertificatePassword, err = str()
-		case "ca_file":
-			p.CAFile, err = str()
-		case "scopes":
+		field, isText := textFields[key]
+		switch {
+		case isText:
+			*field(&p), err = str()
+		case key == "scopes":
 			switch v.Kind {
 			case yaml.SequenceNode:
 				for _, item := range v.Content {
@@ -364,7 +353,7 @@ func decodeProfileDepth(path, name string, n *yaml.Node, depth int, budget *int)
 			default:
 				return p, ferr(v, "scopes must be a list of scopes")
 			}
-		case "redirect_port":
+		case key == "redirect_port":
 			var s string
 			if s, err = str(); err == nil && s != "" {
 				port, aerr := strconv.Atoi(s)
@@ -373,7 +362,7 @@ func decodeProfileDepth(path, name string, n *yaml.Node, depth int, budget *int)
 				}
 				p.RedirectPort = port
 			}
-		case "default":
+		case key == "default":
 			var s string
 			if s, err = str(); err == nil && s != "" {
 				switch strings.ToLower(s) {
@@ -411,40 +400,13 @@ func decodeProfileDepth(path, name string, n *yaml.Node, depth int, budget *int)
 
 // copyField sets the field of dst named by key to src's when src has one.
 func copyField(dst *Profile, src Profile, key string) {
-	str := func(d *string, v string) {
-		if v != "" {
-			*d = v
+	if field, ok := textFields[key]; ok {
+		if v := *field(&src); v != "" {
+			*field(dst) = v
 		}
+		return
 	}
 	switch key {
-	case "tenant":
-		str(&dst.Tenant, src.Tenant)
-	case "client_id":
-		str(&dst.ClientID, src.ClientID)
-	case "cluster":
-		str(&dst.Cluster, src.Cluster)
-	case "project":
-		str(&dst.Project, src.Project)
-	case "flow":
-		if src.Flow != "" {
-			dst.Flow = src.Flow
-		}
-	case "authority":
-		str(&dst.Authority, src.Authority)
-	case "provider":
-		if src.Provider != "" {
-			dst.Provider = src.Provider
-		}
-	case "issuer":
-		str(&dst.Issuer, src.Issuer)
-	case "audience":
-		str(&dst.Audience, src.Audience)
-	case "token_url":
-		str(&dst.TokenURL, src.TokenURL)
-	case "groups_claim":
-		str(&dst.GroupsClaimName, src.GroupsClaimName)
-	case "cdf_url":
-		str(&dst.CDFURL, src.CDFURL)
 	case "scopes":
 		if len(src.Scopes) > 0 {
 			dst.Scopes = append([]string(nil), src.Scopes...)
@@ -453,16 +415,6 @@ func copyField(dst *Profile, src Profile, key string) {
 		if src.RedirectPort != 0 {
 			dst.RedirectPort = src.RedirectPort
 		}
-	case "login_hint":
-		str(&dst.LoginHint, src.LoginHint)
-	case "client_secret":
-		str(&dst.ClientSecret, src.ClientSecret)
-	case "certificate":
-		str(&dst.Certificate, src.Certificate)
-	case "certificate_password":
-		str(&dst.CertificatePassword, src.CertificatePassword)
-	case "ca_file":
-		str(&dst.CAFile, src.CAFile)
 	case "default":
 		if src.Default {
 			dst.Default = true
@@ -479,24 +431,9 @@ func fieldNodes(p Profile) map[string]*yaml.Node {
 		}
 		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s}
 	}
-	m := map[string]*yaml.Node{
-		"tenant":               str(p.Tenant),
-		"client_id":            str(p.ClientID),
-		"cluster":              str(p.Cluster),
-		"project":              str(p.Project),
-		"flow":                 str(string(p.Flow)),
-		"authority":            str(p.Authority),
-		"provider":             str(string(p.Provider)),
-		"issuer":               str(p.Issuer),
-		"audience":             str(p.Audience),
-		"token_url":            str(p.TokenURL),
-		"groups_claim":         str(p.GroupsClaimName),
-		"cdf_url":              str(p.CDFURL),
-		"login_hint":           str(p.LoginHint),
-		"client_secret":        str(p.ClientSecret),
-		"certificate":          str(p.Certificate),
-		"certificate_password": str(p.CertificatePassword),
-		"ca_file":              str(p.CAFile),
+	m := map[string]*yaml.Node{}
+	for key, field := range textFields {
+		m[key] = str(*field(&p))
 	}
 	if len(p.Scopes) > 0 {
 		seq := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq"}
