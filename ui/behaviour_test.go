@@ -105,40 +105,36 @@ func TestFormEditsEverySetting(t *testing.T) {
 	d.waitFor("profiles", onScreen(scrProfiles))
 	d.press("e")
 	d.waitFor("form", onScreen(scrForm))
-	focus := func(key string) {
-		d.t.Helper()
-		d.waitFor("focus on "+key, func(m *app) bool { f := m.formPage().form.GetFocusedField(); return f != nil && f.GetKey() == key })
-	}
 	replace := func(key, v string) {
 		d.t.Helper()
-		focus(key)
+		d.focusField(key)
 		for range 200 {
 			d.press("backspace")
 		}
 		d.typeText(v)
 		d.press("enter")
 	}
-	focus("flow")
+	d.focusField("flow")
 	d.press("up", "enter") // device → browser
-	focus("tenant")
+	d.focusField("tenant")
 	d.press("enter")
-	focus("client_id")
+	d.focusField("client_id")
 	d.press("enter")
-	focus("cdf")
+	d.focusField("cdf")
 	if d.m.formPage().vals.CDF != "https://old.example.com" {
 		t.Errorf("the CDF field shows %q, want the URL the profile uses", d.m.formPage().vals.CDF)
 	}
 	replace("cdf", "westeurope-2")
-	focus("project")
+	d.focusField("project")
 	d.press("enter")
-	focus("more")
+	d.focusField("more")
 	d.press("left", "enter") // yes, more settings
 	replace("authority", "https://login.microsoftonline.us/"+claimstest.TenantID)
 	replace("scopes", "https://westeurope-2.cognitedata.com/.default offline_access")
 	replace("redirect_port", "53123")
 	replace("login_hint", "alice@contoso.example")
 	replace("ca_file", ca)
-	focus("default")
+	d.focusField("default")
 	d.press("left", "enter")
 	d.waitView(`Saved profile "dev".`)
 	got, _ := d.store.Get("dev")

@@ -51,25 +51,17 @@ func TestFirstRunNewProfileToDeviceToToken(t *testing.T) {
 // commands.
 func (d *driver) fillForm(name, _ string, tenant, client, cluster, project string) {
 	d.t.Helper()
-	focus := func(key string) {
-		d.waitFor("focus on "+key, func(m *app) bool {
-			f := m.formPage().form.GetFocusedField()
-			return f != nil && f.GetKey() == key
-		})
-	}
 	if name != "" {
-		focus("name")
+		d.focusField("name")
 		d.typeText(name)
 		d.press("enter")
 	}
-	focus("flow")
+	d.focusField("flow")
 	d.press("enter") // keep device code
 	for _, f := range []struct{ key, v string }{{"tenant", tenant}, {"client_id", client}, {"cdf", cluster}, {"project", project}} {
-		focus(f.key)
-		d.typeText(f.v)
-		d.press("enter")
+		d.fillField(f.key, f.v)
 	}
-	focus("more")
+	d.focusField("more")
 	d.press("enter") // no more settings: submit
 }
 
@@ -81,28 +73,18 @@ func TestFormCognitoIssuer(t *testing.T) {
 	d.waitFor("the welcome page on first run", onScreen(scrWelcome))
 	d.press("n")
 	d.waitFor("the new-profile form", onScreen(scrForm))
-	focus := func(key string) {
-		d.waitFor("focus on "+key, func(m *app) bool {
-			f := m.formPage().form.GetFocusedField()
-			return f != nil && f.GetKey() == key
-		})
-	}
-	focus("name")
-	d.typeText("acme-cognito")
-	d.press("enter")
-	focus("flow")
+	d.fillField("name", "acme-cognito")
+	d.focusField("flow")
 	d.press("up", "enter") // device → browser
 	const issuer = "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123"
-	focus("tenant")
+	d.focusField("tenant")
 	d.typeText(issuer)
 	d.waitView("Amazon Cognito user pool issuer")
 	d.press("enter")
 	for _, f := range []struct{ key, v string }{{"client_id", "4q1sandboxcognitopublic0a1"}, {"cdf", "westeurope-1"}, {"project", "acme"}} {
-		focus(f.key)
-		d.typeText(f.v)
-		d.press("enter")
+		d.fillField(f.key, f.v)
 	}
-	focus("more")
+	d.focusField("more")
 	d.press("enter")
 	d.waitFor("flows", onScreen(scrFlow))
 	p, err := d.store.Get("acme-cognito")
@@ -124,46 +106,33 @@ func TestFormOpenIDProviderSettings(t *testing.T) {
 	d.waitFor("the welcome page on first run", onScreen(scrWelcome))
 	d.press("n")
 	d.waitFor("the new-profile form", onScreen(scrForm))
-	focus := func(key string) {
-		t.Helper()
-		d.waitFor("focus on "+key, func(m *app) bool {
-			f := m.formPage().form.GetFocusedField()
-			return f != nil && f.GetKey() == key
-		})
-	}
-	focus("name")
-	d.typeText("acme-auth0")
-	d.press("enter")
-	focus("flow")
+	d.fillField("name", "acme-auth0")
+	d.focusField("flow")
 	d.press("enter")
 	const issuer = "https://acme.eu.auth0.com/"
-	focus("tenant")
+	d.focusField("tenant")
 	d.typeText(issuer)
 	d.waitView("Its audience, token URL")
 	d.press("enter")
 	for _, f := range []struct{ key, v string }{{"client_id", "Zx9exampleclient"}, {"cdf", "westeurope-1"}, {"project", "acme"}} {
-		focus(f.key)
-		d.typeText(f.v)
-		d.press("enter")
+		d.fillField(f.key, f.v)
 	}
-	focus("more")
+	d.focusField("more")
 	d.press("enter")
-	focus("audience")
+	d.focusField("audience")
 	d.waitView("Identity provider", "Auth0's audience parameter")
 	d.typeText("https://westeurope-1.cognitedata.com")
 	d.press("enter")
-	focus("token_url")
+	d.focusField("token_url")
 	d.typeText("http://acme.example/token")
 	d.waitView("✗ token_url")
 	d.press("enter")
-	focus("token_url") // refused: the form stays on the field
+	d.focusField("token_url") // refused: the form stays on the field
 	for range len("http://acme.example/token") {
 		d.press("backspace")
 	}
 	d.press("enter")
-	focus("groups_claim")
-	d.typeText("https://acme.example/groups")
-	d.press("enter")
+	d.fillField("groups_claim", "https://acme.example/groups")
 	d.waitFor("flows", onScreen(scrFlow))
 	p, err := d.store.Get("acme-auth0")
 	if err != nil {

@@ -397,6 +397,25 @@ func (d *driver) settle() {
 	}
 }
 
+// focusField handles messages until the form's focus is on the field
+// key (huh moves it through commands after each enter).
+func (d *driver) focusField(key string) {
+	d.t.Helper()
+	d.waitFor("focus on "+key, func(m *app) bool {
+		f := m.formPage().form.GetFocusedField()
+		return f != nil && f.GetKey() == key
+	})
+}
+
+// fillField types value into the form's field key once it has the focus,
+// and presses enter.
+func (d *driver) fillField(key, value string) {
+	d.t.Helper()
+	d.focusField(key)
+	d.typeText(value)
+	d.press("enter")
+}
+
 // press sends keys: "enter", "esc", "tab", "up", "down", "ctrl+c", or a
 // single character.
 func (d *driver) press(keys ...string) {

@@ -116,22 +116,19 @@ func TestNewSecretProfileKeepsOnlyAReference(t *testing.T) {
 	d.waitFor("welcome", onScreen(scrWelcome))
 	d.press("n")
 	d.waitFor("form", onScreen(scrForm))
-	focus := func(key string) {
-		d.waitFor("focus on "+key, func(m *app) bool { f := m.formPage().form.GetFocusedField(); return f != nil && f.GetKey() == key })
-	}
-	focus("name")
+	d.focusField("name")
 	d.typeText("robot")
 	d.press("enter")
-	focus("flow")
+	d.focusField("flow")
 	d.press("down", "enter") // device → secret
 	for _, f := range []struct{ key, v string }{{"tenant", claimstest.TenantID}, {"client_id", claimstest.ClientID}, {"cdf", "westeurope-1"}, {"project", "acme"}} {
-		focus(f.key)
+		d.focusField(f.key)
 		d.typeText(f.v)
 		d.press("enter")
 	}
-	focus("more")
+	d.focusField("more")
 	d.press("enter")
-	focus("client_secret")
+	d.focusField("client_secret")
 	d.typeText(secret)
 	if strings.Contains(d.view(), secret) {
 		t.Fatal("the secret is shown while typed")
