@@ -97,7 +97,7 @@ func Run(ctx context.Context, opts *Options) error {
 		enc.SetIndent("", "  ")
 		enc.SetEscapeHTML(false)
 		if err := enc.Encode(Output{Profile: p.Name, Report: res.Report, TokenGroups: res.TokenGroups, GroupsOverage: res.GroupsOverage,
-			LinkedByClientID: res.ByClientID}); err != nil {
+			LinkedByClientID: res.LinkedByClientID}); err != nil {
 			return fmt.Errorf("write JSON: %w", err)
 		}
 	} else if err := WriteText(opts.IO.Out, res); err != nil {
@@ -153,12 +153,13 @@ func WriteText(w io.Writer, res *insight.InspectResult) error {
 		}
 	}
 
-	if p := res.Profile; res.ByClientID {
+	switch p := res.Profile; {
+	case res.LinkedByClientID:
 		b.WriteString("\nGroup mapping (the Amazon Cognito app's client ID, by which CDF links a service account → CDF groups by source ID)\n")
-	} else if !p.IsEntra() {
+	case !p.IsEntra():
 		fmt.Fprintf(&b, "\nGroup mapping (groups in the token's %s claim, %s → CDF groups by source ID)\n", l(p.GroupsClaim()), p.ProviderOf().Title())
-	} else {
-		fmt.Fprintf(&b, "\nGroup mapping (Entra groups in the token → CDF groups by source ID)\n")
+	default:
+		b.WriteString("\nGroup mapping (Entra groups in the token → CDF groups by source ID)\n")
 	}
 	switch {
 	case res.GroupsOverage:

@@ -24,9 +24,9 @@ type InspectResult struct {
 	// TokenGroups are the source IDs the token carries for CDF to link:
 	// its groups, or a Cognito app's client ID (never nil).
 	TokenGroups []string
-	// ByClientID: TokenGroups is the Cognito app's client ID, as its
-	// token carries no groups (see LinkedByClientID).
-	ByClientID bool
+	// LinkedByClientID: TokenGroups is the Cognito app's client ID, as its
+	// token carries no groups (as the function LinkedByClientID decides).
+	LinkedByClientID bool
 	// GroupsOverage: the token has no groups claim because the subject is
 	// in too many groups.
 	GroupsOverage bool
@@ -62,7 +62,7 @@ func Inspect(ctx context.Context, d Deps, in InspectInput) (*InspectResult, erro
 		if g := TokenGroups(p, tok); g != nil {
 			res.TokenGroups = g
 		}
-		res.ByClientID = LinkedByClientID(p, tok)
+		res.LinkedByClientID = LinkedByClientID(p, tok)
 		res.GroupsOverage = p.IsEntra() && tok.GroupsOverage()
 	}
 	hc, err := d.HTTPClient(p)
